@@ -1,0 +1,113 @@
+"""Command line: `python -m build_scripts {check,build,emit}`.
+
+Exit status: 0 when the inputs are fine, 1 when they have errors (or
+warnings, with `--strict`), 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import pipeline
+from .config import Settings, load_settings
+from .model import Diagnostic, Severity
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m build_scripts",
+        description="Build a research site from notes (content/) and a BibTeX library (bib/).",
+        epilog="Exit status: 0 ok, 1 errors in the inputs, 2 usage error.",
+    )
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+                        help="the site's mkdocs.yml (default: %(default)s)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("check", help="validate notes and library without building")
+    build = commands.add_parser("build", help="check, then build the static site with MkDocs")
+    build.add_argument("-d", "--site-dir", type=Path, default=None, help="output folder (default: site/)")
+    emit = commands.add_parser("emit", help="write the generated Markdown pages to a folder (for other renderers)")
+    emit.add_argument("out", type=Path, help="folder to write into (replaced)")
+    args = parser.parse_args(argv)
+
+    if not args.config_file.is_file():
+        parser.error(f"no such configuration file: {args.config_file}")
+    settings = load_settings(args.config_file)
+    if args.command == "check":
+        ctx, diags = pipeline.check(settings)
+        status = _report(diags, args.strict, settings)
+        if ctx is not None:
+            index = ctx.index
+            disputes = sum(len(v) for v in ctx.inconsistencies.values())
+            print(f"checked {len(index.notes)} notes, {len(index.sources)} sources, {len(index.facts)} facts, "
+                  f"{len(index.claims)} claims; {disputes} disagreements", file=sys.stderr)
+        return status
+    if args.command == "emit":
+        result = pipeline.build(settings)
+        status = _report(result.diagnostics, args.strict, settings)
+        if status == EXIT_OK:
+            _write_tree(result, args.out)
+        return status
+    _, diags = pipeline.check(settings)
+    status = _report(diags, args.strict, settings)
+    if status != EXIT_OK:
+        return status
+    return _mkdocs_build(settings, args.config_file, args.site_dir or settings.root / "site")
+
+
+def _report(diags: list[Diagnostic], strict: bool, settings: Settings) -> int:
+    errors = sum(d.severity is Severity.ERROR for d in diags)
+    warnings = len(diags) - errors
+    for diag in diags:
+        print(diag, file=sys.stderr)
+    failed = errors or (strict and warnings)
+    if diags or failed:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def _mkdocs_build(settings: Settings, config_file: Path, site_dir: Path) -> int:
+    """Build into a temporary folder, then swap it in: a failed build leaves the old site."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file), "-d", str(tmp)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(cmd, check=False, env=env)
+    if done.returncode != 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+        print("error: the site was not built; the previous site/ is unchanged", file=sys.stderr)
+        return EXIT_INPUT
+    old = site_dir.with_name(site_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        os.replace(site_dir, old)
+    os.replace(tmp, site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    print(f"site built in {site_dir}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_tree(result, out: Path) -> None:
+    shutil.rmtree(out, ignore_errors=True)
+    for page in result.pages:
+        target = out / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
+    for path, data in result.files.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""The global index: every note, topic, source, fact and claim, resolved.
+
+Runs once everything is loaded: it checks that each citation, cross-reference,
+topic and fact a note names exists, gives each claim its stable id, and works
+out which pages link to which (backlinks) and which notes cite each source.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from . import scan
+from .model import Claim, Diagnostic, Fact, Location, Note, Severity, Source
+
+RESERVED_IDS = {"index", "bibliography", "inconsistencies", "sources", "notes", "reference",
+                "authoring", "claims", "charts", "assets", "stylesheets", "search"}
+
+
+@dataclass(slots=True)
+class Index:
+    """Everything the renderer needs, resolved and sorted.
+
+    Attributes:
+        notes: Notes by id, in path order.
+        topics: Topic notes, by `order` then id.
+        home: The home note, if any.
+        sources: Sources by citekey.
+        facts: Facts by id.
+        claims: All claims, each with its stable `id`.
+        backlinks: Note id → ids of the notes linking to it.
+        cited_by: Citekey → ids of the notes citing it (in text, claims or `sources`).
+        anchors: Note id → anchors a cross-reference may point to.
+    """
+
+    notes: dict[str, Note]
+    topics: list[Note]
+    home: Note | None
+    sources: dict[str, Source]
+    facts: dict[str, Fact]
+    claims: list[Claim]
+    backlinks: dict[str, list[str]] = field(default_factory=dict)
+    cited_by: dict[str, list[str]] = field(default_factory=dict)
+    anchors: dict[str, set[str]] = field(default_factory=dict)
+
+    def page(self, note_id: str) -> str:
+        """Path of a note's page in the docs tree."""
+        note = self.notes[note_id]
+        if note.kind == "home":
+            return "index.md"
+        return f"{note.id}.md" if note.kind == "topic" else f"notes/{note.id}.md"
+
+
+def source_page(key: str) -> str:
+    """Path of a source's page in the docs tree (`sources/<slug>.md`)."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", key.lower()).strip("-.") or "source"
+    return f"sources/{slug}.md"
+
+
+def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, list[Diagnostic]]:
+    """Index `notes` and `sources` and check every reference between them."""
+    diags: list[Diagnostic] = []
+    by_id = _unique_notes(notes, diags)
+    topics = sorted((n for n in by_id.values() if n.kind == "topic"), key=lambda n: (n.order, n.id))
+    homes = [n for n in by_id.values() if n.kind == "home"]
+    for extra in homes[1:]:
+        diags.append(_error(extra.location, f"second home page '{extra.id}' (first is {homes[0].path})",
+                            "only one note may have 'kind: home'"))
+    facts = _unique_facts(by_id.values(), diags)
+    index = Index(notes=by_id, topics=topics, home=homes[0] if homes else None, sources=sources,
+                  facts=facts, claims=_claims(by_id.values(), facts, sources, diags))
+    index.anchors = {n.id: scan.heading_slugs(n.body) for n in by_id.values()}
+    topic_ids = {t.id for t in topics}
+    backlinks: dict[str, set[str]] = defaultdict(set)
+    cited_by: dict[str, set[str]] = defaultdict(set)
+    for note in by_id.values():
+        for key in note.sources:
+            if _check_key(key, Location(note.path, 1), sources, diags):
+                cited_by[key].add(note.id)
+        for topic in note.topics:
+            if topic not in topic_ids:
+                diags.append(_error(note.location, f"unknown topic '{topic}' in note '{note.id}'",
+                                    _suggest(topic, topic_ids, "topic ids are the ids of 'kind: topic' notes")))
+        for span in note.spans:
+            for cite in span.citations:
+                if _check_key(cite.key, cite.location, sources, diags):
+                    cited_by[cite.key].add(note.id)
+            if span.ref is not None:
+                target = _check_ref(span.ref, index, diags)
+                if target and target != note.id:
+                    backlinks[target].add(note.id)
+    for claim in index.claims:
+        cited_by[claim.source].add(claim.note)
+    index.backlinks = {k: sorted(v) for k, v in sorted(backlinks.items())}
+    index.cited_by = {k: sorted(v) for k, v in sorted(cited_by.items())}
+    return index, diags
+
+
+def _unique_notes(notes: list[Note], diags: list[Diagnostic]) -> dict[str, Note]:
+    by_id: dict[str, Note] = {}
+    folded: dict[str, Note] = {}
+    for note in notes:
+        fold = unicodedata.normalize("NFKC", note.id).casefold()
+        if fold in folded:
+            first = folded[fold]
+            diags.append(_error(note.location, f"duplicate note id '{note.id}' (also in {first.path})",
+                                "give each note its own id"))
+            continue
+        if note.kind == "topic" and note.id in RESERVED_IDS:
+            diags.append(_error(note.location, f"topic id '{note.id}' is reserved for a site page",
+                                "choose another id"))
+            continue
+        folded[fold] = note
+        by_id[note.id] = note
+    return by_id
+
+
+def _unique_facts(notes, diags: list[Diagnostic]) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    for note in notes:
+        for fact in note.facts:
+            if fact.id in facts:
+                diags.append(_error(fact.location, f"duplicate fact id '{fact.id}' "
+                                                   f"(also at {facts[fact.id].location})",
+                                    "declare each fact once; claims in any note can use it"))
+                continue
+            facts[fact.id] = fact
+    return dict(sorted(facts.items()))
+
+
+def _claims(notes, facts: dict[str, Fact], sources: dict[str, Source], diags: list[Diagnostic]) -> list[Claim]:
+    claims: list[Claim] = []
+    seen: dict[str, int] = {}
+    for note in notes:
+        for claim in note.claims:
+            ok = True
+            if claim.fact not in facts:
+                diags.append(_error(claim.location, f"claim names unknown fact '{claim.fact}'",
+                                    _suggest(claim.fact, facts, "declare the fact under 'facts:' in some note")))
+                ok = False
+            ok = _check_key(claim.source, claim.location, sources, diags) and ok
+            if not ok:
+                continue
+            base = f"claim-{claim.fact}--{_slug(claim.source)}"
+            seen[base] = seen.get(base, 0) + 1
+            claims.append(replace(claim, id=base if seen[base] == 1 else f"{base}-{seen[base]}"))
+    return claims
+
+
+def _check_key(key: str, location: Location, sources: dict[str, Source], diags: list[Diagnostic]) -> bool:
+    if key in sources:
+        return True
+    diags.append(_error(location, f"unknown citekey '{key}'",
+                        _suggest(key, sources, "add the entry to bib/ or correct the key")))
+    return False
+
+
+def _check_ref(ref, index: Index, diags: list[Diagnostic]) -> str | None:
+    """Resolve a cross-reference; return the id of the note it links to, if any."""
+    if ref.target.startswith("fact:"):
+        fact_id = ref.target[5:]
+        if fact_id not in index.facts:
+            diags.append(_error(ref.location, f"unknown fact '{fact_id}' in [[fact:{fact_id}]]",
+                                _suggest(fact_id, index.facts, "declare the fact under 'facts:'")))
+        return None
+    if ref.target not in index.notes:
+        diags.append(_error(ref.location, f"unknown cross-reference target '{ref.target}'",
+                            _suggest(ref.target, index.notes, "use the id of a note or topic")))
+        return None
+    if ref.anchor and ref.anchor not in index.anchors[ref.target]:
+        known = index.anchors[ref.target]
+        diags.append(_error(ref.location, f"no heading '#{ref.anchor}' on '{ref.target}'",
+                            _suggest(ref.anchor, known, "anchors are heading slugs, e.g. '## Energy' → #energy")))
+    return ref.target
+
+
+def _suggest(word: str, known, fallback: str) -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.75)
+    return f"did you mean '{close[0]}'?" if close else fallback
+
+
+def _slug(key: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", key.lower()).strip("-")
+
+
+def _error(location: Location, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(location, Severity.ERROR, message, hint)

@@ -1,0 +1,61 @@
+"""The only module that imports MkDocs: hands the generated pages to it.
+
+Registered in `mkdocs.yml` under `hooks:`. On every build (and every live
+rebuild of `mkdocs serve`) it runs the [pipeline][build_scripts.pipeline],
+logs each diagnostic as a MkDocs warning or error (so `--strict` fails on
+warnings), stops on errors, prepends the generated navigation to the one in
+`mkdocs.yml`, and adds the pages as in-memory files. Nothing is written into
+`docs_dir`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from build_scripts import pipeline
+from build_scripts.config import load_settings
+from build_scripts.model import BuildResult, NavItem, Severity
+
+log = logging.getLogger("mkdocs.hooks.research")
+_result: BuildResult | None = None
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Run the generator and merge its navigation into the site's."""
+    global _result
+    settings = load_settings(Path(config.config_file_path))
+    result = pipeline.build(settings)
+    errors = 0
+    for diag in result.diagnostics:
+        if diag.severity is Severity.ERROR:
+            errors += 1
+            log.error(str(diag))
+        else:
+            log.warning(str(diag))
+    if errors:
+        raise PluginError(f"{errors} error(s) in the notes or the library; nothing was built "
+                          "(run `python -m build_scripts check` to list them)")
+    config.nav = [_nav_entry(item) for item in result.nav] + list(config.nav or [])
+    _result = result
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add the generated pages and files to the site."""
+    assert _result is not None
+    for page in _result.pages:
+        files.append(File.generated(config, page.path, content=page.markdown))
+    for path, data in sorted(_result.files.items()):
+        files.append(File.generated(config, path, content=data))
+    return files
+
+
+def _nav_entry(item: NavItem) -> dict:
+    if item.children:
+        return {item.title: [_nav_entry(child) for child in item.children]}
+    return {item.title: item.path}

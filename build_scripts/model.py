@@ -1,0 +1,296 @@
+"""Plain data passed between the pipeline's stages.
+
+Every record carries the [`Location`][build_scripts.model.Location] it was read
+from, so that any later stage can report a problem by `path:line`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in an input file.
+
+    Attributes:
+        path: Path of the file, relative to the project root, with `/` separators.
+        line: 1-based line number (0 when the whole file is meant).
+        col: Optional 1-based column.
+    """
+
+    path: str
+    line: int = 0
+    col: int | None = None
+
+    def __str__(self) -> str:
+        out = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{out}:{self.col}" if self.col else out
+
+
+class Severity(str, enum.Enum):
+    """How bad a diagnostic is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """One problem found in the inputs.
+
+    Attributes:
+        location: Where the problem is.
+        severity: Error or warning.
+        message: What is wrong, naming the key or id involved.
+        hint: How to fix it, if there is something useful to say.
+    """
+
+    location: Location
+    severity: Severity
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.severity.value}: {self.message}"
+        return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One BibTeX entry, after macros, concatenation and crossrefs are resolved.
+
+    Attributes:
+        key: The citekey, as written.
+        entry_type: Lower-case entry type (`article`, `book`, ...).
+        fields: Field values with macros resolved; LaTeX is still encoded
+            (decoding happens only for fields that are shown).
+        location: Where the entry starts.
+    """
+
+    key: str
+    entry_type: str
+    fields: Mapping[str, str]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Something sources make claims about: a figure, a date, a judgement.
+
+    Attributes:
+        id: Unique id, used by claims and by `[[fact:ID]]` in note bodies.
+        label: Human-readable name, e.g. "China-Russia trade".
+        kind: `number`, `date`, `category` or `assessment`.
+        topics: Topic ids this fact belongs to.
+        location: Where the fact is declared.
+        unit: Unit of numeric facts (`USD`, `percent`, `km`, `count`...).
+        time: The time the fact refers to (`1992`, `2021-01/2021-08`...).
+        tolerance: Relative tolerance for numeric agreement (default 0.5 %).
+        resolution: An author's note on which value is more plausible.
+        series: Id of a time series the fact belongs to (drawn as a chart).
+    """
+
+    id: str
+    label: str
+    kind: str
+    topics: tuple[str, ...]
+    location: Location
+    unit: str = ""
+    time: str = ""
+    tolerance: float | None = None
+    resolution: str = ""
+    series: str = ""
+
+    @property
+    def title(self) -> str:
+        """Label with the time it refers to, e.g. "Bilateral trade (1992)"."""
+        return f"{self.label} ({self.time})" if self.time else self.label
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One source asserting one value for one fact.
+
+    Attributes:
+        fact: Id of the fact.
+        source: Citekey of the asserting source.
+        value: The value as the source puts it ("almost 70 percent").
+        note: Id of the note the claim is written in.
+        location: Where the claim is written.
+        locator: Where in the source (page, paragraph, section).
+        quote: Optional short quotation (a dozen words at most).
+        position: Normalised category for category/assessment facts.
+        suspect: Why the author thinks this value is an error, if they do.
+        id: Stable anchor id, unique in the build (`fact--source`).
+    """
+
+    fact: str
+    source: str
+    value: str
+    note: str
+    location: Location
+    locator: str = ""
+    quote: str = ""
+    position: str = ""
+    suspect: str = ""
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One `[@key, locator]` item inside a citation group.
+
+    Attributes:
+        key: The cited citekey.
+        locator: Page or section as written after the comma, if any.
+        location: Where it appears in the note.
+    """
+
+    key: str
+    locator: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class CrossRef:
+    """A `[[target#anchor|label]]` link in a note body.
+
+    Attributes:
+        target: Note/topic id, or `fact:ID` for a fact embed.
+        anchor: Optional heading anchor on the target page.
+        label: Optional link text.
+        location: Where it appears.
+    """
+
+    target: str
+    anchor: str
+    label: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of a note body that the renderer replaces.
+
+    Attributes:
+        line: 0-based line within the body.
+        start: 0-based column where the span starts.
+        end: Column just after the span.
+        citations: The citation group, for a `[@...]` span.
+        ref: The cross-reference, for a `[[...]]` span.
+        block_end: 0-based body line after the top-level block holding the span
+            (where a callout for an embedded fact is placed).
+    """
+
+    line: int
+    start: int
+    end: int
+    citations: tuple[Citation, ...] = ()
+    ref: CrossRef | None = None
+    block_end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One Markdown note with its front matter.
+
+    Attributes:
+        id: Unique id (also the page slug).
+        title: Page title.
+        kind: `note`, `topic` (the page of a topic) or `home`.
+        path: Path relative to the project root.
+        sources: Citekeys the note draws on.
+        topics: Topic ids the note is tagged with.
+        summary: One-sentence summary shown in lists.
+        body: Markdown body (after the front matter).
+        body_line: 1-based file line of the body's first line.
+        facts: Facts declared in this note.
+        claims: Claims written in this note.
+        spans: Citations and cross-references found in the body.
+        order: Sort key among topic pages (lower first).
+    """
+
+    id: str
+    title: str
+    kind: str
+    path: str
+    sources: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    summary: str = ""
+    body: str = ""
+    body_line: int = 1
+    facts: tuple[Fact, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    spans: tuple[Span, ...] = ()
+    order: int = 0
+
+    @property
+    def location(self) -> Location:
+        """Location of the note's first line."""
+        return Location(self.path, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Inconsistency:
+    """A disagreement about one fact.
+
+    Attributes:
+        fact: The disputed fact.
+        kind: `numeric`, `date`, `categorical`, `assessment` or `internal`.
+        claims: The claims involved.
+        summary: One line saying what disagrees.
+    """
+
+    fact: Fact
+    kind: str
+    claims: tuple[Claim, ...]
+    summary: str
+
+    @property
+    def anchor(self) -> str:
+        """Stable anchor id of the callout for this inconsistency."""
+        return f"disagreement-{self.kind}-{self.fact.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One generated Markdown page.
+
+    Attributes:
+        path: Path of the Markdown file inside the docs tree (`military.md`).
+        title: Page title.
+        markdown: Full Markdown text, in Python-Markdown syntax.
+    """
+
+    path: str
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """An entry of the site navigation: a page, or a section of entries."""
+
+    title: str
+    path: str = ""
+    children: tuple[NavItem, ...] = ()
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """Everything the generator produces.
+
+    Attributes:
+        pages: Generated Markdown pages.
+        files: Other generated files (`claims.json`, charts), path to bytes.
+        nav: Navigation tree.
+        diagnostics: Problems found, errors and warnings.
+    """
+
+    pages: list[Page] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    nav: list[NavItem] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)

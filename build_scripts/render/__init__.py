@@ -1,0 +1,1 @@
+"""Renderers: the build's results as Markdown pages (Python-Markdown syntax) and data files."""

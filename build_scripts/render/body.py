@@ -1,0 +1,53 @@
+"""A note body as Python-Markdown: citations to footnotes, `[[...]]` to links and values.
+
+Only the spans that [`scan`][build_scripts.scan] found are replaced; the rest of
+the author's Markdown passes through untouched. A callout for a disputed fact
+embedded with `[[fact:ID]]` is placed after the top-level block holding it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..model import Inconsistency, Note, Span
+from .context import Context, Footnotes, md_text, rel
+from .facts import callout, inline_value
+
+
+def render_body(note: Note, page: str, ctx: Context, notes: Footnotes, placed: set[str]) -> str:
+    """Render `note`'s body for `page`; `placed` collects the callout anchors already on the page."""
+    lines = note.body.split("\n")
+    after: dict[int, list[Inconsistency]] = defaultdict(list)
+    by_line: dict[int, list[Span]] = defaultdict(list)
+    for span in note.spans:
+        by_line[span.line].append(span)
+    for number, spans in by_line.items():
+        line = lines[number]
+        for span in sorted(spans, key=lambda s: s.start, reverse=True):
+            line = line[:span.start] + _replace(span, page, ctx, notes, after) + line[span.end:]
+        lines[number] = line
+    for end in sorted(after, reverse=True):
+        blocks = []
+        for issue in after[end]:
+            if issue.anchor not in placed:
+                placed.add(issue.anchor)
+                blocks.append(callout(issue, page, ctx, notes))
+        if blocks:
+            lines[end:end] = ["", *"\n".join(blocks).split("\n")]
+    return "\n".join(lines)
+
+
+def _replace(span: Span, page: str, ctx: Context, notes: Footnotes,
+             after: dict[int, list[Inconsistency]]) -> str:
+    if span.citations:
+        return "".join(notes.cite(c.key, c.locator) for c in span.citations if c.key in ctx.refs)
+    ref = span.ref
+    if ref.target.startswith("fact:"):
+        fact = ctx.index.facts[ref.target[5:]]
+        for issue in ctx.inconsistencies.get(fact.id, []):
+            if issue not in after[span.block_end]:
+                after[span.block_end].append(issue)
+        return inline_value(fact, page, ctx, notes)
+    target = ctx.index.notes[ref.target]
+    text = ref.label or target.title
+    return f"[{md_text(text)}]({rel(page, ctx.index.page(target.id), ref.anchor)})"

@@ -1,0 +1,45 @@
+"""`claims.json`: every fact, claim and inconsistency, for reuse by others."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from .context import Context
+
+
+def claims_json(ctx: Context) -> bytes:
+    """Facts, claims (value as written, normalised value, locator) and inconsistencies as JSON."""
+    index = ctx.index
+    facts = [
+        {"id": f.id, "label": f.label, "kind": f.kind, "unit": f.unit or None, "time": f.time or None,
+         "topics": list(f.topics), "series": f.series or None, "resolution": f.resolution or None}
+        for f in index.facts.values()
+    ]
+    claims = []
+    for claim in sorted(index.claims, key=lambda c: c.id):
+        norm = ctx.values.get(claim.id)
+        claims.append({
+            "id": claim.id, "fact": claim.fact, "source": claim.source, "value": claim.value,
+            "normalised": None if norm is None else {
+                "low": _number(norm.low), "high": _number(norm.high),
+                "position": norm.position or None, "display": norm.display},
+            "locator": claim.locator, "quote": claim.quote or None, "suspect": claim.suspect or None,
+            "note": claim.note,
+        })
+    inconsistencies = [
+        {"id": i.anchor, "fact": i.fact.id, "label": i.fact.title, "topics": list(i.fact.topics),
+         "kind": i.kind, "summary": i.summary, "claims": [c.id for c in i.claims],
+         "pages": sorted(set(ctx.placements.get(i.anchor, [])))}
+        for issues in ctx.inconsistencies.values() for i in issues
+    ]
+    data = {"facts": facts, "claims": claims, "inconsistencies": inconsistencies,
+            "sources": {k: ctx.refs[k].csl for k in sorted(ctx.refs)}}
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def _number(value: float | None) -> float | str | None:
+    """JSON has no infinity: open-ended ranges are written as "inf"."""
+    if value is None:
+        return None
+    return "inf" if math.isinf(value) else value

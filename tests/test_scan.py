@@ -1,0 +1,70 @@
+"""Citations and cross-references are found as markdown-it tokens, with exact positions."""
+
+from __future__ import annotations
+
+import pytest
+
+from build_scripts.scan import heading_slugs, scan, slugify
+
+
+def spans_text(body: str) -> list[str]:
+    spans, diags = scan(body, "n.md", 1)
+    assert not diags
+    lines = body.split("\n")
+    return [lines[s.line][s.start:s.end] for s in spans]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        pytest.param("See [@a].", ["[@a]"], id="single"),
+        pytest.param("See [@a, p. 12].", ["[@a, p. 12]"], id="locator"),
+        pytest.param("See [@a; @b, ch. 2].", ["[@a; @b, ch. 2]"], id="group"),
+        pytest.param("Mail me@example.org or [me@example.org](mailto:me@example.org).", [], id="email"),
+        pytest.param("Code `[@a]` here.", [], id="code-span"),
+        pytest.param("```\n[@a]\n```", [], id="fenced-code"),
+        pytest.param("    [@a] indented code", [], id="indented-code"),
+        pytest.param("<https://x.org/[@a]>", [], id="autolink"),
+        pytest.param("A [link](https://x.org) and [@a].", ["[@a]"], id="after-link"),
+        pytest.param("- item [@a]\n  more [[space]]", ["[@a]", "[[space]]"], id="list-item"),
+        pytest.param("> quoted [@a]", ["[@a]"], id="blockquote"),
+        pytest.param("`[@a]` then [@a]", ["[@a]"], id="same-text-in-code-first"),
+    ],
+)
+def test_finds_exactly_the_citations_outside_code(body, expected):
+    assert spans_text(body) == expected
+
+
+def test_citation_items_and_locations():
+    spans, _ = scan("x\n\nSee [@baev2021, para. 3; @lo2008].", "content/n.md", 10)
+    (span,) = spans
+    assert [(c.key, c.locator) for c in span.citations] == [("baev2021", "para. 3"), ("lo2008", "")]
+    assert str(span.citations[0].location) == "content/n.md:12:5"
+
+
+@pytest.mark.parametrize(
+    "text, target, anchor, label",
+    [
+        ("[[space]]", "space", "", ""),
+        ("[[economic#energy]]", "economic", "energy", ""),
+        ("[[n-1|Baev's note]]", "n-1", "", "Baev's note"),
+        ("[[economic#energy|gas]]", "economic", "energy", "gas"),
+        ("[[fact:trade-1992]]", "fact:trade-1992", "", ""),
+    ],
+)
+def test_crossref_parts(text, target, anchor, label):
+    (span,), _ = scan(f"Go to {text}.", "n.md", 1)
+    assert (span.ref.target, span.ref.anchor, span.ref.label) == (target, anchor, label)
+
+
+def test_block_end_is_after_the_top_level_block():
+    body = "- one [[fact:x]]\n- two\n\nAfter."
+    (span,), _ = scan(body, "n.md", 1)
+    lines = body.split("\n")
+    assert lines[span.block_end - 1:span.block_end + 1] == ["", "After."]
+
+
+def test_heading_slugs_match_python_markdown():
+    assert heading_slugs("## Energy and gas\n\n## Energy and gas\n\n# Ünïcode `code`!") == {
+        "energy-and-gas", "energy-and-gas_1", "unicode-code"}
+    assert slugify("Arms sales (1990s–2020s)") == "arms-sales-1990s2020s"
