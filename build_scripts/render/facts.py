@@ -19,6 +19,8 @@ KIND_TITLES = {
     "internal": "Possible error in a source",
 }
 
+NOUNS = {"numeric": "figures", "date": "dates", "categorical": "answers", "assessment": "assessments"}
+
 
 def inline_value(fact: Fact, page: str, ctx: Context, notes: Footnotes) -> str:
     """The fact's value(s) for running text, each with its citation footnote."""
@@ -54,7 +56,7 @@ def callout(issue: Inconsistency, page: str, ctx: Context, notes: Footnotes) -> 
             f"{notes.cite(claim.source, claim.locator)} | {md_text(claim.value)}{flag} "
             f"| {md_text(claim.locator)} | {quote} |"
         )
-    body = [f'<span class="anchor" id="{issue.anchor}"></span>{md_text(issue.summary)}', "", *rows]
+    body = [f'<span class="anchor" id="{issue.anchor}"></span>{_lead(issue)}', "", *rows]
     if fact.resolution:
         body += ["", f"**Resolution.** {md_text(fact.resolution)}"]
     links = [f"[Permalink]({rel(page, page, issue.anchor)})"]
@@ -63,6 +65,14 @@ def callout(issue: Inconsistency, page: str, ctx: Context, notes: Footnotes) -> 
     body += ["", " · ".join(links)]
     indented = "\n".join(f"    {line}" if line else "" for line in body)
     return f'!!! disagreement "{attr(title)}"\n\n{indented}\n'
+
+
+def _lead(issue: Inconsistency) -> str:
+    """The callout's first line: what disagrees (the table shows who says what)."""
+    if issue.kind == "internal":
+        return md_text(issue.summary[:1].upper() + issue.summary[1:]) + "."
+    sources = len({c.source for c in issue.claims})
+    return f"{sources} sources give different {NOUNS[issue.kind]} for this fact:"
 
 
 def claims_table(claims: list[Claim], page: str, ctx: Context, notes: Footnotes, *, anchors: bool) -> str:

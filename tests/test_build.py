@@ -1,0 +1,140 @@
+"""End to end: the mini corpus through the CLI and MkDocs, with assertions on the HTML."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from .conftest import write
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=project,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from .conftest import FIXTURES, ROOT
+    import shutil
+    project = tmp_path_factory.mktemp("e2e") / "mini"
+    shutil.copytree(FIXTURES / "mini", project)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("../../../", f"{ROOT}/"))
+    done = run(project, "build")
+    assert done.returncode == 0, done.stderr
+    return project / "site"
+
+
+def html(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_pages_exist(site):
+    for page in ["index.html", "alpha/index.html", "beta/index.html", "sources/baev2021/index.html",
+                 "bibliography/index.html", "inconsistencies/index.html", "notes/baev-note/index.html",
+                 "notes/index.html", "claims.json"]:
+        assert (site / page).is_file(), page
+
+
+def test_citations_are_footnotes_with_formatted_references_linking_to_sources(site):
+    soup = html(site, "alpha/index.html")
+    refs = soup.select("a.footnote-ref")
+    assert refs and all(a["href"].startswith("#fn:") for a in refs)
+    items = soup.select("div.footnote li")
+    first = items[0]
+    assert first.get_text(" ", strip=True).startswith(
+        "Baev, Pavel K. 2021. “Russia and China: A Mutually Exaggerated Strategic Partnership?” China Brief 21 (20).")
+    assert "P. 3." in first.get_text()
+    assert first.find("a", href="../sources/baev2021/")
+    assert first.find("i").get_text() == "China Brief"
+
+
+def test_footnote_tooltips_are_enabled(site):
+    soup = html(site, "alpha/index.html")
+    config = json.loads(soup.find("script", id="__config").string)
+    assert "content.footnote.tooltips" in config["features"]
+
+
+def test_code_and_email_are_not_citations(site):
+    text = html(site, "alpha/index.html").get_text()
+    assert "[@notakey]" in text and "[@alsonotakey]" in text and "me@example.org" in text
+
+
+def test_disagreement_callouts(site):
+    soup = html(site, "alpha/index.html")
+    callouts = soup.select("div.admonition.disagreement")
+    assert len(callouts) == 2
+    numeric = soup.find(id="disagreement-numeric-trade-1992").find_parent("div", class_="disagreement")
+    assert "Figures disagree: Bilateral trade (1992)" in numeric.select_one(".admonition-title").get_text()
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in numeric.select("tbody tr")]
+    assert [r[1:3] for r in rows] == [["USD 5.56 billion", "para. 14"], ["US$5.85 billion", "p. 2"]]
+    assert numeric.select("a.footnote-ref")
+    trend = soup.find(id="disagreement-assessment-trend").find_parent("div", class_="disagreement")
+    assert "The later source had more data." in trend.get_text()
+    # Agreeing claims (107.7 vs 107.70) render as a plain cited statement.
+    assert not soup.find(id="disagreement-numeric-trade-2020")
+
+
+def test_chart_on_topic_page(site):
+    svg = html(site, "alpha/index.html").select_one(".research-chart svg")
+    assert svg.find("title").get_text() == "Bilateral trade"
+    assert len(svg.select("path.point")) == 4
+
+
+def test_source_page_lists_citing_notes_and_disagreements(site):
+    soup = html(site, "sources/baev2021/index.html")
+    text = soup.get_text(" ", strip=True)
+    assert "Argues that the partnership is weaker" in text
+    cited = soup.find(id="cited-by").find_next("ul").get_text(" ", strip=True)
+    assert "Alpha topic" in cited and "Baev on trade" in cited
+    assert soup.find("a", href="../../alpha/#disagreement-numeric-trade-1992")
+
+
+def test_backlinks_and_bibliography(site):
+    beta = html(site, "beta/index.html")
+    assert beta.find(id="linked-from").find_next("ul").find("a", string="Alpha topic")
+    bib = html(site, "bibliography/index.html").select(".md-content li")
+    assert [li.get_text(" ", strip=True)[:10] for li in bib] == ["Baev, Pave", "Gómez, Ana", "Lo, Bobo. "]
+    assert "“Trade Figures.”" in bib[1].get_text()
+
+
+def test_inconsistencies_page_and_export(site):
+    page = html(site, "inconsistencies/index.html")
+    assert page.find("a", href="../alpha/#disagreement-numeric-trade-1992")
+    data = json.loads((site / "claims.json").read_text(encoding="utf-8"))
+    by_id = {i["id"]: i for i in data["inconsistencies"]}
+    issue = by_id["disagreement-numeric-trade-1992"]
+    assert issue["kind"] == "numeric" and issue["topics"] == ["alpha"]
+    assert issue["claims"] == ["claim-trade-1992--baev2021", "claim-trade-1992--lo2008"]
+    claim = next(c for c in data["claims"] if c["id"] == "claim-trade-1992--baev2021")
+    assert claim["value"] == "USD 5.56 billion" and claim["locator"] == "para. 14"
+    assert claim["normalised"]["low"] < 5.56e9 < claim["normalised"]["high"]
+
+
+def test_unknown_citekey_fails_check_and_build_and_keeps_the_old_site(mini):
+    assert run(mini, "build").returncode == 0
+    before = {p: p.read_bytes() for p in (mini / "site").rglob("*") if p.is_file()}
+    write(mini / "content" / "notes" / "bad.md", "---\nid: bad\ntitle: Bad\n---\n\nCites [@nobody2020, p. 1].\n")
+    for command in ("check", "build"):
+        done = run(mini, command)
+        assert done.returncode == 1
+        assert "content/notes/bad.md:6:7: error: unknown citekey 'nobody2020'" in done.stderr
+        assert "Traceback" not in done.stderr
+    after = {p: p.read_bytes() for p in (mini / "site").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_check_exit_codes(mini):
+    assert run(mini, "check").returncode == 0
+    assert run(mini, "no-such-command").returncode == 2
+    write(mini / "content" / "notes" / "w.md",
+          "---\nid: w\ntitle: W\nsources: [lo2008]\nclaims:\n  - {fact: trend, value: up, position: rising}\n---\n")
+    done = run(mini, "check")
+    assert done.returncode == 0 and "content/notes/w.md:6: warning: claim on 'trend' by 'lo2008' has no locator" in done.stderr
+    assert run(mini, "--strict", "check").returncode == 1

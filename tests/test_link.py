@@ -1,0 +1,77 @@
+"""Every citation, cross-reference, topic and fact resolves, or the build names where it does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from build_scripts.link import build_index
+from build_scripts.model import Location, Source
+from build_scripts.notes import load_notes
+
+from .conftest import write
+
+SOURCES = {k: Source(k, "article", {"title": k}, Location("bib/library.bib", 1)) for k in ("baev2021", "lo2008")}
+
+
+def index_of(tmp_path: Path, files: dict[str, str]):
+    for name, text in files.items():
+        write(tmp_path / "content" / name, text)
+    notes, diags = load_notes(tmp_path / "content", tmp_path)
+    assert not diags
+    return build_index(notes, SOURCES)
+
+
+TOPIC = "---\nid: space\nkind: topic\ntitle: Space\n---\n## Early warning\n\nText [@lo2008].\n"
+
+
+def test_unknown_citekey_names_path_line_and_column(tmp_path):
+    _, diags = index_of(tmp_path, {"n.md": "---\nid: n\ntitle: N\n---\nline one\n\nSee [@baev2012, p. 3].\n"})
+    (diag,) = diags
+    assert str(diag).startswith("content/n.md:7:5: error: unknown citekey 'baev2012'")
+    assert "did you mean 'baev2021'" in diag.hint
+
+
+def test_cross_references_resolve_with_anchors_and_backlinks(tmp_path):
+    index, diags = index_of(tmp_path, {
+        "space.md": TOPIC,
+        "n.md": "---\nid: n\ntitle: N\ntopics: [space]\n---\nSee [[space#early-warning]] and [[space|it]].\n",
+    })
+    assert diags == []
+    assert index.backlinks == {"space": ["n"]}
+    assert index.cited_by == {"lo2008": ["space"]}
+    assert index.page("space") == "space.md" and index.page("n") == "notes/n.md"
+
+
+def test_unknown_targets_and_anchors_are_errors(tmp_path):
+    _, diags = index_of(tmp_path, {
+        "space.md": TOPIC,
+        "n.md": "---\nid: n\ntitle: N\ntopics: [spaec]\n---\n[[nowhere]] [[space#nothing]] [[fact:none]]\n",
+    })
+    messages = sorted(d.message for d in diags)
+    assert messages == [
+        "no heading '#nothing' on 'space'",
+        "unknown cross-reference target 'nowhere'",
+        "unknown fact 'none' in [[fact:none]]",
+        "unknown topic 'spaec' in note 'n'",
+    ]
+    assert {d.location.line for d in diags} == {1, 6}
+
+
+def test_duplicate_ids_even_by_case(tmp_path):
+    _, diags = index_of(tmp_path, {
+        "a.md": "---\nid: same\ntitle: A\n---\n",
+        "b.md": "---\nid: same\ntitle: B\n---\n",
+    })
+    (diag,) = diags
+    assert diag.location.path == "content/b.md" and "duplicate note id 'same'" in diag.message
+
+
+def test_claims_get_stable_ids_and_need_known_facts_and_sources(tmp_path):
+    index, diags = index_of(tmp_path, {
+        "a.md": "---\nid: a\ntitle: A\nsources: [baev2021]\nfacts:\n  - {id: f, label: F, kind: number}\n"
+                "claims:\n  - {fact: f, value: 1, locator: p. 1}\n  - {fact: f, value: 1.0, locator: p. 2}\n"
+                "  - {fact: g, value: 2, locator: p. 3}\n  - {fact: f, source: nobody, value: 3, locator: p. 4}\n---\n",
+    })
+    assert [c.id for c in index.claims] == ["claim-f--baev2021", "claim-f--baev2021-2"]
+    assert sorted((d.location.line, d.message) for d in diags) == [
+        (10, "claim names unknown fact 'g'"), (11, "unknown citekey 'nobody'")]
