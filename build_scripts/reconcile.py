@@ -1,0 +1,173 @@
+"""Find where claims about one fact disagree.
+
+Claims are grouped by fact and normalised with
+[`normalise`][build_scripts.values.normalise]. Claims from different sources
+that disagree make a `numeric`, `date`, `categorical` or `assessment`
+inconsistency; suspect claims, a source contradicting itself and impossible
+values make an `internal` one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from build_scripts.model import Claim, Diagnostic, Fact, Inconsistency, Severity
+from build_scripts.values import CURRENCIES, Normalised, normalise
+
+__all__ = ["DEFAULT_TOLERANCE", "KINDS", "claim_key", "disagree", "reconcile", "tolerance_of"]
+
+DEFAULT_TOLERANCE = 0.005
+"""Relative tolerance for numbers when the fact sets none (0.5 %)."""
+
+KINDS = {"number": "numeric", "date": "date", "category": "categorical", "assessment": "assessment"}
+"""Inconsistency kind for each fact kind."""
+
+
+def claim_key(claim: Claim) -> str:
+    """The claim's id, or `fact--source` when the loader left it empty."""
+    return claim.id or f"{claim.fact}--{claim.source}"
+
+
+def tolerance_of(fact: Fact) -> float:
+    """Relative tolerance for comparing claims on `fact` (0 for non-numbers)."""
+    if fact.kind != "number":
+        return 0.0
+    return DEFAULT_TOLERANCE if fact.tolerance is None else fact.tolerance
+
+
+def disagree(a: Normalised, b: Normalised, tolerance: float = 0.0) -> bool:
+    """Whether two normalised values disagree.
+
+    Intervals disagree when the gap between them exceeds `tolerance` times the
+    larger magnitude at the gap; positions disagree when they differ.
+    """
+    if a.low is None or a.high is None or b.low is None or b.high is None:
+        return a.position != b.position
+    if a.high < b.low:
+        gap, scale = b.low - a.high, max(abs(a.high), abs(b.low))
+    elif b.high < a.low:
+        gap, scale = a.low - b.high, max(abs(b.high), abs(a.low))
+    else:
+        return False
+    return gap > tolerance * scale
+
+
+def reconcile(
+    facts: Mapping[str, Fact], claims: Sequence[Claim]
+) -> tuple[list[Inconsistency], dict[str, Normalised], list[Diagnostic]]:
+    """Group claims by fact and return inconsistencies, normalised values and diagnostics.
+
+    Claims on facts not in `facts` are skipped (another stage reports them);
+    claims whose value cannot be read are left out of comparisons. A suspect
+    claim is still compared with the others, so a fact can have both an
+    `internal` and a cross-source inconsistency. Numbers agree within the
+    fact's `tolerance`; dates only when their periods overlap.
+
+    Args:
+        facts: Facts by id.
+        claims: All claims of the build.
+
+    Returns:
+        Inconsistencies sorted by fact id, then kind; normalised values by
+        claim id ([`claim_key`][build_scripts.reconcile.claim_key]); warnings.
+    """
+    groups: dict[str, list[Claim]] = {}
+    for claim in claims:
+        if claim.fact in facts:
+            groups.setdefault(claim.fact, []).append(claim)
+    found: list[Inconsistency] = []
+    values: dict[str, Normalised] = {}
+    diagnostics: list[Diagnostic] = []
+    for fact_id in sorted(groups):
+        fact = facts[fact_id]
+        group = sorted(groups[fact_id], key=lambda c: (c.source, claim_key(c)))
+        if fact.kind not in KINDS:
+            diagnostics.append(Diagnostic(
+                fact.location, Severity.WARNING, f"fact '{fact.id}' has unknown kind '{fact.kind}'",
+                "use number, date, category or assessment",
+            ))
+            continue
+        read: list[tuple[Claim, Normalised]] = []
+        for claim in group:
+            value, problems = normalise(fact, claim)
+            diagnostics.extend(problems)
+            if value is not None:
+                values[claim_key(claim)] = value
+                read.append((claim, value))
+        across = _across_sources(fact, group, read)
+        internal = _internal(fact, group, read)
+        found.extend(x for x in (across, internal) if x is not None)
+    found.sort(key=lambda x: (x.fact.id, x.kind))
+    return found, values, sorted(diagnostics)
+
+
+def _across_sources(fact: Fact, group: list[Claim], read: list[tuple[Claim, Normalised]]) -> Inconsistency | None:
+    tolerance = tolerance_of(fact)
+    if not any(
+        a.source != b.source and disagree(x, y, tolerance)
+        for i, (a, x) in enumerate(read) for b, y in read[i + 1:]
+    ):
+        return None
+    shown: dict[str, tuple[Normalised, list[str]]] = {}
+    for claim, value in read:
+        sources = shown.setdefault(value.display, (value, []))[1]
+        if claim.source not in sources:
+            sources.append(claim.source)
+    items = list(shown.values())
+    if fact.kind in ("number", "date"):
+        items.sort(key=lambda item: (item[0].low, item[0].high, item[0].display))
+    parts = " vs ".join(f"{_line(value.display)} ({', '.join(sources)})" for value, sources in items)
+    count = len({claim.source for claim, _ in read})
+    return Inconsistency(fact, KINDS[fact.kind], tuple(group), f"{count} sources disagree: {parts}")
+
+
+def _internal(fact: Fact, group: list[Claim], read: list[tuple[Claim, Normalised]]) -> Inconsistency | None:
+    involved: set[str] = set()
+    reasons: list[str] = []
+    shown = {claim_key(claim): value.display for claim, value in read}
+    for claim in group:
+        if claim.suspect:
+            involved.add(claim_key(claim))
+            value = shown.get(claim_key(claim), claim.value)
+            reasons.append(f"suspected error in {claim.source} ({_line(value)}): {_line(claim.suspect)}")
+    tolerance = tolerance_of(fact)
+    for source in sorted({claim.source for claim, _ in read}):
+        own = [(claim, value) for claim, value in read if claim.source == source]
+        clashing = [
+            (claim, value) for i, (claim, value) in enumerate(own)
+            if any(disagree(value, other, tolerance) for j, (_, other) in enumerate(own) if j != i)
+        ]
+        if clashing:
+            involved.update(claim_key(claim) for claim, _ in clashing)
+            if fact.kind in ("number", "date"):
+                clashing.sort(key=lambda pair: (pair[1].low, pair[1].high))
+            displays = list(dict.fromkeys(_line(value.display) for _, value in clashing))
+            reasons.append(f"{source} contradicts itself: {' vs '.join(displays)}")
+    for claim, value in read:
+        why = _impossible(fact, value)
+        if why:
+            involved.add(claim_key(claim))
+            reasons.append(f"impossible value in {claim.source}: {_line(value.display)} ({why})")
+    if not reasons:
+        return None
+    claims = tuple(claim for claim in group if claim_key(claim) in involved)
+    return Inconsistency(fact, "internal", claims, "; ".join(reasons))
+
+
+def _impossible(fact: Fact, value: Normalised) -> str:
+    """Why a value cannot be right, or `""`."""
+    if value.low is None or value.high is None:
+        return ""
+    if fact.kind == "date":
+        first, last = date.fromordinal(int(value.low)).year, date.fromordinal(int(value.high)).year
+        return "a year outside 1000–2100" if first < 1000 or last > 2100 else ""
+    if value.unit == "percent" and (value.low > 100 or value.high < 0):
+        return "a share outside 0–100%"
+    if (value.unit in CURRENCIES or value.unit == "count") and value.high < 0:
+        return "a negative count" if value.unit == "count" else "a negative amount of money"
+    return ""
+
+
+def _line(text: str) -> str:
+    return " ".join(text.split())
