@@ -14,6 +14,8 @@ import yaml
 
 from .model import Diagnostic, Location, Severity
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
+
 
 @dataclass(frozen=True, slots=True)
 class Mapping:
@@ -60,16 +62,16 @@ def split(text: str, path: str) -> tuple[Split, list[Diagnostic]]:
                                                     "add a line '---' after the YAML keys")]
     yaml_text = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1:])
-    meta, diags = _parse_yaml(yaml_text, path, first_line=2)
+    meta, diags = _parse_yaml(yaml_text, path, first_line=2, last_line=max(end, 2))
     return Split(meta, body, end + 2), diags
 
 
-def _parse_yaml(text: str, path: str, first_line: int) -> tuple[Mapping | None, list[Diagnostic]]:
+def _parse_yaml(text: str, path: str, first_line: int, last_line: int) -> tuple[Mapping | None, list[Diagnostic]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = first_line + mark.line if mark else first_line
+        line = min(first_line + mark.line, last_line) if mark else first_line
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [_error(path, line, f"front matter is not valid YAML: {problem}",
                              "check indentation (spaces, not tabs) and quote values containing ':'")]
@@ -83,7 +85,7 @@ def _parse_yaml(text: str, path: str, first_line: int) -> tuple[Mapping | None, 
 
 
 def _mapping(node: yaml.MappingNode, path: str, offset: int, diags: list[Diagnostic]) -> Mapping | None:
-    loader = yaml.SafeLoader("")
+    loader = _LOADER("")
     data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
     items: dict[str, list[Any]] = {}

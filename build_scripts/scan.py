@@ -28,17 +28,18 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not src.startswith("[@", pos):
         return False
     end = src.find("]", pos)
-    if end < 0 or "\n" in src[pos:end] or "[" in src[pos + 1:end]:
+    if end < 0 or "[" in src[pos + 1:end]:
         return False
     items = []
     for part in src[pos + 1:end].split(";"):
         match = _KEY.match(part.strip())
         if not match:
             return False
-        items.append((match.group(1), (match.group(2) or "").strip()))
+        items.append((match.group(1), " ".join((match.group(2) or "").split())))
     if not silent:
-        token = state.push("citation", "", 0)
-        token.meta = {"items": items, "start": pos, "end": end + 1}
+        broken = "\n" in src[pos:end]
+        token = state.push("citation_broken" if broken else "citation", "", 0)
+        token.meta = {"items": items, "start": pos, "end": pos + 2 if broken else end + 1}
     state.pos = end + 1
     return True
 
@@ -90,14 +91,13 @@ def scan(body: str, path: str, body_line: int) -> tuple[list[Span], list[Diagnos
         if token.type != "inline" or not token.map or not token.children:
             continue
         for child in token.children:
-            if child.type not in ("citation", "crossref"):
+            if child.type not in ("citation", "crossref", "citation_broken"):
                 continue
             line, start, end = _position(child, token, lines)
             location = Location(path, body_line + line, start + 1)
-            if start < 0:
-                diags.append(Diagnostic(Location(path, body_line + line), Severity.ERROR,
-                                        "a citation or cross-reference spans several lines",
-                                        "keep each [@...] and [[...]] on one line"))
+            if start < 0 or child.type == "citation_broken":
+                diags.append(Diagnostic(location, Severity.ERROR, "a citation spans several lines",
+                                        "keep each [@...] on one line"))
                 continue
             if child.type == "citation":
                 cites = tuple(Citation(key, locator, location) for key, locator in child.meta["items"])

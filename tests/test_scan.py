@@ -68,3 +68,10 @@ def test_heading_slugs_match_python_markdown():
     assert heading_slugs("## Energy and gas\n\n## Energy and gas\n\n# Ünïcode `code`!") == {
         "energy-and-gas", "energy-and-gas_1", "unicode-code"}
     assert slugify("Arms sales (1990s–2020s)") == "arms-sales-1990s2020s"
+
+
+def test_citation_broken_across_lines_is_an_error():
+    spans, diags = scan("Intro\n\nSee [@baev2021,\npara. 3] here.", "n.md", 5)
+    assert spans == []
+    assert [str(d) for d in diags] == [
+        "n.md:7:5: error: a citation spans several lines (hint: keep each [@...] on one line)"]

@@ -70,7 +70,8 @@ def callout(issue: Inconsistency, page: str, ctx: Context, notes: Footnotes) -> 
 def _lead(issue: Inconsistency) -> str:
     """The callout's first line: what disagrees (the table shows who says what)."""
     if issue.kind == "internal":
-        return md_text(issue.summary[:1].upper() + issue.summary[1:]) + "."
+        text = issue.summary[:1].upper() + issue.summary[1:]
+        return md_text(text if text.endswith((".", "!", "?")) else text + ".")
     sources = len({c.source for c in issue.claims})
     return f"{sources} sources give different {NOUNS[issue.kind]} for this fact:"
 
