@@ -22,6 +22,9 @@ serve: $(STAMP)  ## Live preview; rebuilds when content/ or bib/ change
 check: $(STAMP)  ## Validate notes and bibliography without building
 	$(BIN)/python -m build_scripts check
 
+add-source: $(STAMP)  ## Add BibTeX entries and a note skeleton each: make add-source BIB=new.bib (BIB=- for stdin)
+	$(BIN)/python -m build_scripts add-source $(BIB)
+
 test: $(STAMP)  ## Run the whole test suite
 	$(BIN)/python -m pytest -q
 

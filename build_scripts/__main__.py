@@ -1,4 +1,4 @@
-"""Command line: `python -m build_scripts {check,build,emit}`.
+"""Command line: `python -m build_scripts {check,build,emit,add-source}`.
 
 Exit status: 0 when the inputs are fine, 1 when they have errors (or
 warnings, with `--strict`), 2 on a usage error.
@@ -14,7 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import pipeline
+from . import add_source, pipeline
+from .cache import Cache
 from .config import Settings, load_settings
 from .model import Diagnostic, Severity
 
@@ -37,13 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("-d", "--site-dir", type=Path, default=None, help="output folder (default: site/)")
     emit = commands.add_parser("emit", help="write the generated Markdown pages to a folder (for other renderers)")
     emit.add_argument("out", type=Path, help="folder to write into (replaced)")
+    add = commands.add_parser("add-source", help="add BibTeX entries to the library and start a note on each")
+    add.add_argument("file", help="a .bib file with the new entries, or '-' to read them from standard input")
     args = parser.parse_args(argv)
 
     if not args.config_file.is_file():
         parser.error(f"no such configuration file: {args.config_file}")
     settings = load_settings(args.config_file)
     if args.command == "check":
-        ctx, diags = pipeline.check(settings)
+        ctx, diags = pipeline.check(settings, Cache(settings.cache_dir))
         status = _report(diags, args.strict, settings)
         if ctx is not None:
             index = ctx.index
@@ -51,13 +54,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"checked {len(index.notes)} notes, {len(index.sources)} sources, {len(index.facts)} facts, "
                   f"{len(index.claims)} claims; {disputes} disagreements", file=sys.stderr)
         return status
+    if args.command == "add-source":
+        text, name, diags = add_source.read_input(args.file)
+        result = add_source.AddResult()
+        if text is not None:
+            result, diags = add_source.add_source(text, name, settings, strict=args.strict)
+        status = _report(diags, args.strict, settings)
+        if result.written:
+            print(add_source.summary(result))
+        return status
     if args.command == "emit":
-        result = pipeline.build(settings)
+        result = pipeline.build(settings, Cache(settings.cache_dir))
         status = _report(result.diagnostics, args.strict, settings)
         if status == EXIT_OK:
             _write_tree(result, args.out)
         return status
-    _, diags = pipeline.check(settings)
+    _, diags = pipeline.check(settings, Cache(settings.cache_dir))
     status = _report(diags, args.strict, settings)
     if status != EXIT_OK:
         return status
@@ -80,7 +92,7 @@ def _mkdocs_build(settings: Settings, config_file: Path, site_dir: Path) -> int:
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config_file), "-d", str(tmp)]
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(tmp)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(cmd, check=False, env=env)
     if done.returncode != 0:

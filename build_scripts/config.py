@@ -42,6 +42,11 @@ class Settings:
     site_author: str = ""
 
     @property
+    def cache_dir(self) -> Path:
+        """Where rebuilds keep earlier results (outside the published site)."""
+        return self.root / ".cache"
+
+    @property
     def bib_files(self) -> list[Path]:
         """The `*.bib` files of the library, in name order."""
         return sorted(self.bib_dir.glob("*.bib")) if self.bib_dir.is_dir() else []

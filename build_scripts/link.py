@@ -13,7 +13,6 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from . import scan
 from .model import Claim, Diagnostic, Fact, Location, Note, Severity, Source
 
 RESERVED_IDS = {"index", "bibliography", "inconsistencies", "sources", "notes", "reference",
@@ -33,7 +32,6 @@ class Index:
         claims: All claims, each with its stable `id`.
         backlinks: Note id → ids of the notes linking to it.
         cited_by: Citekey → ids of the notes citing it (in text, claims or `sources`).
-        anchors: Note id → anchors a cross-reference may point to.
     """
 
     notes: dict[str, Note]
@@ -44,7 +42,6 @@ class Index:
     claims: list[Claim]
     backlinks: dict[str, list[str]] = field(default_factory=dict)
     cited_by: dict[str, list[str]] = field(default_factory=dict)
-    anchors: dict[str, set[str]] = field(default_factory=dict)
 
     def page(self, note_id: str) -> str:
         """Path of a note's page in the docs tree."""
@@ -72,7 +69,6 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
     facts = _unique_facts(by_id.values(), diags)
     index = Index(notes=by_id, topics=topics, home=homes[0] if homes else None, sources=sources,
                   facts=facts, claims=_claims(by_id.values(), facts, sources, diags))
-    index.anchors = {n.id: scan.heading_slugs(n.body) for n in by_id.values()}
     topic_ids = {t.id for t in topics}
     backlinks: dict[str, set[str]] = defaultdict(set)
     cited_by: dict[str, set[str]] = defaultdict(set)
@@ -170,8 +166,8 @@ def _check_ref(ref, index: Index, diags: list[Diagnostic]) -> str | None:
         diags.append(_error(ref.location, f"unknown cross-reference target '{ref.target}'",
                             _suggest(ref.target, index.notes, "use the id of a note or topic")))
         return None
-    if ref.anchor and ref.anchor not in index.anchors[ref.target]:
-        known = index.anchors[ref.target]
+    if ref.anchor and ref.anchor not in index.notes[ref.target].anchors:
+        known = index.notes[ref.target].anchors
         diags.append(_error(ref.location, f"no heading '#{ref.anchor}' on '{ref.target}'",
                             _suggest(ref.anchor, known, "anchors are heading slugs, e.g. '## Energy' → #energy")))
     return ref.target

@@ -3,7 +3,7 @@
 Registered in `mkdocs.yml` under `hooks:`. On every build (and every live
 rebuild of `mkdocs serve`) it runs the [pipeline][build_scripts.pipeline],
 logs each diagnostic as a MkDocs warning or error (so `--strict` fails on
-warnings), stops on errors, prepends the generated navigation to the one in
+warnings), stops on errors, logs the change report, prepends the generated navigation to the one in
 `mkdocs.yml`, and adds the pages as in-memory files. Nothing is written into
 `docs_dir`.
 """
@@ -17,7 +17,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from build_scripts import pipeline
+from build_scripts import pipeline, report
+from build_scripts.cache import Cache
 from build_scripts.config import load_settings
 from build_scripts.model import BuildResult, NavItem, Severity
 
@@ -29,7 +30,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Run the generator and merge its navigation into the site's."""
     global _result
     settings = load_settings(Path(config.config_file_path))
-    result = pipeline.build(settings)
+    result = pipeline.build(settings, Cache(settings.cache_dir))
     errors = 0
     for diag in result.diagnostics:
         if diag.severity is Severity.ERROR:
@@ -40,6 +41,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if errors:
         raise PluginError(f"{errors} error(s) in the notes or the library; nothing was built "
                           "(run `python -m build_scripts check` to list them)")
+    _report_changes(result, settings.cache_dir / "last-build.json")
     config.nav = [_nav_entry(item) for item in result.nav] + list(config.nav or [])
     _result = result
     return config
@@ -53,6 +55,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, data in sorted(_result.files.items()):
         files.append(File.generated(config, path, content=data))
     return files
+
+
+def _report_changes(result: BuildResult, path: Path) -> None:
+    """Log what changed since the previous build (also on every live rebuild)."""
+    current = report.inventory(result)
+    for line in report.compare(report.load(path), current):
+        log.info("changes: %s", line)
+    report.save(path, current)
 
 
 def _nav_entry(item: NavItem) -> dict:

@@ -210,6 +210,7 @@ class Note:
         facts: Facts declared in this note.
         claims: Claims written in this note.
         spans: Citations and cross-references found in the body.
+        anchors: Anchors of the body's headings.
         order: Sort key among topic pages (lower first).
     """
 
@@ -225,6 +226,7 @@ class Note:
     facts: tuple[Fact, ...] = ()
     claims: tuple[Claim, ...] = ()
     spans: tuple[Span, ...] = ()
+    anchors: frozenset[str] = frozenset()
     order: int = 0
 
     @property
@@ -288,9 +290,11 @@ class BuildResult:
         files: Other generated files (`claims.json`, charts), path to bytes.
         nav: Navigation tree.
         diagnostics: Problems found, errors and warnings.
+        notes: Ids of the notes built.
     """
 
     pages: list[Page] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)

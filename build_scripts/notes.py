@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import frontmatter, scan
+from .cache import Cache, digest
 from .model import Claim, Diagnostic, Fact, Location, Note, Severity
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -23,15 +24,27 @@ CLAIM_KEYS = {"fact", "source", "value", "locator", "quote", "position", "suspec
 MAX_QUOTE_WORDS = 12
 
 
-def load_notes(content_dir: Path, root: Path) -> tuple[list[Note], list[Diagnostic]]:
-    """Load every `*.md` file under `content_dir`, sorted by path."""
+def load_notes(content_dir: Path, root: Path, cache: Cache | None = None) -> tuple[list[Note], list[Diagnostic]]:
+    """Load every `*.md` file under `content_dir`, sorted by path; unchanged files come from `cache`."""
     notes: list[Note] = []
     diags: list[Diagnostic] = []
     if not content_dir.is_dir():
         return [], [Diagnostic(Location(_rel(content_dir, root)), Severity.ERROR,
                                "content directory not found", "create it and add notes")]
     for file in sorted(content_dir.rglob("*.md")):
-        note, problems = load_note(file, root)
+        path = _rel(file, root)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            diags.append(_diag(path, 0, f"cannot read note: {exc.strerror}"))
+            continue
+        key = digest(path, data)
+        found = cache.get("note", key) if cache else None
+        if found is None:
+            found = parse_note(data, path)
+            if cache:
+                cache.put("note", key, found)
+        note, problems = found
         diags.extend(problems)
         if note is not None:
             notes.append(note)
@@ -39,14 +52,16 @@ def load_notes(content_dir: Path, root: Path) -> tuple[list[Note], list[Diagnost
 
 
 def load_note(file: Path, root: Path) -> tuple[Note | None, list[Diagnostic]]:
-    """Load one note; returns None (with diagnostics) when it cannot be used."""
-    path = _rel(file, root)
+    """Load one note file; returns None (with diagnostics) when it cannot be used."""
+    return parse_note(file.read_bytes(), _rel(file, root))
+
+
+def parse_note(data: bytes, path: str) -> tuple[Note | None, list[Diagnostic]]:
+    """Parse the bytes of the note at `path`; returns None (with diagnostics) when it cannot be used."""
     try:
-        text = file.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [_diag(path, 1, f"note is not UTF-8 (byte {exc.start})", "save the file as UTF-8")]
-    except OSError as exc:
-        return None, [_diag(path, 0, f"cannot read note: {exc.strerror}")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     parts, diags = frontmatter.split(text, path)
     meta = parts.meta
@@ -70,7 +85,8 @@ def load_note(file: Path, root: Path) -> tuple[Note | None, list[Diagnostic]]:
     note = Note(
         id=note_id, title=title, kind=kind, path=path, sources=sources, topics=topics,
         summary=reader.get("summary", str, default=""), body=parts.body, body_line=parts.body_line,
-        facts=facts, claims=claims, spans=tuple(spans), order=reader.get("order", int, default=0),
+        facts=facts, claims=claims, spans=tuple(spans), anchors=frozenset(scan.heading_slugs(parts.body)),
+        order=reader.get("order", int, default=0),
     )
     return note, diags
 

@@ -1,48 +1,48 @@
-"""The build, top to bottom: load notes, load the library, link, reconcile, render.
+"""The build, top to bottom: load notes, load the library, link, reconcile, format, render.
 
 ```python
-result = build(load_settings(Path("mkdocs.yml")))
+result = build(load_settings(Path("mkdocs.yml")), Cache(Path(".cache")))
 for d in result.diagnostics: print(d)
 ```
 
 Nothing here knows about MkDocs: the result is Markdown pages, other files and
 a navigation tree, which [`mkdocs_hook`][build_scripts.mkdocs_hook] (or any
-other renderer) turns into a site.
+other renderer) turns into a site. With a [`Cache`][build_scripts.cache.Cache],
+unchanged notes, libraries and references are not read or formatted again.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from pathlib import Path
 
-from . import bib, cite, notes, reconcile
+from . import bib, cite, history, notes, reconcile
+from .cache import Cache, digest
 from .config import Settings
 from .link import build_index
-from .model import BuildResult, Diagnostic, Location, NavItem, Severity
+from .model import BuildResult, Diagnostic, Location, NavItem, Severity, Source
 from .render import pages
 from .render.context import Context
 from .render.export import claims_json
 
 
-def check(settings: Settings) -> tuple[Context | None, list[Diagnostic]]:
+def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | None, list[Diagnostic]]:
     """Load, link and reconcile everything; return the render context and all diagnostics.
 
     The context is None when there are errors, so nothing is rendered from broken inputs.
     """
     diags: list[Diagnostic] = []
-    loaded_notes, found = notes.load_notes(settings.content_dir, settings.root)
+    loaded_notes, found = notes.load_notes(settings.content_dir, settings.root, cache)
     diags += found
-    bib_files = settings.bib_files
-    if not bib_files:
-        diags.append(Diagnostic(Location(_rel(settings.bib_dir, settings)), Severity.WARNING,
-                                "no .bib files found", "add your BibTeX library as bib/library.bib"))
-    sources, found = bib.load_library(bib_files, settings.root)
+    sources, found = _library(settings, cache)
     diags += found
     index, found = build_index(loaded_notes, sources)
     diags += found
     inconsistencies, values, found = reconcile.reconcile(index.facts, index.claims)
     diags += found
     try:
-        refs = cite.format_references(sources.values(), settings.csl_style)
+        refs = _references(sources, settings.csl_style, cache)
     except cite.StyleError as exc:
         diags.append(Diagnostic(Location("mkdocs.yml"), Severity.ERROR, str(exc),
                                 "set extra.research.csl_style to a style name such as chicago-author-date"))
@@ -53,23 +53,64 @@ def check(settings: Settings) -> tuple[Context | None, list[Diagnostic]]:
     by_fact: dict = defaultdict(list)
     for issue in inconsistencies:
         by_fact[issue.fact.id].append(issue)
-    return Context(index, refs, dict(by_fact), values, settings), diags
+    ctx = Context(index, refs, dict(by_fact), values, settings, dates=history.last_changed(settings.root),
+                  format_items=_formatter(settings.csl_style, cache))
+    return ctx, diags
 
 
-def build(settings: Settings) -> BuildResult:
+def build(settings: Settings, cache: Cache | None = None) -> BuildResult:
     """Run the whole generator: Markdown pages, `claims.json` and navigation."""
-    ctx, diags = check(settings)
+    ctx, diags = check(settings, cache)
     result = BuildResult(diagnostics=diags)
     if ctx is None:
         return result
     index = ctx.index
     ordered = [*index.topics, *(n for n in index.notes.values() if n.kind != "topic")]
-    result.pages += [pages.note_page(note, ctx) for note in ordered]
-    result.pages += [pages.source_page_md(key, ctx) for key in sorted(index.sources)]
-    result.pages += [pages.bibliography_page(ctx), pages.notes_index_page(ctx), pages.inconsistencies_page(ctx)]
+    drafts = [pages.note_page(note, ctx) for note in ordered]
+    drafts += [pages.source_page_md(key, ctx) for key in sorted(index.sources)]
+    drafts += [pages.bibliography_page(ctx), pages.notes_index_page(ctx), pages.inconsistencies_page(ctx)]
+    result.pages = pages.assemble(drafts, ctx)
     result.files["claims.json"] = claims_json(ctx)
     result.nav = _nav(ctx)
+    result.notes = sorted(index.notes)
     return result
+
+
+def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source], list[Diagnostic]]:
+    """The BibTeX library; from the cache when no file of it changed."""
+    files = settings.bib_files
+    if not files:
+        return {}, [Diagnostic(Location(_rel(settings.bib_dir, settings.root)), Severity.WARNING,
+                               "no .bib files found", "add your BibTeX library as bib/library.bib")]
+    key = digest(*(part for f in files for part in (_rel(f, settings.root), _read(f))))
+    found = cache.get("library", key) if cache else None
+    if found is None:
+        found = bib.load_library(files, settings.root)
+        if cache:
+            cache.put("library", key, found)
+    return found
+
+
+def _references(sources: dict[str, Source], style: str, cache: Cache | None) -> dict[str, cite.Reference]:
+    """Formatted references of the sources, with "1989a"-style suffixes where labels collide."""
+    refs = _formatter(style, cache)([cite.to_csl(source) for _, source in sorted(sources.items())])
+    return cite.disambiguate(refs) if cite.author_date(style) else refs
+
+
+def _formatter(style: str, cache: Cache | None):
+    """A function formatting CSL items in one citeproc run; items whose data is unchanged come from `cache`."""
+    def format_items(items: list[dict]) -> dict[str, cite.Reference]:
+        keys = {item["id"]: digest(style, json.dumps(item, sort_keys=True)) for item in items}
+        refs = {i: ref for i, key in keys.items() if cache and (ref := cache.get("reference", key)) is not None}
+        missing = [item for item in items if item["id"] not in refs]
+        if missing:
+            fresh = cite.format_items(missing, style, suffixes=False)
+            for item in missing:
+                refs[item["id"]] = fresh[item["id"]]
+                if cache:
+                    cache.put("reference", keys[item["id"]], fresh[item["id"]])
+        return {item["id"]: refs[item["id"]] for item in items}
+    return format_items
 
 
 def _nav(ctx: Context) -> list[NavItem]:
@@ -82,8 +123,15 @@ def _nav(ctx: Context) -> list[NavItem]:
     return nav
 
 
-def _rel(path, settings: Settings) -> str:
+def _read(path: Path) -> bytes:
     try:
-        return path.relative_to(settings.root).as_posix()
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)

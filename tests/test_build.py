@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,9 +27,18 @@ def site(tmp_path_factory) -> Path:
     shutil.copytree(FIXTURES / "mini", project)
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("../../../", f"{ROOT}/"))
+    commit_all(project, "2024-05-06T12:00:00+00:00")
     done = run(project, "build")
     assert done.returncode == 0, done.stderr
     return project / "site"
+
+
+def commit_all(project: Path, date: str) -> None:
+    """Make `project` a git repository with everything committed at `date` (pages date from git)."""
+    env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@x",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@x", "PATH": os.environ["PATH"]}
+    for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
+        subprocess.run(["git", *cmd], cwd=project, env=env, check=True, capture_output=True)
 
 
 def html(site: Path, page: str) -> BeautifulSoup:
@@ -138,3 +148,51 @@ def test_check_exit_codes(mini):
     done = run(mini, "check")
     assert done.returncode == 0 and "content/notes/w.md:6: warning: claim on 'trend' by 'lo2008' has no locator" in done.stderr
     assert run(mini, "--strict", "check").returncode == 1
+
+
+def test_highwire_metadata_on_topic_page(site):
+    soup = html(site, "alpha/index.html")
+    meta = {}
+    for tag in soup.find_all("meta", attrs={"name": lambda n: n and n.startswith("citation_")}):
+        meta.setdefault(tag["name"], []).append(tag["content"])
+    assert meta["citation_title"] == ["Alpha topic"]
+    assert meta["citation_author"] == ["Author, Test"]
+    assert meta["citation_public_url"] == ["https://mini.example.org/alpha/"]
+    assert meta["citation_publication_date"] == ["2024/05/06"]
+    references = meta["citation_reference"]
+    assert len(references) == 3  # baev2021, lo2008, gomez2022: one per cited source
+    assert any(r.startswith("citation_title=Russia and China: A Mutually Exaggerated Strategic Partnership?; "
+                            "citation_author=Baev, Pavel K.") for r in references)
+
+
+def test_coins_on_bibliography_and_source_pages(site):
+    from urllib.parse import parse_qsl
+    spans = html(site, "bibliography/index.html").select("span.Z3988")
+    assert len(spans) == 3
+    pairs = dict(parse_qsl(spans[0]["title"]))
+    assert pairs["rft.atitle"] == "Russia and China: A Mutually Exaggerated Strategic Partnership?"
+    assert pairs["rft.jtitle"] == "China Brief" and pairs["rft.aulast"] == "Baev"
+    assert html(site, "sources/lo2008/index.html").select_one("span.Z3988")
+
+
+def test_cite_this_page(site):
+    soup = html(site, "alpha/index.html")
+    heading = soup.find(id="cite-this-page")
+    tabs = heading.find_next("div", class_="tabbed-set")
+    labels = [label.get_text(strip=True) for label in tabs.select(".tabbed-labels label")]
+    assert labels == ["Formatted", "BibTeX", "RIS"]
+    blocks = [code.get_text() for code in tabs.select("pre code")]
+    formatted, bibtex, ris = blocks
+    assert formatted.strip() == "Author, Test. 2024. “Alpha Topic.” Mini Study, May 6. https://mini.example.org/alpha/."
+    assert bibtex.startswith("@online{") and "url = {https://mini.example.org/alpha/}" in " ".join(bibtex.split())
+    assert "TY  - ELEC" in ris and "UR  - https://mini.example.org/alpha/" in ris
+
+
+def test_claims_have_permalinks_with_citations(site):
+    soup = html(site, "notes/baev-note/index.html")
+    anchor = soup.find(id="claim-trade-1992--baev2021")
+    link = anchor.find_next("a", class_="research-permalink")
+    assert link["href"] == "#claim-trade-1992--baev2021"
+    assert link["data-cite"] == "Baev 2021, para. 14: Bilateral trade (1992): USD 5.56 billion"
+    callout = html(site, "alpha/index.html").find(id="disagreement-numeric-trade-1992").find_parent("div")
+    assert callout.find("a", class_="research-permalink")["href"] == "#disagreement-numeric-trade-1992"

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import Inconsistency, Note, Span
-from .context import Context, Footnotes, md_text, rel
+from .context import SEPARATOR, PageState
 from .facts import callout, inline_value
 
 
-def render_body(note: Note, page: str, ctx: Context, notes: Footnotes, placed: set[str]) -> str:
-    """Render `note`'s body for `page`; `placed` collects the callout anchors already on the page."""
+def render_body(note: Note, state: PageState, placed: set[str]) -> str:
+    """Render `note`'s body; `placed` collects the callout anchors already on the page."""
+    state.inputs.add(note.path)
     lines = note.body.split("\n")
     after: dict[int, list[Inconsistency]] = defaultdict(list)
     by_line: dict[int, list[Span]] = defaultdict(list)
@@ -24,30 +25,30 @@ def render_body(note: Note, page: str, ctx: Context, notes: Footnotes, placed: s
     for number, spans in by_line.items():
         line = lines[number]
         for span in sorted(spans, key=lambda s: s.start, reverse=True):
-            line = line[:span.start] + _replace(span, page, ctx, notes, after) + line[span.end:]
+            before = line[:span.start]
+            if span.citations:  # a footnote mark sits right after the word, as in Pandoc's note styles
+                before = before.rstrip(" ") if before.strip() else before
+            line = before + _replace(span, state, after) + line[span.end:]
         lines[number] = line
     for end in sorted(after, reverse=True):
         blocks = []
         for issue in after[end]:
             if issue.anchor not in placed:
                 placed.add(issue.anchor)
-                blocks.append(callout(issue, page, ctx, notes))
+                blocks.append(callout(issue, state))
         if blocks:
             lines[end:end] = ["", *"\n".join(blocks).split("\n")]
     return "\n".join(lines)
 
 
-def _replace(span: Span, page: str, ctx: Context, notes: Footnotes,
-             after: dict[int, list[Inconsistency]]) -> str:
+def _replace(span: Span, state: PageState, after: dict[int, list[Inconsistency]]) -> str:
     if span.citations:
-        return "".join(notes.cite(c.key, c.locator) for c in span.citations if c.key in ctx.refs)
+        return SEPARATOR.join(state.cite(c.key, c.locator) for c in span.citations)
     ref = span.ref
     if ref.target.startswith("fact:"):
-        fact = ctx.index.facts[ref.target[5:]]
-        for issue in ctx.inconsistencies.get(fact.id, []):
+        fact = state.ctx.index.facts[ref.target[5:]]
+        for issue in state.ctx.inconsistencies.get(fact.id, []):
             if issue not in after[span.block_end]:
                 after[span.block_end].append(issue)
-        return inline_value(fact, page, ctx, notes)
-    target = ctx.index.notes[ref.target]
-    text = ref.label or target.title
-    return f"[{md_text(text)}]({rel(page, ctx.index.page(target.id), ref.anchor)})"
+        return inline_value(fact, state)
+    return state.link_note(ref.target, ref.label, ref.anchor)

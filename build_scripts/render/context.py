@@ -1,12 +1,13 @@
-"""What every renderer shares: the index, formatted references, disagreements."""
+"""What the renderers share: the build's [`Context`][build_scripts.render.context.Context],
+and the [`PageState`][build_scripts.render.context.PageState] one page collects while it is written."""
 
 from __future__ import annotations
 
 import html
 import re
-import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..cite import Reference
 from ..config import Settings
@@ -14,8 +15,9 @@ from ..link import Index, source_page
 from ..model import Claim, Inconsistency
 from ..values import Normalised
 
-
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+SEPARATOR = '<sup class="fn-sep">,</sup>'
+"""Between consecutive footnote marks, so that marks 4 and 5 do not read as 45."""
 
 
 @dataclass(slots=True)
@@ -28,6 +30,8 @@ class Context:
         inconsistencies: Disagreements, by fact id.
         values: Normalised value of each claim, by claim id.
         settings: Project settings.
+        dates: Last-changed date (`YYYY-MM-DD`) of each input file, from git.
+        format_items: Formats CSL items (the site's own pages) in the site's style.
         claims_by_fact: Claims, by fact id, sorted by source.
         placements: Callout anchor → pages showing that callout (filled while rendering).
     """
@@ -37,6 +41,8 @@ class Context:
     inconsistencies: dict[str, list[Inconsistency]]
     values: dict[str, Normalised]
     settings: Settings
+    dates: dict[str, str] = field(default_factory=dict)
+    format_items: Callable[[list[dict]], dict[str, Reference]] | None = None
     claims_by_fact: dict[str, list[Claim]] = field(default_factory=dict)
     placements: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
@@ -52,36 +58,77 @@ class Context:
         return ref.label if ref else key
 
 
-class Footnotes:
-    """The citation footnotes of one page: one per (source, locator), numbered in order of use."""
+class PageState:
+    """What one page collects while it is rendered: citation footnotes, and the inputs it draws on.
+
+    Attributes:
+        page: Path of the page in the docs tree.
+        ctx: The build's context.
+        inputs: Input files (notes, BibTeX files) whose content shows on the page.
+        cited: Citekeys cited on the page, in order of first citation.
+    """
 
     def __init__(self, page: str, ctx: Context):
         self.page, self.ctx = page, ctx
-        self._labels: dict[tuple[str, str], str] = {}
+        self.inputs: set[str] = set()
+        self._footnotes: dict[tuple[str, str], str] = {}
+
+    @property
+    def cited(self) -> list[str]:
+        return list(dict.fromkeys(key for key, _ in self._footnotes))
 
     def cite(self, key: str, locator: str = "") -> str:
-        """Footnote reference (`[^n]`) for citing `key` at `locator`."""
+        """Footnote reference (`[^n]`) for citing `key` at `locator`: one footnote per (source, locator)."""
         ident = (key, locator)
-        if ident not in self._labels:
-            self._labels[ident] = f"[^{len(self._labels) + 1}]"
-        return self._labels[ident]
+        if ident not in self._footnotes:
+            self._footnotes[ident] = f"[^{len(self._footnotes) + 1}]"
+            self.inputs.add(self.ctx.index.sources[key].location.path)
+        return self._footnotes[ident]
 
-    def markdown(self) -> str:
+    def link(self, to_page: str, anchor: str = "") -> str:
+        """Relative link from this page to another (and an optional anchor)."""
+        return rel(self.page, to_page, anchor)
+
+    def link_note(self, note_id: str, text: str = "", anchor: str = "") -> str:
+        """A Markdown link to a note's page, titled by the note unless `text` is given."""
+        note = self.ctx.index.notes[note_id]
+        self.inputs.add(note.path)
+        return f"[{md_text(text or note.title)}]({self.link(self.ctx.index.page(note_id), anchor)})"
+
+    def link_source(self, key: str) -> str:
+        """A Markdown link to a source's page, labelled "Author Year"."""
+        return f"[{md_text(self.ctx.label(key))}]({self.link(source_page(key))})"
+
+    def use(self, claim: Claim) -> None:
+        """Record that a claim (and its fact's declaration) shows on the page."""
+        self.inputs.add(claim.location.path)
+        fact = self.ctx.index.facts.get(claim.fact)
+        if fact is not None:
+            self.inputs.add(fact.location.path)
+
+    def footnotes(self) -> str:
         """Footnote definitions, for the end of the page."""
         lines = []
-        for (key, locator), label in self._labels.items():
-            ref = self.ctx.refs[key]
-            where = f" {md_text(_capitalised(locator))}." if locator else ""
-            link = rel(self.page, source_page(key))
-            lines.append(f"{label}: {ref.html}{where} [Source page]({link})")
+        for (key, locator), label in self._footnotes.items():
+            where = f" {md_text(locator[:1].upper() + locator[1:])}." if locator else ""
+            lines.append(f"{label}: {self.ctx.refs[key].html}{where} [Source page]({self.link(source_page(key))})")
         return "\n".join(lines)
+
+    @property
+    def date(self) -> str:
+        """When the page's content last changed: the latest date among its inputs ("" if unknown)."""
+        return max((self.ctx.dates.get(path, "") for path in self.inputs), default="")
 
 
 def rel(from_page: str, to_page: str, anchor: str = "") -> str:
     """Relative link from one docs page to another (and an optional anchor)."""
     if from_page == to_page and anchor:
         return f"#{anchor}"
-    path = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    here, there = from_page.split("/")[:-1], to_page.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    path = "/".join([".."] * (len(here) - common) + there[common:])
     return f"{path}#{anchor}" if anchor else path
 
 
@@ -93,7 +140,3 @@ def md_text(text: str) -> str:
 def attr(text: str) -> str:
     """Escape text for a double-quoted attribute or admonition title."""
     return html.escape(text, quote=True)
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]

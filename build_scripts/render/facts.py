@@ -2,14 +2,15 @@
 
 Callouts are Python-Markdown admonitions of their own type, `disagreement`,
 styled in `docs/stylesheets/research.css`; each carries a stable anchor
-([`Inconsistency.anchor`][build_scripts.model.Inconsistency.anchor]).
+([`Inconsistency.anchor`][build_scripts.model.Inconsistency.anchor]), and each
+claim row carries the claim's own anchor and a link that copies its permalink
+and citation.
 """
 
 from __future__ import annotations
 
-from ..link import source_page
 from ..model import Claim, Fact, Inconsistency
-from .context import Context, Footnotes, attr, md_text, rel
+from .context import SEPARATOR, PageState, attr, md_text
 
 KIND_TITLES = {
     "numeric": "Figures disagree",
@@ -18,53 +19,76 @@ KIND_TITLES = {
     "assessment": "Assessments disagree",
     "internal": "Possible error in a source",
 }
-
 NOUNS = {"numeric": "figures", "date": "dates", "categorical": "answers", "assessment": "assessments"}
 
 
-def inline_value(fact: Fact, page: str, ctx: Context, notes: Footnotes) -> str:
+def inline_value(fact: Fact, state: PageState) -> str:
     """The fact's value(s) for running text, each with its citation footnote."""
-    claims = ctx.claims_by_fact.get(fact.id, [])
+    claims = state.ctx.claims_by_fact.get(fact.id, [])
     if not claims:
         return f"*{md_text(fact.label)}*"
-    issues = ctx.inconsistencies.get(fact.id, [])
+    for claim in claims:
+        state.use(claim)
+    issues = state.ctx.inconsistencies.get(fact.id, [])
     disputed = [i for i in issues if i.kind != "internal"]
     if not disputed:
-        shown = claims[0].value
-        cites = "".join(notes.cite(c.source, c.locator) for c in claims)
-        text = f"{md_text(shown)}{cites}"
+        cites = SEPARATOR.join(state.cite(c.source, c.locator) for c in claims)
+        text = f"{md_text(claims[0].value)}{cites}"
     else:
-        parts = [f"{md_text(c.value)}{notes.cite(c.source, c.locator)}" for c in claims]
-        text = f"{' or '.join(parts)} ([sources disagree]({rel(page, page, disputed[0].anchor)}))"
+        parts = [f"{md_text(c.value)}{state.cite(c.source, c.locator)}" for c in claims]
+        text = f"{' or '.join(parts)} ([sources disagree]({state.link(state.page, disputed[0].anchor)}))"
     internal = [i for i in issues if i.kind == "internal"]
     if internal:
-        text += f" ([possible error]({rel(page, page, internal[0].anchor)}))"
+        text += f" ([possible error]({state.link(state.page, internal[0].anchor)}))"
     return text
 
 
-def callout(issue: Inconsistency, page: str, ctx: Context, notes: Footnotes) -> str:
+def callout(issue: Inconsistency, state: PageState) -> str:
     """An inconsistency callout: each source's value side by side, cited, with locators."""
-    ctx.placements[issue.anchor].append(page)
+    state.ctx.placements[issue.anchor].append(state.page)
     fact = issue.fact
-    title = f"{KIND_TITLES[issue.kind]}: {fact.title}"
     rows = ["| Source | Says | Where | In its words |", "|---|---|---|---|"]
     for claim in issue.claims:
+        state.use(claim)
         flag = f" ⚠ *{md_text(claim.suspect)}*" if claim.suspect else ""
         quote = f"“{md_text(claim.quote)}”" if claim.quote else ""
-        rows.append(
-            f"| [{md_text(ctx.label(claim.source))}]({rel(page, source_page(claim.source))})"
-            f"{notes.cite(claim.source, claim.locator)} | {md_text(claim.value)}{flag} "
-            f"| {md_text(claim.locator)} | {quote} |"
-        )
+        rows.append(f"| {state.link_source(claim.source)}{state.cite(claim.source, claim.locator)} "
+                    f"| {md_text(claim.value)}{flag} | {md_text(claim.locator)} | {quote} |")
     body = [f'<span class="anchor" id="{issue.anchor}"></span>{_lead(issue)}', "", *rows]
     if fact.resolution:
         body += ["", f"**Resolution.** {md_text(fact.resolution)}"]
-    links = [f"[Permalink]({rel(page, page, issue.anchor)})"]
-    if page != "inconsistencies.md":
-        links.append(f"[All disagreements]({rel(page, 'inconsistencies.md', issue.anchor)})")
+    citation = f"{KIND_TITLES[issue.kind]}: {fact.title}. {issue.summary}"
+    links = [_permalink(issue.anchor, citation, state, "Permalink")]
+    if state.page != "inconsistencies.md":
+        links.append(f"[All disagreements]({state.link('inconsistencies.md', issue.anchor)})")
     body += ["", " · ".join(links)]
     indented = "\n".join(f"    {line}" if line else "" for line in body)
-    return f'!!! disagreement "{attr(title)}"\n\n{indented}\n'
+    return f'!!! disagreement "{attr(KIND_TITLES[issue.kind] + ": " + fact.title)}"\n\n{indented}\n'
+
+
+def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str:
+    """A table of claims, one row each; rows carry the claims' anchors and permalinks if `anchors`."""
+    ctx = state.ctx
+    rows = ["| Fact | Source | Value | Where |", "|---|---|---|---|"]
+    for claim in claims:
+        state.use(claim)
+        fact = ctx.index.facts[claim.fact]
+        anchor = ""
+        if anchors:
+            citation = f"{ctx.label(claim.source)}, {claim.locator}: {fact.title}: {claim.value}"
+            anchor = f'<span class="anchor" id="{claim.id}"></span>{_permalink(claim.id, citation, state)} '
+        flags = "".join(f" [⚠]({state.link(_home_of(i, state), i.anchor)} \"{attr(i.summary)}\")"
+                        for i in ctx.inconsistencies.get(fact.id, []))
+        rows.append(f"| {anchor}{md_text(fact.title)}{flags} "
+                    f"| {state.link_source(claim.source)}{state.cite(claim.source, claim.locator)} "
+                    f"| {md_text(claim.value)} | {md_text(claim.locator)} |")
+    return "\n".join(rows) + "\n"
+
+
+def _permalink(anchor: str, citation: str, state: PageState, text: str = "¶") -> str:
+    """A link to `anchor` that also copies the permalink and a citation (see `research.js`)."""
+    return (f'[{text}]({state.link(state.page, anchor)}){{ .research-permalink '
+            f'title="Copy the link and citation" data-cite="{attr(citation)}" }}')
 
 
 def _lead(issue: Inconsistency) -> str:
@@ -76,23 +100,8 @@ def _lead(issue: Inconsistency) -> str:
     return f"{sources} sources give different {NOUNS[issue.kind]} for this fact:"
 
 
-def claims_table(claims: list[Claim], page: str, ctx: Context, notes: Footnotes, *, anchors: bool) -> str:
-    """A table of claims, one row each, grouped by fact; rows carry the claims' anchors if `anchors`."""
-    rows = ["| Fact | Source | Value | Where |", "|---|---|---|---|"]
-    for claim in claims:
-        fact = ctx.index.facts[claim.fact]
-        anchor = f'<span class="anchor" id="{claim.id}"></span>' if anchors else ""
-        issues = ctx.inconsistencies.get(fact.id, [])
-        flag = "".join(f" [⚠]({rel(page, _home_of(i, ctx), i.anchor)} \"{attr(i.summary)}\")" for i in issues)
-        rows.append(
-            f"| {anchor}{md_text(fact.title)}{flag} "
-            f"| [{md_text(ctx.label(claim.source))}]({rel(page, source_page(claim.source))})"
-            f"{notes.cite(claim.source, claim.locator)} | {md_text(claim.value)} | {md_text(claim.locator)} |"
-        )
-    return "\n".join(rows) + "\n"
-
-
-def _home_of(issue: Inconsistency, ctx: Context) -> str:
+def _home_of(issue: Inconsistency, state: PageState) -> str:
     """The page where an inconsistency's callout is sure to be: its topic, or the index of all."""
-    topics = [t.id for t in ctx.index.topics if t.id in issue.fact.topics]
-    return ctx.index.page(topics[0]) if topics else "inconsistencies.md"
+    index = state.ctx.index
+    topics = [t.id for t in index.topics if t.id in issue.fact.topics]
+    return index.page(topics[0]) if topics else "inconsistencies.md"

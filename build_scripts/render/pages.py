@@ -1,63 +1,78 @@
-"""The site's pages, as Markdown: home, topics, notes, sources, bibliography, disagreements."""
+"""The site's pages, as Markdown: home, topics, notes, sources, bibliography, disagreements.
+
+Each page is first drafted: its content, with a
+[`PageState`][build_scripts.render.context.PageState] recording what it cites
+and draws on. [`assemble`][build_scripts.render.pages.assemble] then formats
+every page's own citation in one run and adds front matter, "Cite this page"
+and the footnotes.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from .. import charts
+from .. import charts, metadata
 from ..link import source_page
 from ..model import Inconsistency, Note, Page
+from . import citepage
 from .body import render_body
-from .context import Context, Footnotes, attr, md_text, rel
+from .context import Context, PageState, md_text
 from .facts import KIND_TITLES, callout, claims_table
 
 TOPICLESS = "General"
 
 
-def note_page(note: Note, ctx: Context) -> Page:
+@dataclass(slots=True)
+class Draft:
+    """A page before assembly: its state, title and Markdown parts."""
+
+    state: PageState
+    title: str
+    parts: list[str]
+
+
+def note_page(note: Note, ctx: Context) -> Draft:
     """A note's own page (also used for topic pages and the home page)."""
-    page = ctx.index.page(note.id)
-    notes = Footnotes(page, ctx)
+    state = PageState(ctx.index.page(note.id), ctx)
     placed: set[str] = set()
     parts = [f"# {md_text(note.title)}", ""]
     if note.kind == "note":
-        parts += [_byline(note, page, ctx), ""]
-    parts += [render_body(note, page, ctx, notes, placed).strip(), ""]
+        parts += [_byline(note, state), ""]
+    parts += [render_body(note, state, placed).strip(), ""]
     if note.kind == "home":
-        parts += _home_sections(page, ctx)
+        parts += _home_sections(state)
     if note.kind == "topic":
-        parts += _topic_sections(note, page, ctx, notes, placed)
+        parts += _topic_sections(note, state, placed)
     elif note.claims:
         claims = [c for c in ctx.index.claims if c.note == note.id]
-        parts += ["## Claims recorded in this note", "", claims_table(claims, page, ctx, notes, anchors=True)]
-    parts += _linked_from(note.id, page, ctx)
-    return _page(page, note.title, parts, notes)
+        parts += ["## Claims recorded in this note", "", claims_table(claims, state, anchors=True)]
+    parts += _linked_from(note.id, state)
+    return Draft(state, note.title, parts)
 
 
-def _byline(note: Note, page: str, ctx: Context) -> str:
-    sources = ", ".join(f"[{md_text(ctx.label(k))}]({rel(page, source_page(k))})"
-                        for k in note.sources if k in ctx.refs)
-    topics = ", ".join(f"[{md_text(ctx.index.notes[t].title)}]({rel(page, ctx.index.page(t))})"
-                       for t in note.topics if t in ctx.index.notes)
+def _byline(note: Note, state: PageState) -> str:
+    sources = ", ".join(state.link_source(k) for k in note.sources if k in state.ctx.refs)
+    topics = ", ".join(state.link_note(t) for t in note.topics if t in state.ctx.index.notes)
     bits = [f"**Sources:** {sources}" if sources else "", f"**Topics:** {topics}" if topics else ""]
     return " · ".join(b for b in bits if b) or f"*{md_text(note.summary)}*"
 
 
-def _home_sections(page: str, ctx: Context) -> list[str]:
-    index = ctx.index
+def _home_sections(state: PageState) -> list[str]:
+    ctx, index = state.ctx, state.ctx.index
     disputes = sum(len(v) for v in ctx.inconsistencies.values())
     out = ["## Topics", ""]
     for topic in index.topics:
-        out.append(f"- [{md_text(topic.title)}]({rel(page, index.page(topic.id))})"
-                   f"{': ' + md_text(topic.summary) if topic.summary else ''}")
+        out.append(f"- {state.link_note(topic.id)}{': ' + md_text(topic.summary) if topic.summary else ''}")
     out += ["", "## At a glance", "", "| | |", "|---|---:|",
             f"| Notes | {len(index.notes)} |", f"| Sources | {len(index.sources)} |",
             f"| Facts | {len(index.facts)} |", f"| Claims | {len(index.claims)} |",
-            f"| [Disagreements]({rel(page, 'inconsistencies.md')}) | {disputes} |", ""]
+            f"| [Disagreements]({state.link('inconsistencies.md')}) | {disputes} |", ""]
     return out
 
 
-def _topic_sections(topic: Note, page: str, ctx: Context, notes: Footnotes, placed: set[str]) -> list[str]:
+def _topic_sections(topic: Note, state: PageState, placed: set[str]) -> list[str]:
+    ctx = state.ctx
     facts = [f for f in ctx.index.facts.values() if topic.id in f.topics]
     out: list[str] = []
     rest = [i for f in facts for i in ctx.inconsistencies.get(f.id, []) if i.anchor not in placed]
@@ -65,22 +80,22 @@ def _topic_sections(topic: Note, page: str, ctx: Context, notes: Footnotes, plac
         out += ["## Other disagreements", ""]
         for issue in rest:
             placed.add(issue.anchor)
-            out.append(callout(issue, page, ctx, notes))
-    out += _charts(facts, ctx)
+            out.append(callout(issue, state))
+    out += _charts(facts, state)
     claims = [c for f in facts for c in ctx.claims_by_fact.get(f.id, [])]
     if claims:
         out += ["## Claims", "", f"Every claim the sources make on {md_text(topic.title.lower())}, by fact.", "",
-                claims_table(claims, page, ctx, notes, anchors=True)]
+                claims_table(claims, state, anchors=True)]
     tagged = [n for n in ctx.index.notes.values() if topic.id in n.topics and n.id != topic.id]
     if tagged:
         out += ["## Notes on this topic", ""]
-        out += [f"- [{md_text(n.title)}]({rel(page, ctx.index.page(n.id))})"
-                f"{': ' + md_text(n.summary) if n.summary else ''}" for n in tagged]
+        out += [f"- {state.link_note(n.id)}{': ' + md_text(n.summary) if n.summary else ''}" for n in tagged]
         out.append("")
     return out
 
 
-def _charts(facts, ctx: Context) -> list[str]:
+def _charts(facts, state: PageState) -> list[str]:
+    ctx = state.ctx
     series: dict[str, list] = defaultdict(list)
     for fact in facts:
         if fact.series and fact.kind == "number":
@@ -98,29 +113,29 @@ def _charts(facts, ctx: Context) -> list[str]:
         out += ["    | When | Source | Value | Where |", "    |---|---|---|---|"]
         for fact in sorted(members, key=lambda f: f.time):
             for c in ctx.claims_by_fact.get(fact.id, []):
+                state.use(c)
                 out.append(f"    | {md_text(fact.time)} | {md_text(ctx.label(c.source))} "
                            f"| {md_text(c.value)} | {md_text(c.locator)} |")
         out.append("")
     return out
 
 
-def _linked_from(note_id: str, page: str, ctx: Context) -> list[str]:
-    links = ctx.index.backlinks.get(note_id, [])
+def _linked_from(note_id: str, state: PageState) -> list[str]:
+    links = state.ctx.index.backlinks.get(note_id, [])
     if not links:
         return []
-    out = ["## Linked from", ""]
-    out += [f"- [{md_text(ctx.index.notes[n].title)}]({rel(page, ctx.index.page(n))})" for n in links]
-    return out + [""]
+    return ["## Linked from", "", *(f"- {state.link_note(n)}" for n in links), ""]
 
 
-def source_page_md(key: str, ctx: Context) -> Page:
+def source_page_md(key: str, ctx: Context) -> Draft:
     """A source's page: its reference, link, abstract, citing notes and disagreements."""
-    page = source_page(key)
+    state = PageState(source_page(key), ctx)
     ref = ctx.refs[key]
     source = ctx.index.sources[key]
-    notes = Footnotes(page, ctx)
+    state.inputs.add(source.location.path)
     title = ref.csl.get("title") or key
-    parts = [f"# {md_text(title)}", "", f'<div class="research-reference">{ref.html}</div>', ""]
+    parts = [f"# {md_text(title)}", "",
+             f'<div class="research-reference">{ref.html}{metadata.coins(ref.csl)}</div>', ""]
     if ref.url:
         parts += [f"**Link:** <{ref.url}>", ""]
     parts += [f"**Citekey:** `{key}` · defined in `{source.location}`", ""]
@@ -128,37 +143,36 @@ def source_page_md(key: str, ctx: Context) -> Page:
         parts += ["## Abstract", "", md_text(ref.csl["abstract"]), ""]
     citing = ctx.index.cited_by.get(key, [])
     if citing:
-        parts += ["## Cited by", ""]
-        parts += [f"- [{md_text(ctx.index.notes[n].title)}]({rel(page, ctx.index.page(n))})" for n in citing]
-        parts.append("")
+        parts += ["## Cited by", "", *(f"- {state.link_note(n)}" for n in citing), ""]
     claims = [c for c in ctx.index.claims if c.source == key]
     if claims:
-        parts += ["## Claims by this source", "", claims_table(claims, page, ctx, notes, anchors=False)]
+        parts += ["## Claims by this source", "", claims_table(claims, state, anchors=False)]
     issues = [i for v in ctx.inconsistencies.values() for i in v if any(c.source == key for c in i.claims)]
     if issues:
         parts += ["## Disagreements it takes part in", ""]
         for issue in issues:
             where = ctx.placements.get(issue.anchor) or ["inconsistencies.md"]
-            parts.append(f"- [{md_text(issue.fact.title)}]({rel(page, where[0], issue.anchor)}): "
+            parts.append(f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}): "
                          f"{md_text(issue.summary)}")
         parts.append("")
-    return _page(page, title, parts, notes)
+    return Draft(state, title, parts)
 
 
-def bibliography_page(ctx: Context) -> Page:
-    """Every source, formatted, in reference-list order."""
-    page = "bibliography.md"
-    parts = ["# Bibliography", "", f"{len(ctx.refs)} sources, formatted in the `{ctx.settings.csl_style}` style.", ""]
+def bibliography_page(ctx: Context) -> Draft:
+    """Every source, formatted, in reference-list order, with COinS for reference managers."""
+    state = PageState("bibliography.md", ctx)
+    parts = ["# Bibliography", "", f"{len(ctx.refs)} sources, formatted in the `{ctx.settings.csl_style}` style.",
+             ""]
     for key, ref in sorted(ctx.refs.items(), key=lambda kv: (kv[1].text.casefold(), kv[0])):
-        parts.append(f'- <span class="research-reference" id="ref-{attr(key)}">{ref.html}</span> '
-                     f"[Source page]({rel(page, source_page(key))})")
-    return _page(page, "Bibliography", parts + [""], None)
+        state.inputs.add(ctx.index.sources[key].location.path)
+        parts.append(f'- <span class="research-reference">{ref.html}</span>{metadata.coins(ref.csl)} '
+                     f"[Source page]({state.link(source_page(key))})")
+    return Draft(state, "Bibliography", parts + [""])
 
 
-def inconsistencies_page(ctx: Context) -> Page:
+def inconsistencies_page(ctx: Context) -> Draft:
     """Every disagreement, by topic and kind, each linking to where it appears."""
-    page = "inconsistencies.md"
-    notes = Footnotes(page, ctx)
+    state = PageState("inconsistencies.md", ctx)
     groups: dict[str, dict[str, list[Inconsistency]]] = defaultdict(lambda: defaultdict(list))
     topic_titles = {t.id: t.title for t in ctx.index.topics}
     for issues in ctx.inconsistencies.values():
@@ -171,8 +185,7 @@ def inconsistencies_page(ctx: Context) -> Page:
              "by topic and kind. Each links to the pages where it appears.", ""]
     kinds = list(KIND_TITLES)
     titles = {ctx.index.page(n.id): md_text(n.title) for n in ctx.index.notes.values()}
-    parts += ["| Topic | " + " | ".join(k.capitalize() for k in kinds) + " |",
-              "|---|" + "---:|" * len(kinds)]
+    parts += ["| Topic | " + " | ".join(k.capitalize() for k in kinds) + " |", "|---|" + "---:|" * len(kinds)]
     order = [t for t in topic_titles if t in groups] + ([TOPICLESS] if TOPICLESS in groups else [])
     for topic in order:
         name = topic_titles.get(topic, TOPICLESS)
@@ -186,28 +199,34 @@ def inconsistencies_page(ctx: Context) -> Page:
             parts += [f"### {KIND_TITLES[kind]}", ""]
             for issue in groups[topic][kind]:
                 where = sorted(set(ctx.placements.get(issue.anchor, [])))
-                shown = ", ".join(f"[{titles[p]}]({rel(page, p, issue.anchor)})" for p in where if p != page)
-                parts.append(callout(issue, page, ctx, notes))
+                shown = ", ".join(f"[{titles[p]}]({state.link(p, issue.anchor)})" for p in where if p in titles)
+                parts.append(callout(issue, state))
                 if shown:
                     parts += [f"Appears on: {shown}", ""]
-    return _page(page, "Inconsistencies", parts, notes)
+    return Draft(state, "Inconsistencies", parts)
 
 
-def notes_index_page(ctx: Context) -> Page:
-    """All notes, grouped by the first source they draw on."""
-    page = "notes/index.md"
+def notes_index_page(ctx: Context) -> Draft:
+    """All notes, by title."""
+    state = PageState("notes/index.md", ctx)
     parts = ["# All notes", ""]
     for note in sorted(ctx.index.notes.values(), key=lambda n: n.title.casefold()):
         if note.kind == "note":
-            parts.append(f"- [{md_text(note.title)}]({rel(page, ctx.index.page(note.id))})"
-                         f"{': ' + md_text(note.summary) if note.summary else ''}")
-    return _page(page, "All notes", parts + [""], None)
+            parts.append(f"- {state.link_note(note.id)}{': ' + md_text(note.summary) if note.summary else ''}")
+    return Draft(state, "All notes", parts + [""])
 
 
-def _page(path: str, title: str, parts: list[str], notes: Footnotes | None) -> Page:
-    text = "\n".join(parts).rstrip() + "\n"
-    if notes is not None:
-        footnotes = notes.markdown()
+def assemble(drafts: list[Draft], ctx: Context) -> list[Page]:
+    """Finish the drafts: citation front matter, "Cite this page", footnotes."""
+    citations = [citepage.page_citation(d.state, d.title) for d in drafts]
+    refs = citepage.format_citations(citations, ctx)
+    pages = []
+    for draft, citation in zip(drafts, citations):
+        body = "\n".join(draft.parts).rstrip()
+        block = citepage.cite_block(citation, refs[citation.item["id"]])
+        text = citepage.front_matter(citation, draft.title, draft.state) + body + "\n\n" + block + "\n"
+        footnotes = draft.state.footnotes()
         if footnotes:
             text += "\n" + footnotes + "\n"
-    return Page(path=path, title=title, markdown=text)
+        pages.append(Page(path=draft.state.page, title=draft.title, markdown=text))
+    return pages

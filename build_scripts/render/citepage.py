@@ -1,0 +1,106 @@
+"""Citing the site itself: a "Cite this page" block, and the metadata reference managers read.
+
+Each page is cited as a web page of the site: the site's name and authors
+(`site_name`, `site_author` in `mkdocs.yml`), the page title, its canonical URL
+(from `site_url`) and the date its content last changed
+([`PageState.date`][build_scripts.render.context.PageState.date]). The block
+shows it formatted in the site's CSL style, as BibTeX and as RIS, in content
+tabs with copy buttons. The page's front matter carries Highwire `citation_*`
+values that `overrides/main.html` turns into `<meta>` tags.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from .. import cite, metadata
+from ..cite import Reference
+from .context import Context, PageState
+
+
+@dataclass(frozen=True, slots=True)
+class PageCitation:
+    """How to cite one page.
+
+    Attributes:
+        item: The page as a CSL-JSON item.
+        url: Canonical URL of the page ("" without `site_url`).
+        date: Last-changed date, `YYYY-MM-DD` ("" if unknown).
+    """
+
+    item: dict
+    url: str
+    date: str
+
+
+def page_citation(state: PageState, title: str) -> PageCitation:
+    """The citation of the page `state` is rendering."""
+    settings = state.ctx.settings
+    url = canonical_url(settings.site_url, state.page)
+    key = "page-" + (re.sub(r"[^a-z0-9]+", "-", state.page.removesuffix(".md").lower()).strip("-") or "home")
+    authors = [_name(a) for a in re.split(r"\s*(?:;|\band\b)\s*", settings.site_author) if a.strip()]
+    item = metadata.page_item(title=title, url=url, site_name=settings.site_name, authors=authors,
+                              date=state.date, key=key)
+    return PageCitation(item, url, state.date)
+
+
+def format_citations(citations: list[PageCitation], ctx: Context) -> dict[str, Reference]:
+    """Format all page citations in one citeproc run, keyed by item id."""
+    items = [c.item for c in citations]
+    if ctx.format_items is not None:
+        return ctx.format_items(items)
+    return cite.format_items(items, ctx.settings.csl_style, suffixes=False)
+
+
+def cite_block(citation: PageCitation, ref: Reference) -> str:
+    """The "Cite this page" section: formatted, BibTeX and RIS tabs; code blocks get copy buttons."""
+    def tab(title: str, body: str) -> list[str]:
+        return [f'=== "{title}"', "", *(f"    {line}" if line else "" for line in body.split("\n")), ""]
+
+    formatted = f"{ref.html}\n\n```text\n{ref.text}\n```"
+    lines = ["## Cite this page", ""]
+    lines += tab("Formatted", formatted)
+    lines += tab("BibTeX", f"```bibtex\n{metadata.bibtex(citation.item).strip()}\n```")
+    lines += tab("RIS", f"```text\n{metadata.ris(citation.item).strip()}\n```")
+    return "\n".join(lines)
+
+
+def front_matter(citation: PageCitation, title: str, state: PageState) -> str:
+    """YAML front matter with the page's Highwire citation metadata."""
+    refs = state.ctx.refs
+    meta = {
+        "citation_title": title,
+        "citation_authors": [_display(a) for a in citation.item.get("author", [])],
+        "citation_date": citation.date.replace("-", "/"),
+        "citation_references": [metadata.highwire_reference(refs[key].csl) for key in state.cited],
+    }
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items() if value]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"  # JSON values are valid YAML
+
+
+def canonical_url(site_url: str, page: str) -> str:
+    """Public URL of a docs page with directory URLs (`military.md` → `<site_url>military/`)."""
+    if not site_url:
+        return ""
+    path = page.removesuffix(".md")
+    path = "" if path == "index" else path.removesuffix("/index").removesuffix("index") + "/"
+    return site_url.rstrip("/") + "/" + path
+
+
+def _name(text: str) -> dict:
+    text = text.strip()
+    if "," in text:
+        family, given = (p.strip() for p in text.split(",", 1))
+        return {"family": family, "given": given}
+    parts = text.split()
+    if len(parts) < 2 or not all(p[:1].isupper() for p in parts):
+        return {"literal": text}
+    return {"family": parts[-1], "given": " ".join(parts[:-1])}
+
+
+def _display(name: dict) -> str:
+    if "literal" in name:
+        return name["literal"]
+    return f"{name.get('family', '')}, {name.get('given', '')}".strip(", ")
