@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import add_source, pipeline
+from . import add_source, history, pipeline
 from .cache import Cache
 from .config import Settings, load_settings
 from .model import Diagnostic, Severity
@@ -93,7 +93,9 @@ def _mkdocs_build(settings: Settings, config_file: Path, site_dir: Path) -> int:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(tmp)]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH when set.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or history.last_commit_time(settings.root) or "0"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch}
     done = subprocess.run(cmd, check=False, env=env)
     if done.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -121,5 +123,17 @@ def _write_tree(result, out: Path) -> None:
         target.write_bytes(data)
 
 
+def run() -> int:
+    """Entry point: [`main`][build_scripts.__main__.main], with no traceback for an interrupted or failed run."""
+    try:
+        return main()
+    except KeyboardInterrupt:
+        print("interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"{exc.filename or ''}: error: {exc.strerror or exc}".lstrip(": "), file=sys.stderr)
+        return EXIT_INPUT
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -27,7 +27,7 @@ from . import citeproc_compat
 from .bib import decode_latex
 from .model import Source
 
-__all__ = ["Reference", "StyleError", "author_date", "disambiguate", "format_items", "format_references", "to_csl"]
+__all__ = ["Reference", "StyleError", "author_date", "disambiguate", "plain", "punctuate", "format_items", "format_references", "to_csl"]
 
 citeproc_compat.patch()
 
@@ -292,6 +292,17 @@ def _style(style: str) -> CitationStylesStyle:
     if not loaded.has_bibliography():
         raise StyleError(f"citation style {style!r} has no bibliography layout; {hint}")
     return loaded
+
+
+def punctuate(markup: str, style: str) -> str:
+    """Apply the style's punctuation rules (e.g. `?”.` → `?”`) to text put into formatted output."""
+    piq = _style(style).root.get_locale_option("punctuation-in-quote").lower() == "true"
+    return citeproc_compat.fix_punctuation(markup, piq)
+
+
+def plain(markup: str) -> str:
+    """Formatted output as plain text (tags dropped, entities decoded)."""
+    return _plain(markup)
 
 
 def author_date(style: str) -> bool:

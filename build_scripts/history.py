@@ -41,3 +41,23 @@ def _prefix(root: Path) -> str:
     done = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=root, capture_output=True, text=True,
                           check=False)
     return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def last_commit_time(root: Path) -> str:
+    """Unix time of the newest commit, as text ("" outside git): the build date of a reproducible build."""
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
+                              check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def head(root: Path) -> str:
+    """The id of the checked-out commit ("" outside git): dates can only change when it does."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                              check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""

@@ -59,7 +59,21 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
 
 
 def build(settings: Settings, cache: Cache | None = None) -> BuildResult:
-    """Run the whole generator: Markdown pages, `claims.json` and navigation."""
+    """Run the whole generator: Markdown pages, `claims.json` and navigation.
+
+    With a cache, a build whose inputs (notes, library, settings, git history)
+    are all unchanged returns the previous result without rendering again.
+    """
+    key = _inputs_key(settings) if cache else ""
+    if cache and (previous := cache.get("build", key)) is not None:
+        return previous
+    result = _build(settings, cache)
+    if cache and not any(d.severity is Severity.ERROR for d in result.diagnostics):
+        cache.put("build", key, result)
+    return result
+
+
+def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     ctx, diags = check(settings, cache)
     result = BuildResult(diagnostics=diags)
     if ctx is None:
@@ -121,6 +135,13 @@ def _nav(ctx: Context) -> list[NavItem]:
     nav += [NavItem("Inconsistencies", "inconsistencies.md"), NavItem("Bibliography", "bibliography.md"),
             NavItem("All notes", "notes/index.md")]
     return nav
+
+
+def _inputs_key(settings: Settings) -> str:
+    """A hash of everything a build reads: notes, BibTeX files, settings and the git commit (for dates)."""
+    files = sorted(settings.content_dir.rglob("*.md")) + settings.bib_files
+    parts = [part for f in files for part in (_rel(f, settings.root), _read(f))]
+    return digest(repr(settings), history.head(settings.root), *parts)
 
 
 def _read(path: Path) -> bytes:

@@ -25,6 +25,19 @@ def mini(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory) -> Path:
+    """The bundled corpus built with `python -m build_scripts build` (MkDocs --strict), once per session."""
+    import subprocess
+    import sys
+
+    site = tmp_path_factory.mktemp("bundled") / "site"
+    done = subprocess.run([sys.executable, "-m", "build_scripts", "build", "-d", str(site)],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return site
+
+
 def write(path: Path, text: str) -> Path:
     """Write `text` to `path`, creating folders."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -183,7 +183,7 @@ def test_cite_this_page(site):
     assert labels == ["Formatted", "BibTeX", "RIS"]
     blocks = [code.get_text() for code in tabs.select("pre code")]
     formatted, bibtex, ris = blocks
-    assert formatted.strip() == "Author, Test. 2024. “Alpha Topic.” Mini Study, May 6. https://mini.example.org/alpha/."
+    assert formatted.strip() == "Author, Test. 2024. “Alpha topic.” Mini Study, May 6. https://mini.example.org/alpha/."
     assert bibtex.startswith("@online{") and "url = {https://mini.example.org/alpha/}" in " ".join(bibtex.split())
     assert "TY  - ELEC" in ris and "UR  - https://mini.example.org/alpha/" in ris
 

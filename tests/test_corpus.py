@@ -12,6 +12,7 @@ from build_scripts import load_settings, pipeline
 from build_scripts.model import Severity
 
 from .conftest import ROOT, SHARED
+from .linkcheck import broken_links
 
 SEEDS = SHARED / "seeds"
 
@@ -80,15 +81,9 @@ def test_notes_are_in_our_own_words():
         assert not copied, f"{note.relative_to(ROOT)} copies a seed: {copied[0]!r}"
 
 
-def test_bundled_site_builds_strict(tmp_path):
+def test_bundled_site_builds_strict(bundled_site):
     """`make site` on the bundled corpus: MkDocs --strict, API reference included."""
-    import subprocess
-    import sys
-
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "build", "-d", str(tmp_path / "site")],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    site = tmp_path / "site"
+    site = bundled_site
     for page in ["index.html", "military/index.html", "economic/index.html", "space/index.html",
                  "ukraine/index.html", "inconsistencies/index.html", "bibliography/index.html",
                  "authoring/index.html", "reference/pipeline/index.html", "sources/baev2021/index.html"]:
@@ -96,3 +91,7 @@ def test_bundled_site_builds_strict(tmp_path):
     assert "build_scripts.pipeline.build" in (site / "reference/pipeline/index.html").read_text(encoding="utf-8")
     economic = (site / "economic/index.html").read_text(encoding="utf-8")
     assert 'class="research-chart"' in economic and "admonition disagreement" in economic
+
+
+def test_bundled_site_has_no_broken_links(bundled_site):
+    assert broken_links(bundled_site) == []

@@ -11,6 +11,7 @@ values that `overrides/main.html` turns into `<meta>` tags.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -46,12 +47,36 @@ def page_citation(state: PageState, title: str) -> PageCitation:
     return PageCitation(item, url, state.date)
 
 
+_TITLE, _URL = "\ue000", "\ue001"  # placeholders: private-use characters that no style transforms
+
+
 def format_citations(citations: list[PageCitation], ctx: Context) -> dict[str, Reference]:
-    """Format all page citations in one citeproc run, keyed by item id."""
-    items = [c.item for c in citations]
-    if ctx.format_items is not None:
-        return ctx.format_items(items)
-    return cite.format_items(items, ctx.settings.csl_style, suffixes=False)
+    """Format the page citations, keyed by item id.
+
+    All pages share one shape (the same authors and site, a title, a URL, a
+    date), so citeproc formats that shape once per distinct date, with
+    placeholders, and each page's title and URL are put in. Titles are used
+    as written (no title-casing by the style).
+    """
+    settings = ctx.settings
+    shapes: dict[tuple[str, bool], dict] = {}
+    for c in citations:
+        shape_key = (c.date, bool(c.url))
+        if shape_key not in shapes:
+            shapes[shape_key] = metadata.page_item(
+                title=_TITLE, url=_URL if c.url else "", site_name=settings.site_name,
+                authors=c.item.get("author", []), date=c.date, key=f"shape-{c.date or 'nd'}-{int(bool(c.url))}")
+    items = list(shapes.values())
+    formatted = ctx.format_items(items) if ctx.format_items else cite.format_items(items, settings.csl_style,
+                                                                                      suffixes=False)
+    refs = {}
+    for c in citations:
+        shape = formatted[shapes[(c.date, bool(c.url))]["id"]]
+        markup = shape.html.replace(_TITLE, html.escape(c.item.get("title", ""), quote=False))
+        markup = cite.punctuate(markup.replace(_URL, html.escape(c.url, quote=False)), settings.csl_style)
+        refs[c.item["id"]] = Reference(key=c.item["id"], html=markup, text=cite.plain(markup), label=shape.label,
+                                       year=shape.year, url=c.url, csl=c.item)
+    return refs
 
 
 def cite_block(citation: PageCitation, ref: Reference) -> str:
