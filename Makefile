@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site serve test check add-source clean
+.PHONY: site serve test check add-source clean browser-deps bench
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,28 @@ check: $(STAMP)  ## Validate notes and bibliography without building
 add-source: $(STAMP)  ## Add BibTeX entries and a note skeleton each: make add-source BIB=new.bib (BIB=- for stdin)
 	$(BIN)/python -m build_scripts add-source $(BIB)
 
-test: $(STAMP)  ## Run the whole test suite
+test: $(STAMP) browser-deps  ## Run the whole test suite (browser tests included; skip them with -m "not browser")
 	$(BIN)/python -m pytest -q
+
+# The browser tests drive Debian's chromium through Playwright (never `playwright install`).
+# Installs it with apt-get when /usr/bin/chromium is missing: as root, else through sudo.
+CHROMIUM := /usr/bin/chromium
+browser-deps:  ## Install Debian's chromium for the browser tests if it is missing
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	fail() { echo "error: $$1" >&2; \
+	         echo "error: the browser tests need Debian's chromium at $(CHROMIUM) (apt-get install chromium)," >&2; \
+	         echo "error: or run the other tests only: $(BIN)/python -m pytest -q -m 'not browser'" >&2; exit 1; }; \
+	if [ "$$(id -u)" -eq 0 ]; then SUDO=; \
+	elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	else fail "$(CHROMIUM) is missing and cannot be installed: not root and no sudo"; fi; \
+	command -v apt-get >/dev/null 2>&1 || fail "$(CHROMIUM) is missing and apt-get is not available"; \
+	echo "$(CHROMIUM) is missing: installing chromium with apt-get for the browser tests"; \
+	$$SUDO apt-get update || fail "apt-get update failed"; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || fail "apt-get install -y chromium failed"; \
+	[ -x $(CHROMIUM) ] || fail "chromium was installed but $(CHROMIUM) is still missing"
+
+bench: $(STAMP)  ## Time builds at 50, 500 and 5,000 notes against a floor and mkdocs-bibtex; writes benchmarks/results.md
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf site .cache

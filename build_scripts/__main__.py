@@ -1,4 +1,4 @@
-"""Command line: `python -m build_scripts {check,build,emit,add-source}`.
+"""Command line: `python -m build_scripts {check,build,emit,add-source,check-bib}`.
 
 Exit status: 0 when the inputs are fine, 1 when they have errors (or
 warnings, with `--strict`), 2 on a usage error.
@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import add_source, history, pipeline
+from . import add_source, bib, history, pipeline
 from .cache import Cache
 from .config import Settings, load_settings
 from .model import Diagnostic, Severity
@@ -40,7 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     emit.add_argument("out", type=Path, help="folder to write into (replaced)")
     add = commands.add_parser("add-source", help="add BibTeX entries to the library and start a note on each")
     add.add_argument("file", help="a .bib file with the new entries, or '-' to read them from standard input")
+    check_bib = commands.add_parser("check-bib", help="load .bib files as one library and report counts and problems")
+    check_bib.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .bib file")
+    check_bib.add_argument("--strict", action="store_true", default=argparse.SUPPRESS, help="treat warnings as errors")
     args = parser.parse_args(argv)
+
+    if args.command == "check-bib":  # needs no mkdocs.yml
+        return _check_bib(args.files, args.strict)
 
     if not args.config_file.is_file():
         parser.error(f"no such configuration file: {args.config_file}")
@@ -76,7 +82,19 @@ def main(argv: list[str] | None = None) -> int:
     return _mkdocs_build(settings, args.config_file, args.site_dir or settings.root / "site")
 
 
-def _report(diags: list[Diagnostic], strict: bool, settings: Settings) -> int:
+def _check_bib(files: list[Path], strict: bool) -> int:
+    """Per file `path: N entries, M @string macros, K problems`, then the diagnostics and a total."""
+    summaries, diags = bib.summarise(files, Path.cwd())
+    for summary in summaries:
+        print(summary)
+    sys.stdout.flush()
+    status = _report(diags, strict, None)
+    print(f"total: {len(summaries)} files, {sum(s.entries for s in summaries)} entries, "
+          f"{sum(s.macros for s in summaries)} @string macros, {len(diags)} problems")
+    return status
+
+
+def _report(diags: list[Diagnostic], strict: bool, settings: Settings | None) -> int:
     errors = sum(d.severity is Severity.ERROR for d in diags)
     warnings = len(diags) - errors
     for diag in diags:

@@ -18,6 +18,7 @@ import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import quote
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
@@ -25,7 +26,7 @@ from citeproc.source.json import CiteProcJSON
 
 from . import citeproc_compat
 from .bib import decode_latex
-from .model import Source
+from .model import Diagnostic, Severity, Source
 
 __all__ = ["Reference", "StyleError", "author_date", "disambiguate", "plain", "punctuate", "format_items", "format_references", "to_csl"]
 
@@ -229,11 +230,48 @@ def to_csl(source: Source) -> dict:
         item["issued"] = issued
     if (accessed := _date_parts(decode_latex(f.get("urldate", "")))) is not None:
         item["accessed"] = {"date-parts": [accessed]}
-    if url := _url(f):
+    if url := web_url(_url(f)):
         item["URL"] = url
-    if doi := _DOI_PREFIX.sub("", _url({"url": f.get("doi", "")})):
+    if doi := _doi(f):
         item["DOI"] = doi
     return item
+
+
+# -- URLs: only http(s) is ever linked --------------------------------------------
+
+_DOI = re.compile(r"10\.[^\s/]+/\S+")
+_URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
+
+
+def web_url(url: str) -> str:
+    """`url` if it is an http(s) URL with a host (characters unsafe in Markdown or HTML percent-encoded), else ""."""
+    url = url.strip()
+    if not re.match(r"(?i)https?://[^/?#\s]", url):
+        return ""
+    return quote(url, safe=_URL_SAFE)
+
+
+def _doi(fields: dict[str, str] | Any) -> str:
+    """The entry's DOI (without a `https://doi.org/` or `doi:` prefix) if it looks like one, else ""."""
+    doi = _DOI_PREFIX.sub("", _url({"url": fields.get("doi", "")}))
+    return doi if _DOI.fullmatch(doi) else ""
+
+
+def url_problems(sources: Iterable[Source]) -> list[Diagnostic]:
+    """A warning for each `url` or `doi` that is not linked because it is not http(s) or not a DOI."""
+    diags = []
+    for source in sources:
+        url = _url(source.fields)
+        if url and not web_url(url):
+            diags.append(Diagnostic(source.location, Severity.WARNING,
+                                    f"url '{url[:60]}' of '{source.key}' is not an http(s) URL; it is not shown",
+                                    "write the full address, starting with https://"))
+        doi = _url({"url": source.fields.get("doi", "")})
+        if doi and not _doi(source.fields):
+            diags.append(Diagnostic(source.location, Severity.WARNING,
+                                    f"doi '{doi[:60]}' of '{source.key}' is not a DOI; it is not shown",
+                                    "write the DOI as 10.<prefix>/<suffix>"))
+    return diags
 
 
 def _year(item: dict) -> str:
@@ -243,7 +281,10 @@ def _year(item: dict) -> str:
 
 
 def _link(item: dict) -> str:
-    return item.get("URL") or (f"https://doi.org/{item['DOI']}" if item.get("DOI") else "")
+    """The link of a formatted reference: its URL, else its DOI at doi.org; only ever http(s)."""
+    if item.get("URL"):
+        return web_url(str(item["URL"]))
+    return web_url(f"https://doi.org/{item['DOI']}") if item.get("DOI") else ""
 
 
 def _fallback_label(item: dict) -> str:

@@ -7,7 +7,7 @@ duplicate keys, which PyYAML would silently overwrite, are caught.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -25,13 +25,18 @@ class Mapping:
         data: The constructed values (plain Python objects).
         line: File line where the mapping starts.
         key_lines: File line of each key.
-        items: For keys holding a list of mappings, those mappings.
+        items: For keys holding a list of mappings, those mappings (top-level
+            mapping only: facts and claims are one level deep).
+        raw: For keys holding a plain (untagged, unquoted) scalar, the text as
+            written, so that `value: 107.70` or `position: no` is not turned
+            into `107.7` or `False` by YAML's typing.
     """
 
     data: dict[str, Any]
     line: int
     key_lines: dict[str, int]
     items: dict[str, list["Mapping | Any"]]
+    raw: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,32 +72,57 @@ def split(text: str, path: str) -> tuple[Split, list[Diagnostic]]:
 
 
 def _parse_yaml(text: str, path: str, first_line: int, last_line: int) -> tuple[Mapping | None, list[Diagnostic]]:
+    lines = _Lines(first_line, last_line)
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = min(first_line + mark.line, last_line) if mark else first_line
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [_error(path, line, f"front matter is not valid YAML: {problem}",
+        return None, [_error(path, lines.at(mark), f"front matter is not valid YAML: {problem}",
                              "check indentation (spaces, not tabs) and quote values containing ':'")]
+    except RecursionError:
+        return None, [_error(path, first_line, "front matter is nested too deeply",
+                             "front matter holds plain keys, lists of names, and lists of facts and claims")]
     if node is None:
         return Mapping({}, first_line, {}, {}), []
     if not isinstance(node, yaml.MappingNode):
-        return None, [_error(path, first_line, "front matter must be a mapping of keys to values")]
+        return None, [_error(path, first_line, "front matter must be a mapping of keys to values",
+                             "write one 'key: value' per line")]
     diags: list[Diagnostic] = []
-    mapping = _mapping(node, path, first_line, diags)
+    mapping = _mapping(node, path, lines, diags, top=True)
     return mapping, diags
 
 
-def _mapping(node: yaml.MappingNode, path: str, offset: int, diags: list[Diagnostic]) -> Mapping | None:
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """Turns YAML marks into file lines, kept inside the front matter.
+
+    YAML also breaks lines at U+0085, U+2028 and U+2029, which the note's own
+    line count does not; clamping keeps every reported line a real one.
+    """
+
+    first: int
+    last: int
+
+    def at(self, mark: Any) -> int:
+        line = getattr(mark, "line", None)
+        if not isinstance(line, int):
+            return self.first
+        return max(self.first, min(self.first + line, self.last))
+
+
+def _mapping(node: yaml.MappingNode, path: str, lines: _Lines, diags: list[Diagnostic],
+             top: bool = False) -> Mapping:
     loader = _LOADER("")
     data: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
     items: dict[str, list[Any]] = {}
+    raw: dict[str, str] = {}
     for key_node, value_node in node.value:
-        line = offset + key_node.start_mark.line
+        line = lines.at(key_node.start_mark)
         if not isinstance(key_node, yaml.ScalarNode):
-            diags.append(_error(path, line, "front matter keys must be plain words"))
+            diags.append(_error(path, line, "front matter keys must be plain words",
+                                "write 'key: value', with a word as the key"))
             continue
         key = key_node.value
         if key in data:
@@ -100,17 +130,23 @@ def _mapping(node: yaml.MappingNode, path: str, offset: int, diags: list[Diagnos
             continue
         try:
             data[key] = loader.construct_object(value_node, deep=True)
-        except yaml.YAMLError as exc:
-            diags.append(_error(path, line, f"cannot read '{key}': {getattr(exc, 'problem', exc)}",
+        except Exception as exc:  # noqa: BLE001 - any value YAML cannot build is the author's error, not ours
+            problem = getattr(exc, "problem", None) or (
+                "nested too deeply" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__)
+            diags.append(_error(path, line, f"cannot read '{key}': {problem}",
                                 "only plain YAML values are allowed (no tags such as !!python)"))
+            key_lines[key] = line  # known but unreadable: not reported again as missing
             continue
         key_lines[key] = line
-        if isinstance(value_node, yaml.SequenceNode):
+        if isinstance(value_node, yaml.ScalarNode) and not value_node.style and value_node.tag.startswith(
+                "tag:yaml.org,2002:") and value_node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null"):
+            raw[key] = value_node.value
+        if top and isinstance(value_node, yaml.SequenceNode):
             items[key] = [
-                _mapping(item, path, offset, diags) if isinstance(item, yaml.MappingNode) else None
+                _mapping(item, path, lines, diags) if isinstance(item, yaml.MappingNode) else None
                 for item in value_node.value
             ]
-    return Mapping(data, offset + node.start_mark.line, key_lines, items)
+    return Mapping(data, lines.at(node.start_mark), key_lines, items, raw)
 
 
 def _error(path: str, line: int, message: str, hint: str = "") -> Diagnostic:

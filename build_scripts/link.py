@@ -8,6 +8,7 @@ out which pages link to which (backlinks) and which notes cite each source.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field, replace
 from .model import Claim, Diagnostic, Fact, Location, Note, Severity, Source
 
 RESERVED_IDS = {"index", "bibliography", "inconsistencies", "sources", "notes", "reference",
-                "authoring", "claims", "charts", "assets", "stylesheets", "search"}
+                "authoring", "claims", "charts", "assets", "stylesheets", "javascripts", "search", "404"}
+RESERVED_NOTE_IDS = {"index"}
 
 
 @dataclass(slots=True)
@@ -51,9 +53,21 @@ class Index:
         return f"{note.id}.md" if note.kind == "topic" else f"notes/{note.id}.md"
 
 
+MAX_SLUG = 80
+"""Longest source slug; a longer citekey is cut and given a hash, so file names stay short."""
+
+
 def source_page(key: str) -> str:
-    """Path of a source's page in the docs tree (`sources/<slug>.md`)."""
-    slug = re.sub(r"[^a-z0-9._-]+", "-", key.lower()).strip("-.") or "source"
+    """Path of a source's page in the docs tree (`sources/<slug>.md`), always inside `sources/`.
+
+    The slug keeps lower-case ASCII letters, digits, `.`, `_` and `-`; anything
+    else (`/`, `..` as a whole, spaces) becomes `-`, so a citekey such as
+    `../../evil` cannot name a path outside `sources/`.
+    """
+    slug = re.sub(r"[^a-z0-9._-]+", "-", key.lower()).strip("-.")
+    slug = re.sub(r"\.{2,}", ".", slug) or "source"
+    if len(slug) > MAX_SLUG:
+        slug = slug[:MAX_SLUG - 9].rstrip("-.") + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
     return f"sources/{slug}.md"
 
 
@@ -67,6 +81,7 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
         diags.append(_error(extra.location, f"second home page '{extra.id}' (first is {homes[0].path})",
                             "only one note may have 'kind: home'"))
     facts = _unique_facts(by_id.values(), diags)
+    _unique_source_pages(sources, diags)
     index = Index(notes=by_id, topics=topics, home=homes[0] if homes else None, sources=sources,
                   facts=facts, claims=_claims(by_id.values(), facts, sources, diags))
     topic_ids = {t.id for t in topics}
@@ -109,9 +124,26 @@ def _unique_notes(notes: list[Note], diags: list[Diagnostic]) -> dict[str, Note]
             diags.append(_error(note.location, f"topic id '{note.id}' is reserved for a site page",
                                 "choose another id"))
             continue
+        if note.kind == "note" and note.id in RESERVED_NOTE_IDS:
+            diags.append(_error(note.location, f"note id '{note.id}' is reserved (notes/{note.id}.md is the list "
+                                               "of all notes)", "choose another id"))
+            continue
         folded[fold] = note
         by_id[note.id] = note
     return by_id
+
+
+def _unique_source_pages(sources: dict[str, Source], diags: list[Diagnostic]) -> None:
+    """Two citekeys whose pages would be the same file (`Lo/2008` and `lo-2008`) are an error."""
+    pages: dict[str, Source] = {}
+    for key, source in sorted(sources.items()):
+        page = source_page(key)
+        if page in pages:
+            first = pages[page]
+            diags.append(_error(source.location, f"citekeys '{first.key}' and '{key}' would share the page {page}",
+                                "rename one of them (keys differing only in case or punctuation clash)"))
+            continue
+        pages[page] = source
 
 
 def _unique_facts(notes, diags: list[Diagnostic]) -> dict[str, Fact]:

@@ -7,7 +7,11 @@ citekeys, topics and facts it names exist is checked later, in
 
 from __future__ import annotations
 
+import datetime
+import math
+import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -22,21 +26,29 @@ NOTE_KEYS = {"id", "title", "kind", "sources", "topics", "summary", "order", "fa
 FACT_KEYS = {"id", "label", "kind", "unit", "time", "topics", "tolerance", "resolution", "series"}
 CLAIM_KEYS = {"fact", "source", "value", "locator", "quote", "position", "suspect"}
 MAX_QUOTE_WORDS = 12
+MAX_ID_LENGTH = 100
+"""Longest id accepted: ids become file names and URLs."""
 
 
 def load_notes(content_dir: Path, root: Path, cache: Cache | None = None) -> tuple[list[Note], list[Diagnostic]]:
-    """Load every `*.md` file under `content_dir`, sorted by path; unchanged files come from `cache`."""
+    """Load every `*.md` file under `content_dir`, sorted by path; unchanged files come from `cache`.
+
+    The folder is walked without following symbolic links blindly: a link
+    (to a file or a folder) is followed only when it points inside the project,
+    and each real folder and file is read once, so a link loop cannot hang the
+    build. Hidden files and folders (`.name`, e.g. editor lock files) are skipped.
+    """
     notes: list[Note] = []
-    diags: list[Diagnostic] = []
     if not content_dir.is_dir():
         return [], [Diagnostic(Location(_rel(content_dir, root)), Severity.ERROR,
                                "content directory not found", "create it and add notes")]
-    for file in sorted(content_dir.rglob("*.md")):
+    files, diags = find_notes(content_dir, root)
+    for file in files:
         path = _rel(file, root)
         try:
             data = file.read_bytes()
         except OSError as exc:
-            diags.append(_diag(path, 0, f"cannot read note: {exc.strerror}"))
+            diags.append(_diag(path, 0, f"cannot read note: {exc.strerror or exc}"))
             continue
         key = digest(path, data)
         found = cache.get("note", key) if cache else None
@@ -48,9 +60,79 @@ def load_notes(content_dir: Path, root: Path, cache: Cache | None = None) -> tup
         diags.extend(problems)
         if note is not None:
             notes.append(note)
+    if not files and not diags:
+        diags.append(Diagnostic(Location(_rel(content_dir, root)), Severity.WARNING,
+                                "no notes found (no *.md files in the content directory)",
+                                "add notes as content/<name>.md, each starting with YAML front matter"))
     return notes, diags
 
 
+def find_notes(content_dir: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The note files under `content_dir`, sorted by path, with problems found on the way.
+
+    Symbolic links are followed only inside the project (`root`, or the real
+    location of `content_dir` itself); a link pointing elsewhere is an error and
+    is not read. Every real folder and file is visited once.
+    """
+    diags: list[Diagnostic] = []
+    allowed = [_real(root), _real(content_dir)]
+    seen_dirs: set[Path] = set()
+    seen_files: dict[Path, str] = {}
+    found: list[tuple[str, Path]] = []
+    pending = [content_dir]
+    while pending:
+        folder = pending.pop()
+        real = _real(folder)
+        if real in seen_dirs:
+            continue
+        seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            diags.append(_diag(_rel(folder, root), 0, f"cannot read folder: {exc.strerror or exc}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            rel = _rel(path, root)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_link:
+                target = _real(path)
+                if not any(_inside(target, base) for base in allowed):
+                    what = "folder" if target.is_dir() else "file"
+                    if is_dir or target.is_dir() or entry.name.endswith(".md"):
+                        diags.append(_diag(rel, 0, f"symbolic link to a {what} outside the project: "
+                                                   f"{os.readlink(path)}",
+                                           "copy the note into content/ instead of linking to it"))
+                    continue
+                if not target.exists():
+                    if entry.name.endswith(".md"):
+                        diags.append(_diag(rel, 0, f"broken symbolic link: {os.readlink(path)}",
+                                           "remove the link or restore its target"))
+                    continue
+                is_dir = target.is_dir()
+            if is_dir:
+                if is_link and _inside(allowed[1], target):
+                    diags.append(Diagnostic(Location(rel), Severity.WARNING,
+                                            "symbolic link back to the content folder or above it; not followed",
+                                            "remove the link (it makes a loop)"))
+                    continue
+                pending.append(path)
+            elif entry.name.endswith(".md"):
+                real_file = _real(path)
+                if real_file in seen_files:
+                    diags.append(Diagnostic(Location(rel), Severity.WARNING,
+                                            f"same file as {seen_files[real_file]} (a symbolic link); read once",
+                                            "remove the link"))
+                    continue
+                seen_files[real_file] = rel
+                found.append((rel, path))
+    return [path for _, path in sorted(found)], diags
 def load_note(file: Path, root: Path) -> tuple[Note | None, list[Diagnostic]]:
     """Load one note file; returns None (with diagnostics) when it cannot be used."""
     return parse_note(file.read_bytes(), _rel(file, root))
@@ -58,11 +140,22 @@ def load_note(file: Path, root: Path) -> tuple[Note | None, list[Diagnostic]]:
 
 def parse_note(data: bytes, path: str) -> tuple[Note | None, list[Diagnostic]]:
     """Parse the bytes of the note at `path`; returns None (with diagnostics) when it cannot be used."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [_diag(path, 1, "note is UTF-16, not UTF-8", "save the file as UTF-8")]
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [_diag(path, 1, f"note is not UTF-8 (byte {exc.start})", "save the file as UTF-8")]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Diagnostic(Location(path, line, col), Severity.ERROR,
+                                 f"note is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                                 "save the file as UTF-8")]
+    text = text.lstrip("\ufeff")  # a byte-order mark (editors sometimes write two)
+    # Line breaks as markdown-it sees them; NUL as markdown-it replaces it, so columns agree.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    if not text.strip():
+        return None, [_diag(path, 1, "note is empty", "start the file with a line '---', the YAML keys "
+                                                      "(at least id and title), and '---'")]
     parts, diags = frontmatter.split(text, path)
     meta = parts.meta
     if meta is None:
@@ -70,6 +163,9 @@ def parse_note(data: bytes, path: str) -> tuple[Note | None, list[Diagnostic]]:
     reader = _Reader(path, meta, diags)
     note_id = reader.ident("id")
     title = reader.get("title", str, required=True)
+    if title == "":
+        reader.error("title", "note title is empty", "write the page title after 'title:'")
+        title = None
     kind = reader.get("kind", str, default="note")
     if kind not in NOTE_KINDS:
         reader.error("kind", f"unknown kind '{kind}'", f"use one of: {', '.join(NOTE_KINDS)}")
@@ -103,6 +199,10 @@ def _fact(m: frontmatter.Mapping, path: str, note_topics: tuple[str, ...], diags
     if fact_id is None or label is None or kind is None:
         return None
     tolerance = r.get("tolerance", (int, float), default=None)
+    if tolerance is not None and not (math.isfinite(tolerance) and 0 <= tolerance < 1):
+        r.error("tolerance", f"tolerance {tolerance} of fact '{fact_id}' is out of range",
+                "write a relative tolerance between 0 and 1, e.g. 0.01 for 1 %")
+        tolerance = None
     return Fact(
         id=fact_id, label=label, kind=kind,
         topics=r.strings("topics") if "topics" in m.data else note_topics,
@@ -117,6 +217,7 @@ def _claim(m: frontmatter.Mapping, path: str, note_id: str, sources: tuple[str, 
     r = _Reader(path, m, diags, what="claim")
     r.unknown_keys(CLAIM_KEYS)
     fact = r.get("fact", str, required=True)
+    about = f"claim on '{fact}'" if fact else "claim"
     value = r.text("value")
     if not value:
         r.error("value", "claim has no value", "add 'value:' with the value as the source gives it")
@@ -125,12 +226,12 @@ def _claim(m: frontmatter.Mapping, path: str, note_id: str, sources: tuple[str, 
         if len(sources) == 1:
             source = sources[0]
         else:
-            r.error(None, f"claim on '{fact}' has no source",
+            r.error(None, f"{about} has no source",
                     "add 'source: <citekey>' (the note does not name exactly one source)")
     locator = r.text("locator")
     if not locator:
-        diags.append(Diagnostic(Location(path, m.line), Severity.WARNING,
-                                f"claim on '{fact}' by '{source}' has no locator",
+        by = f" by '{source}'" if source else ""
+        diags.append(Diagnostic(Location(path, m.line), Severity.WARNING, f"{about}{by} has no locator",
                                 "add 'locator:' with the page, paragraph or section"))
     quote = r.get("quote", str, default="")
     if len(quote.split()) > MAX_QUOTE_WORDS:
@@ -158,7 +259,7 @@ class _Reader:
     def get(self, key: str, types: type | tuple[type, ...], required: bool = False, default: Any = None) -> Any:
         value = self.m.data.get(key)
         if value is None:
-            if required:
+            if required and key not in self.m.key_lines:
                 self.error(None, f"{self.what} has no '{key}'", f"add '{key}:'")
             return default
         if isinstance(value, bool) or not isinstance(value, types):
@@ -168,18 +269,27 @@ class _Reader:
         return value.strip() if isinstance(value, str) else value
 
     def text(self, key: str) -> str:
-        """A scalar as text: numbers and dates written unquoted are accepted."""
+        """A scalar as text: numbers, dates and yes/no written unquoted are taken as written."""
         value = self.m.data.get(key)
-        if value is None or isinstance(value, (list, dict)):
-            if value is not None:
-                self.error(key, f"'{key}' must be a single value")
+        if value is None:
             return ""
-        return str(value).strip()
+        if not isinstance(value, (str, int, float, datetime.date)):
+            self.error(key, f"'{key}' must be a single value, not {_kind(value)}",
+                       "write it as text; quote it if it contains ':' or starts with '[' or '{'")
+            return ""
+        return " ".join(str(self.m.raw.get(key, value)).split())
 
     def ident(self, key: str) -> str | None:
         value = self.get(key, str, required=True)
-        if value is not None and not ID_PATTERN.match(value):
-            self.error(key, f"invalid {self.what} id '{value}'", "use lower-case letters, digits and '-'")
+        if value is None:
+            return None
+        what = f"{self.what} id"
+        if len(value) > MAX_ID_LENGTH:
+            self.error(key, f"{what} '{value[:40]}…' is {len(value)} characters long",
+                       f"use at most {MAX_ID_LENGTH} characters")
+            return None
+        if not ID_PATTERN.fullmatch(value):
+            self.error(key, f"invalid {what} '{value}': {_id_problem(value)}", _id_hint(value))
             return None
         return value
 
@@ -208,6 +318,34 @@ class _Reader:
             self.error(key, f"unknown {self.what} key '{key}'", f"allowed keys: {', '.join(sorted(allowed))}")
 
 
+def _id_problem(value: str) -> str:
+    """Why `value` is not an id, in the author's terms."""
+    if not value:
+        return "it is empty"
+    if "/" in value or "\\" in value or value.startswith("."):
+        return "an id is a name, not a path"
+    if not value.isascii():
+        return "ids use ASCII only (no accents or other scripts)"
+    if value.lower() != value:
+        return "ids are lower-case"
+    if value.startswith("-"):
+        return "an id starts with a letter or digit"
+    return "ids use lower-case letters, digits and '-' only"
+
+
+def _id_hint(value: str) -> str:
+    """A valid id close to `value`, as a hint."""
+    ascii_value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    suggestion = re.sub(r"[^a-z0-9]+", "-", ascii_value.lower()).strip("-")[:MAX_ID_LENGTH].strip("-")
+    if suggestion and suggestion != value:
+        return f"use lower-case ASCII letters, digits and '-', e.g. '{suggestion}'"
+    return "use lower-case ASCII letters, digits and '-'"
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", dict: "a mapping", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
 def _article(word: str) -> str:
     return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
@@ -221,4 +359,15 @@ def _rel(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _real(path: Path) -> Path:
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, RuntimeError, ValueError):
+        return path.absolute()
+
+
+def _inside(path: Path, base: Path) -> bool:
+    return path == base or base in path.parents
 

@@ -23,7 +23,7 @@ from .config import Settings
 from .link import build_index
 from .model import BuildResult, Diagnostic, Location, NavItem, Severity, Source
 from .render import pages
-from .render.context import Context
+from .render.context import Context, nav_title
 from .render.export import claims_json
 
 
@@ -36,7 +36,7 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
     loaded_notes, found = notes.load_notes(settings.content_dir, settings.root, cache)
     diags += found
     sources, found = _library(settings, cache)
-    diags += found
+    diags += found + cite.url_problems(sources.values())
     index, found = build_index(loaded_notes, sources)
     diags += found
     inconsistencies, values, found = reconcile.reconcile(index.facts, index.claims)
@@ -128,10 +128,13 @@ def _formatter(style: str, cache: Cache | None):
 
 
 def _nav(ctx: Context) -> list[NavItem]:
-    """Home, the topics, and the index pages; notes and sources are reached from those."""
+    """Home, the topics, and the index pages; notes and sources are reached from those.
+
+    Titles are HTML (escaped text), as MkDocs' own titles taken from headings are.
+    """
     index = ctx.index
     nav = [NavItem("Home", "index.md")] if index.home else []
-    nav.append(NavItem("Topics", children=tuple(NavItem(t.title, index.page(t.id)) for t in index.topics)))
+    nav.append(NavItem("Topics", children=tuple(NavItem(nav_title(t.title), index.page(t.id)) for t in index.topics)))
     nav += [NavItem("Inconsistencies", "inconsistencies.md"), NavItem("Bibliography", "bibliography.md"),
             NavItem("All notes", "notes/index.md")]
     return nav

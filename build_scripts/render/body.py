@@ -1,8 +1,10 @@
 """A note body as Python-Markdown: citations to footnotes, `[[...]]` to links and values.
 
 Only the spans that [`scan`][build_scripts.scan] found are replaced; the rest of
-the author's Markdown passes through untouched. A callout for a disputed fact
-embedded with `[[fact:ID]]` is placed after the top-level block holding it.
+the author's Markdown passes through untouched. Raw HTML comes out as `scan`
+cleaned it ([`Replacement`][build_scripts.scan.Replacement] spans). A callout
+for a disputed fact embedded with `[[fact:ID]]` is placed after the top-level
+block holding it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import Inconsistency, Note, Span
+from ..scan import Replacement
 from .context import SEPARATOR, PageState
 from .facts import callout, inline_value
 
@@ -17,18 +20,23 @@ from .facts import callout, inline_value
 def render_body(note: Note, state: PageState, placed: set[str]) -> str:
     """Render `note`'s body; `placed` collects the callout anchors already on the page."""
     state.inputs.add(note.path)
-    lines = note.body.split("\n")
+    lines: list[str | None] = list(note.body.split("\n"))
     after: dict[int, list[Inconsistency]] = defaultdict(list)
     by_line: dict[int, list[Span]] = defaultdict(list)
     for span in note.spans:
         by_line[span.line].append(span)
     for number, spans in by_line.items():
         line = lines[number]
+        if line is None or number >= len(lines):
+            continue
         for span in sorted(spans, key=lambda s: s.start, reverse=True):
             before = line[:span.start]
             if span.citations:  # a footnote mark sits right after the word, as in Pandoc's note styles
                 before = before.rstrip(" ") if before.strip() else before
             line = before + _replace(span, state, after) + line[span.end:]
+            if isinstance(span, Replacement) and span.end_line > span.line:  # an HTML block of several lines
+                for gone in range(span.line + 1, min(span.end_line, len(lines) - 1) + 1):
+                    lines[gone] = None
         lines[number] = line
     for end in sorted(after, reverse=True):
         blocks = []
@@ -38,10 +46,12 @@ def render_body(note: Note, state: PageState, placed: set[str]) -> str:
                 blocks.append(callout(issue, state))
         if blocks:
             lines[end:end] = ["", *"\n".join(blocks).split("\n")]
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line is not None)
 
 
 def _replace(span: Span, state: PageState, after: dict[int, list[Inconsistency]]) -> str:
+    if isinstance(span, Replacement):
+        return span.text
     if span.citations:
         return SEPARATOR.join(state.cite(c.key, c.locator) for c in span.citations)
     ref = span.ref

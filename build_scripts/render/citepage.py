@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .. import cite, metadata
 from ..cite import Reference
-from .context import Context, PageState
+from .context import Context, PageState, md_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,7 @@ def cite_block(citation: PageCitation, ref: Reference) -> str:
     def tab(title: str, body: str) -> list[str]:
         return [f'=== "{title}"', "", *(f"    {line}" if line else "" for line in body.split("\n")), ""]
 
-    formatted = f"{ref.html}\n\n```text\n{ref.text}\n```"
+    formatted = f"{md_html(ref.html)}\n\n```text\n{ref.text}\n```"
     lines = ["## Cite this page", ""]
     lines += tab("Formatted", formatted)
     lines += tab("BibTeX", f"```bibtex\n{metadata.bibtex(citation.item).strip()}\n```")

@@ -7,6 +7,9 @@ import math
 
 from .context import Context
 
+_JSON_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+"""`<`, `>` and `&` as JSON escapes: the same data, and no `<script>` in the file if it is ever inlined in HTML."""
+
 
 def claims_json(ctx: Context) -> bytes:
     """Facts, claims (value as written, normalised value, locator) and inconsistencies as JSON."""
@@ -35,7 +38,8 @@ def claims_json(ctx: Context) -> bytes:
     ]
     data = {"facts": facts, "claims": claims, "inconsistencies": inconsistencies,
             "sources": {k: ctx.refs[k].csl for k in sorted(ctx.refs)}}
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).translate(_JSON_HTML)
+    return (text + "\n").encode("utf-8")
 
 
 def _number(value: float | None) -> float | str | None:

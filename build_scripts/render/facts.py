@@ -10,7 +10,7 @@ and citation.
 from __future__ import annotations
 
 from ..model import Claim, Fact, Inconsistency
-from .context import SEPARATOR, PageState, attr, md_text
+from .context import SEPARATOR, PageState, attr, md_text, title_text
 
 KIND_TITLES = {
     "numeric": "Figures disagree",
@@ -63,7 +63,7 @@ def callout(issue: Inconsistency, state: PageState) -> str:
         links.append(f"[All disagreements]({state.link('inconsistencies.md', issue.anchor)})")
     body += ["", " · ".join(links)]
     indented = "\n".join(f"    {line}" if line else "" for line in body)
-    return f'!!! disagreement "{attr(KIND_TITLES[issue.kind] + ": " + fact.title)}"\n\n{indented}\n'
+    return f'!!! disagreement "{title_text(KIND_TITLES[issue.kind] + ": " + fact.title)}"\n\n{indented}\n'
 
 
 def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str:

@@ -17,7 +17,7 @@ from ..link import source_page
 from ..model import Inconsistency, Note, Page
 from . import citepage
 from .body import render_body
-from .context import Context, PageState, md_text
+from .context import Context, PageState, md_code, md_html, md_text, page_title
 from .facts import KIND_TITLES, callout, claims_table
 
 TOPICLESS = "General"
@@ -36,7 +36,7 @@ def note_page(note: Note, ctx: Context) -> Draft:
     """A note's own page (also used for topic pages and the home page)."""
     state = PageState(ctx.index.page(note.id), ctx)
     placed: set[str] = set()
-    parts = [f"# {md_text(note.title)}", ""]
+    parts = [f"# {page_title(note.title)}", ""]
     if note.kind == "note":
         parts += [_byline(note, state), ""]
     parts += [render_body(note, state, placed).strip(), ""]
@@ -134,11 +134,11 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     source = ctx.index.sources[key]
     state.inputs.add(source.location.path)
     title = ref.csl.get("title") or key
-    parts = [f"# {md_text(title)}", "",
+    parts = [f"# {page_title(title)}", "",
              f'<div class="research-reference">{ref.html}{metadata.coins(ref.csl)}</div>', ""]
     if ref.url:
         parts += [f"**Link:** <{ref.url}>", ""]
-    parts += [f"**Citekey:** `{key}` · defined in `{source.location}`", ""]
+    parts += [f"**Citekey:** {md_code(key)} · defined in {md_code(str(source.location))}", ""]
     if ref.csl.get("abstract"):
         parts += ["## Abstract", "", md_text(ref.csl["abstract"]), ""]
     citing = ctx.index.cited_by.get(key, [])
@@ -165,7 +165,7 @@ def bibliography_page(ctx: Context) -> Draft:
              ""]
     for key, ref in sorted(ctx.refs.items(), key=lambda kv: (kv[1].text.casefold(), kv[0])):
         state.inputs.add(ctx.index.sources[key].location.path)
-        parts.append(f'- <span class="research-reference">{ref.html}</span>{metadata.coins(ref.csl)} '
+        parts.append(f'- <span class="research-reference">{md_html(ref.html)}</span>{metadata.coins(ref.csl)} '
                      f"[Source page]({state.link(source_page(key))})")
     return Draft(state, "Bibliography", parts + [""])
 
