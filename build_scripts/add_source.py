@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from . import bib, notes
+from . import bib, latex, notes
 from .config import Settings
 from .model import Diagnostic, Location, Severity, Source
 
@@ -208,7 +208,7 @@ def _doi(src: Source) -> str:
 
 
 def _title(src: Source) -> str:
-    text = unicodedata.normalize("NFKC", bib.decode_latex(src.fields.get("title", ""))).casefold()
+    text = unicodedata.normalize("NFKC", latex.decode_latex(src.fields.get("title", ""))).casefold()
     return _NOT_WORD.sub(" ", text).strip()
 
 
@@ -313,7 +313,7 @@ def _create_note(src: Source, settings: Settings, ids: set[str]) -> Path:
 
 
 def _skeleton(note_id: str, src: Source) -> str:
-    title = bib.decode_latex(src.fields.get("title", "")) or src.key
+    title = latex.decode_latex(src.fields.get("title", "")) or src.key
     meta = {"id": note_id, "title": f"Notes on {title}", "sources": [src.key],
             "topics": [], "summary": "", "claims": []}
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1 << 16)

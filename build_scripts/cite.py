@@ -25,7 +25,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 
 from . import citeproc_compat
-from .bib import decode_latex
+from .latex import decode_latex
 from .model import Diagnostic, Severity, Source
 
 __all__ = ["Reference", "StyleError", "author_date", "disambiguate", "plain", "punctuate", "format_items", "format_references", "to_csl"]
@@ -193,7 +193,7 @@ def _issued(fields: dict[str, str] | Any) -> dict | None:
 
 
 def to_csl(source: Source) -> dict:
-    """CSL-JSON item for a Source (fields LaTeX-decoded with bib.decode_latex).
+    """CSL-JSON item for a Source (fields LaTeX-decoded with latex.decode_latex).
 
     Args:
         source: A loaded BibTeX entry.

@@ -194,6 +194,21 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Replacement(Span):
+    """A span whose text the renderer replaces by `text` (cleaned HTML, an escaped `<`).
+
+    Attributes:
+        text: What to write instead, including the original line prefixes for
+            a block of several lines.
+        end_line: Last body line the span covers (for HTML blocks); equal to
+            `line` for a span inside one line.
+    """
+
+    text: str = ""
+    end_line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     """One Markdown note with its front matter.
 

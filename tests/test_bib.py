@@ -14,7 +14,8 @@ import pytest
 from bibtexparser import model as bm
 
 from build_scripts import bib
-from build_scripts.bib import MAX_FIELD_CHARS, decode_latex, load_library
+from build_scripts.bib import MAX_FIELD_CHARS, load_library
+from build_scripts.latex import decode_latex
 from build_scripts.model import Diagnostic, Severity, Source
 
 REAL_BIB = Path(__file__).parents[1].parent / "shared" / "corpus" / "real-bib"

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from build_scripts import cite
-from build_scripts.bib import decode_latex, load_library
+from build_scripts.bib import load_library
+from build_scripts.latex import decode_latex
 from build_scripts.model import Diagnostic, Severity, Source
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")

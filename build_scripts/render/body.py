@@ -2,7 +2,7 @@
 
 Only the spans that [`scan`][build_scripts.scan] found are replaced; the rest of
 the author's Markdown passes through untouched. Raw HTML comes out as `scan`
-cleaned it ([`Replacement`][build_scripts.scan.Replacement] spans). A callout
+cleaned it ([`Replacement`][build_scripts.model.Replacement] spans). A callout
 for a disputed fact embedded with `[[fact:ID]]` is placed after the top-level
 block holding it.
 """
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..model import Inconsistency, Note, Span
-from ..scan import Replacement
+from ..model import Inconsistency, Note, Replacement, Span
 from .context import SEPARATOR, PageState
 from .facts import callout, inline_value
 
