@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no such configuration file: {args.config_file}")
     settings = load_settings(args.config_file)
     if args.command == "check":
-        ctx, diags = pipeline.check(settings, Cache(settings.cache_dir))
+        cache = Cache(settings.cache_dir)
+        ctx, diags = pipeline.check(settings, cache)
+        cache.save()
         status = _report(diags, args.strict, settings)
         if ctx is not None:
             index = ctx.index
@@ -75,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         if status == EXIT_OK:
             _write_tree(result, args.out)
         return status
-    _, diags = pipeline.check(settings, Cache(settings.cache_dir))
+    cache = Cache(settings.cache_dir)
+    _, diags = pipeline.check(settings, cache)
+    cache.save()
     status = _report(diags, args.strict, settings)
     if status != EXIT_OK:
         return status

@@ -36,30 +36,54 @@ def code_version() -> str:
 
 
 class Cache:
-    """A directory of pickled results, one file per key."""
+    """Pickled results by namespace (`note`, `reference`, ...), one file per namespace.
+
+    A namespace is read once, on first use; [`save`][build_scripts.cache.Cache.save]
+    writes back the namespaces that changed, keeping only the entries this run
+    used, so the cache does not grow with every edit.
+    """
 
     def __init__(self, directory: Path):
         self.directory = directory / code_version()
+        self._stores: dict[str, dict[str, Any]] = {}
+        self._used: dict[str, set[str]] = {}
+        self._dirty: set[str] = set()
 
     def get(self, namespace: str, key: str) -> Any | None:
-        """The value stored under `key`, or None (also when the entry is unreadable)."""
-        try:
-            with open(self._path(namespace, key), "rb") as file:
-                return pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
+        """The value stored under `key`, or None."""
+        value = self._store(namespace).get(key)
+        if value is not None:
+            self._used[namespace].add(key)
+        return value
 
     def put(self, namespace: str, key: str, value: Any) -> None:
-        """Store `value` under `key`, atomically (a reader never sees half a file)."""
-        path = self._path(namespace, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as file:
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+        """Store `value` under `key` (written by `save`)."""
+        self._store(namespace)[key] = value
+        self._used[namespace].add(key)
+        self._dirty.add(namespace)
 
-    def _path(self, namespace: str, key: str) -> Path:
-        return self.directory / namespace / key[:2] / f"{key}.pickle"
+    def save(self) -> None:
+        """Write the changed namespaces, atomically (a reader never sees half a file)."""
+        for namespace in sorted(self._dirty):
+            store = {k: v for k, v in self._stores[namespace].items() if k in self._used[namespace]}
+            path = self.directory / f"{namespace}.pickle"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as file:
+                    pickle.dump(store, file, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except OSError:
+                Path(tmp).unlink(missing_ok=True)
+        self._dirty.clear()
+
+    def _store(self, namespace: str) -> dict[str, Any]:
+        if namespace not in self._stores:
+            try:
+                with open(self.directory / f"{namespace}.pickle", "rb") as file:
+                    store = pickle.load(file)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+                store = {}
+            self._stores[namespace] = store if isinstance(store, dict) else {}
+            self._used[namespace] = set()
+        return self._stores[namespace]

@@ -68,8 +68,10 @@ def build(settings: Settings, cache: Cache | None = None) -> BuildResult:
     if cache and (previous := cache.get("build", key)) is not None:
         return previous
     result = _build(settings, cache)
-    if cache and not any(d.severity is Severity.ERROR for d in result.diagnostics):
-        cache.put("build", key, result)
+    if cache:
+        if not any(d.severity is Severity.ERROR for d in result.diagnostics):
+            cache.put("build", key, result)
+        cache.save()
     return result
 
 

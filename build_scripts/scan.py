@@ -197,7 +197,7 @@ def scan(body: str, path: str, body_line: int) -> tuple[list[Span], list[Diagnos
     def where(line: int, col: int | None = None) -> Location:
         return Location(path, body_line + line, None if col is None else col + 1)
 
-    for token in parser().parse("\n".join(text.parsed)):
+    for token in _tokens(body):
         if token.level == 0 and token.map and token.nesting >= 0:
             block_end = token.map[1]
         if token.type == "html_block" and token.map:
@@ -296,10 +296,16 @@ def _position(child: Token, block: Token, lines: list[str]) -> tuple[int, int, i
 # -- headings ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=2)
+def _tokens(body: str) -> list[Token]:
+    """The token stream of a body (cached: scanning and heading slugs read the same one)."""
+    return parser().parse("\n".join(_Body.of(body).parsed))
+
+
 def heading_slugs(body: str) -> set[str]:
     """Anchors of the body's headings, as the site's table of contents makes them."""
     slugs: set[str] = set()
-    tokens = parser().parse("\n".join(_Body.of(body).parsed))
+    tokens = _tokens(body)
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and i + 1 < len(tokens):
             inline = tokens[i + 1]

@@ -196,3 +196,10 @@ def test_claims_have_permalinks_with_citations(site):
     assert link["data-cite"] == "Baev 2021, para. 14: Bilateral trade (1992): USD 5.56 billion"
     callout = html(site, "alpha/index.html").find(id="disagreement-numeric-trade-1992").find_parent("div")
     assert callout.find("a", class_="research-permalink")["href"] == "#disagreement-numeric-trade-1992"
+
+
+def test_search_index_covers_pages_but_not_each_source(site):
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = {d["location"].split("#")[0] for d in docs}
+    assert {"alpha/", "bibliography/", "notes/baev-note/"} <= locations
+    assert not any(location.startswith("sources/") for location in locations)

@@ -80,20 +80,26 @@ def format_citations(citations: list[PageCitation], ctx: Context) -> dict[str, R
 
 
 def cite_block(citation: PageCitation, ref: Reference) -> str:
-    """The "Cite this page" section: formatted, BibTeX and RIS tabs; code blocks get copy buttons."""
+    """The "Cite this page" section: formatted, BibTeX and RIS tabs; code blocks get copy buttons.
+
+    The code blocks are written as HTML (`<pre><code>`), so that thousands of
+    pages do not each go through syntax highlighting for three short blocks.
+    """
     def tab(title: str, body: str) -> list[str]:
         return [f'=== "{title}"', "", *(f"    {line}" if line else "" for line in body.split("\n")), ""]
 
-    formatted = f"{md_html(ref.html)}\n\n```text\n{ref.text}\n```"
+    def code(text: str) -> str:
+        return f"<pre><code>{html.escape(text.strip(), quote=False)}</code></pre>"
+
     lines = ["## Cite this page", ""]
-    lines += tab("Formatted", formatted)
-    lines += tab("BibTeX", f"```bibtex\n{metadata.bibtex(citation.item).strip()}\n```")
-    lines += tab("RIS", f"```text\n{metadata.ris(citation.item).strip()}\n```")
+    lines += tab("Formatted", f"{md_html(ref.html)}\n\n{code(ref.text)}")
+    lines += tab("BibTeX", code(metadata.bibtex(citation.item)))
+    lines += tab("RIS", code(metadata.ris(citation.item)))
     return "\n".join(lines)
 
 
-def front_matter(citation: PageCitation, title: str, state: PageState) -> str:
-    """YAML front matter with the page's Highwire citation metadata."""
+def front_matter(citation: PageCitation, title: str, state: PageState, searchable: bool = True) -> str:
+    """YAML front matter: the page's Highwire citation metadata, and `search.exclude` for unsearched pages."""
     refs = state.ctx.refs
     meta = {
         "citation_title": title,
@@ -101,6 +107,8 @@ def front_matter(citation: PageCitation, title: str, state: PageState) -> str:
         "citation_date": citation.date.replace("-", "/"),
         "citation_references": [metadata.highwire_reference(refs[key].csl) for key in state.cited],
     }
+    if not searchable:
+        meta["search"] = {"exclude": True}
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items() if value]
     return "---\n" + "\n".join(lines) + "\n---\n\n"  # JSON values are valid YAML
 

@@ -25,11 +25,12 @@ TOPICLESS = "General"
 
 @dataclass(slots=True)
 class Draft:
-    """A page before assembly: its state, title and Markdown parts."""
+    """A page before assembly: its state, title, Markdown parts, and whether search indexes it."""
 
     state: PageState
     title: str
     parts: list[str]
+    searchable: bool = True
 
 
 def note_page(note: Note, ctx: Context) -> Draft:
@@ -155,7 +156,7 @@ def source_page_md(key: str, ctx: Context) -> Draft:
             parts.append(f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}): "
                          f"{md_text(issue.summary)}")
         parts.append("")
-    return Draft(state, title, parts)
+    return Draft(state, title, parts, searchable=False)  # the bibliography page is searched instead
 
 
 def bibliography_page(ctx: Context) -> Draft:
@@ -224,7 +225,7 @@ def assemble(drafts: list[Draft], ctx: Context) -> list[Page]:
     for draft, citation in zip(drafts, citations):
         body = "\n".join(draft.parts).rstrip()
         block = citepage.cite_block(citation, refs[citation.item["id"]])
-        text = citepage.front_matter(citation, draft.title, draft.state) + body + "\n\n" + block + "\n"
+        text = citepage.front_matter(citation, draft.title, draft.state, draft.searchable) + body + "\n\n" + block + "\n"
         footnotes = draft.state.footnotes()
         if footnotes:
             text += "\n" + footnotes + "\n"
