@@ -79,6 +79,9 @@ def format_citations(citations: list[PageCitation], ctx: Context) -> dict[str, R
     return refs
 
 
+_CODE_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "[]()*_`\\{}<>!#|~^="}
+
+
 def cite_block(citation: PageCitation, ref: Reference) -> str:
     """The "Cite this page" section: formatted, BibTeX and RIS tabs; code blocks get copy buttons.
 
@@ -88,8 +91,9 @@ def cite_block(citation: PageCitation, ref: Reference) -> str:
     def tab(title: str, body: str) -> list[str]:
         return [f'=== "{title}"', "", *(f"    {line}" if line else "" for line in body.split("\n")), ""]
 
-    def code(text: str) -> str:
-        return f"<pre><code>{html.escape(text.strip(), quote=False)}</code></pre>"
+    def code(text: str) -> str:  # entities, not backslashes: Markdown must not read links or emphasis in it
+        escaped = html.escape(text.strip(), quote=False).translate(_CODE_ENTITIES)
+        return f"<pre><code>{escaped}</code></pre>"
 
     lines = ["## Cite this page", ""]
     lines += tab("Formatted", f"{md_html(ref.html)}\n\n{code(ref.text)}")
