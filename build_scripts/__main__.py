@@ -77,9 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         if status == EXIT_OK:
             _write_tree(result, args.out)
         return status
-    cache = Cache(settings.cache_dir)
-    _, diags = pipeline.check(settings, cache)
-    cache.save()
+    # The full generator run, cached: the MkDocs hook's run then finds the result instead of redoing it.
+    diags = pipeline.build(settings, Cache(settings.cache_dir)).diagnostics
     status = _report(diags, args.strict, settings)
     if status != EXIT_OK:
         return status

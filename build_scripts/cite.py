@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import functools
 import html
-import multiprocessing
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -423,7 +420,7 @@ def format_items(items: Iterable[dict], style: str = DEFAULT_STYLE, suffixes: bo
         by_key.setdefault(item["id"].lower(), item)
     if not by_key:
         return {}
-    entries, labels = _run_all(style, by_key)
+    entries, labels = _run_chunk(style, by_key)
     piq = csl_style.root.get_locale_option("punctuation-in-quote").lower() == "true"
     out: dict[str, Reference] = {}
     for low, item in by_key.items():
@@ -438,27 +435,8 @@ def format_items(items: Iterable[dict], style: str = DEFAULT_STYLE, suffixes: bo
     return disambiguate(out) if suffixes and labels else out
 
 
-PARALLEL_FROM = 200
-"""From this many items on, citeproc runs in one process per CPU (items are formatted independently)."""
-
-
-def _run_all(style: str, items: dict[str, dict]) -> tuple[dict[str, str], dict[str, str]]:
-    """Entries and labels of all items; split across processes when there are many and fork is available."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _run_chunk(style, items)
-    keys = list(items)
-    chunks = [{k: items[k] for k in keys[i::workers]} for i in range(workers)]
-    entries: dict[str, str] = {}
-    labels: dict[str, str] = {}
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for chunk_entries, chunk_labels in pool.map(_run_chunk, [style] * workers, chunks):
-            entries.update(chunk_entries)
-            labels.update(chunk_labels)
-    return entries, labels
-
-
 def _run_chunk(style: str, items: dict[str, dict]) -> tuple[dict[str, str], dict[str, str]]:
+    """One citeproc run over `items`, with the style's static lookups cached."""
     with citeproc_compat.cached_lookups():
         return _run(_style(style), items)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from build_scripts import pipeline, report
 from build_scripts.cache import Cache
@@ -48,13 +49,22 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add the generated pages and files to the site."""
+    """Add the generated pages and files to the site (the files now hold them: the result is let go)."""
+    global _result
     assert _result is not None
     for page in _result.pages:
         files.append(File.generated(config, page.path, content=page.markdown))
     for path, data in sorted(_result.files.items()):
         files.append(File.generated(config, path, content=data))
+    _result = None
     return files
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Let go of a page's Markdown and HTML once it is written: memory stays flat as the site grows."""
+    page.markdown = None
+    page.content = None
+    return output
 
 
 def _report_changes(result: BuildResult, path: Path) -> None:

@@ -37,6 +37,9 @@ class Context:
         dates: Last-changed date (`YYYY-MM-DD`) of each input file, from git.
         format_items: Formats CSL items (the site's own pages) in the site's style.
         claims_by_fact: Claims, by fact id, sorted by source.
+        claims_by_note: Claims, by the id of the note that records them.
+        claims_by_source: Claims, by citekey.
+        inconsistencies_by_source: Disagreements, by the citekeys taking part.
         placements: Callout anchor → pages showing that callout (filled while rendering).
     """
 
@@ -48,13 +51,27 @@ class Context:
     dates: dict[str, str] = field(default_factory=dict)
     format_items: Callable[[list[dict]], dict[str, Reference]] | None = None
     claims_by_fact: dict[str, list[Claim]] = field(default_factory=dict)
+    claims_by_note: dict[str, list[Claim]] = field(default_factory=dict)
+    claims_by_source: dict[str, list[Claim]] = field(default_factory=dict)
+    inconsistencies_by_source: dict[str, list[Inconsistency]] = field(default_factory=dict)
     placements: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
         by_fact: dict[str, list[Claim]] = defaultdict(list)
+        by_note: dict[str, list[Claim]] = defaultdict(list)
+        by_source: dict[str, list[Claim]] = defaultdict(list)
         for claim in self.index.claims:
             by_fact[claim.fact].append(claim)
+            by_note[claim.note].append(claim)
+            by_source[claim.source].append(claim)
         self.claims_by_fact = {k: sorted(v, key=lambda c: (c.source, c.id)) for k, v in by_fact.items()}
+        self.claims_by_note, self.claims_by_source = dict(by_note), dict(by_source)
+        issues: dict[str, list[Inconsistency]] = defaultdict(list)
+        for found in self.inconsistencies.values():
+            for issue in found:
+                for key in dict.fromkeys(c.source for c in issue.claims):
+                    issues[key].append(issue)
+        self.inconsistencies_by_source = dict(issues)
 
     def label(self, key: str) -> str:
         """Short in-text label of a source ("Baev 2021")."""

@@ -46,7 +46,7 @@ def note_page(note: Note, ctx: Context) -> Draft:
     if note.kind == "topic":
         parts += _topic_sections(note, state, placed)
     elif note.claims:
-        claims = [c for c in ctx.index.claims if c.note == note.id]
+        claims = ctx.claims_by_note.get(note.id, [])
         parts += ["## Claims recorded in this note", "", claims_table(claims, state, anchors=True)]
     parts += _linked_from(note.id, state)
     return Draft(state, note.title, parts)
@@ -145,10 +145,10 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     citing = ctx.index.cited_by.get(key, [])
     if citing:
         parts += ["## Cited by", "", *(f"- {state.link_note(n)}" for n in citing), ""]
-    claims = [c for c in ctx.index.claims if c.source == key]
+    claims = ctx.claims_by_source.get(key, [])
     if claims:
         parts += ["## Claims by this source", "", claims_table(claims, state, anchors=False)]
-    issues = [i for v in ctx.inconsistencies.values() for i in v if any(c.source == key for c in i.claims)]
+    issues = ctx.inconsistencies_by_source.get(key, [])
     if issues:
         parts += ["## Disagreements it takes part in", ""]
         for issue in issues:
