@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         cache = Cache(settings.cache_dir)
         ctx, diags = pipeline.check(settings, cache)
         cache.save()
-        status = _report(diags, args.strict, settings)
+        status = _report(diags, args.strict)
         if ctx is not None:
             index = ctx.index
             disputes = sum(len(v) for v in ctx.inconsistencies.values())
@@ -67,19 +67,19 @@ def main(argv: list[str] | None = None) -> int:
         result = add_source.AddResult()
         if text is not None:
             result, diags = add_source.add_source(text, name, settings, strict=args.strict)
-        status = _report(diags, args.strict, settings)
+        status = _report(diags, args.strict)
         if result.written:
             print(add_source.summary(result))
         return status
     if args.command == "emit":
         result = pipeline.build(settings, Cache(settings.cache_dir))
-        status = _report(result.diagnostics, args.strict, settings)
+        status = _report(result.diagnostics, args.strict)
         if status == EXIT_OK:
             _write_tree(result, args.out)
         return status
     # The full generator run, cached: the MkDocs hook's run then finds the result instead of redoing it.
     diags = pipeline.build(settings, Cache(settings.cache_dir)).diagnostics
-    status = _report(diags, args.strict, settings)
+    status = _report(diags, args.strict)
     if status != EXIT_OK:
         return status
     return _mkdocs_build(settings, args.config_file, args.site_dir or settings.root / "site")
@@ -91,13 +91,13 @@ def _check_bib(files: list[Path], strict: bool) -> int:
     for summary in summaries:
         print(summary)
     sys.stdout.flush()
-    status = _report(diags, strict, None)
+    status = _report(diags, strict)
     print(f"total: {len(summaries)} files, {sum(s.entries for s in summaries)} entries, "
           f"{sum(s.macros for s in summaries)} @string macros, {len(diags)} problems")
     return status
 
 
-def _report(diags: list[Diagnostic], strict: bool, settings: Settings | None) -> int:
+def _report(diags: list[Diagnostic], strict: bool) -> int:
     errors = sum(d.severity is Severity.ERROR for d in diags)
     warnings = len(diags) - errors
     for diag in diags:

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import frontmatter, scan
 from .cache import Cache, digest
+from .config import relative_path
 from .model import Claim, Diagnostic, Fact, Location, Note, Severity
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -40,11 +41,11 @@ def load_notes(content_dir: Path, root: Path, cache: Cache | None = None) -> tup
     """
     notes: list[Note] = []
     if not content_dir.is_dir():
-        return [], [Diagnostic(Location(_rel(content_dir, root)), Severity.ERROR,
+        return [], [Diagnostic(Location(relative_path(content_dir, root)), Severity.ERROR,
                                "content directory not found", "create it and add notes")]
     files, diags = find_notes(content_dir, root)
     for file in files:
-        path = _rel(file, root)
+        path = relative_path(file, root)
         try:
             data = file.read_bytes()
         except OSError as exc:
@@ -61,7 +62,7 @@ def load_notes(content_dir: Path, root: Path, cache: Cache | None = None) -> tup
         if note is not None:
             notes.append(note)
     if not files and not diags:
-        diags.append(Diagnostic(Location(_rel(content_dir, root)), Severity.WARNING,
+        diags.append(Diagnostic(Location(relative_path(content_dir, root)), Severity.WARNING,
                                 "no notes found (no *.md files in the content directory)",
                                 "add notes as content/<name>.md, each starting with YAML front matter"))
     return notes, diags
@@ -89,13 +90,13 @@ def find_notes(content_dir: Path, root: Path) -> tuple[list[Path], list[Diagnost
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            diags.append(_diag(_rel(folder, root), 0, f"cannot read folder: {exc.strerror or exc}"))
+            diags.append(_diag(relative_path(folder, root), 0, f"cannot read folder: {exc.strerror or exc}"))
             continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             path = Path(entry.path)
-            rel = _rel(path, root)
+            rel = relative_path(path, root)
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=False)
@@ -135,7 +136,7 @@ def find_notes(content_dir: Path, root: Path) -> tuple[list[Path], list[Diagnost
     return [path for _, path in sorted(found)], diags
 def load_note(file: Path, root: Path) -> tuple[Note | None, list[Diagnostic]]:
     """Load one note file; returns None (with diagnostics) when it cannot be used."""
-    return parse_note(file.read_bytes(), _rel(file, root))
+    return parse_note(file.read_bytes(), relative_path(file, root))
 
 
 def parse_note(data: bytes, path: str) -> tuple[Note | None, list[Diagnostic]]:
@@ -354,11 +355,6 @@ def _diag(path: str, line: int, message: str, hint: str = "") -> Diagnostic:
     return Diagnostic(Location(path, line), Severity.ERROR, message, hint)
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _real(path: Path) -> Path:
@@ -370,4 +366,3 @@ def _real(path: Path) -> Path:
 
 def _inside(path: Path, base: Path) -> bool:
     return path == base or base in path.parents
-

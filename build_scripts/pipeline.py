@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import bib, cite, history, notes, reconcile
 from .cache import Cache, digest
-from .config import Settings
+from .config import Settings, relative_path
 from .link import build_index
 from .model import BuildResult, Diagnostic, Location, NavItem, Severity, Source
 from .render import pages
@@ -96,9 +96,9 @@ def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source]
     """The BibTeX library; from the cache when no file of it changed."""
     files = settings.bib_files
     if not files:
-        return {}, [Diagnostic(Location(_rel(settings.bib_dir, settings.root)), Severity.WARNING,
+        return {}, [Diagnostic(Location(relative_path(settings.bib_dir, settings.root)), Severity.WARNING,
                                "no .bib files found", "add your BibTeX library as bib/library.bib")]
-    key = digest(*(part for f in files for part in (_rel(f, settings.root), _read(f))))
+    key = digest(*(part for f in files for part in (relative_path(f, settings.root), _read(f))))
     found = cache.get("library", key) if cache else None
     if found is None:
         found = bib.load_library(files, settings.root)
@@ -145,7 +145,7 @@ def _nav(ctx: Context) -> list[NavItem]:
 def _inputs_key(settings: Settings) -> str:
     """A hash of everything a build reads: notes, BibTeX files, settings and the git commit (for dates)."""
     files = sorted(settings.content_dir.rglob("*.md")) + settings.bib_files
-    parts = [part for f in files for part in (_rel(f, settings.root), _read(f))]
+    parts = [part for f in files for part in (relative_path(f, settings.root), _read(f))]
     return digest(repr(settings), history.head(settings.root), *parts)
 
 
@@ -154,10 +154,3 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError:
         return b""
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

@@ -15,14 +15,19 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     """A writable copy of the mini corpus, with its hook and overrides pointing into this repo."""
-    target = tmp_path / "mini"
-    shutil.copytree(FIXTURES / "mini", target)
-    config = target / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    text = text.replace("../../../build_scripts/mkdocs_hook.py", str(ROOT / "build_scripts" / "mkdocs_hook.py"))
-    text = text.replace("../../../overrides", str(ROOT / "overrides"))
-    config.write_text(text, encoding="utf-8")
+    return copy_fixture("mini", tmp_path / "mini")
+
+
+def copy_fixture(name: str, target: Path) -> Path:
+    """Copy the fixture corpus `name` to `target`, pointing its `../../../` paths into this repo."""
+    shutil.copytree(FIXTURES / name, target)
+    point_into_repo(target / "mkdocs.yml")
     return target
+
+
+def point_into_repo(config: Path) -> None:
+    """Rewrite a fixture's `../../../` paths (hook, overrides) to this repository."""
+    config.write_text(config.read_text(encoding="utf-8").replace("../../../", f"{ROOT}/"), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import write
+from .conftest import copy_fixture, write
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -21,12 +21,7 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    from .conftest import FIXTURES, ROOT
-    import shutil
-    project = tmp_path_factory.mktemp("e2e") / "mini"
-    shutil.copytree(FIXTURES / "mini", project)
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("../../../", f"{ROOT}/"))
+    project = copy_fixture("mini", tmp_path_factory.mktemp("e2e") / "mini")
     commit_all(project, "2024-05-06T12:00:00+00:00")
     done = run(project, "build")
     assert done.returncode == 0, done.stderr

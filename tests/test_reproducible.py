@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import FIXTURES, ROOT, write
+from .conftest import FIXTURES, point_into_repo, write
 from .linkcheck import broken_links
 from .test_build import commit_all
 
@@ -25,8 +25,7 @@ def project(parent: Path, reverse: bool = False) -> Path:
         dest = target / source.relative_to(FIXTURES / "mini")
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, dest)
-    config = target / "mkdocs.yml"
-    config.write_text(config.read_text().replace("../../../", f"{ROOT}/"))
+    point_into_repo(target / "mkdocs.yml")
     commit_all(target, "2024-05-06T12:00:00+00:00")
     return target
 
