@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape, quoteattr
 
-from build_scripts.model import Claim, Fact
+from build_scripts.model import Claim, Fact, FactKind
 from build_scripts.reconcile import claim_key, disagree, tolerance_of
 from build_scripts.values import Normalised, canonical_unit, parse_period
 
@@ -131,7 +131,7 @@ def series_table(facts: Sequence[Fact], claims: Sequence[Claim], labels: Mapping
 
 
 def _points(facts: Sequence[Fact], claims: Sequence[Claim], values: Mapping[str, Normalised]) -> list[_Point]:
-    by_id = {fact.id: fact for fact in facts if fact.kind == "number"}
+    by_id = {fact.id: fact for fact in facts if fact.kind is FactKind.NUMBER}
     points = []
     for claim in claims:
         fact, value = by_id.get(claim.fact), values.get(claim_key(claim))
@@ -344,7 +344,7 @@ def _shape(shape: str, x: float, y: float) -> str:
 
 
 def _unit(facts: Sequence[Fact]) -> str:
-    units = sorted(canonical_unit(f.unit) for f in facts if f.kind == "number" and f.unit)
+    units = sorted(canonical_unit(f.unit) for f in facts if f.kind is FactKind.NUMBER and f.unit)
     if not units:
         return ""
     unit = max(sorted(set(units)), key=units.count)

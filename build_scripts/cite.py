@@ -91,6 +91,7 @@ _PLAIN_FIELDS = {
 }
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_EDTF_QUALIFIERS = ("~", "?", "%")
 _ISO = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _URL_MACRO = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -173,12 +174,18 @@ def _date_parts(text: str) -> list[int] | None:
 
 
 def _issued(fields: dict[str, str] | Any) -> dict | None:
-    """CSL `issued` from biblatex `date` (ISO, ranges with `/`) or `year` + `month`."""
-    date = decode_latex(fields.get("date", ""))
+    """CSL `issued` from biblatex `date` (ISO, ranges with `/`) or `year` + `month`.
+
+    An EDTF qualifier at the end of `date` (`2022~` approximate, `2022?`
+    uncertain, `2022%` both) marks the date as inferred: CSL's `circa`.
+    """
+    raw = fields.get("date", "").strip()
+    circa = raw.endswith(_EDTF_QUALIFIERS)
+    date = decode_latex(raw.rstrip("".join(_EDTF_QUALIFIERS)) if circa else raw)
     if date:
         parts = [p for p in (_date_parts(d) for d in date.split("/")) if p]
         if parts:
-            return {"date-parts": parts}
+            return {"date-parts": parts, "circa": True} if circa else {"date-parts": parts}
     year = decode_latex(fields.get("year", ""))
     match = _YEAR.search(year)
     if not match:
@@ -278,6 +285,11 @@ def _year(item: dict) -> str:
     issued = item.get("issued") or {}
     parts = issued.get("date-parts") or []
     return str(parts[0][0]) if parts and parts[0] else ""
+
+
+def _inferred(text: str, year: str) -> str:
+    """`text` with the year of an inferred date in brackets ("Korolev [2022]"), unless the style did so already."""
+    return re.sub(rf"(?<![\d\[]){re.escape(year)}(?![\d\]])", f"[{year}]", text, count=1)
 
 
 def _link(item: dict) -> str:
@@ -422,6 +434,7 @@ def format_items(items: Iterable[dict], style: str = DEFAULT_STYLE, suffixes: bo
         return {}
     entries, labels = _run_chunk(style, by_key)
     piq = csl_style.root.get_locale_option("punctuation-in-quote").lower() == "true"
+    marks_uncertain = any(element.get("is-uncertain-date") for element in csl_style.root.iter())
     out: dict[str, Reference] = {}
     for low, item in by_key.items():
         markup = (citeproc_compat.fix_punctuation(entries.get(low, ""), piq)
@@ -429,8 +442,13 @@ def format_items(items: Iterable[dict], style: str = DEFAULT_STYLE, suffixes: bo
         label = citeproc_compat.fix_punctuation(labels.get(low, "").strip(), piq)
         if label.startswith("(") and label.endswith(")"):
             label = label[1:-1].strip()
-        out[item["id"]] = Reference(key=item["id"], html=markup, text=_plain(markup),
-                                    label=label or _fallback_label(item), year=_year(item),
+        label, year = label or _fallback_label(item), _year(item)
+        if year and (item.get("issued") or {}).get("circa"):
+            if not marks_uncertain:
+                markup, label = _inferred(markup, year), _inferred(label, year)
+            shown = re.search(rf"\[?(?:ca\. )?{re.escape(year)}\??\]?", label)
+            year = shown.group(0) if shown else year
+        out[item["id"]] = Reference(key=item["id"], html=markup, text=_plain(markup), label=label, year=year,
                                     url=_link(item), csl=item)
     return disambiguate(out) if suffixes and labels else out
 

@@ -30,6 +30,8 @@ class Mapping:
         raw: For keys holding a plain (untagged, unquoted) scalar, the text as
             written, so that `value: 107.70` or `position: no` is not turned
             into `107.7` or `False` by YAML's typing.
+        pairs: For keys holding a mapping, its entries with each key as
+            written (so that `positions: {yes: ..., no: ...}` keeps `yes`).
     """
 
     data: dict[str, Any]
@@ -37,6 +39,7 @@ class Mapping:
     key_lines: dict[str, int]
     items: dict[str, list["Mapping | Any"]]
     raw: dict[str, str] = field(default_factory=dict)
+    pairs: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +121,7 @@ def _mapping(node: yaml.MappingNode, path: str, lines: _Lines, diags: list[Diagn
     key_lines: dict[str, int] = {}
     items: dict[str, list[Any]] = {}
     raw: dict[str, str] = {}
+    pairs: dict[str, list[tuple[str, Any]]] = {}
     for key_node, value_node in node.value:
         line = lines.at(key_node.start_mark)
         if not isinstance(key_node, yaml.ScalarNode):
@@ -141,12 +145,14 @@ def _mapping(node: yaml.MappingNode, path: str, lines: _Lines, diags: list[Diagn
         if isinstance(value_node, yaml.ScalarNode) and not value_node.style and value_node.tag.startswith(
                 "tag:yaml.org,2002:") and value_node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null"):
             raw[key] = value_node.value
+        if isinstance(value_node, yaml.MappingNode) and isinstance(data[key], dict):
+            pairs[key] = [(str(k.value), loader.construct_object(v, deep=True)) for k, v in value_node.value]
         if top and isinstance(value_node, yaml.SequenceNode):
             items[key] = [
                 _mapping(item, path, lines, diags) if isinstance(item, yaml.MappingNode) else None
                 for item in value_node.value
             ]
-    return Mapping(data, lines.at(node.start_mark), key_lines, items, raw)
+    return Mapping(data, lines.at(node.start_mark), key_lines, items, raw, pairs)
 
 
 def _error(path: str, line: int, message: str, hint: str = "") -> Diagnostic:

@@ -14,6 +14,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from rapidfuzz import fuzz, process
+
 from .model import Claim, Diagnostic, Fact, Location, Note, Severity, Source
 
 RESERVED_IDS = {"index", "bibliography", "inconsistencies", "sources", "notes", "reference",
@@ -169,6 +171,8 @@ def _claims(notes, facts: dict[str, Fact], sources: dict[str, Source], diags: li
                 diags.append(_error(claim.location, f"claim names unknown fact '{claim.fact}'",
                                     _suggest(claim.fact, facts, "declare the fact under 'facts:' in some note")))
                 ok = False
+            else:
+                ok = _check_position(claim, facts[claim.fact], diags)
             ok = _check_key(claim.source, claim.location, sources, diags) and ok
             if not ok:
                 continue
@@ -176,6 +180,27 @@ def _claims(notes, facts: dict[str, Fact], sources: dict[str, Source], diags: li
             seen[base] = seen.get(base, 0) + 1
             claims.append(replace(claim, id=base if seen[base] == 1 else f"{base}-{seen[base]}"))
     return claims
+
+
+def _check_position(claim: Claim, fact: Fact, diags: list[Diagnostic]) -> bool:
+    """A claim on a category or assessment fact takes one of the fact's declared positions."""
+    if not fact.kind.has_positions or not fact.positions:
+        return True  # a fact without positions is reported where it is declared
+    declared = [name for name, _ in fact.positions]
+    position = claim.position or " ".join(claim.value.casefold().split())
+    if position in declared:
+        return True
+    listed = ", ".join(f"'{name}'" for name in declared)
+    if not claim.position:
+        diags.append(_error(claim.location, f"claim on '{fact.id}' has no position",
+                            f"add 'position:' with one of {listed}"))
+        return False
+    close = process.extractOne(position, declared, scorer=fuzz.WRatio, score_cutoff=60)
+    guess = f"did you mean '{close[0]}'? " if close else ""
+    diags.append(_error(claim.location, f"'{claim.position}' is not a position of {fact.id}",
+                        f"{guess}the declared positions are {listed}; declare a new one under the fact's "
+                        f"'positions:' if none fits"))
+    return False
 
 
 def _check_key(key: str, location: Location, sources: dict[str, Source], diags: list[Diagnostic]) -> bool:

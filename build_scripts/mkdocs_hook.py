@@ -2,8 +2,9 @@
 
 Registered in `mkdocs.yml` under `hooks:`. On every build (and every live
 rebuild of `mkdocs serve`) it runs the [pipeline][build_scripts.pipeline],
-logs each diagnostic as a MkDocs warning or error (so `--strict` fails on
-warnings), stops on errors, logs the change report, prepends the generated navigation to the one in
+logs each diagnostic as a MkDocs warning or error (so `mkdocs build --strict`
+fails on warnings; under `python -m build_scripts build`, which has reported
+and judged them already, warnings are not repeated), stops on errors, logs the change report, prepends the generated navigation to the one in
 `mkdocs.yml`, and adds the pages as in-memory files. Nothing is written into
 `docs_dir`.
 """
@@ -11,6 +12,7 @@ warnings), stops on errors, logs the change report, prepends the generated navig
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -37,7 +39,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         if diag.severity is Severity.ERROR:
             errors += 1
             log.error(str(diag))
-        else:
+        elif not os.environ.get("RESEARCH_DIAGNOSTICS_REPORTED"):
             log.warning(str(diag))
     if errors:
         raise PluginError(f"{errors} error(s) in the notes or the library; nothing was built "

@@ -37,6 +37,33 @@ class Severity(str, enum.Enum):
     WARNING = "warning"
 
 
+class FactKind(enum.StrEnum):
+    """What sort of value a fact has, which decides how claims on it are compared."""
+
+    NUMBER = "number"
+    DATE = "date"
+    CATEGORY = "category"
+    ASSESSMENT = "assessment"
+
+    @property
+    def has_positions(self) -> bool:
+        """Whether claims on such a fact take one of the fact's declared positions."""
+        return self in (FactKind.CATEGORY, FactKind.ASSESSMENT)
+
+
+class DisagreementKind(enum.StrEnum):
+    """What sort of disagreement an [`Inconsistency`][build_scripts.model.Inconsistency] is."""
+
+    NUMERIC = "numeric"
+    DATE = "date"
+    CATEGORICAL = "categorical"
+    ASSESSMENT = "assessment"
+    APPARENT = "apparent"
+    """Sources seem to differ, but the difference dissolves on reading both passages (explained)."""
+    INTERNAL = "internal"
+    """A suspected error, a source contradicting itself, or an impossible value."""
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
     """One problem found in the inputs.
@@ -52,6 +79,16 @@ class Diagnostic:
     severity: Severity
     message: str
     hint: str = ""
+
+    @classmethod
+    def error(cls, location: Location, message: str, hint: str = "") -> Diagnostic:
+        """An error at `location`: the build stops."""
+        return cls(location, Severity.ERROR, message, hint)
+
+    @classmethod
+    def warning(cls, location: Location, message: str, hint: str = "") -> Diagnostic:
+        """A warning at `location`: the build goes on (an error under `--strict`)."""
+        return cls(location, Severity.WARNING, message, hint)
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.severity.value}: {self.message}"
@@ -91,11 +128,15 @@ class Fact:
         tolerance: Relative tolerance for numeric agreement (default 0.5 %).
         resolution: An author's note on which value is more plausible.
         series: Id of a time series the fact belongs to (drawn as a chart).
+        positions: For category and assessment facts, each declared position
+            with a short gloss saying what it means, in the order declared.
+        apparent: Why the sources' difference on this fact dissolves when both
+            passages are read (the disagreement is then only apparent).
     """
 
     id: str
     label: str
-    kind: str
+    kind: FactKind
     topics: tuple[str, ...]
     location: Location
     unit: str = ""
@@ -103,6 +144,15 @@ class Fact:
     tolerance: float | None = None
     resolution: str = ""
     series: str = ""
+    positions: tuple[tuple[str, str], ...] = ()
+    apparent: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", FactKind(self.kind))  # "number" given as text is the same kind
+
+    def gloss(self, position: str) -> str:
+        """What a declared position means ("" if it is not declared)."""
+        return dict(self.positions).get(position, "")
 
     @property
     def title(self) -> str:
@@ -256,13 +306,13 @@ class Inconsistency:
 
     Attributes:
         fact: The disputed fact.
-        kind: `numeric`, `date`, `categorical`, `assessment` or `internal`.
+        kind: What sort of disagreement it is.
         claims: The claims involved.
         summary: One line saying what disagrees.
     """
 
     fact: Fact
-    kind: str
+    kind: DisagreementKind
     claims: tuple[Claim, ...]
     summary: str
 
@@ -306,6 +356,8 @@ class BuildResult:
         nav: Navigation tree.
         diagnostics: Problems found, errors and warnings.
         notes: Ids of the notes built.
+        archived: Archived source texts the quotations were checked against (paths from the project root).
+        archive_key: A hash of those texts, so that a rebuild notices when one changes.
     """
 
     pages: list[Page] = field(default_factory=list)
@@ -313,3 +365,5 @@ class BuildResult:
     nav: list[NavItem] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    archive_key: str = ""

@@ -18,13 +18,15 @@ from typing import Any
 from . import frontmatter, scan
 from .cache import Cache, digest
 from .config import relative_path
-from .model import Claim, Diagnostic, Fact, Location, Note, Severity
+from .archive import quote_words
+from .model import Claim, Diagnostic, Fact, FactKind, Location, Note, Severity
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NOTE_KINDS = ("note", "topic", "home")
-FACT_KINDS = ("number", "date", "category", "assessment")
+FACT_KINDS = tuple(FactKind)
 NOTE_KEYS = {"id", "title", "kind", "sources", "topics", "summary", "order", "facts", "claims"}
-FACT_KEYS = {"id", "label", "kind", "unit", "time", "topics", "tolerance", "resolution", "series"}
+FACT_KEYS = {"id", "label", "kind", "unit", "time", "topics", "tolerance", "resolution", "series", "positions",
+             "apparent"}
 CLAIM_KEYS = {"fact", "source", "value", "locator", "quote", "position", "suspect"}
 MAX_QUOTE_WORDS = 12
 MAX_ID_LENGTH = 100
@@ -204,13 +206,45 @@ def _fact(m: frontmatter.Mapping, path: str, note_topics: tuple[str, ...], diags
         r.error("tolerance", f"tolerance {tolerance} of fact '{fact_id}' is out of range",
                 "write a relative tolerance between 0 and 1, e.g. 0.01 for 1 %")
         tolerance = None
+    kind = FactKind(kind)
+    positions = _positions(r, fact_id, kind)
     return Fact(
-        id=fact_id, label=label, kind=kind,
+        id=fact_id, label=label, kind=kind, positions=positions, apparent=r.get("apparent", str, default=""),
         topics=r.strings("topics") if "topics" in m.data else note_topics,
         location=Location(path, m.line), unit=r.get("unit", str, default=""),
         time=r.text("time"), tolerance=float(tolerance) if tolerance is not None else None,
         resolution=r.get("resolution", str, default=""), series=r.get("series", str, default=""),
     )
+
+
+def _positions(r: _Reader, fact_id: str, kind: FactKind) -> tuple[tuple[str, str], ...]:
+    """The positions a category or assessment fact declares, each with its gloss."""
+    example = "positions: {strong: deep and broad, mixed: strong in some areas only, weak: shallow}"
+    if "positions" not in r.m.data:
+        if kind.has_positions:
+            r.error(None, f"{kind} fact '{fact_id}' declares no positions",
+                    f"list the positions a claim can take, each with a short gloss, e.g. '{example}'")
+        return ()
+    if not kind.has_positions:
+        r.error("positions", f"{kind} fact '{fact_id}' cannot have positions",
+                "only category and assessment facts have positions; remove 'positions:'")
+        return ()
+    pairs = r.m.pairs.get("positions")
+    if pairs is None or not pairs:
+        r.error("positions", f"'positions' of fact '{fact_id}' must be a mapping of position to gloss",
+                f"e.g. '{example}'")
+        return ()
+    found: list[tuple[str, str]] = []
+    for name, gloss in pairs:
+        position = " ".join(name.casefold().split())
+        if not isinstance(gloss, str) or not gloss.strip():
+            r.error("positions", f"position '{name}' of fact '{fact_id}' has no gloss",
+                    f"say in a few words what '{name}' means: '{name}: <gloss>'")
+        elif position in dict(found):
+            r.error("positions", f"position '{name}' of fact '{fact_id}' is declared twice", "remove one of them")
+        else:
+            found.append((position, " ".join(gloss.split())))
+    return tuple(found)
 
 
 def _claim(m: frontmatter.Mapping, path: str, note_id: str, sources: tuple[str, ...],
@@ -230,14 +264,19 @@ def _claim(m: frontmatter.Mapping, path: str, note_id: str, sources: tuple[str, 
             r.error(None, f"{about} has no source",
                     "add 'source: <citekey>' (the note does not name exactly one source)")
     locator = r.text("locator")
-    if not locator:
-        by = f" by '{source}'" if source else ""
-        diags.append(Diagnostic(Location(path, m.line), Severity.WARNING, f"{about}{by} has no locator",
-                                "add 'locator:' with the page, paragraph or section"))
-    quote = r.get("quote", str, default="")
-    if len(quote.split()) > MAX_QUOTE_WORDS:
-        r.error("quote", f"quotation of {len(quote.split())} words is too long",
-                f"quote at most {MAX_QUOTE_WORDS} words; summarise the rest in your own words")
+    quote = " ".join(r.text("quote").split())
+    by = f" by '{source}'" if source else ""
+    if not quote:
+        diags.append(Diagnostic.warning(Location(path, m.line), f"{about}{by} has no quotation",
+                                        f"add 'quote:' with the source's own words that carry the value "
+                                        f"(at most {MAX_QUOTE_WORDS} words)"))
+        if not locator:
+            diags.append(Diagnostic.warning(Location(path, m.line), f"{about}{by} has no locator",
+                                            "add 'locator:' with the page, paragraph or section"))
+    elif quote_words(quote) > MAX_QUOTE_WORDS:
+        r.error("quote", f"quotation of {quote_words(quote)} words is too long",
+                f"quote at most {MAX_QUOTE_WORDS} words (two fragments may be joined by '…'); "
+                "summarise the rest in your own words")
     if fact is None or not value or not source:
         return None
     return Claim(fact=fact, source=source, value=value, note=note_id, location=Location(path, m.line),

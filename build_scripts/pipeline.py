@@ -17,7 +17,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from . import bib, cite, history, notes, reconcile
+from . import archive, bib, cite, history, notes, reconcile, verify
 from .cache import Cache, digest
 from .config import Settings, relative_path
 from .link import build_index
@@ -39,6 +39,10 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
     diags += found + cite.url_problems(sources.values())
     index, found = build_index(loaded_notes, sources)
     diags += found
+    texts, found = archive.load_texts(sources, settings.root)
+    diags += found
+    index.claims, verifications, found = verify.verify_claims(index.claims, texts)
+    diags += found
     inconsistencies, values, found = reconcile.reconcile(index.facts, index.claims)
     diags += found
     try:
@@ -54,7 +58,7 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
     for issue in inconsistencies:
         by_fact[issue.fact.id].append(issue)
     ctx = Context(index, refs, dict(by_fact), values, settings, dates=history.last_changed(settings.root),
-                  format_items=_formatter(settings.csl_style, cache))
+                  format_items=_formatter(settings.csl_style, cache), texts=texts, verifications=verifications)
     return ctx, diags
 
 
@@ -65,7 +69,8 @@ def build(settings: Settings, cache: Cache | None = None) -> BuildResult:
     are all unchanged returns the previous result without rendering again.
     """
     key = _inputs_key(settings) if cache else ""
-    if cache and (previous := cache.get("build", key)) is not None:
+    previous = cache.get("build", key) if cache else None
+    if previous is not None and previous.archive_key == _files_key(settings.root, previous.archived):
         return previous
     result = _build(settings, cache)
     if cache:
@@ -89,6 +94,8 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     result.files["claims.json"] = claims_json(ctx)
     result.nav = _nav(ctx)
     result.notes = sorted(index.notes)
+    result.archived = sorted(text.path for text in ctx.texts.values())
+    result.archive_key = _files_key(settings.root, result.archived)
     return result
 
 
@@ -147,6 +154,11 @@ def _inputs_key(settings: Settings) -> str:
     files = sorted(settings.content_dir.rglob("*.md")) + settings.bib_files
     parts = [part for f in files for part in (relative_path(f, settings.root), _read(f))]
     return digest(repr(settings), history.head(settings.root), *parts)
+
+
+def _files_key(root: Path, paths: list[str]) -> str:
+    """A hash of the files at `paths` (relative to `root`): the archived texts a build checked quotations against."""
+    return digest(*(part for path in paths for part in (path, _read(root / path))))
 
 
 def _read(path: Path) -> bytes:

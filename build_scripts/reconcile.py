@@ -3,7 +3,8 @@
 Claims are grouped by fact and normalised with
 [`normalise`][build_scripts.values.normalise]. Claims from different sources
 that disagree make a `numeric`, `date`, `categorical` or `assessment`
-inconsistency; suspect claims, a source contradicting itself and impossible
+inconsistency, or an `apparent` one where the fact explains why the difference
+dissolves when both passages are read; suspect claims, a source contradicting itself and impossible
 values make an `internal` one.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from build_scripts.model import Claim, Diagnostic, Fact, Inconsistency, Severity
+from build_scripts.model import Claim, Diagnostic, DisagreementKind, Fact, FactKind, Inconsistency
 from build_scripts.values import CURRENCIES, Normalised, normalise
 
 __all__ = ["DEFAULT_TOLERANCE", "KINDS", "claim_key", "disagree", "reconcile", "tolerance_of"]
@@ -20,8 +21,9 @@ __all__ = ["DEFAULT_TOLERANCE", "KINDS", "claim_key", "disagree", "reconcile", "
 DEFAULT_TOLERANCE = 0.005
 """Relative tolerance for numbers when the fact sets none (0.5 %)."""
 
-KINDS = {"number": "numeric", "date": "date", "category": "categorical", "assessment": "assessment"}
-"""Inconsistency kind for each fact kind."""
+KINDS = {FactKind.NUMBER: DisagreementKind.NUMERIC, FactKind.DATE: DisagreementKind.DATE,
+         FactKind.CATEGORY: DisagreementKind.CATEGORICAL, FactKind.ASSESSMENT: DisagreementKind.ASSESSMENT}
+"""Inconsistency kind for each fact kind (unless the fact explains the difference away as apparent)."""
 
 
 def claim_key(claim: Claim) -> str:
@@ -31,7 +33,7 @@ def claim_key(claim: Claim) -> str:
 
 def tolerance_of(fact: Fact) -> float:
     """Relative tolerance for comparing claims on `fact` (0 for non-numbers)."""
-    if fact.kind != "number":
+    if fact.kind is not FactKind.NUMBER:
         return 0.0
     return DEFAULT_TOLERANCE if fact.tolerance is None else fact.tolerance
 
@@ -82,12 +84,6 @@ def reconcile(
     for fact_id in sorted(groups):
         fact = facts[fact_id]
         group = sorted(groups[fact_id], key=lambda c: (c.source, claim_key(c)))
-        if fact.kind not in KINDS:
-            diagnostics.append(Diagnostic(
-                fact.location, Severity.WARNING, f"fact '{fact.id}' has unknown kind '{fact.kind}'",
-                "use number, date, category or assessment",
-            ))
-            continue
         read: list[tuple[Claim, Normalised]] = []
         for claim in group:
             value, problems = normalise(fact, claim)
@@ -115,10 +111,12 @@ def _across_sources(fact: Fact, group: list[Claim], read: list[tuple[Claim, Norm
         if claim.source not in sources:
             sources.append(claim.source)
     items = list(shown.values())
-    if fact.kind in ("number", "date"):
+    if fact.kind in (FactKind.NUMBER, FactKind.DATE):
         items.sort(key=lambda item: (item[0].low, item[0].high, item[0].display))
     parts = " vs ".join(f"{_line(value.display)} ({', '.join(sources)})" for value, sources in items)
     count = len({claim.source for claim, _ in read})
+    if fact.apparent:
+        return Inconsistency(fact, DisagreementKind.APPARENT, tuple(group), f"{count} sources seem to differ: {parts}")
     return Inconsistency(fact, KINDS[fact.kind], tuple(group), f"{count} sources disagree: {parts}")
 
 
@@ -140,7 +138,7 @@ def _internal(fact: Fact, group: list[Claim], read: list[tuple[Claim, Normalised
         ]
         if clashing:
             involved.update(claim_key(claim) for claim, _ in clashing)
-            if fact.kind in ("number", "date"):
+            if fact.kind in (FactKind.NUMBER, FactKind.DATE):
                 clashing.sort(key=lambda pair: (pair[1].low, pair[1].high))
             displays = list(dict.fromkeys(_line(value.display) for _, value in clashing))
             reasons.append(f"{source} contradicts itself: {' vs '.join(displays)}")
@@ -152,14 +150,14 @@ def _internal(fact: Fact, group: list[Claim], read: list[tuple[Claim, Normalised
     if not reasons:
         return None
     claims = tuple(claim for claim in group if claim_key(claim) in involved)
-    return Inconsistency(fact, "internal", claims, "; ".join(reasons))
+    return Inconsistency(fact, DisagreementKind.INTERNAL, claims, "; ".join(reasons))
 
 
 def _impossible(fact: Fact, value: Normalised) -> str:
     """Why a value cannot be right, or `""`."""
     if value.low is None or value.high is None:
         return ""
-    if fact.kind == "date":
+    if fact.kind is FactKind.DATE:
         first, last = date.fromordinal(int(value.low)).year, date.fromordinal(int(value.high)).year
         return "a year outside 1000–2100" if first < 1000 or last > 2100 else ""
     if value.unit == "percent" and (value.low > 100 or value.high < 0):

@@ -1,9 +1,15 @@
 """The change report: what a build changed against the previous one.
 
 After every build (including every live rebuild of `make serve`) the site's
-inventory (notes, claims, disagreements, a hash of each page) is compared
-with the previous build's, kept in `.cache/last-build.json`, and the
-differences are printed in a few lines.
+inventory (notes, claims and how their quotations checked, disagreements with
+who says what, a hash of each page) is compared with the previous build's,
+kept in `.cache/last-build.json`, and the differences are printed in a few
+lines, for example:
+
+```
+claims: +1 -0; added: claim-mil-naval-exercise--smith2024
+widened (1): Year of the first joint naval exercise: 3 dates from 3 sources (+2012 smith2024)
+```
 """
 
 from __future__ import annotations
@@ -15,42 +21,88 @@ from pathlib import Path
 from .model import BuildResult
 
 SHOWN = 8  # names listed per line before "and N more"
+VERSION = 2  # inventories of another version are not compared (their shape differs)
+
+NOUNS = {"numeric": "figures", "date": "dates", "categorical": "answers", "assessment": "assessments"}
 
 
 def inventory(result: BuildResult) -> dict:
-    """What a build produced, for comparison with the next one."""
+    """What a build produced, for comparison with the next one.
+
+    Disagreements are keyed by fact (and whether they are internal), so that
+    one that changes kind, e.g. from a real to an apparent disagreement, is
+    reported as changed rather than as one resolved and one new.
+    """
     data = json.loads(result.files["claims.json"]) if "claims.json" in result.files else {}
+    claims = {c["id"]: c for c in data.get("claims", [])}
+    disagreements = {}
+    for issue in data.get("inconsistencies", []):
+        sides = sorted({(_shown(claims[c]), claims[c]["source"]) for c in issue["claims"] if c in claims})
+        key = f"{issue['fact']}--{'internal' if issue['kind'] == 'internal' else 'across'}"
+        disagreements[key] = {"label": issue["label"], "kind": issue["kind"], "sides": [list(s) for s in sides]}
     return {
+        "version": VERSION,
         "notes": sorted(result.notes),
-        "claims": sorted(c["id"] for c in data.get("claims", [])),
-        "inconsistencies": {i["id"]: f"{i['label']} ({i['kind']})" for i in data.get("inconsistencies", [])},
+        "claims": sorted(claims),
+        "verification": {k: (c.get("verification") or {}).get("status", "unquoted") for k, c in sorted(claims.items())},
+        "disagreements": disagreements,
         "pages": {p.path: hashlib.sha256(p.markdown.encode("utf-8")).hexdigest()[:16] for p in result.pages},
     }
 
 
 def compare(old: dict | None, new: dict) -> list[str]:
     """Lines describing the changes from `old` to `new` (a first build says what it built)."""
-    if old is None:
+    if old is None or old.get("version") != VERSION:
         return [f"first build: {len(new['notes'])} notes, {len(new['claims'])} claims, "
-                f"{len(new['inconsistencies'])} disagreements, {len(new['pages'])} pages"]
+                f"{len(new['disagreements'])} disagreements, {len(new['pages'])} pages"]
     lines = []
     for what in ("notes", "claims"):
         added, removed = _diff(old[what], new[what])
         if added or removed:
             lines.append(f"{what}: +{len(added)} -{len(removed)}" + _names(added, "added") + _names(removed, "removed"))
-    appeared, resolved = _diff(old["inconsistencies"], new["inconsistencies"])
-    if appeared:
-        lines.append(f"new disagreements ({len(appeared)}): "
-                     + _list([new["inconsistencies"][a] for a in appeared]))
-    if resolved:
-        lines.append(f"resolved disagreements ({len(resolved)}): "
-                     + _list([old["inconsistencies"][a] for a in resolved]))
+    lines += _disagreements(old["disagreements"], new["disagreements"])
+    checked = [f"{k}: {old['verification'][k]} → {v}" for k, v in new["verification"].items()
+               if k in old["verification"] and old["verification"][k] != v]
+    if checked:
+        lines.append(f"quotation checks changed ({len(checked)}): " + _list(checked))
     changed = sorted(p for p, h in new["pages"].items() if old["pages"].get(p) != h)
     gone = sorted(set(old["pages"]) - set(new["pages"]))
     if changed or gone:
         lines.append(f"pages changed: {len(changed)}" + (f", removed: {len(gone)}" if gone else "")
                      + (": " + _list(changed) if changed else ""))
     return lines or ["no changes since the previous build"]
+
+
+def _disagreements(old: dict, new: dict) -> list[str]:
+    """New, widened, narrowed, reclassified and resolved disagreements, a line per group."""
+    appeared, resolved = _diff(old, new)
+    groups: dict[str, list[str]] = {"new": [_describe(new[k]) for k in appeared]}
+    for key in sorted(set(old) & set(new)):
+        before, after = {tuple(s) for s in old[key]["sides"]}, {tuple(s) for s in new[key]["sides"]}
+        joined, left = sorted(after - before), sorted(before - after)
+        if old[key]["kind"] != new[key]["kind"]:
+            groups.setdefault("changed kind", []).append(f"{new[key]['label']}: {old[key]['kind']} → {new[key]['kind']}")
+        if joined or left:
+            delta = " ".join([*(f"+{v} {s}" for v, s in joined), *(f"-{v} {s}" for v, s in left)])
+            verb = "widened" if joined and not left else "narrowed" if left and not joined else "changed"
+            groups.setdefault(verb, []).append(f"{_describe(new[key])} ({delta})")
+    groups["resolved"] = [_describe(old[k]) for k in resolved]
+    order = ("new", "widened", "narrowed", "changed", "changed kind", "resolved")
+    return [f"{name} disagreements ({len(groups[name])}): " + _list(groups[name], sep="; ")
+            for name in order if groups.get(name)]
+
+
+def _describe(item: dict) -> str:
+    """`Label: 3 dates from 3 sources`."""
+    values = {v for v, _ in item["sides"]}
+    sources = {s for _, s in item["sides"]}
+    noun = NOUNS.get(item["kind"], "values")
+    return f"{item['label']}: {len(values)} {noun} from {len(sources)} source{'s' if len(sources) != 1 else ''}"
+
+
+def _shown(claim: dict) -> str:
+    norm = claim.get("normalised") or {}
+    return " ".join(str(norm.get("display") or claim["value"]).split())
 
 
 def load(path: Path) -> dict | None:
@@ -75,6 +127,6 @@ def _names(items: list[str], verb: str) -> str:
     return f"; {verb}: {_list(items)}" if items else ""
 
 
-def _list(items: list[str]) -> str:
+def _list(items: list[str], sep: str = ", ") -> str:
     more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
-    return ", ".join(items[:SHOWN]) + more
+    return sep.join(items[:SHOWN]) + more

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from build_scripts.model import Claim, Diagnostic, Fact, Severity
+from build_scripts.model import Claim, Diagnostic, Fact, FactKind, Severity
 
 __all__ = ["CURRENCIES", "Normalised", "canonical_unit", "normalise", "parse_period"]
 
@@ -128,12 +128,12 @@ def normalise(fact: Fact, claim: Claim) -> tuple[Normalised | None, list[Diagnos
         The normalised value (`None` when it cannot be read or has the wrong
         unit, or the fact's kind is unknown) and warnings, at the claim's location.
     """
-    if fact.kind in ("category", "assessment"):
+    if fact.kind.has_positions:
         position = " ".join((claim.position or claim.value).casefold().split())
         return Normalised(None, None, position, position), []
-    if fact.kind == "number":
+    if fact.kind is FactKind.NUMBER:
         return _number(fact, claim)
-    if fact.kind == "date":
+    if fact.kind is FactKind.DATE:
         period = parse_period(claim.value)
         if period is None:
             return None, [_warn(claim, f"cannot read a date in value '{claim.value}' for fact '{fact.id}'", _DATE_HINT)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from build_scripts.link import build_index
-from build_scripts.model import Location, Source
+from build_scripts.model import Location, Severity, Source
 from build_scripts.notes import load_notes
 
 from .conftest import write
@@ -17,7 +17,7 @@ def index_of(tmp_path: Path, files: dict[str, str]):
     for name, text in files.items():
         write(tmp_path / "content" / name, text)
     notes, diags = load_notes(tmp_path / "content", tmp_path)
-    assert not diags
+    assert not [d for d in diags if d.severity is Severity.ERROR]
     return build_index(notes, SOURCES)
 
 
@@ -75,3 +75,29 @@ def test_claims_get_stable_ids_and_need_known_facts_and_sources(tmp_path):
     assert [c.id for c in index.claims] == ["claim-f--baev2021", "claim-f--baev2021-2"]
     assert sorted((d.location.line, d.message) for d in diags) == [
         (10, "claim names unknown fact 'g'"), (11, "unknown citekey 'nobody'")]
+
+
+POSITIONS = ("---\nid: a\ntitle: A\nsources: [baev2021]\nfacts:\n  - id: strength\n    label: S\n"
+             "    kind: assessment\n    positions: {strong: deep and broad, mixed: uneven, weak: shallow}\n"
+             "claims:\n  - {fact: strength, value: weakening, position: %s, quote: q}\n---\n")
+
+
+def test_an_undeclared_position_is_an_error_suggesting_the_nearest(tmp_path):
+    _, diags = index_of(tmp_path, {"a.md": POSITIONS % "weakening"})
+    [diag] = diags
+    assert (diag.severity, diag.location.line) == (Severity.ERROR, 11)
+    assert diag.message == "'weakening' is not a position of strength"
+    assert diag.hint.startswith("did you mean 'weak'?") and "'strong', 'mixed', 'weak'" in diag.hint
+
+
+def test_a_declared_position_passes_and_a_value_may_be_the_position(tmp_path):
+    index, diags = index_of(tmp_path, {"a.md": POSITIONS % "weak"})
+    assert diags == [] and [c.position for c in index.claims] == ["weak"]
+    text = POSITIONS.replace("value: weakening, position: %s", "value: Mixed")
+    index, diags = index_of(tmp_path, {"a.md": text})
+    assert diags == [] and len(index.claims) == 1
+
+
+def test_a_claim_without_position_on_an_assessment_is_an_error(tmp_path):
+    _, diags = index_of(tmp_path, {"a.md": POSITIONS.replace(", position: %s", "")})
+    assert [d.message for d in diags] == ["claim on 'strength' has no position"]

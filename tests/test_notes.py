@@ -17,7 +17,7 @@ topics: [military]
 facts:
   - {id: f-1, label: Trade, kind: number, unit: USD, time: 1992}
 claims:
-  - {fact: f-1, value: USD 5 billion, locator: p. 2}
+  - {fact: f-1, value: USD 5 billion, locator: p. 2, quote: five billion}
   - fact: f-1
     source: lo2008
     value: 6 billion
@@ -79,11 +79,59 @@ def test_bad_front_matter_is_an_error_with_line(tmp_path, text, line, message):
     assert message in errors[0].message
 
 
-def test_claim_without_locator_is_a_warning(tmp_path):
+def test_claim_without_quotation_or_locator_is_warned_about_both(tmp_path):
     note, diags = load(tmp_path, "---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, value: 2}\n---\n")
-    assert [(d.severity, d.location.line) for d in diags] == [(Severity.WARNING, 6)]
-    assert "no locator" in diags[0].message
+    assert [(d.severity, d.location.line) for d in diags] == [(Severity.WARNING, 6)] * 2
+    assert "no quotation" in diags[0].message and "no locator" in diags[1].message
     assert note.claims[0].locator == ""
+
+
+def test_quoted_claim_needs_no_locator(tmp_path):
+    """The locator of a quoted claim is computed from where the quotation is found."""
+    note, diags = load(tmp_path, "---\nid: x\ntitle: t\nsources: [a]\nclaims:\n"
+                                 "  - {fact: f, value: 2, quote: two of them}\n---\n")
+    assert diags == [] and note.claims[0].quote == "two of them"
+
+
+@pytest.mark.parametrize(("quote", "ok"), [
+    ("one two three four five six seven eight nine ten eleven twelve", True),
+    ("one two three four five six … seven eight nine ten eleven twelve", True),
+    ("one two three four five six ... seven eight nine ten eleven twelve", True),
+    ("one two three four five six seven eight nine ten eleven twelve thirteen", False),
+    ("one two three four five six … seven eight nine ten eleven twelve thirteen", False),
+])
+def test_quotation_of_at_most_twelve_words_elisions_not_counted(tmp_path, quote, ok):
+    note, diags = load(tmp_path, f"---\nid: x\ntitle: t\nsources: [a]\nclaims:\n"
+                                 f"  - {{fact: f, value: 2, locator: p. 1, quote: \"{quote}\"}}\n---\n")
+    assert (diags == []) is ok
+    if not ok:
+        assert diags[0].severity is Severity.ERROR and diags[0].location.line == 6
+        assert "13 words is too long" in diags[0].message
+
+
+FACT = "---\nid: x\ntitle: t\nfacts:\n  - id: f\n    label: F\n    kind: {kind}\n{extra}---\n"
+
+
+def test_assessment_fact_declares_positions_with_glosses(tmp_path):
+    extra = "    positions:\n      yes: they agree\n      No: they do not\n      mixed:  partly,\n        in some areas\n"
+    note, diags = load(tmp_path, FACT.format(kind="assessment", extra=extra))
+    assert diags == []
+    assert note.facts[0].positions == (("yes", "they agree"), ("no", "they do not"), ("mixed", "partly, in some areas"))
+    assert note.facts[0].gloss("no") == "they do not"
+
+
+@pytest.mark.parametrize(("kind", "extra", "message"), [
+    ("assessment", "", "assessment fact 'f' declares no positions"),
+    ("category", "", "category fact 'f' declares no positions"),
+    ("number", "    positions: {a: b}\n", "number fact 'f' cannot have positions"),
+    ("category", "    positions: [a, b]\n", "must be a mapping of position to gloss"),
+    ("category", "    positions: {a: ''}\n", "position 'a' of fact 'f' has no gloss"),
+    ("category", "    positions: {a: x, A: y}\n", "position 'A' of fact 'f' is declared twice"),
+])
+def test_bad_positions_are_errors_at_the_fact(tmp_path, kind, extra, message):
+    _, diags = load(tmp_path, FACT.format(kind=kind, extra=extra))
+    assert [d.severity for d in diags] == [Severity.ERROR]
+    assert message in diags[0].message and diags[0].location.line >= 5
 
 
 def test_non_utf8_note_is_reported(tmp_path):

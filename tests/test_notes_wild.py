@@ -144,7 +144,7 @@ def test_fact_ids_are_checked_like_note_ids():
 def test_titles_and_values_keep_their_text():
     decomposed = "Cafe\u0301 <b> & \u00e9"
     note, diags = parse(f'---\nid: n\ntitle: "{decomposed}"\nsources: [k]\n'
-                        "claims:\n  - {fact: f, value: 107.70, position: no, locator: p. 2}\n---\n")
+                        "claims:\n  - {fact: f, value: 107.70, position: no, locator: p. 2, quote: 107.70}\n---\n")
     assert not diags
     assert note.title == decomposed
     (claim,) = note.claims

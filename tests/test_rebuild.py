@@ -40,14 +40,16 @@ def test_add_source_conflicting_claim_and_rebuild(mini):
 
     # The author fills in the note: a claim on 2020 trade that conflicts with Lo and Gómez.
     write(note, "---\nid: chen2023\ntitle: Chen on trade\nsources: [chen2023]\ntopics: [alpha]\n"
-                "claims:\n  - {fact: trade-2020, value: US$140 billion, locator: p. 7}\n---\n"
+                "claims:\n  - {fact: trade-2020, value: US$140 billion, locator: p. 7, quote: \"some 140 billion\"}\n---\n"
                 "Chen counts more trade [@chen2023, p. 7].\n")
     second = cli(mini, "build")
     assert second.returncode == 0, second.stderr
     report = second.stderr
     assert "changes: notes: +1 -0; added: chen2023" in report
     assert "changes: claims: +1 -0; added: claim-trade-2020--chen2023" in report
-    assert "changes: new disagreements (1): Bilateral trade (2020) (numeric)" in report
+    assert "changes: new disagreements (1): Bilateral trade (2020): 2 figures from 3 sources" in report
+    # Chen's text is not archived: the claim is shown, flagged as not checked (a warning, not an error).
+    assert "content/notes/chen2023.md:7: warning: quotation of chen2023 on 'trade-2020' is not checked" in report
 
     site = mini / "site"
     source = BeautifulSoup((site / "sources" / "chen2023" / "index.html").read_text(), "html.parser")
@@ -55,6 +57,7 @@ def test_add_source_conflicting_claim_and_rebuild(mini):
     alpha = BeautifulSoup((site / "alpha" / "index.html").read_text(), "html.parser")
     callout = alpha.find(id="disagreement-numeric-trade-2020").find_parent("div", class_="disagreement")
     assert "US$140 billion" in callout.get_text() and "US$107.7 billion" in callout.get_text()
+    assert "some 140 billion (not checked against the source text)" in callout.get_text()
     # Anchors of unrelated claims and callouts did not move.
     assert alpha.find(id="disagreement-numeric-trade-1992") and alpha.find(id="claim-trade-1992--baev2021")
 

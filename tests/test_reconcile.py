@@ -176,12 +176,6 @@ def test_unknown_fact_and_unreadable_values_are_skipped() -> None:
     assert diagnostics[0].location == claims[1].location
 
 
-def test_unknown_fact_kind_is_reported_once() -> None:
-    _, _, diagnostics = reconcile({"f": fact("colour")}, [claim("a", "red"), claim("b", "blue")])
-    [diagnostic] = diagnostics
-    assert diagnostic.severity is Severity.WARNING and diagnostic.location == FACT_AT
-
-
 def test_output_is_sorted_and_keyed_by_claim_id() -> None:
     facts = [fact(fid="b-fact", unit="USD"), fact("date", fid="a-fact")]
     claims = [claim("x", "1.0 bn", fid="b-fact"), claim("y", "2.0 bn", fid="b-fact", suspect="odd"),

@@ -185,7 +185,9 @@ def check_script(script, rel: str) -> None:
                                    "[x](javascript:alert('summary-link')) *em*", id="topic-summary"),
         pytest.param("evil/index.html", "USD 5 billion <script>alert('value')</script>", id="claim-value"),
         pytest.param("evil/index.html", "p. <img src=x onerror=alert('locator')>", id="claim-locator"),
-        pytest.param("evil/index.html", "“<script>alert('quote')</script>”", id="claim-quote"),
+        pytest.param("evil/index.html", "<script>alert('quote')</script>", id="claim-quote"),
+        pytest.param("evil/index.html", "<script>alert('gloss')</script> going up", id="position-gloss"),
+        pytest.param("evil/index.html", "[neither](javascript:alert('gloss-link'))", id="position-gloss-link"),
         pytest.param("evil/index.html", "<iframe src=javascript:alert('suspect')>", id="claim-suspect"),
         pytest.param("evil/index.html", "Resolution <img src=x onerror=alert('resolution')> & "
                                         "[y](javascript:alert('resolution-link'))", id="fact-resolution"),

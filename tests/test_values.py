@@ -162,9 +162,10 @@ def test_positions(kind: str, value: str, position: str, expected: str) -> None:
     assert (result.low, result.high, result.position, result.display) == (None, None, expected, expected)
 
 
-def test_unknown_kind_is_left_to_the_loader() -> None:
-    fact = Fact("f", "F", "colour", (), HERE)
-    assert normalise(fact, Claim("f", "src", "red", "x", HERE)) == (None, [])
+def test_a_fact_of_unknown_kind_cannot_be_made() -> None:
+    """Fact kinds are a closed set: the loader reports an unknown one, and the model refuses it."""
+    with pytest.raises(ValueError):
+        Fact("f", "F", "colour", (), HERE)
 
 
 @pytest.mark.parametrize(

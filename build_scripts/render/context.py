@@ -9,17 +9,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .. import fragments
+from ..archive import ArchivedText
 from ..cite import Reference
 from ..config import Settings
 from ..link import Index, source_page
 from ..model import Claim, Inconsistency
 from ..values import Normalised
+from ..verify import QuoteStatus, Verification, paragraphs_named
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}])")
 _LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
 _TAG_OR_ENTITY = re.compile(r"(<[^<>]*>|&#?\w+;)")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ATTR_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "{}[]()*_`\\|"})
+OPENING_WORDS = 6
+"""Words of a paragraph's opening that a link to the paragraph highlights."""
 SEPARATOR = '<sup class="fn-sep">,</sup>'
 """Between consecutive footnote marks, so that marks 4 and 5 do not read as 45."""
 
@@ -40,6 +45,8 @@ class Context:
         claims_by_note: Claims, by the id of the note that records them.
         claims_by_source: Claims, by citekey.
         inconsistencies_by_source: Disagreements, by the citekeys taking part.
+        texts: Archived text of each source that has one (for checking only: never published).
+        verifications: What checking each claim's quotation found, by claim id.
         placements: Callout anchor → pages showing that callout (filled while rendering).
     """
 
@@ -54,6 +61,8 @@ class Context:
     claims_by_note: dict[str, list[Claim]] = field(default_factory=dict)
     claims_by_source: dict[str, list[Claim]] = field(default_factory=dict)
     inconsistencies_by_source: dict[str, list[Inconsistency]] = field(default_factory=dict)
+    texts: dict[str, ArchivedText] = field(default_factory=dict)
+    verifications: dict[str, Verification] = field(default_factory=dict)
     placements: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
@@ -78,6 +87,26 @@ class Context:
         ref = self.refs.get(key)
         return ref.label if ref else key
 
+    def passage_url(self, key: str, locator: str, claim: Claim | None = None) -> str:
+        """The source's online address, opening at the passage where it can ("" if the source has no address).
+
+        A claim whose quotation was found links to the quotation; a locator
+        naming one paragraph of an archived text links to that paragraph's
+        first words; anything else to the address itself.
+        """
+        ref = self.refs.get(key)
+        if ref is None or not ref.url:
+            return ""
+        found = self.verifications.get(claim.id) if claim is not None else None
+        if found is not None and found.passage is not None:
+            return fragments.passage_link(ref.url, found.passage)
+        named = paragraphs_named(locator)
+        text = self.texts.get(key)
+        if text is not None and named is not None and len(named) == 1 and min(named) <= len(text.paragraphs):
+            opening = " ".join(text.paragraphs[min(named) - 1].split()[:OPENING_WORDS])
+            return fragments.text_fragment(ref.url, opening)
+        return ref.url
+
 
 class PageState:
     """What one page collects while it is rendered: citation footnotes, and the inputs it draws on.
@@ -92,19 +121,42 @@ class PageState:
     def __init__(self, page: str, ctx: Context):
         self.page, self.ctx = page, ctx
         self.inputs: set[str] = set()
-        self._footnotes: dict[tuple[str, str], str] = {}
+        self._footnotes: dict[tuple[str, str, str], tuple[str, Claim | None]] = {}
 
     @property
     def cited(self) -> list[str]:
-        return list(dict.fromkeys(key for key, _ in self._footnotes))
+        return list(dict.fromkeys(key for key, _, _ in self._footnotes))
 
-    def cite(self, key: str, locator: str = "") -> str:
-        """Footnote reference (`[^n]`) for citing `key` at `locator`: one footnote per (source, locator)."""
-        ident = (key, locator)
+    def cite(self, key: str, locator: str = "", claim: Claim | None = None) -> str:
+        """Footnote reference (`[^n]`) for citing `key` at `locator`, or for a claim (with its quotation).
+
+        One footnote per (source, locator, quotation).
+        """
+        ident = (key, locator, claim.quote if claim else "")
         if ident not in self._footnotes:
-            self._footnotes[ident] = f"[^{len(self._footnotes) + 1}]"
+            self._footnotes[ident] = (f"[^{len(self._footnotes) + 1}]", claim)
             self.inputs.add(self.ctx.index.sources[key].location.path)
-        return self._footnotes[ident]
+        return self._footnotes[ident][0]
+
+    def cite_claim(self, claim: Claim) -> str:
+        """Footnote reference for a claim: its source, locator and quotation."""
+        return self.cite(claim.source, claim.locator, claim)
+
+    def where(self, key: str, locator: str, claim: Claim | None = None, capital: bool = False) -> str:
+        """The locator as a link: to the passage in the original where the source has an address, else to its page."""
+        text = md_text(locator[:1].upper() + locator[1:] if capital else locator) if locator else "source"
+        url = self.ctx.passage_url(key, locator, claim)
+        if url:
+            return f'[{text}]({url}){{ .research-passage title="Open the passage in the original" }}'
+        return f"[{text}]({self.link(source_page(key))})"
+
+    def quotation(self, claim: Claim) -> str:
+        """The claim's quotation for a page: in quotation marks, flagged if it could not be checked."""
+        if not claim.quote:
+            return ""
+        found = self.ctx.verifications.get(claim.id)
+        flag = " *(not checked against the source text)*" if found and found.status is QuoteStatus.UNCHECKED else ""
+        return f'<q class="research-quote">{md_text(claim.quote)}</q>{flag}'
 
     def link(self, to_page: str, anchor: str = "") -> str:
         """Relative link from this page to another (and an optional anchor)."""
@@ -130,10 +182,12 @@ class PageState:
     def footnotes(self) -> str:
         """Footnote definitions, for the end of the page."""
         lines = []
-        for (key, locator), label in self._footnotes.items():
-            where = f" {md_text(locator[:1].upper() + locator[1:])}." if locator else ""
-            lines.append(f"{label}: {md_html(self.ctx.refs[key].html)}{where} "
-                         f"[Source page]({self.link(source_page(key))})")
+        for (key, locator, _), (label, claim) in self._footnotes.items():
+            quote = f": {self.quotation(claim)}" if claim is not None and claim.quote else ""
+            where = f" {self.where(key, locator, claim, capital=True)}{quote}." if locator or quote else ""
+            page = "" if where and not self.ctx.passage_url(key, locator, claim) else \
+                f" [Source page]({self.link(source_page(key))})"
+            lines.append(f"{label}: {md_html(self.ctx.refs[key].html)}{where}{page}")
         return "\n".join(lines)
 
     @property

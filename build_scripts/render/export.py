@@ -12,11 +12,13 @@ _JSON_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 def claims_json(ctx: Context) -> bytes:
-    """Facts, claims (value as written, normalised value, locator) and inconsistencies as JSON."""
+    """Facts, claims (value as written, normalised value, locator, quotation and where it was found) and
+    inconsistencies as JSON."""
     index = ctx.index
     facts = [
         {"id": f.id, "label": f.label, "kind": f.kind, "unit": f.unit or None, "time": f.time or None,
-         "topics": list(f.topics), "series": f.series or None, "resolution": f.resolution or None}
+         "topics": list(f.topics), "series": f.series or None, "resolution": f.resolution or None,
+         "positions": dict(f.positions) or None, "apparent": f.apparent or None}
         for f in index.facts.values()
     ]
     claims = []
@@ -28,6 +30,7 @@ def claims_json(ctx: Context) -> bytes:
                 "low": _number(norm.low), "high": _number(norm.high),
                 "position": norm.position or None, "display": norm.display},
             "locator": claim.locator, "quote": claim.quote or None, "suspect": claim.suspect or None,
+            "verification": found.as_json() if (found := ctx.verifications.get(claim.id)) else None,
             "note": claim.note,
         })
     inconsistencies = [

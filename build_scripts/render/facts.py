@@ -9,17 +9,19 @@ and citation.
 
 from __future__ import annotations
 
-from ..model import Claim, Fact, Inconsistency
+from ..model import Claim, DisagreementKind, Fact, Inconsistency
 from .context import SEPARATOR, PageState, attr, md_text, title_text
 
 KIND_TITLES = {
-    "numeric": "Figures disagree",
-    "date": "Dates disagree",
-    "categorical": "Sources disagree",
-    "assessment": "Assessments disagree",
-    "internal": "Possible error in a source",
+    DisagreementKind.NUMERIC: "Figures disagree",
+    DisagreementKind.DATE: "Dates disagree",
+    DisagreementKind.CATEGORICAL: "Sources disagree",
+    DisagreementKind.ASSESSMENT: "Assessments disagree",
+    DisagreementKind.APPARENT: "Apparent disagreement",
+    DisagreementKind.INTERNAL: "Possible error in a source",
 }
-NOUNS = {"numeric": "figures", "date": "dates", "categorical": "answers", "assessment": "assessments"}
+NOUNS = {DisagreementKind.NUMERIC: "figures", DisagreementKind.DATE: "dates",
+         DisagreementKind.CATEGORICAL: "answers", DisagreementKind.ASSESSMENT: "assessments"}
 
 
 def inline_value(fact: Fact, state: PageState) -> str:
@@ -30,31 +32,40 @@ def inline_value(fact: Fact, state: PageState) -> str:
     for claim in claims:
         state.use(claim)
     issues = state.ctx.inconsistencies.get(fact.id, [])
-    disputed = [i for i in issues if i.kind != "internal"]
+    disputed = [i for i in issues if i.kind is not DisagreementKind.INTERNAL]
     if not disputed:
-        cites = SEPARATOR.join(state.cite(c.source, c.locator) for c in claims)
+        cites = SEPARATOR.join(state.cite_claim(c) for c in claims)
         text = f"{md_text(claims[0].value)}{cites}"
     else:
-        parts = [f"{md_text(c.value)}{state.cite(c.source, c.locator)}" for c in claims]
-        text = f"{' or '.join(parts)} ([sources disagree]({state.link(state.page, disputed[0].anchor)}))"
-    internal = [i for i in issues if i.kind == "internal"]
+        parts = [f"{md_text(c.value)}{state.cite_claim(c)}" for c in claims]
+        what = "sources seem to differ" if disputed[0].kind is DisagreementKind.APPARENT else "sources disagree"
+        text = f"{' or '.join(parts)} ([{what}]({state.link(state.page, disputed[0].anchor)}))"
+    internal = [i for i in issues if i.kind is DisagreementKind.INTERNAL]
     if internal:
         text += f" ([possible error]({state.link(state.page, internal[0].anchor)}))"
     return text
 
 
 def callout(issue: Inconsistency, state: PageState) -> str:
-    """An inconsistency callout: each source's value side by side, cited, with locators."""
+    """An inconsistency callout: each source's value and its own words side by side, cited, with locators."""
     state.ctx.placements[issue.anchor].append(state.page)
     fact = issue.fact
     rows = ["| Source | Says | Where | In its words |", "|---|---|---|---|"]
     for claim in issue.claims:
         state.use(claim)
         flag = f" ⚠ *{md_text(claim.suspect)}*" if claim.suspect else ""
-        quote = f"“{md_text(claim.quote)}”" if claim.quote else ""
-        rows.append(f"| {state.link_source(claim.source)}{state.cite(claim.source, claim.locator)} "
-                    f"| {md_text(claim.value)}{flag} | {md_text(claim.locator)} | {quote} |")
-    body = [f'<span class="anchor" id="{issue.anchor}"></span>{_lead(issue)}', "", *rows]
+        position = f"**{md_text(claim.position)}**: " if claim.position and fact.positions else ""
+        rows.append(f"| {state.link_source(claim.source)}{state.cite_claim(claim)} "
+                    f"| {position}{md_text(claim.value)}{flag} | {state.where(claim.source, claim.locator, claim)} "
+                    f"| {state.quotation(claim)} |")
+    body = [f'<span class="anchor" id="{issue.anchor}"></span>{_lead(issue)}', ""]
+    if issue.kind is DisagreementKind.APPARENT:
+        body += [f"**Why it is only apparent.** {md_text(fact.apparent)}", ""]
+    body += rows
+    used = list(dict.fromkeys(c.position for c in issue.claims if c.position))
+    glosses = [f"**{md_text(p)}**: {md_text(fact.gloss(p))}" for p in used if fact.gloss(p)]
+    if glosses:
+        body += ["", "*Positions:* " + " · ".join(glosses)]
     if fact.resolution:
         body += ["", f"**Resolution.** {md_text(fact.resolution)}"]
     citation = f"{KIND_TITLES[issue.kind]}: {fact.title}. {issue.summary}"
@@ -69,7 +80,7 @@ def callout(issue: Inconsistency, state: PageState) -> str:
 def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str:
     """A table of claims, one row each; rows carry the claims' anchors and permalinks if `anchors`."""
     ctx = state.ctx
-    rows = ["| Fact | Source | Value | Where |", "|---|---|---|---|"]
+    rows = ["| Fact | Source | Value | Where | In its words |", "|---|---|---|---|---|"]
     for claim in claims:
         state.use(claim)
         fact = ctx.index.facts[claim.fact]
@@ -80,8 +91,9 @@ def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str
         flags = "".join(f" [⚠]({state.link(_home_of(i, state), i.anchor)} \"{attr(i.summary)}\")"
                         for i in ctx.inconsistencies.get(fact.id, []))
         rows.append(f"| {anchor}{md_text(fact.title)}{flags} "
-                    f"| {state.link_source(claim.source)}{state.cite(claim.source, claim.locator)} "
-                    f"| {md_text(claim.value)} | {md_text(claim.locator)} |")
+                    f"| {state.link_source(claim.source)}{state.cite_claim(claim)} "
+                    f"| {md_text(claim.value)} | {state.where(claim.source, claim.locator, claim)} "
+                    f"| {state.quotation(claim)} |")
     return "\n".join(rows) + "\n"
 
 
@@ -93,10 +105,12 @@ def _permalink(anchor: str, citation: str, state: PageState, text: str = "¶") -
 
 def _lead(issue: Inconsistency) -> str:
     """The callout's first line: what disagrees (the table shows who says what)."""
-    if issue.kind == "internal":
+    if issue.kind is DisagreementKind.INTERNAL:
         text = issue.summary[:1].upper() + issue.summary[1:]
         return md_text(text if text.endswith((".", "!", "?")) else text + ".")
     sources = len({c.source for c in issue.claims})
+    if issue.kind is DisagreementKind.APPARENT:
+        return f"{sources} sources seem to differ on this fact, but the difference dissolves when both passages are read."
     return f"{sources} sources give different {NOUNS[issue.kind]} for this fact:"
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .. import charts, metadata
 from ..link import source_page
-from ..model import Inconsistency, Note, Page
+from ..model import FactKind, Inconsistency, Note, Page
 from . import citepage
 from .body import render_body
 from .context import Context, PageState, md_code, md_html, md_text, page_title
@@ -99,7 +99,7 @@ def _charts(facts, state: PageState) -> list[str]:
     ctx = state.ctx
     series: dict[str, list] = defaultdict(list)
     for fact in facts:
-        if fact.series and fact.kind == "number":
+        if fact.series and fact.kind is FactKind.NUMBER:
             series[fact.series].append(fact)
     out: list[str] = []
     for name, members in sorted(series.items()):

@@ -1,0 +1,260 @@
+"""Quotations checked against archived source texts, and links that open the passage."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from build_scripts import fragments
+from build_scripts.archive import ArchivedText, closest, find, load_texts, paragraphs_of, quote_words
+from build_scripts.model import Claim, Location, Severity, Source
+from build_scripts.verify import QuoteStatus, paragraphs_named, verify_claims
+
+from .conftest import write
+
+TEXT = ArchivedText("src", "bib/texts/src.txt", paragraphs_of("""Title line
+
+On 4 February 2022 the two declared a ‘no limits’ partnership that “surpasses an alliance.”
+
+Trade reached US$146.9 billion — a record — in 2021, and the Beijing–Moscow axis held.
+
+A phrase that repeats. A phrase that repeats.
+
+A phrase that repeats, once more.
+"""))
+
+
+def claim(quote: str, locator: str = "", source: str = "src", line: int = 7) -> Claim:
+    return Claim("fact", source, "v", "note", Location("content/n.md", line), locator=locator, quote=quote,
+                 id=f"claim-fact--{source}")
+
+
+# -- Matching ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("quote", [
+    "declared a 'no limits' partnership",           # straight for typographic single quotes
+    'that "surpasses an alliance."',                 # straight for typographic double quotes
+    "US$146.9 billion - a record -\n in 2021",       # hyphen for an em dash, a line break for a space
+    "US$146.9 billion—a record—in 2021",             # no spaces around the dash
+    "the   Beijing-Moscow axis",                     # several spaces, hyphen for an en dash
+    "On 4 February 2022 … “surpasses an alliance.”",  # two fragments joined by an ellipsis
+    "On 4 February 2022 ... surpasses an alliance",
+])
+def test_typographic_variants_whitespace_and_line_breaks_are_tolerated(quote):
+    [found] = find(TEXT, quote)
+    assert found.paragraph in (2, 3)
+
+
+@pytest.mark.parametrize("quote", [
+    "declared a ‘No Limits’ partnership",  # case differs
+    "Trade reached US$146.8 billion",      # a figure differs
+    "declared a no limits partnership",    # quotation marks dropped
+    "clared a ‘no limits’",                # cuts a word in two
+    "surpasses an alliance … On 4 February 2022",  # fragments out of order
+])
+def test_anything_else_is_not_tolerated(quote):
+    assert find(TEXT, quote) == []
+
+
+def test_the_passage_is_the_archives_own_words_with_offsets():
+    [found] = find(TEXT, "a 'no limits' partnership")
+    paragraph = TEXT.paragraphs[found.paragraph - 1]
+    (start, end), = found.spans
+    assert paragraph[start:end] == found.text[0] == "a ‘no limits’ partnership"
+
+
+def test_every_place_is_found():
+    assert [p.paragraph for p in find(TEXT, "A phrase that repeats")] == [4, 4, 5]
+
+
+def test_closest_passage_is_the_hint_for_a_misquote():
+    paragraph, words = closest(TEXT, "Trade reached US$164.9 billion")
+    assert paragraph == 3 and words.startswith("Trade reached US$146.9 billion")
+
+
+def test_quotation_words_do_not_count_the_elision():
+    assert quote_words("one two … three") == 3 and quote_words("one two ... three four") == 4
+
+
+WORDS = st.lists(st.text(alphabet="abcdefghij’'“”—–-.,", min_size=1, max_size=6), min_size=1, max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(paragraphs=st.lists(WORDS, min_size=1, max_size=6), data=st.data())
+def test_any_run_of_up_to_twelve_words_is_found_at_its_own_paragraph(paragraphs, data):
+    text = ArchivedText("k", "k.txt", paragraphs_of("\n\n".join(" ".join(words) for words in paragraphs)))
+    number = data.draw(st.integers(1, len(text.paragraphs)))
+    words = text.paragraphs[number - 1].split()
+    start = data.draw(st.integers(0, len(words) - 1))
+    run = words[start:start + data.draw(st.integers(1, 12))]
+    assert number in {p.paragraph for p in find(text, " ".join(run))}
+
+
+# -- Checking claims -----------------------------------------------------------------------
+
+
+def test_a_quotation_where_the_locator_says_is_verified():
+    claims, results, diags = verify_claims([claim("Trade reached US$146.9 billion", "para. 3")], {"src": TEXT})
+    assert diags == [] and results["claim-fact--src"].status is QuoteStatus.VERIFIED
+    assert results["claim-fact--src"].as_json() == {"status": "verified", "verified": True, "paragraph": 3,
+                                                    "spans": [[0, 30]]}
+
+
+def test_a_misquote_is_an_error_at_the_claim_with_the_closest_passage():
+    _, results, [diag] = verify_claims([claim("Trade reached US$164.9 billion", "para. 3")], {"src": TEXT})
+    assert (diag.severity, str(diag.location)) == (Severity.ERROR, "content/n.md:7")
+    assert "is not in the source text bib/texts/src.txt" in diag.message
+    assert "closest passage, para. 3: “Trade reached US$146.9 billion" in diag.hint
+    assert results["claim-fact--src"].status is QuoteStatus.NOT_FOUND
+
+
+def test_a_wrong_locator_is_an_error_naming_the_right_paragraph():
+    _, _, [diag] = verify_claims([claim("Trade reached US$146.9 billion", "para. 2")], {"src": TEXT})
+    assert diag.severity is Severity.ERROR and "is not at 'para. 2'" in diag.message
+    assert diag.hint.startswith("found in para. 3")
+
+
+def test_a_missing_locator_is_computed_from_the_quotation():
+    [checked], _, diags = verify_claims([claim("Beijing–Moscow axis")], {"src": TEXT})
+    assert diags == [] and checked.locator == "para. 3"
+
+
+@pytest.mark.parametrize(("locator", "severity"), [("para. 5", None), ("paras. 4, 5", None),
+                                                     ("para. 2", Severity.WARNING), ("", Severity.WARNING)])
+def test_a_quotation_found_in_several_places_needs_the_locator_to_name_one(locator, severity):
+    _, _, diags = verify_claims([claim("A phrase that repeats", locator)], {"src": TEXT})
+    assert [d.severity for d in diags] == ([severity] if severity else [])
+    if severity:
+        assert "occurs in paras. 4, 5" in diags[0].message
+
+
+def test_a_source_without_archived_text_is_not_checked():
+    _, results, [diag] = verify_claims([claim("anything at all", "p. 3", source="other")], {"src": TEXT})
+    assert diag.severity is Severity.WARNING and "not checked against the source text" in diag.message
+    assert results["claim-fact--other"].status is QuoteStatus.UNCHECKED
+
+
+@pytest.mark.parametrize(("locator", "named"), [
+    ("para. 4", {4}), ("paras. 4, 6", {4, 6}), ("paras. 4–6", {4, 5, 6}), ("paragraph 12", {12}),
+    ("¶ 3", {3}), ("paras. 2 and 9", {2, 9}), ("p. 4", None), ("chapter 2", None), ("", None),
+])
+def test_paragraph_locators(locator, named):
+    assert paragraphs_named(locator) == (frozenset(named) if named else None)
+
+
+# -- The archive: bad input ----------------------------------------------------------------------
+
+
+def source(field: str, key: str = "k") -> Source:
+    return Source(key, "article", {"file": field}, Location("bib/library.bib", 3))
+
+
+@pytest.mark.parametrize(("field", "setup", "message"), [
+    ("texts/missing.txt", None, "'bib/texts/missing.txt' does not exist"),
+    ("texts/latin.txt", b"caf\xe9\n", "is not UTF-8 (byte 0xe9 at offset 3)"),
+    ("texts/binary.txt", b"PK\x03\x04\x00\x00", "is a binary file"),
+    ("../../etc/passwd", None, "'../../etc/passwd' is outside the project and is not read"),
+    ("/etc/passwd", None, "is outside the project"),
+    ("texts/a.txt;texts/b.txt", None, "the file field names 2 files"),
+    ("texts/paper.pdf", b"%PDF-1.4", "is a PDF, which is not read"),
+    ("texts/page.html", b"<p>x</p>", "is not a .txt or .md file"),
+])
+def test_bad_archive_files_are_errors_at_the_entry(tmp_path, field, setup, message):
+    if setup is not None:
+        target = tmp_path / "bib" / field
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(setup)
+    texts, [diag] = load_texts({"k": source(field)}, tmp_path)
+    assert texts == {} and diag.severity is Severity.ERROR and str(diag.location) == "bib/library.bib:3"
+    assert message in diag.message and diag.hint
+
+
+def test_archive_txt_md_and_zotero_file_fields_are_read(tmp_path):
+    write(tmp_path / "bib" / "texts" / "a.txt", "\ufeffFirst\n\n  Second  \n")
+    write(tmp_path / "bib" / "texts" / "b.md", "# Heading\nText\n")
+    texts, diags = load_texts({"a": source("texts/a.txt", "a"), "b": source("Full text:texts/b.md:text/markdown", "b")},
+                              tmp_path)
+    assert diags == []
+    assert texts["a"].paragraphs == ("First", "Second") and texts["a"].path == "bib/texts/a.txt"
+    assert texts["b"].paragraphs == ("# Heading", "Text")
+
+
+def test_a_symbolic_link_out_of_the_project_is_not_followed(tmp_path):
+    outside = write(tmp_path / "outside.txt", "secret\n")
+    (tmp_path / "project" / "bib").mkdir(parents=True)
+    (tmp_path / "project" / "bib" / "link.txt").symlink_to(outside)
+    _, [diag] = load_texts({"k": source("link.txt")}, tmp_path / "project")
+    assert "outside the project" in diag.message
+
+
+# -- Text fragments ---------------------------------------------------------------------------
+
+
+def test_text_fragment_examples_of_the_specification():
+    url = "https://example.com"
+    assert fragments.text_fragment(url, "an example text fragment") == url + "#:~:text=an%20example%20text%20fragment"
+    assert fragments.text_fragment(url, "an example", "text fragment") == url + "#:~:text=an%20example,text%20fragment"
+
+
+def test_dash_comma_and_ampersand_are_always_percent_encoded():
+    assert fragments.encode_term("Beijing-Moscow, trade & arms") == "Beijing%2DMoscow%2C%20trade%20%26%20arms"
+    assert fragments.encode_term("‘no limits’") == "%E2%80%98no%20limits%E2%80%99"
+
+
+def test_an_existing_fragment_is_kept_before_the_directive():
+    assert fragments.text_fragment("https://e.org/p#sec", "x") == "https://e.org/p#sec:~:text=x"
+
+
+@given(st.text(min_size=1).filter(lambda s: s.split()), st.text().filter(lambda s: s.split()))
+def test_fragments_decode_to_their_terms(start, end):
+    url = fragments.text_fragment("https://example.com/a", start, end)
+    assert fragments.decode(url) == (" ".join(start.split()), " ".join(end.split()))
+
+
+def test_a_long_passage_is_linked_by_its_first_and_last_words():
+    [found] = find(TEXT, "Trade reached US$146.9 billion — a record — in 2021, and the Beijing–Moscow")
+    link = fragments.passage_link("https://e.org/", found)
+    assert fragments.decode(link) == ("Trade reached US$146.9 billion", "2021, and the Beijing–Moscow")
+
+
+# -- End to end: a deliberate misquote stops check and build ------------------------------------------
+
+
+def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=project, capture_output=True,
+                          text=True, check=False)
+
+
+def test_misquote_and_wrong_locator_stop_the_build_at_the_claim(mini):
+    note = mini / "content" / "notes" / "baev-note.md"
+    good = note.read_text(encoding="utf-8")
+    assert cli(mini, "--strict", "check").returncode == 0
+    note.write_text(good.replace('quote: "meagre USD 5.56 billion"', 'quote: "meagre USD 5.65 billion"'),
+                    encoding="utf-8")
+    done = cli(mini, "check")
+    assert done.returncode == 1
+    assert "content/notes/baev-note.md:8: error: quotation of baev2021 on 'trade-1992' is not in the source text" \
+        in done.stderr
+    assert "closest passage, para. 14: “meagre USD 5.56 billion,”" in done.stderr
+    note.write_text(good.replace("locator: para. 14", "locator: para. 15"), encoding="utf-8")
+    done = cli(mini, "build")
+    assert done.returncode == 1 and not (mini / "site").exists()
+    assert "content/notes/baev-note.md:8: error: quotation of baev2021 on 'trade-1992' is not at 'para. 15'" \
+        in done.stderr
+    assert "found in para. 14" in done.stderr
+
+
+def test_claims_json_records_each_verification(mini):
+    out = mini / "out"
+    assert cli(mini, "emit", str(out)).returncode == 0
+    import json
+    claims = {c["id"]: c for c in json.loads((out / "claims.json").read_text())["claims"]}
+    assert claims["claim-trade-1992--baev2021"]["verification"] == {
+        "status": "verified", "verified": True, "paragraph": 14, "spans": [[20, 43]]}
+    assert claims["claim-trade-2020--lo2008"]["verification"]["status"] == "verified"
