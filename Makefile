@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site serve test check add-source clean browser-deps bench
+.PHONY: site serve test lint check add-source clean browser-deps bench
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,12 @@ check: $(STAMP)  ## Validate notes and bibliography without building
 add-source: $(STAMP)  ## Add BibTeX entries and a note skeleton each: make add-source BIB=new.bib (BIB=- for stdin)
 	$(BIN)/python -m build_scripts add-source $(BIB)
 
-test: $(STAMP) browser-deps  ## Run the whole test suite (browser tests included; skip them with -m "not browser")
+test: $(STAMP) browser-deps lint  ## Lint, type-check, then run the whole test suite (browser tests included; skip them with -m "not browser")
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)  ## ruff (lint) and mypy (types), as configured in pyproject.toml
+	$(BIN)/ruff check build_scripts tests benchmarks
+	$(BIN)/mypy
 
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).
 # Installs it with apt-get when /usr/bin/chromium is missing: as root, else through sudo.

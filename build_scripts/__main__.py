@@ -64,12 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         return status
     if args.command == "add-source":
         text, name, diags = add_source.read_input(args.file)
-        result = add_source.AddResult()
+        added = add_source.AddResult()
         if text is not None:
-            result, diags = add_source.add_source(text, name, settings, strict=args.strict)
+            added, diags = add_source.add_source(text, name, settings, strict=args.strict)
         status = _report(diags, args.strict)
-        if result.written:
-            print(add_source.summary(result))
+        if added.written:
+            print(add_source.summary(added))
         return status
     if args.command == "emit":
         result = pipeline.build(settings, Cache(settings.cache_dir))

@@ -326,9 +326,13 @@ Notes on this source [@{key}].
 Write your notes here; cite the source with a locator, e.g. [@{key}, p. 12].
 Tag the note with topic ids in "topics: [...]" and give it a one-sentence "summary:".
 Record what the source asserts under "claims:" in the front matter, one per line,
-for facts declared in any note (a topic page is the natural place):
+for facts declared in any note (a topic page is the natural place), each with the
+source's own words (at most 12) that carry the value:
   claims:
-    - {{fact: trade-1992, value: USD 5.56 billion, locator: p. 12}}
+    - {{fact: trade-1992, value: USD 5.56 billion, locator: para. 12, quote: "a meagre USD 5.56 billion"}}
+Keep a plain-text copy of the source (e.g. bib/texts/{key}.txt) and name it in the
+entry's file field (file = {{texts/{key}.txt}}): every quotation is then checked
+against it, and "para. N" (the N-th non-empty line) is checked too.
 Link to other pages with [[topic]], [[topic#heading]] or [[note-id|link text]].
 Then run "python -m build_scripts check", or "make serve" to preview.
 -->

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from rapidfuzz import fuzz
@@ -97,11 +97,12 @@ class ArchivedText:
     key: str
     path: str
     paragraphs: tuple[str, ...]
+    folded: tuple[Normalised, ...] = field(default=(), repr=False, compare=False)
+    """Each paragraph folded for matching (computed once, when the text is made)."""
 
-    @property
-    def folded(self) -> tuple[Normalised, ...]:
-        """Each paragraph folded for matching."""
-        return tuple(normalise(p) for p in self.paragraphs)
+    def __post_init__(self) -> None:
+        if len(self.folded) != len(self.paragraphs):
+            object.__setattr__(self, "folded", tuple(normalise(p) for p in self.paragraphs))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +141,7 @@ def find(text: ArchivedText, quote: str) -> list[Passage]:
     if not needles or not all(needles):
         return []
     found: list[Passage] = []
-    for number, (original, folded) in enumerate(zip(text.paragraphs, text.folded), start=1):
+    for number, (original, folded) in enumerate(zip(text.paragraphs, text.folded, strict=True), start=1):
         for spans in _matches(folded.text, needles, 0):
             mapped = tuple((folded.offsets[a], folded.offsets[b - 1] + 1) for a, b in spans)
             found.append(Passage(number, mapped, tuple(original[a:b] for a, b in mapped)))
@@ -174,7 +175,7 @@ def closest(text: ArchivedText, quote: str) -> tuple[int, str]:
     """The paragraph and passage most like the quotation (fuzzy, for hints): `(paragraph, words)`."""
     needle = " ".join(normalise(part).text for part in fragments(quote))
     best = (-1.0, 0, "")
-    for number, (original, folded) in enumerate(zip(text.paragraphs, text.folded), start=1):
+    for number, (original, folded) in enumerate(zip(text.paragraphs, text.folded, strict=True), start=1):
         hit = fuzz.partial_ratio_alignment(needle, folded.text)
         if hit is not None and hit.score > best[0]:
             start, end = folded.offsets[hit.dest_start], folded.offsets[max(hit.dest_end - 1, hit.dest_start)] + 1
@@ -205,10 +206,10 @@ def load_texts(sources: Mapping[str, Source], root: Path) -> tuple[dict[str, Arc
     diags: list[Diagnostic] = []
     for key in sorted(sources):
         source = sources[key]
-        field = source.fields.get("file", "").strip()
-        if not field:
+        named = source.fields.get("file", "").strip()
+        if not named:
             continue
-        text, problem = _read(source, field, root)
+        text, problem = _read(source, named, root)
         if problem:
             diags.append(Diagnostic.error(source.location, f"archived text of '{key}': {problem[0]}", problem[1]))
         elif text is not None:
@@ -235,7 +236,8 @@ def _read(source: Source, field: str, root: Path) -> tuple[ArchivedText | None, 
                       f"extract its text (e.g. pdftotext '{shown}' '{real.with_suffix('.txt').name}') "
                       "and point 'file' at the .txt")
     if real.suffix.lower() not in READABLE:
-        return None, (f"'{shown}' is not a .txt or .md file", "save the text as plain UTF-8 .txt and point 'file' at it")
+        return None, (f"'{shown}' is not a .txt or .md file",
+                      "save the text as plain UTF-8 .txt and point 'file' at it")
     if not real.is_file():
         return None, (f"'{shown}' does not exist", "check the path (relative to the .bib file's folder)")
     try:

@@ -27,9 +27,9 @@ import os
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import bibtexparser
 from bibtexparser import model as bm
@@ -225,8 +225,9 @@ class _Loader:
         elif isinstance(block, bm.ParsingFailedBlock):
             self.add_failed(block, loc, last)
         elif isinstance(block, bm.ImplicitComment):
-            for match in _LOST_ENTRY.finditer(block.raw or ""):
-                where = Location(rel, loc.line + block.raw.count("\n", 0, match.start()))
+            raw = block.raw or ""
+            for match in _LOST_ENTRY.finditer(raw):
+                where = Location(rel, loc.line + raw.count("\n", 0, match.start()))
                 self.report(where, Severity.ERROR,
                             f"{_WS.sub(' ', match.group().strip())!r} looks like an entry but is not read as one",
                             "write the entry type right after '@', with letters, digits and '_' only")

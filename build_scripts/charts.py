@@ -45,6 +45,18 @@ class _Point:
     x: float
     y: float
 
+    @property
+    def low(self) -> float:
+        """The value's lower bound (points are made only from values that have bounds)."""
+        assert self.value.low is not None
+        return self.value.low
+
+    @property
+    def high(self) -> float:
+        """The value's upper bound."""
+        assert self.value.high is not None
+        return self.value.high
+
 
 def period_x(time: str) -> float | None:
     """Position of a fact's `time` on a year axis: the start year plus the elapsed fraction.
@@ -169,7 +181,7 @@ class _Frame:
     @classmethod
     def fit(cls, points: list[_Point]) -> _Frame:
         xs = [p.x for p in points]
-        ys = [v for p in points for v in (p.y, p.value.low, p.value.high) if math.isfinite(v)]
+        ys = [v for p in points for v in (p.y, p.low, p.high) if math.isfinite(v)]
         widest = max(Counter(p.fact.id for p in points).values())
         inset = (widest - 1) / 2 * _GAP + 2 * _R
         lo, hi = min(xs), max(xs)
@@ -261,9 +273,9 @@ def _marks(
                        f' points="{coords}"/>')
     for p, px, py in placed:
         colour, shape = style[p.claim.source]
-        top, low = frame.sy(p.value.high), frame.sy(p.value.low)
+        top, low = frame.sy(p.high), frame.sy(p.low)
         if low - top > 2 * _R:
-            open_ended = not (math.isfinite(p.value.high) and math.isfinite(p.value.low))
+            open_ended = not (math.isfinite(p.high) and math.isfinite(p.low))
             dash = ' stroke-dasharray="3 2"' if open_ended else ""
             out.append(f'<line class="range" x1="{_n(px)}" y1="{_n(top)}" x2="{_n(px)}" y2="{_n(low)}"'
                        f' stroke="{colour}"{dash}/>')

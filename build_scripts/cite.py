@@ -15,9 +15,10 @@ import functools
 import html
 import re
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import quote
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
@@ -28,7 +29,8 @@ from . import citeproc_compat
 from .latex import decode_latex
 from .model import Diagnostic, Severity, Source
 
-__all__ = ["Reference", "StyleError", "author_date", "disambiguate", "plain", "punctuate", "format_items", "format_references", "to_csl"]
+__all__ = ["Reference", "StyleError", "author_date", "disambiguate", "format_items", "format_references", "plain",
+           "punctuate", "to_csl"]
 
 citeproc_compat.patch()
 
@@ -190,13 +192,13 @@ def _issued(fields: dict[str, str] | Any) -> dict | None:
     match = _YEAR.search(year)
     if not match:
         return {"literal": year} if year else ({"literal": date} if date else None)
-    parts = [int(match.group(1))]
+    year_parts = [int(match.group(1))]
     month, day = _month(decode_latex(fields.get("month", "")))
     if month:
-        parts.append(month)
+        year_parts.append(month)
         if day:
-            parts.append(day)
-    return {"date-parts": [parts]}
+            year_parts.append(day)
+    return {"date-parts": [year_parts]}
 
 
 def to_csl(source: Source) -> dict:
@@ -218,8 +220,8 @@ def to_csl(source: Source) -> dict:
     def first(*names: str) -> str:
         return next((_display(f[n]) for n in names if f.get(n, "").strip()), "")
 
-    for var, names in _PLAIN_FIELDS.items():
-        if value := first(*names):
+    for var, fields in _PLAIN_FIELDS.items():
+        if value := first(*fields):
             item[var] = value
     if value := first("journaltitle", "journal", "booktitle"):
         item["container-title"] = value

@@ -18,12 +18,14 @@ citeproc-py falls short of CSL 1.0.1 in ways that show with the Chicago styles:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from citeproc import model as csl_model
 from citeproc import source as csl_source
 from citeproc.source import VariableError
+
 
 def _is_initials(word: str) -> bool:
     """True for "P.", "P.K." or "J-P": every part a single capital letter."""
@@ -207,13 +209,15 @@ def _memoize_style_lookups() -> None:
 
 
 #: Words CSL title case leaves lower-case (citeproc-js's list; citeproc-py knows 26 of them).
-_STOP_WORDS = frozenset(
-    "a according across after against ahead along alongside amid amidst among amongst an and apart around as "
-    "aside astride at atop before behind below beneath beside besides between beyond but by circa despite down "
-    "during except for from given in inside into lest like near next nor of off on onto or out over per plus "
-    "since so than the through throughout till to toward towards under underneath until unto up upon versus "
-    "via with within without yet".split()
-)
+_STOP_WORDS = frozenset([
+    "a", "according", "across", "after", "against", "ahead", "along", "alongside", "amid", "amidst", "among",
+    "amongst", "an", "and", "apart", "around", "as", "aside", "astride", "at", "atop", "before", "behind",
+    "below", "beneath", "beside", "besides", "between", "beyond", "but", "by", "circa", "despite", "down",
+    "during", "except", "for", "from", "given", "in", "inside", "into", "lest", "like", "near", "next", "nor",
+    "of", "off", "on", "onto", "or", "out", "over", "per", "plus", "since", "so", "than", "the", "through",
+    "throughout", "till", "to", "toward", "towards", "under", "underneath", "until", "unto", "up", "upon",
+    "versus", "via", "with", "within", "without", "yet"
+])
 
 
 def patch() -> None:

@@ -37,7 +37,7 @@ class Mapping:
     data: dict[str, Any]
     line: int
     key_lines: dict[str, int]
-    items: dict[str, list["Mapping | Any"]]
+    items: dict[str, list[Mapping | Any]]
     raw: dict[str, str] = field(default_factory=dict)
     pairs: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
 
@@ -134,7 +134,7 @@ def _mapping(node: yaml.MappingNode, path: str, lines: _Lines, diags: list[Diagn
             continue
         try:
             data[key] = loader.construct_object(value_node, deep=True)
-        except Exception as exc:  # noqa: BLE001 - any value YAML cannot build is the author's error, not ours
+        except Exception as exc:
             problem = getattr(exc, "problem", None) or (
                 "nested too deeply" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__)
             diags.append(_error(path, line, f"cannot read '{key}': {problem}",

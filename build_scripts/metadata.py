@@ -71,7 +71,7 @@ def _date_parts(date: Any) -> list[int]:
         elif match := _YEAR.search(literal):
             raw = [match.group()]
     parts: list[int] = []
-    for value, limit in zip(raw, (9999, 12, 31)):
+    for value, limit in zip(raw, (9999, 12, 31), strict=False):
         try:
             number = int(value)
         except (TypeError, ValueError):

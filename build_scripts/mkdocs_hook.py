@@ -4,9 +4,9 @@ Registered in `mkdocs.yml` under `hooks:`. On every build (and every live
 rebuild of `mkdocs serve`) it runs the [pipeline][build_scripts.pipeline],
 logs each diagnostic as a MkDocs warning or error (so `mkdocs build --strict`
 fails on warnings; under `python -m build_scripts build`, which has reported
-and judged them already, warnings are not repeated), stops on errors, logs the change report, prepends the generated navigation to the one in
-`mkdocs.yml`, and adds the pages as in-memory files. Nothing is written into
-`docs_dir`.
+and judged them already, warnings are not repeated), stops on errors, logs the
+change report, prepends the generated navigation to the one in `mkdocs.yml`,
+and adds the pages as in-memory files. Nothing is written into `docs_dir`.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from, so that any later stage can report a problem by `path:line`.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -30,7 +30,7 @@ class Location:
         return f"{out}:{self.col}" if self.col else out
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """How bad a diagnostic is."""
 
     ERROR = "error"

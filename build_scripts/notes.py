@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from . import frontmatter, scan
+from .archive import quote_words
 from .cache import Cache, digest
 from .config import relative_path
-from .archive import quote_words
 from .model import Claim, Diagnostic, Fact, FactKind, Location, Note, Severity
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -127,8 +127,8 @@ def _internal(fact: Fact, group: list[Claim], read: list[tuple[Claim, Normalised
     for claim in group:
         if claim.suspect:
             involved.add(claim_key(claim))
-            value = shown.get(claim_key(claim), claim.value)
-            reasons.append(f"suspected error in {claim.source} ({_line(value)}): {_line(claim.suspect)}")
+            said = shown.get(claim_key(claim), claim.value)
+            reasons.append(f"suspected error in {claim.source} ({_line(said)}): {_line(claim.suspect)}")
     tolerance = tolerance_of(fact)
     for source in sorted({claim.source for claim, _ in read}):
         own = [(claim, value) for claim, value in read if claim.source == source]

@@ -81,7 +81,8 @@ def _disagreements(old: dict, new: dict) -> list[str]:
         before, after = {tuple(s) for s in old[key]["sides"]}, {tuple(s) for s in new[key]["sides"]}
         joined, left = sorted(after - before), sorted(before - after)
         if old[key]["kind"] != new[key]["kind"]:
-            groups.setdefault("changed kind", []).append(f"{new[key]['label']}: {old[key]['kind']} → {new[key]['kind']}")
+            change = f"{new[key]['label']}: {old[key]['kind']} → {new[key]['kind']}"
+            groups.setdefault("changed kind", []).append(change)
         if joined or left:
             delta = " ".join([*(f"+{v} {s}" for v, s in joined), *(f"-{v} {s}" for v, s in left)])
             verb = "widened" if joined and not left else "narrowed" if left and not joined else "changed"

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
-from typing import Callable
 
 import nh3
 from markdown_it.token import Token
@@ -237,7 +237,7 @@ def trusted_fence(token: Token, parsed: list[str]) -> bool:
         token: A markdown-it block token.
         parsed: The body's lines as they were parsed.
     """
-    if token.type != "fence" or token.level != 0:
+    if token.type != "fence" or token.level != 0 or token.map is None:
         return False
     first, last = token.map[0], token.map[1] - 1
     if last <= first or last >= len(parsed):

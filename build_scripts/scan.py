@@ -118,7 +118,7 @@ def parser() -> MarkdownIt:
     [`scan`][build_scripts.scan.scan] checks them instead.
     """
     md = MarkdownIt("commonmark")
-    md.validateLink = lambda url: True  # checked in scan(), with a location
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # checked in scan(), with a location
     rules = {rule.name: rule.fn for rule in md.inline.ruler.__rules__}
     md.inline.ruler.at("link", _positioned(rules["link"], ("link_open",)))
     md.inline.ruler.at("image", _positioned(rules["image"], ("image",)))
@@ -143,7 +143,7 @@ class _Body:
     offsets: list[int]
 
     @classmethod
-    def of(cls, body: str) -> "_Body":
+    def of(cls, body: str) -> _Body:
         lines = body.split("\n")
         # markdown-it reads a lone CR as a line break and NUL as U+FFFD; notes.py normalises both already.
         parsed, offsets = _dedent_containers([line.replace("\r", " ").replace("\0", "\ufffd") for line in lines])
@@ -277,6 +277,7 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
 def _position(child: Token, block: Token, lines: list[str]) -> tuple[int, int, int]:
     """Body line and columns of an inline token, from its offsets in the block's content."""
     content = block.content
+    assert block.map is not None, "block tokens carry their lines"
     start, end = child.meta["start"], child.meta["end"]
     line_in_block = content.count("\n", 0, start)
     line_start = content.rfind("\n", 0, start) + 1

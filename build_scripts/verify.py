@@ -117,7 +117,8 @@ def _verify(claim: Claim, text: ArchivedText | None) -> tuple[Claim, Verificatio
     if not passages:
         paragraph, words = closest(text, claim.quote)
         near = f"closest passage, para. {paragraph}: “{words}”" if words else "nothing close found"
-        elided = " (each part between '…' must be in one paragraph, in order)" if len(fragments(claim.quote)) > 1 else ""
+        elided = (" (each part between '…' must be in one paragraph, in order)"
+                  if len(fragments(claim.quote)) > 1 else "")
         return claim, Verification(QuoteStatus.NOT_FOUND), [Diagnostic.error(
             claim.location, f"{about} is not in the source text {text.path}{elided}: “{claim.quote}”",
             f"copy the words exactly; {near}")]

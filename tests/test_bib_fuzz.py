@@ -59,8 +59,7 @@ def lines(text: str) -> int:
 
 # -- arbitrary text and bytes -----------------------------------------------------------
 
-SPECIAL = st.sampled_from(list('@{}()"#=,%\\\n\r\t ') + ["@misc{", "@string{", "@comment{", "crossref = ",
-                                                        "\x00", "\x1b", "\x85", "\ufeff", "\u2028", "\\\n"])
+SPECIAL = st.sampled_from([*list('@{}()"#=,%\\\n\r\t '), "@misc{", "@string{", "@comment{", "crossref = ", "\x00", "\x1b", "\x85", "\ufeff", "\u2028", "\\\n"])
 TOKEN = st.one_of(SPECIAL, st.characters(), st.sampled_from("abcAB01"))
 TEXT = st.lists(TOKEN, max_size=250).map("".join)
 

@@ -222,7 +222,7 @@ def test_unknown_style_raises_style_error(style: str) -> None:
 def test_broken_csl_file_raises_style_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csl"
     bad.write_text("<style>not csl", encoding="utf-8")
-    with pytest.raises(StyleError, match="bad.csl"):
+    with pytest.raises(StyleError, match=r"bad\.csl"):
         format_references([], str(bad))
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from build_scripts import load_settings, pipeline
-from build_scripts.model import Severity
 
 from .conftest import ROOT, SHARED
 from .linkcheck import broken_links

@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl
 import bibtexparser
 import pytest
 
-from build_scripts.latex import decode_latex
 from build_scripts.cite import to_csl
+from build_scripts.latex import decode_latex
 from build_scripts.metadata import bibtex, coins, highwire_reference, page_item, ris
 from build_scripts.model import Location, Source
 

@@ -101,7 +101,7 @@ def test_quoted_claim_needs_no_locator(tmp_path):
     ("one two three four five six … seven eight nine ten eleven twelve thirteen", False),
 ])
 def test_quotation_of_at_most_twelve_words_elisions_not_counted(tmp_path, quote, ok):
-    note, diags = load(tmp_path, f"---\nid: x\ntitle: t\nsources: [a]\nclaims:\n"
+    _note, diags = load(tmp_path, f"---\nid: x\ntitle: t\nsources: [a]\nclaims:\n"
                                  f"  - {{fact: f, value: 2, locator: p. 1, quote: \"{quote}\"}}\n---\n")
     assert (diags == []) is ok
     if not ok:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -72,7 +74,7 @@ def check_note(data: bytes) -> None:
         lines = note.body.split("\n")
         for span in note.spans:
             assert 0 <= span.line < len(lines) and 0 <= span.start <= span.end <= len(lines[span.line]), span
-        index, found = build_index([note], SOURCES)
+        _index, found = build_index([note], SOURCES)
         check_lines(found, text)
 
 
@@ -92,7 +94,7 @@ def test_any_text(text):
 @FUZZ
 @given(FRONT, BODY)
 def test_yaml_front_matter_and_markdown_body(data, body):
-    check_note(f"---\n{front_matter(data)}---\n{body}".encode("utf-8"))
+    check_note(f"---\n{front_matter(data)}---\n{body}".encode())
 
 
 @FUZZ
@@ -100,7 +102,7 @@ def test_yaml_front_matter_and_markdown_body(data, body):
 def test_yaml_ish_lines(pairs, body):
     """Front matter written by hand: keys and junk that is often not valid YAML at all."""
     yaml_text = "\n".join(f"{key}: {value}" for key, value in pairs)
-    check_note(f"---\n{yaml_text}\n---\n{body}".encode("utf-8"))
+    check_note(f"---\n{yaml_text}\n---\n{body}".encode())
 
 
 @FUZZ
@@ -117,4 +119,4 @@ def test_scan_never_raises_and_spans_fit_the_body(body, body_line):
         assert body_line <= d.location.line < body_line + len(lines), str(d)
     ordered = [(s.line, s.start) for s in spans]
     assert ordered == sorted(ordered)
-    assert all(a.line != b.line or a.end <= b.start for a, b in zip(spans, spans[1:]))
+    assert all(a.line != b.line or a.end <= b.start for a, b in itertools.pairwise(spans))

@@ -100,7 +100,7 @@ def test_any_run_of_up_to_twelve_words_is_found_at_its_own_paragraph(paragraphs,
 
 
 def test_a_quotation_where_the_locator_says_is_verified():
-    claims, results, diags = verify_claims([claim("Trade reached US$146.9 billion", "para. 3")], {"src": TEXT})
+    _claims, results, diags = verify_claims([claim("Trade reached US$146.9 billion", "para. 3")], {"src": TEXT})
     assert diags == [] and results["claim-fact--src"].status is QuoteStatus.VERIFIED
     assert results["claim-fact--src"].as_json() == {"status": "verified", "verified": True, "paragraph": 3,
                                                     "spans": [[0, 30]]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from build_scripts.model import Claim, Fact, Inconsistency, Location, Severity
+from build_scripts.model import Claim, Fact, Inconsistency, Location
 from build_scripts.reconcile import claim_key, reconcile
 
 FACT_AT = Location("content/topics/t.md", 4)

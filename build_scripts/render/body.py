@@ -54,6 +54,7 @@ def _replace(span: Span, state: PageState, after: dict[int, list[Inconsistency]]
     if span.citations:
         return SEPARATOR.join(state.cite(c.key, c.locator) for c in span.citations)
     ref = span.ref
+    assert ref is not None, "a span is a replacement, a citation group or a cross-reference"
     if ref.target.startswith("fact:"):
         fact = state.ctx.index.facts[ref.target[5:]]
         for issue in state.ctx.inconsistencies.get(fact.id, []):

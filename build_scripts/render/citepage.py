@@ -105,7 +105,7 @@ def cite_block(citation: PageCitation, ref: Reference) -> str:
 def front_matter(citation: PageCitation, title: str, state: PageState, searchable: bool = True) -> str:
     """YAML front matter: the page's Highwire citation metadata, and `search.exclude` for unsearched pages."""
     refs = state.ctx.refs
-    meta = {
+    meta: dict[str, object] = {
         "citation_title": title,
         "citation_authors": [_display(a) for a in citation.item.get("author", [])],
         "citation_date": citation.date.replace("-", "/"),

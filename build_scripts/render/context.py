@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .. import fragments
 from ..archive import ArchivedText

@@ -110,7 +110,8 @@ def _lead(issue: Inconsistency) -> str:
         return md_text(text if text.endswith((".", "!", "?")) else text + ".")
     sources = len({c.source for c in issue.claims})
     if issue.kind is DisagreementKind.APPARENT:
-        return f"{sources} sources seem to differ on this fact, but the difference dissolves when both passages are read."
+        return (f"{sources} sources seem to differ on this fact, but the difference dissolves when both "
+                "passages are read.")
     return f"{sources} sources give different {NOUNS[issue.kind]} for this fact:"
 
 

@@ -102,7 +102,7 @@ def _charts(facts, state: PageState) -> list[str]:
         if fact.series and fact.kind is FactKind.NUMBER:
             series[fact.series].append(fact)
     out: list[str] = []
-    for name, members in sorted(series.items()):
+    for _, members in sorted(series.items()):
         claims = [c for f in members for c in ctx.claims_by_fact.get(f.id, [])]
         if len(members) < 2 or len({c.source for c in claims}) < 2:
             continue
@@ -168,7 +168,7 @@ def bibliography_page(ctx: Context) -> Draft:
         state.inputs.add(ctx.index.sources[key].location.path)
         parts.append(f'- <span class="research-reference">{md_html(ref.html)}</span>{metadata.coins(ref.csl)} '
                      f"[Source page]({state.link(source_page(key))})")
-    return Draft(state, "Bibliography", parts + [""])
+    return Draft(state, "Bibliography", [*parts, ""])
 
 
 def inconsistencies_page(ctx: Context) -> Draft:
@@ -214,7 +214,7 @@ def notes_index_page(ctx: Context) -> Draft:
     for note in sorted(ctx.index.notes.values(), key=lambda n: n.title.casefold()):
         if note.kind == "note":
             parts.append(f"- {state.link_note(note.id)}{': ' + md_text(note.summary) if note.summary else ''}")
-    return Draft(state, "All notes", parts + [""])
+    return Draft(state, "All notes", [*parts, ""])
 
 
 def assemble(drafts: list[Draft], ctx: Context) -> list[Page]:
@@ -222,10 +222,11 @@ def assemble(drafts: list[Draft], ctx: Context) -> list[Page]:
     citations = [citepage.page_citation(d.state, d.title) for d in drafts]
     refs = citepage.format_citations(citations, ctx)
     pages = []
-    for draft, citation in zip(drafts, citations):
+    for draft, citation in zip(drafts, citations, strict=True):
         body = "\n".join(draft.parts).rstrip()
         block = citepage.cite_block(citation, refs[citation.item["id"]])
-        text = citepage.front_matter(citation, draft.title, draft.state, draft.searchable) + body + "\n\n" + block + "\n"
+        front = citepage.front_matter(citation, draft.title, draft.state, draft.searchable)
+        text = f"{front}{body}\n\n{block}\n"
         footnotes = draft.state.footnotes()
         if footnotes:
             text += "\n" + footnotes + "\n"

@@ -82,7 +82,7 @@ def bundled_site(tmp_path_factory) -> Path:
 # --- serving them -----------------------------------------------------------------------------
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+    def log_message(self, format, *args):
         pass
 
 
