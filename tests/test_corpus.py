@@ -73,7 +73,9 @@ def test_economic_page_has_a_multi_source_series(ctx):
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
+    """Words as a quotation counts them (split at whitespace), lower-case, without surrounding punctuation."""
+    words = (w.strip("\"'“”‘’()[]{},.;:!?*_`#|>…") for w in text.lower().replace("’", "'").split())
+    return [w for w in words if w]
 
 
 def test_notes_are_in_our_own_words():
@@ -159,7 +161,7 @@ def test_deep_links_open_passages_of_their_own_source(ctx, bundled_site):
 
     by_url = {ref.url: key for key, ref in ctx.refs.items() if ref.url}
     assert by_url, "no source has an address"
-    texts = {key: _fold(" ".join(ctx.texts[key].paragraphs)) for key in by_url}
+    texts = {key: _fold(" ".join(ctx.texts[key].paragraphs)) for key in by_url.values()}
     links = 0
     for page in bundled_site.rglob("*.html"):
         for a in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find_all("a", href=True):

@@ -232,9 +232,12 @@ def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_misquote_and_wrong_locator_stop_the_build_at_the_claim(mini):
+    """Each is an error at the claim's path:line with a useful hint; the site already built stays as it was."""
     note = mini / "content" / "notes" / "baev-note.md"
     good = note.read_text(encoding="utf-8")
     assert cli(mini, "--strict", "check").returncode == 0
+    assert cli(mini, "build").returncode == 0
+    built = (mini / "site" / "alpha" / "index.html").read_bytes()
     note.write_text(good.replace('quote: "meagre USD 5.56 billion"', 'quote: "meagre USD 5.65 billion"'),
                     encoding="utf-8")
     done = cli(mini, "check")
@@ -244,7 +247,8 @@ def test_misquote_and_wrong_locator_stop_the_build_at_the_claim(mini):
     assert "closest passage, para. 14: “meagre USD 5.56 billion,”" in done.stderr
     note.write_text(good.replace("locator: para. 14", "locator: para. 15"), encoding="utf-8")
     done = cli(mini, "build")
-    assert done.returncode == 1 and not (mini / "site").exists()
+    assert done.returncode == 1
+    assert (mini / "site" / "alpha" / "index.html").read_bytes() == built  # the previous site stays
     assert "content/notes/baev-note.md:8: error: quotation of baev2021 on 'trade-1992' is not at 'para. 15'" \
         in done.stderr
     assert "found in para. 14" in done.stderr
@@ -258,3 +262,13 @@ def test_claims_json_records_each_verification(mini):
     assert claims["claim-trade-1992--baev2021"]["verification"] == {
         "status": "verified", "verified": True, "paragraph": 14, "spans": [[20, 43]]}
     assert claims["claim-trade-2020--lo2008"]["verification"]["status"] == "verified"
+
+
+def test_a_broken_archive_field_stops_the_build_at_the_entry(mini):
+    library = mini / "bib" / "library.bib"
+    library.write_text(library.read_text(encoding="utf-8").replace("texts/lo2008.txt", "../../../etc/passwd"),
+                       encoding="utf-8")
+    done = cli(mini, "check")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "bib/library.bib:16: error: archived text of 'lo2008': '../../../etc/passwd' is outside the project" \
+        in done.stderr

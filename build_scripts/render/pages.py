@@ -9,12 +9,13 @@ and the footnotes.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .. import charts, metadata
 from ..link import source_page
-from ..model import FactKind, Inconsistency, Note, Page
+from ..verify import QuoteStatus
+from ..model import DisagreementKind, FactKind, Inconsistency, Note, Page
 from . import citepage
 from .body import render_body
 from .context import Context, PageState, md_code, md_html, md_text, page_title
@@ -61,13 +62,17 @@ def _byline(note: Note, state: PageState) -> str:
 
 def _home_sections(state: PageState) -> list[str]:
     ctx, index = state.ctx, state.ctx.index
-    disputes = sum(len(v) for v in ctx.inconsistencies.values())
+    kinds = Counter(i.kind for v in ctx.inconsistencies.values() for i in v)
+    apparent, internal = kinds.pop(DisagreementKind.APPARENT, 0), kinds.pop(DisagreementKind.INTERNAL, 0)
+    disputes = f"{sum(kinds.values())} (and {apparent} apparent, {internal} possible errors in a source)"
+    verified = sum(v.status is QuoteStatus.VERIFIED for v in ctx.verifications.values())
     out = ["## Topics", ""]
     for topic in index.topics:
         out.append(f"- {state.link_note(topic.id)}{': ' + md_text(topic.summary) if topic.summary else ''}")
     out += ["", "## At a glance", "", "| | |", "|---|---:|",
             f"| Notes | {len(index.notes)} |", f"| Sources | {len(index.sources)} |",
             f"| Facts | {len(index.facts)} |", f"| Claims | {len(index.claims)} |",
+            f"| Claims whose quotation was checked against the source | {verified} |",
             f"| [Disagreements]({state.link('inconsistencies.md')}) | {disputes} |", ""]
     return out
 

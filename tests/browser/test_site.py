@@ -54,6 +54,27 @@ def test_footnote_marker_shows_the_reference_in_a_tooltip(open_page, mini_url, a
     console.assert_clean()
 
 
+def test_a_claims_tooltip_shows_its_quotation_and_links_the_passage(open_page, mini_url, artifacts):
+    """The footnote of a claim carries the source's own words, and its locator opens the passage."""
+    page, console = open_page(mini_url)
+    page.goto(f"{mini_url}/alpha/")
+    item = page.locator("div.footnote li").filter(has_text="meagre USD 5.56 billion").first
+    marker = page.locator(f'a.footnote-ref[href="#{item.get_attribute("id")}"]').first
+    marker.hover()
+    inner = page.locator(".md-tooltip2 .md-tooltip2__inner")
+    expect(inner).to_be_visible()
+    expect(inner).to_contain_text(BAEV)
+    expect(inner.locator("q.research-quote")).to_have_text("meagre USD 5.56 billion")
+    passage = inner.locator("a.research-passage")
+    expect(passage).to_have_text("Para. 14")
+    assert passage.get_attribute("href").endswith("/#:~:text=meagre%20USD%205.56%20billion")
+    page.screenshot(path=artifacts / "1b-quotation-tooltip.png")
+    # The callout puts both sides' words side by side.
+    callout = page.locator("#disagreement-numeric-trade-1992").locator("xpath=ancestor::div[contains(@class, 'disagreement')]")
+    expect(callout.locator("q.research-quote")).to_have_text(["meagre USD 5.56 billion", "trade stood at US$5.85 billion"])
+    console.assert_clean()
+
+
 def test_disagreement_callout_is_visible_and_its_anchor_scrolls_into_view(open_page, mini_url, artifacts):
     page, console = open_page(mini_url)
     page.goto(f"{mini_url}/alpha/")
