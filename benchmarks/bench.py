@@ -36,6 +36,7 @@ from the raw results without measuring. A measurement that fails or exceeds
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -120,10 +121,8 @@ def timed(cmd: list[str], cwd: Path, log: Path, timeout: float) -> Sample:
 
         def kill() -> None:
             expired.set()
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
         timer = threading.Timer(timeout, kill)
         timer.start()

@@ -21,7 +21,6 @@ import shutil
 from pathlib import Path
 
 import yaml
-
 from synth_config import Dumper, Loader
 
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)

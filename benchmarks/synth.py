@@ -33,13 +33,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-
 from synth_config import Dumper, copy_assets, site_config
 from synth_words import (
-    TOPICS, HEADINGS, SUBJECTS, VERBS, ADJS, NOUNS, PLURALS, VPS,
-    PPS, DECADES, REGIONS, EVENTS, CONNECTORS, TITLE_HEADS, TITLE_TAILS, SURNAMES,
-    FIRST_NAMES, CORPORATE, JOURNALS, PUBLISHERS, INSTITUTIONS, UNIVERSITIES, MONTHS, MONTH_NAMES,
-    ASSESSMENTS, CATEGORIES,
+    ADJS,
+    ASSESSMENTS,
+    CATEGORIES,
+    CONNECTORS,
+    CORPORATE,
+    DECADES,
+    EVENTS,
+    FIRST_NAMES,
+    HEADINGS,
+    INSTITUTIONS,
+    JOURNALS,
+    MONTH_NAMES,
+    MONTHS,
+    NOUNS,
+    PLURALS,
+    PPS,
+    PUBLISHERS,
+    REGIONS,
+    SUBJECTS,
+    SURNAMES,
+    TITLE_HEADS,
+    TITLE_TAILS,
+    TOPICS,
+    UNIVERSITIES,
+    VERBS,
+    VPS,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -380,7 +401,7 @@ class Corpus:
                 paragraphs[p].append(s)
                 words += len(s.split())
         flat = [(p, j) for p in slots for j in range(len(paragraphs[p]))]
-        for cite, (p, j) in zip(cites, sorted(r.sample(flat, len(cites)))):
+        for cite, (p, j) in zip(cites, sorted(r.sample(flat, len(cites))), strict=False):
             paragraphs[p][j] = paragraphs[p][j][:-1] + f" {cite}."
         for ref in refs:
             p = r.randrange(4)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from .. import charts, metadata
 from ..link import source_page
-from ..verify import QuoteStatus
 from ..model import DisagreementKind, FactKind, Inconsistency, Note, Page
+from ..verify import QuoteStatus
 from . import citepage
 from .body import render_body
 from .context import Context, PageState, md_code, md_html, md_text, page_title
