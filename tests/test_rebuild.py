@@ -63,3 +63,38 @@ def test_add_source_conflicting_claim_and_rebuild(mini):
 
     third = cli(mini, "build")
     assert "changes: no changes since the previous build" in third.stderr
+
+
+WANG = """@online{wang2024,
+  author  = {Wang, Mei},
+  title   = {Past the Peak},
+  date    = {2024-03},
+  url     = {https://example.org/past-the-peak},
+  file    = {texts/wang2024.txt}
+}
+"""
+
+
+def test_new_source_with_archived_text_misspelt_position_then_widened_disagreement(mini):
+    """A new user's round: add a source and its text, mistype a position, read the hint, fix it, rebuild."""
+    assert cli(mini, "build").returncode == 0
+    write(mini / "bib" / "texts" / "wang2024.txt", "Past the Peak\n\nThe partnership has peaked, and the slide has begun.\n")
+    assert cli(mini, "add-source", "-", stdin=WANG).returncode == 0
+    note = mini / "content" / "notes" / "wang2024.md"
+    claim = "claims:\n  - {fact: trend, value: past its peak, position: %s, quote: \"The partnership has peaked\"}\n"
+    write(note, "---\nid: wang2024\ntitle: Wang on the trend\nsources: [wang2024]\ntopics: [alpha]\n"
+                + claim % "peeked" + "---\nWang sees a decline [@wang2024, para. 2].\n")
+    wrong = cli(mini, "check")
+    assert wrong.returncode == 1
+    assert "content/notes/wang2024.md:7: error: 'peeked' is not a position of trend (hint: did you mean 'peaked'?" \
+        in wrong.stderr
+    note.write_text(note.read_text(encoding="utf-8").replace("peeked", "peaked"), encoding="utf-8")
+    done = cli(mini, "build")
+    assert done.returncode == 0, done.stderr
+    assert ("changes: widened disagreements (1): Direction of the partnership: 2 assessments from 3 sources "
+            "(+peaked wang2024)") in done.stderr
+    alpha = BeautifulSoup((mini / "site" / "alpha" / "index.html").read_text(), "html.parser")
+    callout = alpha.find(id="disagreement-assessment-trend").find_parent("div", class_="disagreement")
+    passage = callout.find("a", class_="research-passage", href=lambda h: h and "past-the-peak" in h)
+    assert passage["href"] == "https://example.org/past-the-peak#:~:text=The%20partnership%20has%20peaked"
+    assert passage.get_text() == "para. 2"  # the locator, computed from where the quotation was found

@@ -152,7 +152,8 @@ def source_page_md(key: str, ctx: Context) -> Draft:
         parts += ["## Cited by", "", *(f"- {state.link_note(n)}" for n in citing), ""]
     claims = ctx.claims_by_source.get(key, [])
     if claims:
-        parts += ["## Claims by this source", "", claims_table(claims, state, anchors=False)]
+        parts += ["## Claims by this source", "", _checked(key, claims, ctx), "",
+                  claims_table(claims, state, anchors=False)]
     issues = ctx.inconsistencies_by_source.get(key, [])
     if issues:
         parts += ["## Disagreements it takes part in", ""]
@@ -162,6 +163,17 @@ def source_page_md(key: str, ctx: Context) -> Draft:
                          f"{md_text(issue.summary)}")
         parts.append("")
     return Draft(state, title, parts, searchable=False)  # the bibliography page is searched instead
+
+
+def _checked(key: str, claims: list, ctx: Context) -> str:
+    """How many of the source's quotations were found in its archived text."""
+    quoted = [c for c in claims if c.quote]
+    found = sum(ctx.verifications[c.id].status is QuoteStatus.VERIFIED for c in quoted if c.id in ctx.verifications)
+    if key not in ctx.texts:
+        return (f"{len(quoted)} of {len(claims)} claims carry a quotation; none is checked, as no copy of this "
+                "source's text is archived.")
+    return (f"{found} of {len(claims)} claims carry a quotation found, at the paragraph named, in the archived copy "
+            "of the text (kept for checking only, and not published).")
 
 
 def bibliography_page(ctx: Context) -> Draft:
