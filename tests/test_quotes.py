@@ -272,3 +272,19 @@ def test_a_broken_archive_field_stops_the_build_at_the_entry(mini):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "bib/library.bib:16: error: archived text of 'lo2008': '../../../etc/passwd' is outside the project" \
         in done.stderr
+
+
+def test_an_apparent_disagreement_is_explained_and_keeps_its_old_address(mini):
+    topic = mini / "content" / "topics" / "alpha.md"
+    topic.write_text(topic.read_text(encoding="utf-8").replace(
+        "    resolution: The later source had more data.\n",
+        "    resolution: The later source had more data.\n"
+        "    apparent: One speaks of trade, the other of politics.\n"), encoding="utf-8")
+    out = mini / "out"
+    assert cli(mini, "emit", str(out)).returncode == 0
+    page = (out / "alpha.md").read_text(encoding="utf-8")
+    assert '!!! disagreement "Apparent disagreement: Direction of the partnership"' in page
+    assert "**Why it is only apparent.** One speaks of trade, the other of politics." in page
+    assert 'id="disagreement-apparent-trend"' in page and 'id="disagreement-assessment-trend"' in page
+    assert "*Positions:* **peaked**: the partnership has reached its high point" in page
+    assert "([sources seem to differ](#disagreement-apparent-trend))" in page

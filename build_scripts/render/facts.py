@@ -10,6 +10,7 @@ and citation.
 from __future__ import annotations
 
 from ..model import Claim, DisagreementKind, Fact, Inconsistency
+from ..reconcile import KINDS
 from .context import SEPARATOR, PageState, attr, md_text, title_text
 
 KIND_TITLES = {
@@ -58,7 +59,10 @@ def callout(issue: Inconsistency, state: PageState) -> str:
         rows.append(f"| {state.link_source(claim.source)}{state.cite_claim(claim)} "
                     f"| {position}{md_text(claim.value)}{flag} | {state.where(claim.source, claim.locator, claim)} "
                     f"| {state.quotation(claim)} |")
-    body = [f'<span class="anchor" id="{issue.anchor}"></span>{_lead(issue)}', ""]
+    # An apparent disagreement also keeps the address it had as a real one, so that links to it still work.
+    alias = f'<span class="anchor" id="disagreement-{KINDS[fact.kind]}-{fact.id}"></span>' \
+        if issue.kind is DisagreementKind.APPARENT else ""
+    body = [f'<span class="anchor" id="{issue.anchor}"></span>{alias}{_lead(issue)}', ""]
     if issue.kind is DisagreementKind.APPARENT:
         body += [f"**Why it is only apparent.** {md_text(fact.apparent)}", ""]
     body += rows
