@@ -7,13 +7,18 @@ from, so that any later stage can report a problem by `path:line`.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True, slots=True)
 class Location:
     """A place in an input file.
+
+    Locations sort by path, line and column; a location without a column comes
+    first on its line (as the whole line precedes a place in it).
 
     Attributes:
         path: Path of the file, relative to the project root, with `/` separators.
@@ -24,6 +29,14 @@ class Location:
     path: str
     line: int = 0
     col: int | None = None
+
+    def _key(self) -> tuple[str, int, int]:
+        return self.path, self.line, self.col or 0
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return self._key() < other._key()
 
     def __str__(self) -> str:
         out = f"{self.path}:{self.line}" if self.line else self.path
