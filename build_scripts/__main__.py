@@ -17,13 +17,24 @@ from pathlib import Path
 from . import add_source, bib, history, pipeline
 from .cache import Cache
 from .config import Settings, load_settings
-from .model import Diagnostic, Severity
+from .model import BuildResult, Diagnostic, Severity
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.func is _check_bib:  # needs no mkdocs.yml
+        return _check_bib(args)
+    if not args.config_file.is_file():
+        parser.error(f"no such configuration file: {args.config_file}")
+    return args.func(args, load_settings(args.config_file))
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command each, dispatched by `set_defaults(func=...)`."""
     parser = argparse.ArgumentParser(
         prog="python -m build_scripts",
         description="Build a research site from notes (content/) and a BibTeX library (bib/).",
@@ -33,50 +44,61 @@ def main(argv: list[str] | None = None) -> int:
                         help="the site's mkdocs.yml (default: %(default)s)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("check", help="validate notes and library without building")
+    check = commands.add_parser("check", help="validate notes and library without building")
+    check.set_defaults(func=_check)
     build = commands.add_parser("build", help="check, then build the static site with MkDocs")
     build.add_argument("-d", "--site-dir", type=Path, default=None, help="output folder (default: site/)")
+    build.set_defaults(func=_build)
     emit = commands.add_parser("emit", help="write the generated Markdown pages to a folder (for other renderers)")
     emit.add_argument("out", type=Path, help="folder to write into (replaced)")
+    emit.set_defaults(func=_emit)
     add = commands.add_parser("add-source", help="add BibTeX entries to the library and start a note on each")
     add.add_argument("file", help="a .bib file with the new entries, or '-' to read them from standard input")
+    add.set_defaults(func=_add_source)
     check_bib = commands.add_parser("check-bib", help="load .bib files as one library and report counts and problems")
     check_bib.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .bib file")
     check_bib.add_argument("--strict", action="store_true", default=argparse.SUPPRESS, help="treat warnings as errors")
-    args = parser.parse_args(argv)
+    check_bib.set_defaults(func=_check_bib)
+    return parser
 
-    if args.command == "check-bib":  # needs no mkdocs.yml
-        return _check_bib(args.files, args.strict)
 
-    if not args.config_file.is_file():
-        parser.error(f"no such configuration file: {args.config_file}")
-    settings = load_settings(args.config_file)
-    if args.command == "check":
-        cache = Cache(settings.cache_dir)
-        ctx, diags = pipeline.check(settings, cache)
-        cache.save()
-        status = _report(diags, args.strict)
-        if ctx is not None:
-            index = ctx.index
-            disputes = sum(len(v) for v in ctx.inconsistencies.values())
-            print(f"checked {len(index.notes)} notes, {len(index.sources)} sources, {len(index.facts)} facts, "
-                  f"{len(index.claims)} claims; {disputes} disagreements", file=sys.stderr)
-        return status
-    if args.command == "add-source":
-        text, name, diags = add_source.read_input(args.file)
-        added = add_source.AddResult()
-        if text is not None:
-            added, diags = add_source.add_source(text, name, settings, strict=args.strict)
-        status = _report(diags, args.strict)
-        if added.written:
-            print(add_source.summary(added))
-        return status
-    if args.command == "emit":
-        result = pipeline.build(settings, Cache(settings.cache_dir))
-        status = _report(result.diagnostics, args.strict)
-        if status == EXIT_OK:
-            _write_tree(result, args.out)
-        return status
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    """Load, link, verify and reconcile; print the problems and a one-line summary."""
+    cache = Cache(settings.cache_dir)
+    ctx, diags = pipeline.check(settings, cache)
+    cache.save()
+    status = _report(diags, args.strict)
+    if ctx is not None:
+        index = ctx.index
+        disputes = sum(len(v) for v in ctx.inconsistencies.values())
+        print(f"checked {len(index.notes)} notes, {len(index.sources)} sources, {len(index.facts)} facts, "
+              f"{len(index.claims)} claims; {disputes} disagreements", file=sys.stderr)
+    return status
+
+
+def _add_source(args: argparse.Namespace, settings: Settings) -> int:
+    """Append new BibTeX entries (checked first) and start a note on each."""
+    text, name, diags = add_source.read_input(args.file)
+    added = add_source.AddResult()
+    if text is not None:
+        added, diags = add_source.add_source(text, name, settings, strict=args.strict)
+    status = _report(diags, args.strict)
+    if added.written:
+        print(add_source.summary(added))
+    return status
+
+
+def _emit(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the generated Markdown pages and files to a folder, for another renderer."""
+    result = pipeline.build(settings, Cache(settings.cache_dir))
+    status = _report(result.diagnostics, args.strict)
+    if status == EXIT_OK:
+        _write_tree(result, args.out)
+    return status
+
+
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    """Check, then build the site with MkDocs into a temporary folder swapped in at the end."""
     # The full generator run, cached: the MkDocs hook's run then finds the result instead of redoing it.
     diags = pipeline.build(settings, Cache(settings.cache_dir)).diagnostics
     status = _report(diags, args.strict)
@@ -85,13 +107,13 @@ def main(argv: list[str] | None = None) -> int:
     return _mkdocs_build(settings, args.config_file, args.site_dir or settings.root / "site")
 
 
-def _check_bib(files: list[Path], strict: bool) -> int:
+def _check_bib(args: argparse.Namespace) -> int:
     """Per file `path: N entries, M @string macros, K problems`, then the diagnostics and a total."""
-    summaries, diags = bib.summarise(files, Path.cwd())
+    summaries, diags = bib.summarise(args.files, Path.cwd())
     for summary in summaries:
         print(summary)
     sys.stdout.flush()
-    status = _report(diags, strict)
+    status = _report(diags, args.strict)
     print(f"total: {len(summaries)} files, {sum(s.entries for s in summaries)} entries, "
           f"{sum(s.macros for s in summaries)} @string macros, {len(diags)} problems")
     return status
@@ -137,7 +159,7 @@ def _mkdocs_build(settings: Settings, config_file: Path, site_dir: Path) -> int:
     return EXIT_OK
 
 
-def _write_tree(result, out: Path) -> None:
+def _write_tree(result: BuildResult, out: Path) -> None:
     shutil.rmtree(out, ignore_errors=True)
     for page in result.pages:
         target = out / page.path

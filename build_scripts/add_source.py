@@ -9,15 +9,13 @@ temporary file and `os.replace`, so an interruption leaves the old file as it
 was, and its original bytes are kept unchanged as a prefix of the new file.
 Finally a note skeleton is created for each new entry under `content/notes/`.
 
-Problems are [`Diagnostic`][build_scripts.model.Diagnostic]s that name the
+Problems are [`Diagnostic`][build_scripts.diagnostics.Diagnostic]s that name the
 input as the user gave it (`FILE` or `<stdin>`), never a temporary path.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import sys
 import tempfile
 import unicodedata
@@ -27,8 +25,11 @@ from pathlib import Path
 import yaml
 
 from . import bib, latex, notes
+from .atomic import EncodingMismatch, append_atomically
 from .config import Settings
 from .model import Diagnostic, Location, Severity, Source
+from .paths import relative_path
+from .slugs import slug
 
 __all__ = ["STDIN", "AddResult", "add_source", "read_input", "summary"]
 
@@ -38,7 +39,6 @@ STDIN = "<stdin>"
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
 _NOT_WORD = re.compile(r"[\W_]+")
-_NOT_SLUG = re.compile(r"[^a-z0-9-]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +76,29 @@ def read_input(arg: str) -> tuple[str | None, str, list[Diagnostic]]:
     try:
         data = sys.stdin.buffer.read() if arg == "-" else Path(arg).read_bytes()
     except FileNotFoundError:
-        return None, name, [_error(Location(name), "file not found",
-                                   "check the path, or give '-' to read the entry from standard input")]
+        return (
+            None,
+            name,
+            [
+                Diagnostic.error(
+                    Location(name),
+                    "file not found",
+                    "check the path, or give '-' to read the entry from standard input",
+                )
+            ],
+        )
     except OSError as exc:
-        return None, name, [_error(Location(name), f"cannot read file: {exc.strerror or exc}")]
+        return None, name, [Diagnostic.error(Location(name), f"cannot read file: {exc.strerror or exc}")]
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, name, [_error(Location(name, line), "the new entry is not valid UTF-8", "save it as UTF-8")]
+        return (
+            None,
+            name,
+            [Diagnostic.error(Location(name, line), "the new entry is not valid UTF-8", "save it as UTF-8")],
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n"), name, []
 
 
@@ -112,7 +125,7 @@ def add_source(text: str, name: str, settings: Settings, strict: bool = False) -
     with tempfile.TemporaryDirectory(prefix="add-source-") as tmp:
         new_file = Path(tmp) / "new.bib"
         new_file.write_bytes(text.encode("utf-8"))
-        tmp_rel = _relpath(new_file, root)
+        tmp_rel = relative_path(new_file, root)
         combined, found = bib.load_library([*library, new_file], root)
         new_only, _ = bib.load_library([new_file], root)
     # New entries must parse cleanly, so that the library gains no warning: every problem is an error here.
@@ -126,13 +139,24 @@ def add_source(text: str, name: str, settings: Settings, strict: bool = False) -
         loc = Location(name, src.location.line)
         # bib reports the clash as a duplicate in the library; say it in add-source's terms instead.
         diags = [d for d in diags if not (d.location == loc and f"first defined at {old.location}" in d.message)]
-        what = f"({old.location})" if old.key == key else \
-            f"as '{old.key}' ({old.location}; citekeys are case-insensitive)"
-        diags.append(_error(loc, f"citekey '{key}' already exists in the library {what}",
-                            "cite the existing entry, or give the new one another key"))
+        what = (
+            f"({old.location})" if old.key == key else f"as '{old.key}' ({old.location}; citekeys are case-insensitive)"
+        )
+        diags.append(
+            Diagnostic.error(
+                loc,
+                f"citekey '{key}' already exists in the library {what}",
+                "cite the existing entry, or give the new one another key",
+            )
+        )
     if not new_only and not any(d.severity is Severity.ERROR for d in diags):
-        diags.append(_error(Location(name), "no BibTeX entry found",
-                            "give one or more entries such as @article{key, title = {...}, ...}"))
+        diags.append(
+            Diagnostic.error(
+                Location(name),
+                "no BibTeX entry found",
+                "give one or more entries such as @article{key, title = {...}, ...}",
+            )
+        )
     if any(d.severity is Severity.ERROR for d in diags):
         return AddResult(), sorted(diags)
 
@@ -142,26 +166,41 @@ def add_source(text: str, name: str, settings: Settings, strict: bool = False) -
         return AddResult(), sorted(diags)
 
     target = library[-1] if library else settings.bib_dir / "library.bib"
-    target_rel = _relpath(target, root)
+    target_rel = relative_path(target, root)
     try:
-        _append(target, text)
+        append_atomically(target, text)
     except OSError as exc:
-        diags.append(_error(Location(target_rel), f"cannot write the library: {exc.strerror or exc}",
-                            "nothing was changed; check the file's permissions and the free space"))
+        diags.append(
+            Diagnostic.error(
+                Location(target_rel),
+                f"cannot write the library: {exc.strerror or exc}",
+                "nothing was changed; check the file's permissions and the free space",
+            )
+        )
         return AddResult(), sorted(diags)
-    except _EncodingError:
-        diags.append(_error(Location(target_rel), "the library file is not UTF-8; appending would mix encodings",
-                            "save it as UTF-8 first"))
+    except EncodingMismatch:
+        diags.append(
+            Diagnostic.error(
+                Location(target_rel),
+                "the library file is not UTF-8; appending would mix encodings",
+                "save it as UTF-8 first",
+            )
+        )
         return AddResult(), sorted(diags)
 
     created: list[str] = []
     ids = _note_ids(settings)
     for src in added:
         try:
-            created.append(_relpath(_create_note(src, settings, ids), root))
+            created.append(relative_path(_create_note(src, settings, ids), root))
         except OSError as exc:
-            diags.append(_error(Location(target_rel), f"'{src.key}' was added, but its note could not be "
-                                f"created: {exc.strerror or exc}", "write the note by hand"))
+            diags.append(
+                Diagnostic.error(
+                    Location(target_rel),
+                    f"'{src.key}' was added, but its note could not be created: {exc.strerror or exc}",
+                    "write the note by hand",
+                )
+            )
     return AddResult(tuple(s.key for s in added), target_rel, tuple(created)), sorted(diags)
 
 
@@ -191,10 +230,13 @@ def _likely_duplicates(added: list[Source], existing: list[Source]) -> list[Diag
             why = [f"same DOI {doi}"] if doi and doi == _doi(other) else []
             why += ["same title"] if title and title == _title(other) else []
             if why:
-                diags.append(Diagnostic(src.location, Severity.WARNING,
-                                        f"'{src.key}' may duplicate '{other.key}' ({other.location}): "
-                                        f"{' and '.join(why)}",
-                                        f"if it is the same work, cite '{other.key}' and drop the new entry"))
+                diags.append(
+                    Diagnostic.warning(
+                        src.location,
+                        f"'{src.key}' may duplicate '{other.key}' ({other.location}): {' and '.join(why)}",
+                        f"if it is the same work, cite '{other.key}' and drop the new entry",
+                    )
+                )
         seen.append(src)
     return diags
 
@@ -212,85 +254,17 @@ def _title(src: Source) -> str:
     return _NOT_WORD.sub(" ", text).strip()
 
 
-# -- writing --------------------------------------------------------------------
-
-
-class _EncodingError(Exception):
-    """The library file is not UTF-8 and the new text is not ASCII."""
-
-
-def _append(path: Path, text: str) -> None:
-    """Append `text` to `path` atomically: the file is replaced whole, or not at all."""
-    path = path.resolve() if path.is_symlink() else path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        old = path.read_bytes()
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        old, mode = b"", 0o666 & ~_umask()
-    if not text.isascii():
-        try:
-            old.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _EncodingError from None
-    newline = "\r\n" if b"\r\n" in old else "\n"  # keep the file's line endings
-    text = text.replace("\r\n", "\n")
-    if not text.endswith("\n"):
-        text += "\n"
-    sep = ""
-    if old:
-        sep = "" if old.endswith(b"\n") else "\n"
-        sep += "" if old.endswith((b"\n\n", b"\r\n\r\n")) else "\n"  # one blank line before the entry
-    data = old + (sep + text).replace("\n", newline).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable; not every platform can open a folder."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _note_ids(settings: Settings) -> set[str]:
     loaded, _ = notes.load_notes(settings.content_dir, settings.root)
     return {unicodedata.normalize("NFKC", n.id).casefold() for n in loaded}
 
-
-def _slug(key: str) -> str:
-    ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
-    return _NOT_SLUG.sub("-", ascii_key.lower()).strip("-") or "source"
 
 
 def _create_note(src: Source, settings: Settings, ids: set[str]) -> Path:
     """Write a note skeleton for `src` under a fresh id; returns its path."""
     folder = settings.content_dir / "notes"
     folder.mkdir(parents=True, exist_ok=True)
-    base = _slug(src.key)
+    base = slug(src.key) or "source"
     n = 1
     while True:
         note_id = base if n == 1 else f"{base}-{n}"
@@ -314,8 +288,14 @@ def _create_note(src: Source, settings: Settings, ids: set[str]) -> Path:
 
 def _skeleton(note_id: str, src: Source) -> str:
     title = latex.decode_latex(src.fields.get("title", "")) or src.key
-    meta = {"id": note_id, "title": f"Notes on {title}", "sources": [src.key],
-            "topics": [], "summary": "", "claims": []}
+    meta = {
+        "id": note_id,
+        "title": f"Notes on {title}",
+        "sources": [src.key],
+        "topics": [],
+        "summary": "",
+        "claims": [],
+    }
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1 << 16)
     key = src.key
     return f"""---
@@ -342,13 +322,6 @@ Then run "python -m build_scripts check", or "make serve" to preview.
 # -- locations ------------------------------------------------------------------
 
 
-def _relpath(path: Path, root: Path) -> str:
-    """`path` relative to `root`, as `bib.load_library` names files."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(path, root)).as_posix()
-
 
 def _relocate(diag: Diagnostic, tmp_rel: str, name: str, severity: Severity) -> Diagnostic:
     """A diagnostic about the temporary copy, naming the user's input instead."""
@@ -361,7 +334,3 @@ def _relocate(diag: Diagnostic, tmp_rel: str, name: str, severity: Severity) -> 
 def _relocated(src: Source, name: str) -> Source:
     """`src`, located in the user's input."""
     return Source(src.key, src.entry_type, src.fields, Location(name, src.location.line))
-
-
-def _error(location: Location, message: str, hint: str = "") -> Diagnostic:
-    return Diagnostic(location, Severity.ERROR, message, hint)

@@ -26,8 +26,8 @@ from pathlib import Path, PurePosixPath
 
 from rapidfuzz import fuzz
 
-from .config import relative_path
 from .model import Diagnostic, Source
+from .paths import inside, real, relative_path
 
 __all__ = ["ArchivedText", "Passage", "closest", "find", "fragments", "load_texts", "normalise",
            "paragraphs_of", "quote_words"]
@@ -226,24 +226,24 @@ def _read(source: Source, field: str, root: Path) -> tuple[ArchivedText | None, 
     name = _zotero_path(names[0].strip())
     bib_folder = (root / source.location.path).parent
     path = (bib_folder / name) if not PurePosixPath(name).is_absolute() else Path(name)
-    real_root, real = root.resolve(), path.resolve()
-    if real_root != real and real_root not in real.parents:
+    real_root, target = real(root), real(path)
+    if not inside(target, real_root):
         return None, (f"'{name}' is outside the project and is not read",
                       "copy the text into the project (e.g. bib/texts/) and point 'file' at the copy")
-    shown = relative_path(real, real_root)
-    if real.suffix.lower() == ".pdf":
+    shown = relative_path(target, real_root)
+    if target.suffix.lower() == ".pdf":
         return None, (f"'{shown}' is a PDF, which is not read",
-                      f"extract its text (e.g. pdftotext '{shown}' '{real.with_suffix('.txt').name}') "
+                      f"extract its text (e.g. pdftotext '{shown}' '{target.with_suffix('.txt').name}') "
                       "and point 'file' at the .txt")
-    if real.suffix.lower() not in READABLE:
+    if target.suffix.lower() not in READABLE:
         return None, (f"'{shown}' is not a .txt or .md file",
                       "save the text as plain UTF-8 .txt and point 'file' at it")
-    if not real.is_file():
+    if not target.is_file():
         return None, (f"'{shown}' does not exist", "check the path (relative to the .bib file's folder)")
     try:
-        if real.stat().st_size > MAX_BYTES:
+        if target.stat().st_size > MAX_BYTES:
             return None, (f"'{shown}' is larger than {MAX_BYTES // 1_000_000} MB", "archive the article's text only")
-        data = real.read_bytes()
+        data = target.read_bytes()
     except OSError as exc:
         return None, (f"cannot read '{shown}': {exc.strerror or exc}", "check the file's permissions")
     if b"\0" in data:

@@ -5,17 +5,15 @@ over the facts' `time`, one colour and marker shape per source, joined by a
 line per source. Where sources disagree about a fact, their dots sit side by
 side inside a shaded bar. The SVG is hand-written, needs no JavaScript, scales
 with its `viewBox`, draws axes and text in `currentColor` (so it follows light
-and dark themes) and is byte-for-byte the same for the same input.
-[`series_table`][build_scripts.charts.series_table] gives the same data as a
-Markdown table for readers who cannot see the chart.
+and dark themes) and is byte-for-byte the same for the same input. Topic
+pages give the same data as a table beside the chart, for readers who cannot
+see it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import math
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,9 +22,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 from build_scripts.model import Claim, Fact, FactKind
 from build_scripts.reconcile import claim_key, disagree, tolerance_of
+from build_scripts.slugs import slug
 from build_scripts.values import Normalised, canonical_unit, parse_period
 
-__all__ = ["PALETTE", "period_x", "series_chart", "series_table"]
+__all__ = ["PALETTE", "period_x", "series_chart"]
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#8C8C8C")
 """Okabe–Ito colours (without yellow and black, which vanish on light or dark pages)."""
@@ -120,26 +119,6 @@ def series_chart(
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
-
-def series_table(facts: Sequence[Fact], claims: Sequence[Claim], labels: Mapping[str, str]) -> str:
-    """The text alternative of a series chart: a Markdown table of every claim on `facts`.
-
-    Columns are Time, Source and Value (as written); rows are sorted by time,
-    then source. Cell text is escaped for Markdown and HTML.
-    """
-    by_id = {fact.id: fact for fact in facts}
-    rows = sorted(
-        (claim for claim in claims if claim.fact in by_id),
-        key=lambda c: (
-            _sort_x(by_id[c.fact]), by_id[c.fact].time, c.fact, labels.get(c.source, c.source), claim_key(c)
-        ),
-    )
-    lines = ["| Time | Source | Value (as written) |", "|---|---|---|"]
-    for claim in rows:
-        fact = by_id[claim.fact]
-        cells = (fact.time or fact.label, labels.get(claim.source, claim.source), claim.value)
-        lines.append("| " + " | ".join(_md(cell) for cell in cells) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def _points(facts: Sequence[Fact], claims: Sequence[Claim], values: Mapping[str, Normalised]) -> list[_Point]:
@@ -369,9 +348,9 @@ def _sort_x(fact: Fact) -> float:
 
 
 def _uid(title: str, facts: Sequence[Fact]) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:40] or "series"
+    name = slug(title)[:40].strip("-") or "series"
     digest = hashlib.sha1("\n".join([title, *sorted(f.id for f in facts)]).encode()).hexdigest()[:6]
-    return f"chart-{slug}-{digest}"
+    return f"chart-{name}-{digest}"
 
 
 def _n(value: float) -> str:
@@ -379,8 +358,3 @@ def _n(value: float) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
-
-def _md(text: str) -> str:
-    """Escape a table cell: HTML specials, Markdown punctuation, pipes, line breaks."""
-    text = html.escape(" ".join(text.split()), quote=False)
-    return re.sub(r"([\\`*_\[\]|])", r"\\\1", text)

@@ -52,13 +52,6 @@ class Settings:
         return sorted(self.bib_dir.glob("*.bib")) if self.bib_dir.is_dir() else []
 
 
-def relative_path(path: Path, root: Path) -> str:
-    """`path` relative to `root`, with `/` separators, as diagnostics name files (as given if outside)."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
 
 class _TolerantLoader(yaml.SafeLoader):
     """Safe loader that reads MkDocs' `!!python/name:` and `!ENV` tags as plain text."""

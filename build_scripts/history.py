@@ -11,23 +11,29 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+GIT_TIMEOUT = 60
+"""Seconds any git command may take before the build goes on without it."""
+
+
+def git(root: Path, *args: str) -> str | None:
+    """Run `git ARGS` in `root`; its output, or None when git is missing, fails or times out."""
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False,
+                              timeout=GIT_TIMEOUT)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
 
 def last_changed(root: Path) -> dict[str, str]:
     """Map each committed file (path relative to `root`) to the date, `YYYY-MM-DD`, of its last commit."""
-    try:
-        done = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "log", "--no-renames", "--format=%x00%cs", "--name-only",
-             "--", "."],
-            cwd=root, capture_output=True, text=True, check=False, timeout=60,
-        )
-    except (OSError, subprocess.SubprocessError):
+    out = git(root, "-c", "core.quotepath=off", "log", "--no-renames", "--format=%x00%cs", "--name-only", "--", ".")
+    if out is None:
         return {}
-    if done.returncode != 0:
-        return {}
-    prefix = _prefix(root)
+    prefix = (git(root, "rev-parse", "--show-prefix") or "").strip()  # root's path inside its repository
     dates: dict[str, str] = {}
     current = ""
-    for line in done.stdout.splitlines():
+    for line in out.splitlines():
         if line.startswith("\0"):
             current = line[1:]
         elif line and current:
@@ -36,28 +42,11 @@ def last_changed(root: Path) -> dict[str, str]:
     return dates
 
 
-def _prefix(root: Path) -> str:
-    """Path of `root` inside its repository, as git prints it (`""` at the top)."""
-    done = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=root, capture_output=True, text=True,
-                          check=False)
-    return done.stdout.strip() if done.returncode == 0 else ""
-
-
 def last_commit_time(root: Path) -> str:
     """Unix time of the newest commit, as text ("" outside git): the build date of a reproducible build."""
-    try:
-        done = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
-                              check=False, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+    return (git(root, "log", "-1", "--format=%ct") or "").strip()
 
 
 def head(root: Path) -> str:
     """The id of the checked-out commit ("" outside git): dates can only change when it does."""
-    try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                              check=False, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+    return (git(root, "rev-parse", "HEAD") or "").strip()

@@ -12,14 +12,30 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from .model import Claim, Diagnostic, Fact, Location, Note, Severity, Source
+from .model import Claim, CrossRef, Diagnostic, Fact, Location, Note, NoteKind, Source
+from .slugs import slug
 
-RESERVED_IDS = {"index", "bibliography", "inconsistencies", "sources", "notes", "reference",
-                "authoring", "claims", "charts", "assets", "stylesheets", "javascripts", "search", "404"}
+RESERVED_IDS = {
+    "index",
+    "bibliography",
+    "inconsistencies",
+    "sources",
+    "notes",
+    "reference",
+    "authoring",
+    "claims",
+    "charts",
+    "assets",
+    "stylesheets",
+    "javascripts",
+    "search",
+    "404",
+}
 RESERVED_NOTE_IDS = {"index"}
 
 
@@ -50,9 +66,9 @@ class Index:
     def page(self, note_id: str) -> str:
         """Path of a note's page in the docs tree."""
         note = self.notes[note_id]
-        if note.kind == "home":
+        if note.kind is NoteKind.HOME:
             return "index.md"
-        return f"{note.id}.md" if note.kind == "topic" else f"notes/{note.id}.md"
+        return f"{note.id}.md" if note.kind is NoteKind.TOPIC else f"notes/{note.id}.md"
 
 
 MAX_SLUG = 80
@@ -62,30 +78,41 @@ MAX_SLUG = 80
 def source_page(key: str) -> str:
     """Path of a source's page in the docs tree (`sources/<slug>.md`), always inside `sources/`.
 
-    The slug keeps lower-case ASCII letters, digits, `.`, `_` and `-`; anything
-    else (`/`, `..` as a whole, spaces) becomes `-`, so a citekey such as
-    `../../evil` cannot name a path outside `sources/`.
+    The slug ([`slug`][build_scripts.slugs.slug]) keeps lower-case ASCII
+    letters, digits, `.`, `_` and `-`; anything else (`/`, `..` as a whole,
+    spaces) becomes `-`, so a citekey such as `../../evil` cannot name a path
+    outside `sources/`.
     """
-    slug = re.sub(r"[^a-z0-9._-]+", "-", key.lower()).strip("-.")
-    slug = re.sub(r"\.{2,}", ".", slug) or "source"
-    if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG - 9].rstrip("-.") + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-    return f"sources/{slug}.md"
+    name = re.sub(r"\.{2,}", ".", slug(key, keep="._")) or "source"
+    if len(name) > MAX_SLUG:
+        name = name[: MAX_SLUG - 9].rstrip("-.") + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    return f"sources/{name}.md"
 
 
 def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, list[Diagnostic]]:
     """Index `notes` and `sources` and check every reference between them."""
     diags: list[Diagnostic] = []
     by_id = _unique_notes(notes, diags)
-    topics = sorted((n for n in by_id.values() if n.kind == "topic"), key=lambda n: (n.order, n.id))
-    homes = [n for n in by_id.values() if n.kind == "home"]
+    topics = sorted((n for n in by_id.values() if n.kind is NoteKind.TOPIC), key=lambda n: (n.order, n.id))
+    homes = [n for n in by_id.values() if n.kind is NoteKind.HOME]
     for extra in homes[1:]:
-        diags.append(_error(extra.location, f"second home page '{extra.id}' (first is {homes[0].path})",
-                            "only one note may have 'kind: home'"))
+        diags.append(
+            Diagnostic.error(
+                extra.location,
+                f"second home page '{extra.id}' (first is {homes[0].path})",
+                "only one note may have 'kind: home'",
+            )
+        )
     facts = _unique_facts(by_id.values(), diags)
     _unique_source_pages(sources, diags)
-    index = Index(notes=by_id, topics=topics, home=homes[0] if homes else None, sources=sources,
-                  facts=facts, claims=_claims(by_id.values(), facts, sources, diags))
+    index = Index(
+        notes=by_id,
+        topics=topics,
+        home=homes[0] if homes else None,
+        sources=sources,
+        facts=facts,
+        claims=_claims(by_id.values(), facts, sources, diags),
+    )
     topic_ids = {t.id for t in topics}
     backlinks: dict[str, set[str]] = defaultdict(set)
     cited_by: dict[str, set[str]] = defaultdict(set)
@@ -95,12 +122,26 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
                 cited_by[key].add(note.id)
         for topic in note.topics:
             if topic not in topic_ids:
-                diags.append(_error(note.location, f"unknown topic '{topic}' in note '{note.id}'",
-                                    _suggest(topic, topic_ids, "topic ids are the ids of 'kind: topic' notes")))
+                diags.append(
+                    Diagnostic.error(
+                        note.location,
+                        f"unknown topic '{topic}' in note '{note.id}'",
+                        _suggest(topic, topic_ids, "topic ids are the ids of 'kind: topic' notes"),
+                    )
+                )
         for span in note.spans:
             for cite in span.citations:
                 if _check_key(cite.key, cite.location, sources, diags):
                     cited_by[cite.key].add(note.id)
+            if span.embed is not None and span.embed.fact not in index.facts:
+                fact_id = span.embed.fact
+                diags.append(
+                    Diagnostic.error(
+                        span.embed.location,
+                        f"unknown fact '{fact_id}' in [[fact:{fact_id}]]",
+                        _suggest(fact_id, index.facts, "declare the fact under 'facts:'"),
+                    )
+                )
             if span.ref is not None:
                 target = _check_ref(span.ref, index, diags)
                 if target and target != note.id:
@@ -119,16 +160,27 @@ def _unique_notes(notes: list[Note], diags: list[Diagnostic]) -> dict[str, Note]
         fold = unicodedata.normalize("NFKC", note.id).casefold()
         if fold in folded:
             first = folded[fold]
-            diags.append(_error(note.location, f"duplicate note id '{note.id}' (also in {first.path})",
-                                "give each note its own id"))
+            diags.append(
+                Diagnostic.error(
+                    note.location, f"duplicate note id '{note.id}' (also in {first.path})", "give each note its own id"
+                )
+            )
             continue
-        if note.kind == "topic" and note.id in RESERVED_IDS:
-            diags.append(_error(note.location, f"topic id '{note.id}' is reserved for a site page",
-                                "choose another id"))
+        if note.kind is NoteKind.TOPIC and note.id in RESERVED_IDS:
+            diags.append(
+                Diagnostic.error(
+                    note.location, f"topic id '{note.id}' is reserved for a site page", "choose another id"
+                )
+            )
             continue
-        if note.kind == "note" and note.id in RESERVED_NOTE_IDS:
-            diags.append(_error(note.location, f"note id '{note.id}' is reserved (notes/{note.id}.md is the list "
-                                               "of all notes)", "choose another id"))
+        if note.kind is NoteKind.NOTE and note.id in RESERVED_NOTE_IDS:
+            diags.append(
+                Diagnostic.error(
+                    note.location,
+                    f"note id '{note.id}' is reserved (notes/{note.id}.md is the list of all notes)",
+                    "choose another id",
+                )
+            )
             continue
         folded[fold] = note
         by_id[note.id] = note
@@ -142,41 +194,57 @@ def _unique_source_pages(sources: dict[str, Source], diags: list[Diagnostic]) ->
         page = source_page(key)
         if page in pages:
             first = pages[page]
-            diags.append(_error(source.location, f"citekeys '{first.key}' and '{key}' would share the page {page}",
-                                "rename one of them (keys differing only in case or punctuation clash)"))
+            diags.append(
+                Diagnostic.error(
+                    source.location,
+                    f"citekeys '{first.key}' and '{key}' would share the page {page}",
+                    "rename one of them (keys differing only in case or punctuation clash)",
+                )
+            )
             continue
         pages[page] = source
 
 
-def _unique_facts(notes, diags: list[Diagnostic]) -> dict[str, Fact]:
+def _unique_facts(notes: Iterable[Note], diags: list[Diagnostic]) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     for note in notes:
         for fact in note.facts:
             if fact.id in facts:
-                diags.append(_error(fact.location, f"duplicate fact id '{fact.id}' "
-                                                   f"(also at {facts[fact.id].location})",
-                                    "declare each fact once; claims in any note can use it"))
+                diags.append(
+                    Diagnostic.error(
+                        fact.location,
+                        f"duplicate fact id '{fact.id}' (also at {facts[fact.id].location})",
+                        "declare each fact once; claims in any note can use it",
+                    )
+                )
                 continue
             facts[fact.id] = fact
     return dict(sorted(facts.items()))
 
 
-def _claims(notes, facts: dict[str, Fact], sources: dict[str, Source], diags: list[Diagnostic]) -> list[Claim]:
+def _claims(
+    notes: Iterable[Note], facts: dict[str, Fact], sources: dict[str, Source], diags: list[Diagnostic]
+) -> list[Claim]:
     claims: list[Claim] = []
     seen: dict[str, int] = {}
     for note in notes:
         for claim in note.claims:
             ok = True
             if claim.fact not in facts:
-                diags.append(_error(claim.location, f"claim names unknown fact '{claim.fact}'",
-                                    _suggest(claim.fact, facts, "declare the fact under 'facts:' in some note")))
+                diags.append(
+                    Diagnostic.error(
+                        claim.location,
+                        f"claim names unknown fact '{claim.fact}'",
+                        _suggest(claim.fact, facts, "declare the fact under 'facts:' in some note"),
+                    )
+                )
                 ok = False
             else:
                 ok = _check_position(claim, facts[claim.fact], diags)
             ok = _check_key(claim.source, claim.location, sources, diags) and ok
             if not ok:
                 continue
-            base = f"claim-{claim.fact}--{_slug(claim.source)}"
+            base = f"claim-{claim.fact}--{slug(claim.source)}"
             seen[base] = seen.get(base, 0) + 1
             claims.append(replace(claim, id=base if seen[base] == 1 else f"{base}-{seen[base]}"))
     return claims
@@ -192,52 +260,58 @@ def _check_position(claim: Claim, fact: Fact, diags: list[Diagnostic]) -> bool:
         return True
     listed = ", ".join(f"'{name}'" for name in declared)
     if not claim.position:
-        diags.append(_error(claim.location, f"claim on '{fact.id}' has no position",
-                            f"add 'position:' with one of {listed}"))
+        diags.append(
+            Diagnostic.error(
+                claim.location, f"claim on '{fact.id}' has no position", f"add 'position:' with one of {listed}"
+            )
+        )
         return False
     close = process.extractOne(position, declared, scorer=fuzz.WRatio, score_cutoff=60)
     guess = f"did you mean '{close[0]}'? " if close else ""
-    diags.append(_error(claim.location, f"'{claim.position}' is not a position of {fact.id}",
-                        f"{guess}the declared positions are {listed}; declare a new one under the fact's "
-                        f"'positions:' if none fits"))
+    diags.append(
+        Diagnostic.error(
+            claim.location,
+            f"'{claim.position}' is not a position of {fact.id}",
+            f"{guess}the declared positions are {listed}; declare a new one under the fact's 'positions:' if none fits",
+        )
+    )
     return False
 
 
 def _check_key(key: str, location: Location, sources: dict[str, Source], diags: list[Diagnostic]) -> bool:
     if key in sources:
         return True
-    diags.append(_error(location, f"unknown citekey '{key}'",
-                        _suggest(key, sources, "add the entry to bib/ or correct the key")))
+    diags.append(
+        Diagnostic.error(
+            location, f"unknown citekey '{key}'", _suggest(key, sources, "add the entry to bib/ or correct the key")
+        )
+    )
     return False
 
 
-def _check_ref(ref, index: Index, diags: list[Diagnostic]) -> str | None:
+def _check_ref(ref: CrossRef, index: Index, diags: list[Diagnostic]) -> str | None:
     """Resolve a cross-reference; return the id of the note it links to, if any."""
-    if ref.target.startswith("fact:"):
-        fact_id = ref.target[5:]
-        if fact_id not in index.facts:
-            diags.append(_error(ref.location, f"unknown fact '{fact_id}' in [[fact:{fact_id}]]",
-                                _suggest(fact_id, index.facts, "declare the fact under 'facts:'")))
-        return None
     if ref.target not in index.notes:
-        diags.append(_error(ref.location, f"unknown cross-reference target '{ref.target}'",
-                            _suggest(ref.target, index.notes, "use the id of a note or topic")))
+        diags.append(
+            Diagnostic.error(
+                ref.location,
+                f"unknown cross-reference target '{ref.target}'",
+                _suggest(ref.target, index.notes, "use the id of a note or topic"),
+            )
+        )
         return None
     if ref.anchor and ref.anchor not in index.notes[ref.target].anchors:
         known = index.notes[ref.target].anchors
-        diags.append(_error(ref.location, f"no heading '#{ref.anchor}' on '{ref.target}'",
-                            _suggest(ref.anchor, known, "anchors are heading slugs, e.g. '## Energy' → #energy")))
+        diags.append(
+            Diagnostic.error(
+                ref.location,
+                f"no heading '#{ref.anchor}' on '{ref.target}'",
+                _suggest(ref.anchor, known, "anchors are heading slugs, e.g. '## Energy' → #energy"),
+            )
+        )
     return ref.target
 
 
-def _suggest(word: str, known, fallback: str) -> str:
+def _suggest(word: str, known: Iterable[str], fallback: str) -> str:
     close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.75)
     return f"did you mean '{close[0]}'?" if close else fallback
-
-
-def _slug(key: str) -> str:
-    return re.sub(r"[^a-z0-9-]+", "-", key.lower()).strip("-")
-
-
-def _error(location: Location, message: str, hint: str = "") -> Diagnostic:
-    return Diagnostic(location, Severity.ERROR, message, hint)

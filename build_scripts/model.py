@@ -1,53 +1,23 @@
 """Plain data passed between the pipeline's stages.
 
-Every record carries the [`Location`][build_scripts.model.Location] it was read
-from, so that any later stage can report a problem by `path:line`.
+Every record carries the [`Location`][build_scripts.diagnostics.Location] it was
+read from, so that any later stage can report a problem by `path:line`
+(a [`Diagnostic`][build_scripts.diagnostics.Diagnostic]; both are defined in
+[`diagnostics`][build_scripts.diagnostics] and importable from here).
 """
 
 from __future__ import annotations
 
 import enum
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .diagnostics import Diagnostic, Location, Severity
 
-@functools.total_ordering
-@dataclass(frozen=True, slots=True)
-class Location:
-    """A place in an input file.
-
-    Locations sort by path, line and column; a location without a column comes
-    first on its line (as the whole line precedes a place in it).
-
-    Attributes:
-        path: Path of the file, relative to the project root, with `/` separators.
-        line: 1-based line number (0 when the whole file is meant).
-        col: Optional 1-based column.
-    """
-
-    path: str
-    line: int = 0
-    col: int | None = None
-
-    def _key(self) -> tuple[str, int, int]:
-        return self.path, self.line, self.col or 0
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Location):
-            return NotImplemented
-        return self._key() < other._key()
-
-    def __str__(self) -> str:
-        out = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{out}:{self.col}" if self.col else out
-
-
-class Severity(enum.StrEnum):
-    """How bad a diagnostic is."""
-
-    ERROR = "error"
-    WARNING = "warning"
+__all__ = [
+    "BuildResult", "Citation", "Claim", "CrossRef", "Diagnostic", "DisagreementKind", "Fact", "FactEmbed", "FactKind",
+    "Inconsistency", "Location", "NavItem", "Note", "NoteKind", "Page", "Replacement", "Severity", "Source", "Span",
+]  # fmt: skip
 
 
 class FactKind(enum.StrEnum):
@@ -64,6 +34,14 @@ class FactKind(enum.StrEnum):
         return self in (FactKind.CATEGORY, FactKind.ASSESSMENT)
 
 
+class NoteKind(enum.StrEnum):
+    """What a note is: an ordinary note, the page of a topic, or the home page."""
+
+    NOTE = "note"
+    TOPIC = "topic"
+    HOME = "home"
+
+
 class DisagreementKind(enum.StrEnum):
     """What sort of disagreement an [`Inconsistency`][build_scripts.model.Inconsistency] is."""
 
@@ -75,37 +53,6 @@ class DisagreementKind(enum.StrEnum):
     """Sources seem to differ, but the difference dissolves on reading both passages (explained)."""
     INTERNAL = "internal"
     """A suspected error, a source contradicting itself, or an impossible value."""
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Diagnostic:
-    """One problem found in the inputs.
-
-    Attributes:
-        location: Where the problem is.
-        severity: Error or warning.
-        message: What is wrong, naming the key or id involved.
-        hint: How to fix it, if there is something useful to say.
-    """
-
-    location: Location
-    severity: Severity
-    message: str
-    hint: str = ""
-
-    @classmethod
-    def error(cls, location: Location, message: str, hint: str = "") -> Diagnostic:
-        """An error at `location`: the build stops."""
-        return cls(location, Severity.ERROR, message, hint)
-
-    @classmethod
-    def warning(cls, location: Location, message: str, hint: str = "") -> Diagnostic:
-        """A warning at `location`: the build goes on (an error under `--strict`)."""
-        return cls(location, Severity.WARNING, message, hint)
-
-    def __str__(self) -> str:
-        text = f"{self.location}: {self.severity.value}: {self.message}"
-        return f"{text} (hint: {self.hint})" if self.hint else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,11 +165,24 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class FactEmbed:
+    """A `[[fact:ID]]` in a note body: the fact's value(s), cited, in running text.
+
+    Attributes:
+        fact: Id of the fact.
+        location: Where it appears.
+    """
+
+    fact: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class CrossRef:
     """A `[[target#anchor|label]]` link in a note body.
 
     Attributes:
-        target: Note/topic id, or `fact:ID` for a fact embed.
+        target: Note/topic id.
         anchor: Optional heading anchor on the target page.
         label: Optional link text.
         location: Where it appears.
@@ -244,6 +204,7 @@ class Span:
         end: Column just after the span.
         citations: The citation group, for a `[@...]` span.
         ref: The cross-reference, for a `[[...]]` span.
+        embed: The embedded fact, for a `[[fact:ID]]` span.
         block_end: 0-based body line after the top-level block holding the span
             (where a callout for an embedded fact is placed).
     """
@@ -253,6 +214,7 @@ class Span:
     end: int
     citations: tuple[Citation, ...] = ()
     ref: CrossRef | None = None
+    embed: FactEmbed | None = None
     block_end: int = 0
 
 
@@ -294,7 +256,7 @@ class Note:
 
     id: str
     title: str
-    kind: str
+    kind: NoteKind
     path: str
     sources: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()

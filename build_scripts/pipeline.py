@@ -13,15 +13,16 @@ unchanged notes, libraries and references are not read or formatted again.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
 from . import archive, bib, cite, history, notes, reconcile, verify
 from .cache import Cache, digest
-from .config import Settings, relative_path
+from .config import Settings
+from .csl_json import url_problems
 from .link import build_index
-from .model import BuildResult, Diagnostic, Location, NavItem, Severity, Source
+from .model import BuildResult, Diagnostic, Location, NavItem, NoteKind, Severity, Source
+from .paths import relative_path
 from .render import pages
 from .render.context import Context, nav_title
 from .render.export import claims_json
@@ -30,13 +31,15 @@ from .render.export import claims_json
 def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | None, list[Diagnostic]]:
     """Load, link and reconcile everything; return the render context and all diagnostics.
 
+    References are formatted by one [`Formatter`][build_scripts.cite.Formatter]
+    (the site's style, the cache), which the context hands on to the renderers.
     The context is None when there are errors, so nothing is rendered from broken inputs.
     """
     diags: list[Diagnostic] = []
     loaded_notes, found = notes.load_notes(settings.content_dir, settings.root, cache)
     diags += found
     sources, found = _library(settings, cache)
-    diags += found + cite.url_problems(sources.values())
+    diags += found + url_problems(sources.values())
     index, found = build_index(loaded_notes, sources)
     diags += found
     texts, found = archive.load_texts(sources, settings.root)
@@ -45,11 +48,17 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
     diags += found
     inconsistencies, values, found = reconcile.reconcile(index.facts, index.claims)
     diags += found
+    formatter = cite.Formatter(settings.csl_style, cache)
     try:
-        refs = _references(sources, settings.csl_style, cache)
+        refs = formatter.references(sources.values())
     except cite.StyleError as exc:
-        diags.append(Diagnostic(Location("mkdocs.yml"), Severity.ERROR, str(exc),
-                                "set extra.research.csl_style to a style name such as chicago-author-date"))
+        diags.append(
+            Diagnostic.error(
+                Location("mkdocs.yml"),
+                str(exc),
+                "set extra.research.csl_style to a style name such as chicago-author-date",
+            )
+        )
         refs = {}
     diags = sorted(set(diags))
     if any(d.severity is Severity.ERROR for d in diags):
@@ -57,8 +66,17 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
     by_fact: dict = defaultdict(list)
     for issue in inconsistencies:
         by_fact[issue.fact.id].append(issue)
-    ctx = Context(index, refs, dict(by_fact), values, settings, dates=history.last_changed(settings.root),
-                  format_items=_formatter(settings.csl_style, cache), texts=texts, verifications=verifications)
+    ctx = Context(
+        index,
+        refs,
+        dict(by_fact),
+        values,
+        settings,
+        formatter,
+        dates=history.last_changed(settings.root),
+        texts=texts,
+        verifications=verifications,
+    )
     return ctx, diags
 
 
@@ -86,7 +104,7 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     if ctx is None:
         return result
     index = ctx.index
-    ordered = [*index.topics, *(n for n in index.notes.values() if n.kind != "topic")]
+    ordered = [*index.topics, *(n for n in index.notes.values() if n.kind is not NoteKind.TOPIC)]
     drafts = [pages.note_page(note, ctx) for note in ordered]
     drafts += [pages.source_page_md(key, ctx) for key in sorted(index.sources)]
     drafts += [pages.bibliography_page(ctx), pages.notes_index_page(ctx), pages.inconsistencies_page(ctx)]
@@ -103,8 +121,13 @@ def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source]
     """The BibTeX library; from the cache when no file of it changed."""
     files = settings.bib_files
     if not files:
-        return {}, [Diagnostic(Location(relative_path(settings.bib_dir, settings.root)), Severity.WARNING,
-                               "no .bib files found", "add your BibTeX library as bib/library.bib")]
+        return {}, [
+            Diagnostic.warning(
+                Location(relative_path(settings.bib_dir, settings.root)),
+                "no .bib files found",
+                "add your BibTeX library as bib/library.bib",
+            )
+        ]
     key = digest(*(part for f in files for part in (relative_path(f, settings.root), _read(f))))
     found = cache.get("library", key) if cache else None
     if found is None:
@@ -112,28 +135,6 @@ def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source]
         if cache:
             cache.put("library", key, found)
     return found
-
-
-def _references(sources: dict[str, Source], style: str, cache: Cache | None) -> dict[str, cite.Reference]:
-    """Formatted references of the sources, with "1989a"-style suffixes where labels collide."""
-    refs = _formatter(style, cache)([cite.to_csl(source) for _, source in sorted(sources.items())])
-    return cite.disambiguate(refs) if cite.author_date(style) else refs
-
-
-def _formatter(style: str, cache: Cache | None):
-    """A function formatting CSL items in one citeproc run; items whose data is unchanged come from `cache`."""
-    def format_items(items: list[dict]) -> dict[str, cite.Reference]:
-        keys = {item["id"]: digest(style, json.dumps(item, sort_keys=True)) for item in items}
-        refs = {i: ref for i, key in keys.items() if cache and (ref := cache.get("reference", key)) is not None}
-        missing = [item for item in items if item["id"] not in refs]
-        if missing:
-            fresh = cite.format_items(missing, style, suffixes=False)
-            for item in missing:
-                refs[item["id"]] = fresh[item["id"]]
-                if cache:
-                    cache.put("reference", keys[item["id"]], fresh[item["id"]])
-        return {item["id"]: refs[item["id"]] for item in items}
-    return format_items
 
 
 def _nav(ctx: Context) -> list[NavItem]:
@@ -144,8 +145,11 @@ def _nav(ctx: Context) -> list[NavItem]:
     index = ctx.index
     nav = [NavItem("Home", "index.md")] if index.home else []
     nav.append(NavItem("Topics", children=tuple(NavItem(nav_title(t.title), index.page(t.id)) for t in index.topics)))
-    nav += [NavItem("Inconsistencies", "inconsistencies.md"), NavItem("Bibliography", "bibliography.md"),
-            NavItem("All notes", "notes/index.md")]
+    nav += [
+        NavItem("Inconsistencies", "inconsistencies.md"),
+        NavItem("Bibliography", "bibliography.md"),
+        NavItem("All notes", "notes/index.md"),
+    ]
     return nav
 
 

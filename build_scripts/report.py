@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from .model import BuildResult
@@ -120,7 +121,7 @@ def save(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
 
 
-def _diff(old, new) -> tuple[list[str], list[str]]:
+def _diff(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], list[str]]:
     return sorted(set(new) - set(old)), sorted(set(old) - set(new))
 
 

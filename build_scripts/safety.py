@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 import nh3
 from markdown_it.token import Token
 
-from .model import Diagnostic, Location, Replacement, Severity
+from .model import Diagnostic, Location, Replacement
 
 Where = Callable[..., Location]
 """Turns a body line (and optionally a 0-based column) into a file location."""
@@ -61,19 +61,38 @@ HTML_ATTRIBUTES = {
 }
 """Attributes allowed per tag; no `on*` handlers, no `style`, no `id` (it could clash with the page's own)."""
 
-ATTR_LIST_KEYS = frozenset({"id", "class", "title", "lang", "dir", "width", "height", "alt",
-                            "linenums", "hl_lines"})
+ATTR_LIST_KEYS = frozenset({"id", "class", "title", "lang", "dir", "width", "height", "alt", "linenums", "hl_lines"})
 """Keys an attribute list (`{: key=value }`) in a note may set (and `data-*`)."""
 
 TAG_START = re.compile(r"<[A-Za-z/!?]")
 """A `<` that Python-Markdown may take for the start of a tag, comment or declaration."""
 
-_CLEAN_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "svg", "math", "template",
-                            "noscript", "textarea", "title", "xmp", "noembed", "noframes", "select"})
+_CLEAN_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "template",
+        "noscript",
+        "textarea",
+        "title",
+        "xmp",
+        "noembed",
+        "noframes",
+        "select",
+    }
+)
 _VOID = frozenset({"br", "hr", "wbr"})
 _SAFE_COMMENT = re.compile(r"<!--[^<>]*?-->")
-_PM_DESTINATION = re.compile(r"\]\((?P<inline>[^)]*)|^(?:[ \t>]|[-*+][ \t]|\d+[.)][ \t])*\[(?!\^)[^\[\]\n]*\]:"
-                             r"[ \t]*(?:\n[ \t>]*)?(?P<ref>\S*)", re.MULTILINE)
+_PM_DESTINATION = re.compile(
+    r"\]\((?P<inline>[^)]*)|^(?:[ \t>]|[-*+][ \t]|\d+[.)][ \t])*\[(?!\^)[^\[\]\n]*\]:"
+    r"[ \t]*(?:\n[ \t>]*)?(?P<ref>\S*)",
+    re.MULTILINE,
+)
 _ATTR_KEY = re.compile(r"(?:^|[\s:])([^\s=}{\"']+)=")
 
 
@@ -82,8 +101,14 @@ _ATTR_KEY = re.compile(r"(?:^|[\s:])([^\s=}{\"']+)=")
 
 def clean_html(raw: str) -> str:
     """`raw` HTML with only the allowed tags, attributes and URL schemes left."""
-    return nh3.clean(raw, tags=set(HTML_TAGS), attributes={k: set(v) for k, v in HTML_ATTRIBUTES.items()},
-                     url_schemes=set(SAFE_SCHEMES), clean_content_tags=set(_CLEAN_CONTENT), strip_comments=True)
+    return nh3.clean(
+        raw,
+        tags=set(HTML_TAGS),
+        attributes={k: set(v) for k, v in HTML_ATTRIBUTES.items()},
+        url_schemes=set(SAFE_SCHEMES),
+        clean_content_tags=set(_CLEAN_CONTENT),
+        strip_comments=True,
+    )
 
 
 def clean_tag(raw: str) -> tuple[str, list[str]]:
@@ -99,7 +124,7 @@ def clean_tag(raw: str) -> tuple[str, list[str]]:
         return "", [f"<{name}>"]
     new = clean_html(raw)
     if name not in _VOID and new.endswith(f"</{name}>"):
-        new = new[:-len(f"</{name}>")]
+        new = new[: -len(f"</{name}>")]
     return new, _removed(raw, new)
 
 
@@ -145,9 +170,9 @@ def clean_html_block(content: str, lines: list[str], first: int, last: int) -> t
     for i, part in enumerate(content.split("\n")):
         source = lines[first + i] if first + i <= last and first + i < len(lines) else ""
         if part and source.endswith(part):
-            prefixes.append((source[:len(source) - len(part)], False))
+            prefixes.append((source[: len(source) - len(part)], False))
         else:
-            prefixes.append((source[:len(source) - len(source.lstrip(" \t>"))], True))
+            prefixes.append((source[: len(source) - len(source.lstrip(" \t>"))], True))
     out = []
     for i, part in enumerate(new.split("\n")):
         prefix, strip = prefixes[min(i, len(prefixes) - 1)]
@@ -160,13 +185,13 @@ def clean_html_block(content: str, lines: list[str], first: int, last: int) -> t
 class _Tags(HTMLParser):
     """The start tags of a piece of HTML, with their attributes."""
 
-    def __init__(self, markup: str):
+    def __init__(self, markup: str) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, list[tuple[str, str]]]] = []
         self.feed(markup)
         self.close()
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, [(name, value or "") for name, value in attrs]))
 
 
@@ -193,8 +218,13 @@ def sanitised(cleaned: dict[int, list[str]], where: Where) -> list[Diagnostic]:
         if not removed:
             continue
         items = ", ".join(dict.fromkeys(removed))
-        diags.append(Diagnostic(where(line), Severity.WARNING, f"raw HTML was sanitised (removed: {items})",
-                                "notes may use simple formatting tags only; see the authoring guide"))
+        diags.append(
+            Diagnostic.warning(
+                where(line),
+                f"raw HTML was sanitised (removed: {items})",
+                "notes may use simple formatting tags only; see the authoring guide",
+            )
+        )
     return diags
 
 
@@ -206,28 +236,39 @@ def html_in_code_block(content: str, location: Location) -> list[Diagnostic]:
     tag = TAG_START.search(content)
     if not tag:
         return []
-    return [_error(location, f"HTML ('{_snippet(content, tag.start())}') in a "
-                   "code block that Python-Markdown may not read as code",
-                   "put code examples with HTML in a fenced block (```) that starts at the "
-                   "beginning of a line, outside lists and quotes")]
+    return [
+        Diagnostic.error(
+            location,
+            f"HTML ('{_snippet(content, tag.start())}') in a code block that Python-Markdown may not read as code",
+            "put code examples with HTML in a fenced block (```) that starts at the "
+            "beginning of a line, outside lists and quotes",
+        )
+    ]
 
 
 def html_in_code_span(raw: str, location: Location) -> list[Diagnostic]:
     """An error if the code span `raw` holds HTML and spans several lines."""
     if "\n" not in raw or not (tag := TAG_START.search(raw)):
         return []
-    return [_error(location, f"a code span holding HTML ('{_snippet(raw, tag.start())}') "
-                   "spans several lines", "keep the code span on one line")]
+    return [
+        Diagnostic.error(
+            location,
+            f"a code span holding HTML ('{_snippet(raw, tag.start())}') spans several lines",
+            "keep the code span on one line",
+        )
+    ]
 
 
 def misplaced_lt(location: Location) -> Diagnostic:
     """The error for a `<` that could start a tag but whose column is not known."""
-    return _error(location, "a '<' that could start an HTML tag cannot be placed", "write it as &lt;")
+    return Diagnostic.error(location, "a '<' that could start an HTML tag cannot be placed", "write it as &lt;")
 
 
 def split_tag(location: Location, raw: str) -> Diagnostic:
     """The error for an HTML tag (to be cleaned) that spans several lines."""
-    return _error(location, f"an HTML tag spans several lines ('{_snippet(raw, 0)}')", "keep each tag on one line")
+    return Diagnostic.error(
+        location, f"an HTML tag spans several lines ('{_snippet(raw, 0)}')", "keep each tag on one line"
+    )
 
 
 def trusted_fence(token: Token, parsed: list[str]) -> bool:
@@ -243,8 +284,12 @@ def trusted_fence(token: Token, parsed: list[str]) -> bool:
     if last <= first or last >= len(parsed):
         return False
     opening, closing = parsed[first], parsed[last]
-    return (opening.startswith(token.markup) and closing.rstrip().startswith(token.markup)
-            and set(closing.strip()) == {token.markup[0]} and len(closing.strip()) >= len(token.markup))
+    return (
+        opening.startswith(token.markup)
+        and closing.rstrip().startswith(token.markup)
+        and set(closing.strip()) == {token.markup[0]}
+        and len(closing.strip()) >= len(token.markup)
+    )
 
 
 # -- URLs and attribute lists ---------------------------------------------------------
@@ -270,8 +315,11 @@ def unsafe_scheme(url: str) -> str | None:
 
 def unsafe_link(location: Location, url: str, what: str = "link") -> Diagnostic:
     """The error for a link (or image) to `url`, whose scheme is not allowed."""
-    return _error(location, f"unsafe {what} '{_snippet(url, 0)}': only http(s), mailto and relative links are allowed",
-                  "link to a web page (https://...), an e-mail address (mailto:...) or a page of this site")
+    return Diagnostic.error(
+        location,
+        f"unsafe {what} '{_snippet(url, 0)}': only http(s), mailto and relative links are allowed",
+        "link to a web page (https://...), an e-mail address (mailto:...) or a page of this site",
+    )
 
 
 def python_markdown_links(lines: list[str], trusted: set[int], reported: set[int], where: Where) -> list[Diagnostic]:
@@ -307,10 +355,15 @@ def attribute_lists(lines: list[str], trusted: set[int], where: Where) -> list[D
         first, last = line.find("{"), line.rfind("}")
         if last < first:
             continue
-        bad = [k for k in _ATTR_KEY.findall(line[first + 1:last]) if not _harmless_attribute(k)]
+        bad = [k for k in _ATTR_KEY.findall(line[first + 1 : last]) if not _harmless_attribute(k)]
         if bad:
-            diags.append(_error(where(number, first), f"attribute '{bad[0]}' is not allowed in an attribute list",
-                                f"notes may set only #id, .class, data-* and {', '.join(sorted(ATTR_LIST_KEYS))}"))
+            diags.append(
+                Diagnostic.error(
+                    where(number, first),
+                    f"attribute '{bad[0]}' is not allowed in an attribute list",
+                    f"notes may set only #id, .class, data-* and {', '.join(sorted(ATTR_LIST_KEYS))}",
+                )
+            )
     return diags
 
 
@@ -320,9 +373,5 @@ def _harmless_attribute(key: str) -> bool:
 
 
 def _snippet(text: str, start: int, size: int = 40) -> str:
-    part = text[start:start + size].replace("\n", " ")
+    part = text[start : start + size].replace("\n", " ")
     return part + ("..." if len(text) > start + size else "")
-
-
-def _error(location: Location, message: str, hint: str = "") -> Diagnostic:
-    return Diagnostic(location, Severity.ERROR, message, hint)

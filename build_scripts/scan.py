@@ -22,116 +22,21 @@ than skipped as indented code.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from . import safety
-from .model import Citation, CrossRef, Diagnostic, Location, Replacement, Severity, Span
+from .markdown import parser
+from .model import Citation, CrossRef, Diagnostic, FactEmbed, Location, Replacement, Span
+from .slugs import heading_anchor
 
-_KEY = re.compile(r"@([^\s,;@\[\]{}]+)\s*(?:,\s*(.*))?$", re.DOTALL)
+FACT_PREFIX = "fact:"
+"""`[[fact:ID]]` embeds a fact; any other `[[...]]` links to a note."""
+
 _CONTAINER = re.compile(r"(?:!!!|\?\?\?\+?|===\+?!?|\[\^[^\]]+\]:)(?:\s|$)")
-
-
-# -- inline rules -------------------------------------------------------------------
-
-
-def _citation_rule(state: StateInline, silent: bool) -> bool:
-    src, pos = state.src, state.pos
-    if not src.startswith("[@", pos):
-        return False
-    end = src.find("]", pos)
-    if end < 0 or "[" in src[pos + 1:end]:
-        return False
-    items = []
-    for part in src[pos + 1:end].split(";"):
-        match = _KEY.match(part.strip())
-        if not match:
-            return False
-        items.append((match.group(1), " ".join((match.group(2) or "").split())))
-    if not silent:
-        broken = "\n" in src[pos:end]
-        token = state.push("citation_broken" if broken else "citation", "", 0)
-        token.meta = {"items": items, "start": pos, "end": pos + 2 if broken else end + 1}
-    state.pos = end + 1
-    return True
-
-
-def _crossref_rule(state: StateInline, silent: bool) -> bool:
-    src, pos = state.src, state.pos
-    if not src.startswith("[[", pos):
-        return False
-    end = src.find("]]", pos + 2)
-    if end < 0 or "\n" in src[pos:end]:
-        return False
-    inner = src[pos + 2:end]
-    target, _, label = inner.partition("|")
-    target, _, anchor = target.partition("#")
-    if not target.strip():
-        return False
-    if not silent:
-        token = state.push("crossref", "", 0)
-        token.meta = {"target": target.strip(), "anchor": anchor.strip(), "label": label.strip(),
-                      "start": pos, "end": end + 2}
-    state.pos = end + 2
-    return True
-
-
-def _lt_rule(state: StateInline, silent: bool) -> bool:
-    """A `<` that no other rule took (not a tag, not an autolink) but that Python-Markdown might."""
-    src, pos = state.src, state.pos
-    if not safety.TAG_START.match(src, pos):
-        return False
-    if not silent:
-        token = state.push("html_lt", "", 0)
-        token.content = "<"
-        token.meta = {"start": pos, "end": pos + 1}
-    state.pos = pos + 1
-    return True
-
-
-def _positioned(rule, types: tuple[str, ...]):
-    """Wrap a built-in inline rule so that its first token of `types` records its source offsets."""
-    def wrapped(state: StateInline, silent: bool) -> bool:
-        start, count = state.pos, len(state.tokens)
-        if not rule(state, silent):
-            return False
-        if not silent:
-            for token in state.tokens[count:]:
-                if token.type in types and "start" not in (token.meta or {}):
-                    token.meta = {**(token.meta or {}), "start": start, "end": state.pos}
-                    break
-        return True
-    return wrapped
-
-
-@lru_cache(maxsize=1)
-def parser() -> MarkdownIt:
-    """The CommonMark parser with the citation, cross-reference and safety rules.
-
-    Every URL is accepted by the parser (markdown-it would otherwise turn a
-    `javascript:` link into text, which Python-Markdown makes a link again);
-    [`scan`][build_scripts.scan.scan] checks them instead.
-    """
-    md = MarkdownIt("commonmark")
-    md.validateLink = lambda url: True  # type: ignore[method-assign]  # checked in scan(), with a location
-    rules = {rule.name: rule.fn for rule in md.inline.ruler.__rules__}
-    md.inline.ruler.at("link", _positioned(rules["link"], ("link_open",)))
-    md.inline.ruler.at("image", _positioned(rules["image"], ("image",)))
-    md.inline.ruler.at("autolink", _positioned(rules["autolink"], ("link_open",)))
-    md.inline.ruler.at("html_inline", _positioned(rules["html_inline"], ("html_inline",)))
-    md.inline.ruler.at("backticks", _positioned(rules["backticks"], ("code_inline",)))
-    md.inline.ruler.before("link", "crossref", _crossref_rule)
-    md.inline.ruler.before("link", "citation", _citation_rule)
-    md.inline.ruler.push("html_lt", _lt_rule)
-    return md
-
-
-# -- scanning -----------------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -163,7 +68,7 @@ def _dedent_containers(lines: list[str]) -> tuple[list[str], list[int]]:
             offsets.append(0)
             continue
         rest = line.lstrip(" \t")
-        width = len(line[:len(line) - len(rest)].expandtabs(4))
+        width = len(line[: len(line) - len(rest)].expandtabs(4))
         while stack and width < stack[-1]:
             stack.pop()
         remove = 4 * len(stack)
@@ -175,93 +80,165 @@ def _dedent_containers(lines: list[str]) -> tuple[list[str], list[int]]:
     return parsed, offsets
 
 
+@dataclass(slots=True)
+class _Scan:
+    """What scanning one body collects: the spans to replace and the problems found."""
+
+    text: _Body
+    path: str
+    body_line: int
+    spans: list[Span] = field(default_factory=list)
+    diags: list[Diagnostic] = field(default_factory=list)
+    cleaned: dict[int, list[str]] = field(default_factory=dict)  # body line → HTML removed there
+    unsafe_lines: set[int] = field(default_factory=set)
+    trusted: set[int] = field(default_factory=set)  # lines in fenced code Python-Markdown surely reads as code
+    block_end: int = 0  # body line after the current top-level block
+
+    def where(self, line: int, col: int | None = None) -> Location:
+        return Location(self.path, self.body_line + line, None if col is None else col + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Inline:
+    """One positioned inline token: where it is in the body, and the block it is in."""
+
+    token: Token
+    block: Token
+    line: int
+    start: int  # -1 when the token's columns could not be found (it spans lines)
+    end: int
+    location: Location
+
+
 def scan(body: str, path: str, body_line: int) -> tuple[list[Span], list[Diagnostic]]:
     """Return the spans of `body` to replace, in reading order, and the problems found.
 
-    Spans are citations, cross-references and
+    Spans are citations, cross-references, fact embeds and
     [`Replacement`][build_scripts.model.Replacement]s (cleaned HTML, escaped `<`).
+    Each token type is handled by the function `_BLOCKS` or `_INLINES` maps it to.
 
     Args:
         body: The note body.
         path: The note's path, for locations.
         body_line: File line of the body's first line.
     """
-    text = _Body.of(body)
-    spans: list[Span] = []
-    diags: list[Diagnostic] = []
-    cleaned: dict[int, list[str]] = {}
-    unsafe_lines: set[int] = set()
-    trusted: set[int] = set()  # body lines inside fenced code that Python-Markdown surely reads as code
-    block_end = 0
-
-    def where(line: int, col: int | None = None) -> Location:
-        return Location(path, body_line + line, None if col is None else col + 1)
-
+    run = _Scan(_Body.of(body), path, body_line)
     for token in _tokens(body):
         if token.level == 0 and token.map and token.nesting >= 0:
-            block_end = token.map[1]
-        if token.type == "html_block" and token.map:
-            span, removed = safety.clean_html_block(token.content, text.lines, token.map[0], token.map[1] - 1)
-            if span is not None:
-                spans.append(span)
-            if removed:
-                cleaned.setdefault(token.map[0], []).extend(removed)
-            continue
-        if token.type in ("fence", "code_block") and token.map:
-            if safety.trusted_fence(token, text.parsed):
-                trusted.update(range(token.map[0] + 1, token.map[1] - 1))
-            else:
-                diags += safety.html_in_code_block(token.content, where(token.map[0]))
+            run.block_end = token.map[1]
+        if token.type in _BLOCKS and token.map:
+            _BLOCKS[token.type](run, token)
             continue
         if token.type != "inline" or not token.map or not token.children:
             continue
         for child in token.children:
-            meta = child.meta or {}
-            if "start" not in meta:
+            handler = _INLINES.get(child.type)
+            if handler is None or "start" not in (child.meta or {}):
                 continue
-            line, start, end = _position(child, token, text.parsed)
+            line, start, end = _position(child, token, run.text.parsed)
             if start >= 0:
-                start, end = text.col(line, start), text.col(line, end)
-            location = where(line, start if start >= 0 else None)
-            kind = child.type
-            if kind in ("citation", "crossref", "citation_broken"):
-                if start < 0 or kind == "citation_broken":
-                    diags.append(Diagnostic(location, Severity.ERROR, "a citation spans several lines",
-                                            "keep each [@...] on one line"))
-                elif kind == "citation":
-                    cites = tuple(Citation(key, locator, location) for key, locator in meta["items"])
-                    spans.append(Span(line, start, end, citations=cites, block_end=block_end))
-                else:
-                    ref = CrossRef(meta["target"], meta["anchor"], meta["label"], location)
-                    spans.append(Span(line, start, end, ref=ref, block_end=block_end))
-            elif kind in ("link_open", "image"):
-                url = str(child.attrGet("href" if kind == "link_open" else "src") or "")
-                if safety.unsafe_scheme(url) is not None:
-                    unsafe_lines.add(line)
-                    diags.append(safety.unsafe_link(location, url, "image" if kind == "image" else "link"))
-            elif kind == "code_inline":
-                diags += safety.html_in_code_span(token.content[meta["start"]:meta["end"]], location)
-            elif kind == "html_lt":
-                if start >= 0:
-                    spans.append(Replacement(line, start, end, block_end=block_end, text="&lt;", end_line=line))
-                else:
-                    diags.append(safety.misplaced_lt(location))
-            elif kind == "html_inline":
-                raw = token.content[meta["start"]:meta["end"]]
-                new, removed = safety.clean_tag(raw)
-                if new == raw:
-                    continue
-                if "\n" in raw or start < 0:
-                    diags.append(safety.split_tag(location, raw))
-                    continue
-                cleaned.setdefault(line, []).extend(removed)
-                end = safety.cleaned_tag_end(raw, text.lines[line], end)  # `<script>` goes with its content
-                spans.append(Replacement(line, start, end, block_end=block_end, text=new, end_line=line))
-    diags += safety.python_markdown_links(text.lines, trusted, unsafe_lines, where)
-    diags += safety.attribute_lists(text.lines, trusted, where)
-    diags += safety.sanitised(cleaned, where)
-    spans.sort(key=lambda s: (s.line, s.start))
-    return _without_overlaps(spans), diags
+                start, end = run.text.col(line, start), run.text.col(line, end)
+            handler(run, _Inline(child, token, line, start, end, run.where(line, start if start >= 0 else None)))
+    run.diags += safety.python_markdown_links(run.text.lines, run.trusted, run.unsafe_lines, run.where)
+    run.diags += safety.attribute_lists(run.text.lines, run.trusted, run.where)
+    run.diags += safety.sanitised(run.cleaned, run.where)
+    run.spans.sort(key=lambda s: (s.line, s.start))
+    return _without_overlaps(run.spans), run.diags
+
+
+def _html_block(run: _Scan, token: Token) -> None:
+    assert token.map is not None
+    span, removed = safety.clean_html_block(token.content, run.text.lines, token.map[0], token.map[1] - 1)
+    if span is not None:
+        run.spans.append(span)
+    if removed:
+        run.cleaned.setdefault(token.map[0], []).extend(removed)
+
+
+def _code_block(run: _Scan, token: Token) -> None:
+    assert token.map is not None
+    if safety.trusted_fence(token, run.text.parsed):
+        run.trusted.update(range(token.map[0] + 1, token.map[1] - 1))
+    else:
+        run.diags += safety.html_in_code_block(token.content, run.where(token.map[0]))
+
+
+def _broken_citation(run: _Scan, at: _Inline) -> None:
+    run.diags.append(Diagnostic.error(at.location, "a citation spans several lines", "keep each [@...] on one line"))
+
+
+def _citation(run: _Scan, at: _Inline) -> None:
+    if at.start < 0:
+        _broken_citation(run, at)
+        return
+    cites = tuple(Citation(key, locator, at.location) for key, locator in at.token.meta["items"])
+    run.spans.append(Span(at.line, at.start, at.end, citations=cites, block_end=run.block_end))
+
+
+def _crossref(run: _Scan, at: _Inline) -> None:
+    meta = at.token.meta
+    if at.start < 0:
+        _broken_citation(run, at)
+    elif meta["target"].startswith(FACT_PREFIX):
+        embed = FactEmbed(meta["target"].removeprefix(FACT_PREFIX), at.location)
+        run.spans.append(Span(at.line, at.start, at.end, embed=embed, block_end=run.block_end))
+    else:
+        ref = CrossRef(meta["target"], meta["anchor"], meta["label"], at.location)
+        run.spans.append(Span(at.line, at.start, at.end, ref=ref, block_end=run.block_end))
+
+
+def _link(run: _Scan, at: _Inline) -> None:
+    kind = at.token.type
+    url = str(at.token.attrGet("href" if kind == "link_open" else "src") or "")
+    if safety.unsafe_scheme(url) is not None:
+        run.unsafe_lines.add(at.line)
+        run.diags.append(safety.unsafe_link(at.location, url, "image" if kind == "image" else "link"))
+
+
+def _code_span(run: _Scan, at: _Inline) -> None:
+    meta = at.token.meta
+    run.diags += safety.html_in_code_span(at.block.content[meta["start"] : meta["end"]], at.location)
+
+
+def _lt(run: _Scan, at: _Inline) -> None:
+    if at.start >= 0:
+        run.spans.append(Replacement(at.line, at.start, at.end, block_end=run.block_end, text="&lt;", end_line=at.line))
+    else:
+        run.diags.append(safety.misplaced_lt(at.location))
+
+
+def _html_inline(run: _Scan, at: _Inline) -> None:
+    meta = at.token.meta
+    raw = at.block.content[meta["start"] : meta["end"]]
+    new, removed = safety.clean_tag(raw)
+    if new == raw:
+        return
+    if "\n" in raw or at.start < 0:
+        run.diags.append(safety.split_tag(at.location, raw))
+        return
+    run.cleaned.setdefault(at.line, []).extend(removed)
+    end = safety.cleaned_tag_end(raw, run.text.lines[at.line], at.end)  # `<script>` goes with its content
+    run.spans.append(Replacement(at.line, at.start, end, block_end=run.block_end, text=new, end_line=at.line))
+
+
+_BLOCKS: dict[str, Callable[[_Scan, Token], None]] = {
+    "html_block": _html_block,
+    "fence": _code_block,
+    "code_block": _code_block,
+}
+"""Block token type → what scanning does with it."""
+
+_INLINES: dict[str, Callable[[_Scan, _Inline], None]] = {
+    "citation": _citation,
+    "citation_broken": _broken_citation,
+    "crossref": _crossref,
+    "link_open": _link,
+    "image": _link,
+    "code_inline": _code_span,
+    "html_lt": _lt,
+    "html_inline": _html_inline,
+}
+"""Inline token type (as positioned by the rules above) → what scanning does with it."""
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:
@@ -282,7 +259,7 @@ def _position(child: Token, block: Token, lines: list[str]) -> tuple[int, int, i
     line_in_block = content.count("\n", 0, start)
     line_start = content.rfind("\n", 0, start) + 1
     line_end = content.find("\n", start)
-    content_line = content[line_start:line_end if line_end >= 0 else len(content)].rstrip()
+    content_line = content[line_start : line_end if line_end >= 0 else len(content)].rstrip()
     line = block.map[0] + line_in_block
     source = lines[line] if line < len(lines) else ""
     offset = source.find(content_line) if content_line else -1
@@ -311,16 +288,9 @@ def heading_slugs(body: str) -> set[str]:
         if token.type == "heading_open" and i + 1 < len(tokens):
             inline = tokens[i + 1]
             text = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
-            slug = slugify(text)
+            slug = heading_anchor(text)
             unique, n = slug, 1
             while unique in slugs:
                 unique, n = f"{slug}_{n}", n + 1
             slugs.add(unique)
     return slugs
-
-
-def slugify(text: str) -> str:
-    """Heading text to anchor, the same way Python-Markdown's `toc` extension does."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
-    return re.sub(r"[-\s]+", "-", text)

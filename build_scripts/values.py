@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from build_scripts.model import Claim, Diagnostic, Fact, FactKind, Severity
+from build_scripts.model import Claim, Diagnostic, Fact, FactKind
+from build_scripts.months import WORDS, month_abbreviation, month_number
 
 __all__ = ["CURRENCIES", "Normalised", "canonical_unit", "normalise", "parse_period"]
 
@@ -33,28 +34,70 @@ NON_NEGATIVE = CURRENCIES | {"percent", "count", "km"}
 """Units whose amounts cannot be below zero."""
 
 _UNITS = {
-    "usd": "USD", "us$": "USD", "$": "USD", "dollar": "USD", "dollars": "USD",
-    "us dollars": "USD", "rmb": "RMB", "cny": "RMB", "yuan": "RMB", "renminbi": "RMB",
-    "rub": "RUB", "ruble": "RUB", "rubles": "RUB", "rouble": "RUB", "roubles": "RUB",
-    "eur": "EUR", "euro": "EUR", "euros": "EUR", "€": "EUR",
-    "%": "percent", "percent": "percent", "per cent": "percent", "pct": "percent",
-    "km": "km", "kilometres": "km", "kilometers": "km",
+    "usd": "USD",
+    "us$": "USD",
+    "$": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "us dollars": "USD",
+    "rmb": "RMB",
+    "cny": "RMB",
+    "yuan": "RMB",
+    "renminbi": "RMB",
+    "rub": "RUB",
+    "ruble": "RUB",
+    "rubles": "RUB",
+    "rouble": "RUB",
+    "roubles": "RUB",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "€": "EUR",
+    "%": "percent",
+    "percent": "percent",
+    "per cent": "percent",
+    "pct": "percent",
+    "km": "km",
+    "kilometres": "km",
+    "kilometers": "km",
 }
 _SCALES = {
-    "thousand": ("thousand", 10**3), "k": ("thousand", 10**3),
-    "million": ("mn", 10**6), "mn": ("mn", 10**6), "m": ("mn", 10**6),
-    "billion": ("bn", 10**9), "bn": ("bn", 10**9), "b": ("bn", 10**9),
-    "trillion": ("tn", 10**12), "tn": ("tn", 10**12),
+    "thousand": ("thousand", 10**3),
+    "k": ("thousand", 10**3),
+    "million": ("mn", 10**6),
+    "mn": ("mn", 10**6),
+    "m": ("mn", 10**6),
+    "billion": ("bn", 10**9),
+    "bn": ("bn", 10**9),
+    "b": ("bn", 10**9),
+    "trillion": ("tn", 10**12),
+    "tn": ("tn", 10**12),
 }
 _HEDGES = {
-    "almost": "almost", "nearly": "almost", "just under": "almost",
-    "about": "about", "around": "about", "some": "about", "roughly": "about",
-    "approximately": "about", "circa": "about", "~": "about",
-    "more than": "more than", "over": "more than", "above": "more than",
-    "just over": "more than", "at least": "at least", "+": "more than",
-    "or more": "more than", "less than": "less than", "fewer than": "less than",
-    "under": "less than", "below": "less than", "or less": "less than",
-    "at most": "at most", "up to": "at most",
+    "almost": "almost",
+    "nearly": "almost",
+    "just under": "almost",
+    "about": "about",
+    "around": "about",
+    "some": "about",
+    "roughly": "about",
+    "approximately": "about",
+    "circa": "about",
+    "~": "about",
+    "more than": "more than",
+    "over": "more than",
+    "above": "more than",
+    "just over": "more than",
+    "at least": "at least",
+    "+": "more than",
+    "or more": "more than",
+    "less than": "less than",
+    "fewer than": "less than",
+    "under": "less than",
+    "below": "less than",
+    "or less": "less than",
+    "at most": "at most",
+    "up to": "at most",
 }
 
 
@@ -136,14 +179,14 @@ def normalise(fact: Fact, claim: Claim) -> tuple[Normalised | None, list[Diagnos
     if fact.kind is FactKind.DATE:
         period = parse_period(claim.value)
         if period is None:
-            return None, [_warn(claim, f"cannot read a date in value '{claim.value}' for fact '{fact.id}'", _DATE_HINT)]
+            return None, [
+                Diagnostic.warning(
+                    claim.location, f"cannot read a date in value '{claim.value}' for fact '{fact.id}'", _DATE_HINT
+                )
+            ]
         start, end, display = period
         return Normalised(float(start.toordinal()), float(end.toordinal()), "", display), []
     return None, []
-
-
-def _warn(claim: Claim, message: str, hint: str) -> Diagnostic:
-    return Diagnostic(claim.location, Severity.WARNING, message, hint)
 
 
 def _clean(text: str) -> str:
@@ -154,16 +197,22 @@ def _clean(text: str) -> str:
 def _number(fact: Fact, claim: Claim) -> tuple[Normalised | None, list[Diagnostic]]:
     match = _NUMBER_RE.fullmatch(_clean(claim.value))
     if match is None or re.search(r"\d", match["rest"]):
-        return None, [_warn(claim, f"cannot read a number in value '{claim.value}' for fact '{fact.id}'", _NUMBER_HINT)]
+        return None, [
+            Diagnostic.warning(
+                claim.location, f"cannot read a number in value '{claim.value}' for fact '{fact.id}'", _NUMBER_HINT
+            )
+        ]
     fact_unit = canonical_unit(fact.unit)
     marks = {canonical_unit(m) for m in (match["cur"], match["unit"]) if m}
     if len(marks) > 1 or (marks and fact_unit and marks != {fact_unit}):
         found = " and ".join(sorted(marks))
-        return None, [_warn(
-            claim,
-            f"value '{claim.value}' is in {found} but fact '{fact.id}' is in {fact.unit}",
-            f"write the value in {fact.unit}, or record it on a fact whose unit is {found}",
-        )]
+        return None, [
+            Diagnostic.warning(
+                claim.location,
+                f"value '{claim.value}' is in {found} but fact '{fact.id}' is in {fact.unit}",
+                f"write the value in {fact.unit}, or record it on a fact whose unit is {found}",
+            )
+        ]
     unit = next(iter(marks), fact_unit)
     scale_a = _SCALES.get(match["sa"] or match["sb"] or "", ("", 1))
     scale_b = _SCALES.get(match["sb"] or match["sa"] or "", ("", 1))
@@ -219,9 +268,7 @@ def _with_unit(number: str, hedge: str, unit: str) -> str:
     return f"{hedge} {text}" if hedge else text
 
 
-_MONTHS = {name.casefold(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS |= {name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
-_MON = rf"(?P<mon>{_alternation(_MONTHS)})\.?"
+_MON = rf"(?P<mon>{_alternation(WORDS)})\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 _DATE_FORMS = [
     ("day", re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")),
@@ -262,7 +309,7 @@ def parse_period(text: str) -> tuple[date, date, str] | None:
 
 
 def _span_display(first: str, last: str) -> str:
-    """"Jan 2021" and "Aug 2021" → "Jan–Aug 2021"; "2014" and "2016" → "2014–2016"."""
+    """ "Jan 2021" and "Aug 2021" → "Jan–Aug 2021"; "2014" and "2016" → "2014–2016"."""
     year = last.rpartition(" ")[2]
     if " " in first and first.endswith(f" {year}"):
         first = first[: -len(year) - 1]
@@ -275,14 +322,14 @@ def _single_period(text: str) -> tuple[date, date, str] | None:
         if match is None:
             continue
         year = int(match["y"])
-        month = int(match["m"]) if "m" in pattern.groupindex else _MONTHS.get(match.groupdict().get("mon") or "", 0)
+        month = int(match["m"]) if "m" in pattern.groupindex else month_number(match.groupdict().get("mon") or "")
         try:
             if form == "day":
                 day = date(year, month, int(match["d"]))
-                return day, day, f"{day.day} {calendar.month_abbr[month]} {year}"
+                return day, day, f"{day.day} {month_abbreviation(month)} {year}"
             if form == "month":
                 last = calendar.monthrange(year, month)[1]
-                return date(year, month, 1), date(year, month, last), f"{calendar.month_abbr[month]} {year}"
+                return date(year, month, 1), date(year, month, last), f"{month_abbreviation(month)} {year}"
             if form == "decade":
                 return date(year, 1, 1), date(year + 9, 12, 31), f"{year}s"
             return date(year, 1, 1), date(year, 12, 31), str(year)

@@ -86,7 +86,7 @@ def test_any_bytes_load_without_raising(bibfile: Path, data: bytes) -> None:
 def test_references_format_whatever_loads(bibfile: Path, text: str) -> None:
     sources, diags = load(bibfile, text)
     check(sources, diags, lines(text))
-    refs = cite.format_references(sources.values())
+    refs = cite.Formatter().references(sources.values())
     assert set(refs) == set(sources)
     for ref in refs.values():
         assert not CONTROL.search(ref.html)
@@ -172,5 +172,5 @@ def test_well_formed_library_loads_every_entry(bibfile: Path, lib: tuple[str, di
 @given(lib=library())
 def test_references_format_every_well_formed_library(bibfile: Path, lib: tuple[str, dict[str, int], set[str]]) -> None:
     sources, _ = load(bibfile, lib[0])
-    refs = cite.format_references(sources.values())
+    refs = cite.Formatter().references(sources.values())
     assert set(refs) == set(sources)

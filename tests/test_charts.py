@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from build_scripts.charts import period_x, series_chart, series_table
+from build_scripts.charts import period_x, series_chart
 from build_scripts.model import Claim, Fact, Location
 from build_scripts.reconcile import reconcile
 
@@ -149,20 +149,6 @@ def test_claims_without_values_or_time_are_left_out() -> None:
 def test_period_x(time: str, x: float | None) -> None:
     assert period_x(time) == (pytest.approx(x) if x is not None else None)
 
-
-def test_series_table() -> None:
-    claims = [*CLAIMS, Claim("trade-2010", "evil", "<b>5|6</b> *bn*", "n4", HERE, id="evil")]
-    table = series_table(FACTS, claims, {**LABELS, "evil": "Evil_Corp"})
-    assert table.splitlines() == [
-        "| Time | Source | Value (as written) |",
-        "|---|---|---|",
-        "| 1992 | Beijing–Moscow axis | US$5.85 billion |",
-        "| 1992 | No Limits 2022 | USD 5.56 billion |",
-        "| 2010 | Baev 2021 | US$59.3 bn |",
-        "| 2010 | Beijing–Moscow axis | about US$55 billion |",
-        "| 2010 | Evil\\_Corp | &lt;b&gt;5\\|6&lt;/b&gt; \\*bn\\* |",
-        "| 2021-01/2021-08 | Baev 2021 | more than $89 billion |",
-    ]
 
 
 def test_long_legend_labels_are_shortened_with_the_full_text_as_tooltip() -> None:

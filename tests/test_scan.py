@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from build_scripts.scan import heading_slugs, scan, slugify
+from build_scripts.scan import heading_slugs, scan
+from build_scripts.slugs import heading_anchor, slug
 
 
 def spans_text(body: str) -> list[str]:
@@ -49,12 +50,18 @@ def test_citation_items_and_locations():
         ("[[economic#energy]]", "economic", "energy", ""),
         ("[[n-1|Baev's note]]", "n-1", "", "Baev's note"),
         ("[[economic#energy|gas]]", "economic", "energy", "gas"),
-        ("[[fact:trade-1992]]", "fact:trade-1992", "", ""),
     ],
 )
 def test_crossref_parts(text, target, anchor, label):
     (span,), _ = scan(f"Go to {text}.", "n.md", 1)
+    assert span.embed is None
     assert (span.ref.target, span.ref.anchor, span.ref.label) == (target, anchor, label)
+
+
+def test_a_fact_embed_is_a_span_of_its_own():
+    (span,), _ = scan("Trade was [[fact:trade-1992]] then.", "n.md", 3)
+    assert span.ref is None and span.embed is not None
+    assert (span.embed.fact, str(span.embed.location)) == ("trade-1992", "n.md:3:11")
 
 
 def test_block_end_is_after_the_top_level_block():
@@ -67,7 +74,7 @@ def test_block_end_is_after_the_top_level_block():
 def test_heading_slugs_match_python_markdown():
     assert heading_slugs("## Energy and gas\n\n## Energy and gas\n\n# Ünïcode `code`!") == {
         "energy-and-gas", "energy-and-gas_1", "unicode-code"}
-    assert slugify("Arms sales (1990s–2020s)") == "arms-sales-1990s2020s"
+    assert heading_anchor("Arms sales (1990s–2020s)") == "arms-sales-1990s2020s"
 
 
 def test_citation_broken_across_lines_is_an_error():
@@ -75,3 +82,15 @@ def test_citation_broken_across_lines_is_an_error():
     assert spans == []
     assert [str(d) for d in diags] == [
         "n.md:7:5: error: a citation spans several lines (hint: keep each [@...] on one line)"]
+
+
+@pytest.mark.parametrize(("text", "keep", "expected"), [
+    ("Gómez/2008", "", "gomez-2008"),
+    ("China–Russia trade", "", "china-russia-trade"),
+    ("lo.2008_b", "._", "lo.2008_b"),
+    ("--a  b--", "", "a-b"),
+    ("../../evil", "._", "evil"),
+    ("日本", "", ""),
+])
+def test_slug(text, keep, expected):
+    assert slug(text, keep) == expected

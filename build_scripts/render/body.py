@@ -25,8 +25,8 @@ def render_body(note: Note, state: PageState, placed: set[str]) -> str:
     for span in note.spans:
         by_line[span.line].append(span)
     for number, spans in by_line.items():
-        line = lines[number]
-        if line is None or number >= len(lines):
+        line = lines[number] if number < len(lines) else None
+        if line is None:
             continue
         for span in sorted(spans, key=lambda s: s.start, reverse=True):
             before = line[:span.start]
@@ -53,12 +53,12 @@ def _replace(span: Span, state: PageState, after: dict[int, list[Inconsistency]]
         return span.text
     if span.citations:
         return SEPARATOR.join(state.cite(c.key, c.locator) for c in span.citations)
-    ref = span.ref
-    assert ref is not None, "a span is a replacement, a citation group or a cross-reference"
-    if ref.target.startswith("fact:"):
-        fact = state.ctx.index.facts[ref.target[5:]]
+    if span.embed is not None:
+        fact = state.ctx.index.facts[span.embed.fact]
         for issue in state.ctx.inconsistencies.get(fact.id, []):
             if issue not in after[span.block_end]:
                 after[span.block_end].append(issue)
         return inline_value(fact, state)
+    ref = span.ref
+    assert ref is not None, "a span is a replacement, a citation group, a fact embed or a cross-reference"
     return state.link_note(ref.target, ref.label, ref.anchor)

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .. import cite, metadata
+from ..bibtex_ris import bibtex, ris
 from ..cite import Reference
 from .context import Context, PageState, md_html
 
@@ -66,14 +67,12 @@ def format_citations(citations: list[PageCitation], ctx: Context) -> dict[str, R
             shapes[shape_key] = metadata.page_item(
                 title=_TITLE, url=_URL if c.url else "", site_name=settings.site_name,
                 authors=c.item.get("author", []), date=c.date, key=f"shape-{c.date or 'nd'}-{int(bool(c.url))}")
-    items = list(shapes.values())
-    formatted = ctx.format_items(items) if ctx.format_items else cite.format_items(items, settings.csl_style,
-                                                                                      suffixes=False)
+    formatted = ctx.formatter.format(shapes.values(), suffixes=False)
     refs = {}
     for c in citations:
         shape = formatted[shapes[(c.date, bool(c.url))]["id"]]
         markup = shape.html.replace(_TITLE, html.escape(c.item.get("title", ""), quote=False))
-        markup = cite.punctuate(markup.replace(_URL, html.escape(c.url, quote=False)), settings.csl_style)
+        markup = ctx.formatter.punctuate(markup.replace(_URL, html.escape(c.url, quote=False)))
         refs[c.item["id"]] = Reference(key=c.item["id"], html=markup, text=cite.plain(markup), label=shape.label,
                                        year=shape.year, url=c.url, csl=c.item)
     return refs
@@ -97,8 +96,8 @@ def cite_block(citation: PageCitation, ref: Reference) -> str:
 
     lines = ["## Cite this page", ""]
     lines += tab("Formatted", f"{md_html(ref.html)}\n\n{code(ref.text)}")
-    lines += tab("BibTeX", code(metadata.bibtex(citation.item)))
-    lines += tab("RIS", code(metadata.ris(citation.item)))
+    lines += tab("BibTeX", code(bibtex(citation.item)))
+    lines += tab("RIS", code(ris(citation.item)))
     return "\n".join(lines)
 
 

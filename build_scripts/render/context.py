@@ -6,12 +6,11 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import fragments
 from ..archive import ArchivedText
-from ..cite import Reference
+from ..cite import Formatter, Reference
 from ..config import Settings
 from ..link import Index, source_page
 from ..model import Claim, Inconsistency
@@ -39,8 +38,8 @@ class Context:
         inconsistencies: Disagreements, by fact id.
         values: Normalised value of each claim, by claim id.
         settings: Project settings.
+        formatter: Formats CSL items (the site's own pages) in the site's style.
         dates: Last-changed date (`YYYY-MM-DD`) of each input file, from git.
-        format_items: Formats CSL items (the site's own pages) in the site's style.
         claims_by_fact: Claims, by fact id, sorted by source.
         claims_by_note: Claims, by the id of the note that records them.
         claims_by_source: Claims, by citekey.
@@ -55,8 +54,8 @@ class Context:
     inconsistencies: dict[str, list[Inconsistency]]
     values: dict[str, Normalised]
     settings: Settings
+    formatter: Formatter
     dates: dict[str, str] = field(default_factory=dict)
-    format_items: Callable[[list[dict]], dict[str, Reference]] | None = None
     claims_by_fact: dict[str, list[Claim]] = field(default_factory=dict)
     claims_by_note: dict[str, list[Claim]] = field(default_factory=dict)
     claims_by_source: dict[str, list[Claim]] = field(default_factory=dict)

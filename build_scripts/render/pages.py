@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .. import charts, metadata
 from ..link import source_page
-from ..model import DisagreementKind, FactKind, Inconsistency, Note, Page
+from ..model import DisagreementKind, Fact, FactKind, Inconsistency, Note, NoteKind, Page
 from ..verify import QuoteStatus
 from . import citepage
 from .body import render_body
@@ -39,12 +39,12 @@ def note_page(note: Note, ctx: Context) -> Draft:
     state = PageState(ctx.index.page(note.id), ctx)
     placed: set[str] = set()
     parts = [f"# {page_title(note.title)}", ""]
-    if note.kind == "note":
+    if note.kind is NoteKind.NOTE:
         parts += [_byline(note, state), ""]
     parts += [render_body(note, state, placed).strip(), ""]
-    if note.kind == "home":
+    if note.kind is NoteKind.HOME:
         parts += _home_sections(state)
-    if note.kind == "topic":
+    if note.kind is NoteKind.TOPIC:
         parts += _topic_sections(note, state, placed)
     elif note.claims:
         claims = ctx.claims_by_note.get(note.id, [])
@@ -100,7 +100,7 @@ def _topic_sections(topic: Note, state: PageState, placed: set[str]) -> list[str
     return out
 
 
-def _charts(facts, state: PageState) -> list[str]:
+def _charts(facts: list[Fact], state: PageState) -> list[str]:
     ctx = state.ctx
     series: dict[str, list] = defaultdict(list)
     for fact in facts:
@@ -229,7 +229,7 @@ def notes_index_page(ctx: Context) -> Draft:
     state = PageState("notes/index.md", ctx)
     parts = ["# All notes", ""]
     for note in sorted(ctx.index.notes.values(), key=lambda n: n.title.casefold()):
-        if note.kind == "note":
+        if note.kind is NoteKind.NOTE:
             parts.append(f"- {state.link_note(note.id)}{': ' + md_text(note.summary) if note.summary else ''}")
     return Draft(state, "All notes", [*parts, ""])
 

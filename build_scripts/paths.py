@@ -1,0 +1,132 @@
+"""Files and folders: how a path is named, and which symbolic links are followed.
+
+One rule for symbolic links everywhere: a link is followed only when its real
+target is inside the project (so `bib/texts/x.txt -> /etc/passwd` is not read,
+and a link loop cannot hang the build); and a file is named by the path at
+which it was found, relative to the project root, never by its target.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .model import Diagnostic, Location
+
+__all__ = ["find_notes", "inside", "real", "relative_path"]
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """`path` relative to `root`, with `/` separators, as diagnostics and pages name files.
+
+    Symbolic links are not resolved. A path outside `root` is given with `..`
+    (or as it is, where no relative path exists, as on another drive).
+    """
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        pass
+    try:
+        return Path(os.path.relpath(path, root)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def real(path: Path) -> Path:
+    """Where `path` really is, symbolic links resolved (as it is, if that cannot be worked out)."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, RuntimeError, ValueError):
+        return path.absolute()
+
+
+def inside(path: Path, base: Path) -> bool:
+    """Whether `path` is `base` or below it (compare real paths, from [`real`][build_scripts.paths.real])."""
+    return path == base or base in path.parents
+
+
+def find_notes(content_dir: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The note files under `content_dir`, sorted by path, with problems found on the way.
+
+    Symbolic links are followed only inside the project (`root`, or the real
+    location of `content_dir` itself); a link pointing elsewhere is an error and
+    is not read. Every real folder and file is visited once.
+    """
+    diags: list[Diagnostic] = []
+    allowed = [real(root), real(content_dir)]
+    seen_dirs: set[Path] = set()
+    seen_files: dict[Path, str] = {}
+    found: list[tuple[str, Path]] = []
+    pending = [content_dir]
+    while pending:
+        folder = pending.pop()
+        folder_real = real(folder)
+        if folder_real in seen_dirs:
+            continue
+        seen_dirs.add(folder_real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            diags.append(
+                Diagnostic.error(Location(relative_path(folder, root), 0), f"cannot read folder: {exc.strerror or exc}")
+            )
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            rel = relative_path(path, root)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_link:
+                target = real(path)
+                if not any(inside(target, base) for base in allowed):
+                    what = "folder" if target.is_dir() else "file"
+                    if is_dir or target.is_dir() or entry.name.endswith(".md"):
+                        diags.append(
+                            Diagnostic.error(
+                                Location(rel, 0),
+                                f"symbolic link to a {what} outside the project: {os.readlink(path)}",
+                                "copy the note into content/ instead of linking to it",
+                            )
+                        )
+                    continue
+                if not target.exists():
+                    if entry.name.endswith(".md"):
+                        diags.append(
+                            Diagnostic.error(
+                                Location(rel, 0),
+                                f"broken symbolic link: {os.readlink(path)}",
+                                "remove the link or restore its target",
+                            )
+                        )
+                    continue
+                is_dir = target.is_dir()
+            if is_dir:
+                if is_link and inside(allowed[1], target):
+                    diags.append(
+                        Diagnostic.warning(
+                            Location(rel),
+                            "symbolic link back to the content folder or above it; not followed",
+                            "remove the link (it makes a loop)",
+                        )
+                    )
+                    continue
+                pending.append(path)
+            elif entry.name.endswith(".md"):
+                real_file = real(path)
+                if real_file in seen_files:
+                    diags.append(
+                        Diagnostic.warning(
+                            Location(rel),
+                            f"same file as {seen_files[real_file]} (a symbolic link); read once",
+                            "remove the link",
+                        )
+                    )
+                    continue
+                seen_files[real_file] = rel
+                found.append((rel, path))
+    return [path for _, path in sorted(found)], diags
