@@ -28,8 +28,9 @@ add-source: $(STAMP)  ## Add BibTeX entries and a note skeleton each: make add-s
 test: $(STAMP) browser-deps lint  ## Lint, type-check, then run the whole test suite (browser tests included; skip them with -m "not browser")
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)  ## ruff (lint) and mypy (types), as configured in pyproject.toml
+lint: $(STAMP)  ## ruff (lint and format) and mypy (types), as configured in pyproject.toml
 	$(BIN)/ruff check build_scripts tests benchmarks
+	$(BIN)/ruff format --check build_scripts
 	$(BIN)/mypy
 
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).

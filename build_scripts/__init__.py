@@ -26,6 +26,21 @@ from build_scripts.model import (
 from build_scripts.pipeline import build, check
 
 __all__ = [
-    "BuildResult", "Citation", "Claim", "CrossRef", "Diagnostic", "Fact", "Inconsistency", "Location",
-    "NavItem", "Note", "Page", "Settings", "Severity", "Source", "build", "check", "load_settings",
+    "BuildResult",
+    "Citation",
+    "Claim",
+    "CrossRef",
+    "Diagnostic",
+    "Fact",
+    "Inconsistency",
+    "Location",
+    "NavItem",
+    "Note",
+    "Page",
+    "Settings",
+    "Severity",
+    "Source",
+    "build",
+    "check",
+    "load_settings",
 ]

@@ -40,8 +40,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Build a research site from notes (content/) and a BibTeX library (bib/).",
         epilog="Exit status: 0 ok, 1 errors in the inputs, 2 usage error.",
     )
-    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
-                        help="the site's mkdocs.yml (default: %(default)s)")
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        help="the site's mkdocs.yml (default: %(default)s)",
+    )
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="validate notes and library without building")
@@ -71,8 +76,11 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     if ctx is not None:
         index = ctx.index
         disputes = sum(len(v) for v in ctx.inconsistencies.values())
-        print(f"checked {len(index.notes)} notes, {len(index.sources)} sources, {len(index.facts)} facts, "
-              f"{len(index.claims)} claims; {disputes} disagreements", file=sys.stderr)
+        print(
+            f"checked {len(index.notes)} notes, {len(index.sources)} sources, {len(index.facts)} facts, "
+            f"{len(index.claims)} claims; {disputes} disagreements",
+            file=sys.stderr,
+        )
     return status
 
 
@@ -114,8 +122,10 @@ def _check_bib(args: argparse.Namespace) -> int:
         print(summary)
     sys.stdout.flush()
     status = _report(diags, args.strict)
-    print(f"total: {len(summaries)} files, {sum(s.entries for s in summaries)} entries, "
-          f"{sum(s.macros for s in summaries)} @string macros, {len(diags)} problems")
+    print(
+        f"total: {len(summaries)} files, {sum(s.entries for s in summaries)} entries, "
+        f"{sum(s.macros for s in summaries)} @string macros, {len(diags)} problems"
+    )
     return status
 
 

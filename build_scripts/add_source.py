@@ -259,7 +259,6 @@ def _note_ids(settings: Settings) -> set[str]:
     return {unicodedata.normalize("NFKC", n.id).casefold() for n in loaded}
 
 
-
 def _create_note(src: Source, settings: Settings, ids: set[str]) -> Path:
     """Write a note skeleton for `src` under a fresh id; returns its path."""
     folder = settings.content_dir / "notes"
@@ -320,7 +319,6 @@ Then run "python -m build_scripts check", or "make serve" to preview.
 
 
 # -- locations ------------------------------------------------------------------
-
 
 
 def _relocate(diag: Diagnostic, tmp_rel: str, name: str, severity: Severity) -> Diagnostic:

@@ -29,8 +29,17 @@ from rapidfuzz import fuzz
 from .model import Diagnostic, Source
 from .paths import inside, real, relative_path
 
-__all__ = ["ArchivedText", "Passage", "closest", "find", "fragments", "load_texts", "normalise",
-           "paragraphs_of", "quote_words"]
+__all__ = [
+    "ArchivedText",
+    "Passage",
+    "closest",
+    "find",
+    "fragments",
+    "load_texts",
+    "normalise",
+    "paragraphs_of",
+    "quote_words",
+]
 
 READABLE = (".txt", ".md")
 """Archive formats read directly; anything else is an error that says what to do."""
@@ -221,23 +230,31 @@ def _read(source: Source, field: str, root: Path) -> tuple[ArchivedText | None, 
     """Read the file a `file` field names; `(text, None)` or `(None, (what is wrong, how to fix it))`."""
     names = [part for part in field.split(";") if part.strip()]
     if len(names) > 1:
-        return None, (f"the file field names {len(names)} files ({field})",
-                      "keep one plain-text copy of the source in 'file'")
+        return None, (
+            f"the file field names {len(names)} files ({field})",
+            "keep one plain-text copy of the source in 'file'",
+        )
     name = _zotero_path(names[0].strip())
     bib_folder = (root / source.location.path).parent
     path = (bib_folder / name) if not PurePosixPath(name).is_absolute() else Path(name)
     real_root, target = real(root), real(path)
     if not inside(target, real_root):
-        return None, (f"'{name}' is outside the project and is not read",
-                      "copy the text into the project (e.g. bib/texts/) and point 'file' at the copy")
+        return None, (
+            f"'{name}' is outside the project and is not read",
+            "copy the text into the project (e.g. bib/texts/) and point 'file' at the copy",
+        )
     shown = relative_path(target, real_root)
     if target.suffix.lower() == ".pdf":
-        return None, (f"'{shown}' is a PDF, which is not read",
-                      f"extract its text (e.g. pdftotext '{shown}' '{target.with_suffix('.txt').name}') "
-                      "and point 'file' at the .txt")
+        return None, (
+            f"'{shown}' is a PDF, which is not read",
+            f"extract its text (e.g. pdftotext '{shown}' '{target.with_suffix('.txt').name}') "
+            "and point 'file' at the .txt",
+        )
     if target.suffix.lower() not in READABLE:
-        return None, (f"'{shown}' is not a .txt or .md file",
-                      "save the text as plain UTF-8 .txt and point 'file' at it")
+        return None, (
+            f"'{shown}' is not a .txt or .md file",
+            "save the text as plain UTF-8 .txt and point 'file' at it",
+        )
     if not target.is_file():
         return None, (f"'{shown}' does not exist", "check the path (relative to the .bib file's folder)")
     try:
@@ -251,8 +268,10 @@ def _read(source: Source, field: str, root: Path) -> tuple[ArchivedText | None, 
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, (f"'{shown}' is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-                      "save the file as UTF-8")
+        return None, (
+            f"'{shown}' is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "save the file as UTF-8",
+        )
     return ArchivedText(source.key, shown, paragraphs_of(text)), None
 
 
@@ -262,4 +281,3 @@ def _zotero_path(name: str) -> str:
     if len(parts) == 3 and not re.fullmatch(r"[A-Za-z]", parts[0]):
         return parts[1].replace("\\:", ":")
     return name
-

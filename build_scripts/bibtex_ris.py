@@ -21,21 +21,49 @@ from .months import ABBREVIATIONS
 
 __all__ = ["bibtex", "ris"]
 
-_RIS_TYPES = {"article-journal": "JOUR", "article-magazine": "MGZN", "article-newspaper": "NEWS",
-              "book": "BOOK", "chapter": "CHAP", "paper-conference": "CPAPER", "report": "RPRT",
-              "thesis": "THES", "webpage": "ELEC", "post-weblog": "BLOG", "dataset": "DATA", "software": "COMP"}
-_BIBTEX_TYPES = {"article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
-                 "book": "book", "chapter": "incollection", "paper-conference": "inproceedings",
-                 "report": "techreport", "thesis": "phdthesis", "webpage": "online", "post-weblog": "online",
-                 "post": "online"}
+_RIS_TYPES = {
+    "article-journal": "JOUR",
+    "article-magazine": "MGZN",
+    "article-newspaper": "NEWS",
+    "book": "BOOK",
+    "chapter": "CHAP",
+    "paper-conference": "CPAPER",
+    "report": "RPRT",
+    "thesis": "THES",
+    "webpage": "ELEC",
+    "post-weblog": "BLOG",
+    "dataset": "DATA",
+    "software": "COMP",
+}
+_BIBTEX_TYPES = {
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "book": "book",
+    "chapter": "incollection",
+    "paper-conference": "inproceedings",
+    "report": "techreport",
+    "thesis": "phdthesis",
+    "webpage": "online",
+    "post-weblog": "online",
+    "post": "online",
+}
 
 
 # -- BibTeX -------------------------------------------------------------------
 
-_BIBTEX_ESCAPES = str.maketrans({
-    "\\": r"\textbackslash{}", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_",
-    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-})
+_BIBTEX_ESCAPES = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "%": r"\%",
+        "&": r"\&",
+        "#": r"\#",
+        "$": r"\$",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
 _UNPAIRED = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 _URL_ESCAPES = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
 _BAD_KEY = re.compile(r"[\s,{}()\"'#%=\\~]+")
@@ -55,8 +83,10 @@ def _tex_chars(text: str) -> list[str]:
             opened.append(index)
         elif char == "}" and opened:
             paired.update((opened.pop(), index))
-    return [("\\" + c if i in paired else _UNPAIRED[c]) if c in _UNPAIRED else c.translate(_BIBTEX_ESCAPES)
-            for i, c in enumerate(text)]
+    return [
+        ("\\" + c if i in paired else _UNPAIRED[c]) if c in _UNPAIRED else c.translate(_BIBTEX_ESCAPES)
+        for i, c in enumerate(text)
+    ]
 
 
 def _tex(value: Any) -> str:
@@ -84,7 +114,7 @@ def _tex_title(title: str) -> str:
         if any(c.isupper() for c in name[1:]) or (name[:1].isupper() and not at_start):
             # "{\..." would make BibTeX treat the group as one accented letter and lowercase it.
             escaped = f"{{{{{escaped}}}}}" if escaped.startswith("\\") else f"{{{escaped}}}"
-        out.append("".join(chars[word.start():start]) + escaped + "".join(chars[end:word.end()]))
+        out.append("".join(chars[word.start() : start]) + escaped + "".join(chars[end : word.end()]))
         previous = word.group()
     return " ".join(out)
 
@@ -125,24 +155,35 @@ def _bibtex_fields(item: dict, entry_type: str) -> list[tuple[str, str]]:
     parts = date_parts(item.get("issued"))
     container_fields = {
         "article": [("journal", container)],
-        "incollection": [("booktitle", container)], "inproceedings": [("booktitle", container)],
+        "incollection": [("booktitle", container)],
+        "inproceedings": [("booktitle", container)],
         "online": [("organization", container or publisher), ("howpublished", container)],
         "misc": [("howpublished", container)],
     }
-    publisher_field = {"techreport": "institution", "phdthesis": "school", "mastersthesis": "school",
-                       "online": ""}.get(entry_type, "publisher")
+    publisher_field = {"techreport": "institution", "phdthesis": "school", "mastersthesis": "school", "online": ""}.get(
+        entry_type, "publisher"
+    )
     thesis_type = _tex(item.get("genre")) if entry_type in ("techreport", "phdthesis") else ""
     return [
-        ("author", _tex_names(creators(item))), ("editor", _tex_names(creators(item, "editor"))),
-        ("title", _tex_title(text_of(item, "title"))), *container_fields.get(entry_type, []),
-        ("series", _tex(item.get("collection-title"))), ("edition", _tex(item.get("edition"))),
-        ("volume", _tex(item.get("volume"))), ("number", _tex(item.get("issue") or item.get("number"))),
-        ("pages", pages), (publisher_field, publisher), ("address", _tex(item.get("publisher-place"))),
+        ("author", _tex_names(creators(item))),
+        ("editor", _tex_names(creators(item, "editor"))),
+        ("title", _tex_title(text_of(item, "title"))),
+        *container_fields.get(entry_type, []),
+        ("series", _tex(item.get("collection-title"))),
+        ("edition", _tex(item.get("edition"))),
+        ("volume", _tex(item.get("volume"))),
+        ("number", _tex(item.get("issue") or item.get("number"))),
+        ("pages", pages),
+        (publisher_field, publisher),
+        ("address", _tex(item.get("publisher-place"))),
         ("type", thesis_type),
-        ("year", str(parts[0]) if parts else ""), ("month", ABBREVIATIONS[parts[1] - 1] if len(parts) > 1 else ""),
+        ("year", str(parts[0]) if parts else ""),
+        ("month", ABBREVIATIONS[parts[1] - 1] if len(parts) > 1 else ""),
         ("day", str(parts[2]) if len(parts) > 2 else ""),
-        ("isbn", _tex(item.get("ISBN"))), ("issn", _tex(item.get("ISSN"))),
-        ("doi", text_of(item, "DOI").translate(_URL_ESCAPES)), ("url", text_of(item, "URL").translate(_URL_ESCAPES)),
+        ("isbn", _tex(item.get("ISBN"))),
+        ("issn", _tex(item.get("ISSN"))),
+        ("doi", text_of(item, "DOI").translate(_URL_ESCAPES)),
+        ("url", text_of(item, "URL").translate(_URL_ESCAPES)),
         ("urldate", date_text(item.get("accessed"))),
     ]
 
@@ -166,8 +207,11 @@ def bibtex(item: dict, key: str | None = None) -> str:
     """
     entry_type = _bibtex_type(item)
     citekey = _BAD_KEY.sub("", key or str(item.get("id") or "")) or "item"
-    fields = [model.Field(name, value, enclosing="no-enclosing" if name == "month" else None)
-              for name, value in _bibtex_fields(item, entry_type) if name and value]
+    fields = [
+        model.Field(name, value, enclosing="no-enclosing" if name == "month" else None)
+        for name, value in _bibtex_fields(item, entry_type)
+        if name and value
+    ]
     library = bibtexparser.Library([model.Entry(entry_type, citekey, fields)])
     layout = BibtexFormat()
     layout.indent = "  "
@@ -191,13 +235,24 @@ def ris(item: dict) -> str:
     """
     first, last = page_range(item)
     parts = date_parts(item.get("issued"))
-    lines = [("TY", _RIS_TYPES.get(item.get("type", ""), "GEN")),
-             *(("AU", inverted(n)) for n in creators(item)), *(("ED", inverted(n)) for n in creators(item, "editor")),
-             ("TI", text_of(item, "title")), ("T2", text_of(item, "container-title")),
-             ("PY", str(parts[0]) if parts else ""), ("DA", date_text(item.get("issued"), "/")),
-             ("VL", text_of(item, "volume")), ("IS", text_of(item, "issue")), ("SP", first), ("EP", last),
-             ("PB", text_of(item, "publisher")), ("CY", text_of(item, "publisher-place")),
-             ("SN", text_of(item, "ISBN") or text_of(item, "ISSN")), ("UR", text_of(item, "URL")),
-             ("DO", text_of(item, "DOI")), ("Y2", date_text(item.get("accessed"), "/")),
-             ("AB", text_of(item, "abstract"))]
+    lines = [
+        ("TY", _RIS_TYPES.get(item.get("type", ""), "GEN")),
+        *(("AU", inverted(n)) for n in creators(item)),
+        *(("ED", inverted(n)) for n in creators(item, "editor")),
+        ("TI", text_of(item, "title")),
+        ("T2", text_of(item, "container-title")),
+        ("PY", str(parts[0]) if parts else ""),
+        ("DA", date_text(item.get("issued"), "/")),
+        ("VL", text_of(item, "volume")),
+        ("IS", text_of(item, "issue")),
+        ("SP", first),
+        ("EP", last),
+        ("PB", text_of(item, "publisher")),
+        ("CY", text_of(item, "publisher-place")),
+        ("SN", text_of(item, "ISBN") or text_of(item, "ISSN")),
+        ("UR", text_of(item, "URL")),
+        ("DO", text_of(item, "DOI")),
+        ("Y2", date_text(item.get("accessed"), "/")),
+        ("AB", text_of(item, "abstract")),
+    ]
     return "".join(f"{tag}  - {value}\n" for tag, value in lines if value) + "ER  - \n"

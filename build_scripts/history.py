@@ -18,8 +18,9 @@ GIT_TIMEOUT = 60
 def git(root: Path, *args: str) -> str | None:
     """Run `git ARGS` in `root`; its output, or None when git is missing, fails or times out."""
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False,
-                              timeout=GIT_TIMEOUT)
+        done = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=False, timeout=GIT_TIMEOUT
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 else None
@@ -37,7 +38,7 @@ def last_changed(root: Path) -> dict[str, str]:
         if line.startswith("\0"):
             current = line[1:]
         elif line and current:
-            path = line[len(prefix):] if line.startswith(prefix) else line
+            path = line[len(prefix) :] if line.startswith(prefix) else line
             dates.setdefault(path, current)
     return dates
 

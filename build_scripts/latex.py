@@ -25,14 +25,25 @@ _SIMPLE = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d
 
 #: Macros common in .bib files that pylatexenc does not know: name -> (arguments, replacement).
 _BIB_MACROS: dict[str, tuple[str, str | None]] = {
-    **{name: ("{", "%(1)s") for name in ("mbox", "hbox", "text", "url", "path", "texttt", "acro",
-                                         "textsuperscript", "textsc", "textsf")},
+    **{
+        name: ("{", "%(1)s")
+        for name in ("mbox", "hbox", "text", "url", "path", "texttt", "acro", "textsuperscript", "textsc", "textsf")
+    },
     **{name: ("{", "\u201c%(1)s\u201d") for name in ("enquote", "mkbibquote")},
     **{name: ("", "") for name in ("tt", "it", "sl", "sf", "bf", "rm", "sc", "em", "relax", "smc")},
-    "href": ("{{", "%(2)s"), "switchargs": ("{{", "%(2)s%(1)s"), "noopsort": ("{", ""),
-    "Dash": ("", "\u2014"), "dash": ("", "\u2014"), "slash": ("", "/"), "thinspace": ("", " "),
-    "TeX": ("", "TeX"), "LaTeX": ("", "LaTeX"), "LaTeXe": ("", "LaTeX2e"), "BibTeX": ("", "BibTeX"),
-    "MF": ("", "Metafont"), "MP": ("", "MetaPost"),
+    "href": ("{{", "%(2)s"),
+    "switchargs": ("{{", "%(2)s%(1)s"),
+    "noopsort": ("{", ""),
+    "Dash": ("", "\u2014"),
+    "dash": ("", "\u2014"),
+    "slash": ("", "/"),
+    "thinspace": ("", " "),
+    "TeX": ("", "TeX"),
+    "LaTeX": ("", "LaTeX"),
+    "LaTeXe": ("", "LaTeX2e"),
+    "BibTeX": ("", "BibTeX"),
+    "MF": ("", "Metafont"),
+    "MP": ("", "MetaPost"),
 }
 _UNKNOWN_MACRO = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])(\{\})?(?!\s*\{)")
 
@@ -43,11 +54,15 @@ def _converter() -> tuple[Any, Any, Any]:
     from pylatexenc import latex2text, latexwalker, macrospec
 
     walker_db = latexwalker.get_default_latex_context_db()
-    walker_db.add_context_category("bib", prepend=True, macros=[
-        macrospec.MacroSpec(name, args) for name, (args, _) in _BIB_MACROS.items()])
+    walker_db.add_context_category(
+        "bib", prepend=True, macros=[macrospec.MacroSpec(name, args) for name, (args, _) in _BIB_MACROS.items()]
+    )
     text_db = latex2text.get_default_latex_context_db()
-    text_db.add_context_category("bib", prepend=True, macros=[
-        latex2text.MacroTextSpec(name, repl, discard=not repl) for name, (_, repl) in _BIB_MACROS.items()])
+    text_db.add_context_category(
+        "bib",
+        prepend=True,
+        macros=[latex2text.MacroTextSpec(name, repl, discard=not repl) for name, (_, repl) in _BIB_MACROS.items()],
+    )
     conv = latex2text.LatexNodes2Text(latex_context=text_db, math_mode="text")
     return conv, walker_db, latexwalker
 

@@ -28,8 +28,14 @@ __all__ = ["coins", "highwire_reference", "page_item"]
 _JOURNAL_TYPES = frozenset({"article-journal", "article-magazine", "article-newspaper"})
 _BOOK_GENRES = {"book": "book", "chapter": "bookitem", "paper-conference": "bookitem", "report": "report"}
 #: Zotero item types for `rft.type` in Dublin Core ContextObjects (Zotero sets the item type from it).
-_ZOTERO_TYPES = {"webpage": "webpage", "post-weblog": "blogPost", "post": "forumPost", "dataset": "dataset",
-                 "software": "computerProgram", "manuscript": "manuscript"}
+_ZOTERO_TYPES = {
+    "webpage": "webpage",
+    "post-weblog": "blogPost",
+    "post": "forumPost",
+    "dataset": "dataset",
+    "software": "computerProgram",
+    "manuscript": "manuscript",
+}
 _PAGE_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -57,32 +63,67 @@ def _kev_pairs(item: dict) -> list[tuple[str, str]]:
     """The ContextObject as ordered (key, value) pairs, empty values included."""
     kind = item.get("type", "")
     first, last = page_range(item)
-    ids = [("rft_id", f"info:doi/{text_of(item, 'DOI')}" if text_of(item, "DOI") else ""),
-           ("rft_id", f"urn:isbn:{text_of(item, 'ISBN')}" if text_of(item, "ISBN") else ""),
-           ("rft_id", text_of(item, "URL"))]
+    ids = [
+        ("rft_id", f"info:doi/{text_of(item, 'DOI')}" if text_of(item, "DOI") else ""),
+        ("rft_id", f"urn:isbn:{text_of(item, 'ISBN')}" if text_of(item, "ISBN") else ""),
+        ("rft_id", text_of(item, "URL")),
+    ]
     date = ("rft.date", date_text(item.get("issued")))
     if kind in _JOURNAL_TYPES:
-        return [("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"), *ids, ("rft.genre", "article"),
-                ("rft.atitle", text_of(item, "title")), ("rft.jtitle", text_of(item, "container-title")),
-                ("rft.stitle", text_of(item, "container-title-short")), *_authors_kev(item), date,
-                ("rft.volume", text_of(item, "volume")), ("rft.issue", text_of(item, "issue")),
-                ("rft.spage", first), ("rft.epage", last), ("rft.issn", text_of(item, "ISSN"))]
+        return [
+            ("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"),
+            *ids,
+            ("rft.genre", "article"),
+            ("rft.atitle", text_of(item, "title")),
+            ("rft.jtitle", text_of(item, "container-title")),
+            ("rft.stitle", text_of(item, "container-title-short")),
+            *_authors_kev(item),
+            date,
+            ("rft.volume", text_of(item, "volume")),
+            ("rft.issue", text_of(item, "issue")),
+            ("rft.spage", first),
+            ("rft.epage", last),
+            ("rft.issn", text_of(item, "ISSN")),
+        ]
     if kind == "thesis":  # Zotero reads the book format as a book; this one as a thesis
-        return [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dissertation"), *ids,
-                ("rft.title", text_of(item, "title")), *_authors_kev(item), date,
-                ("rft.inst", text_of(item, "publisher")), ("rft.degree", text_of(item, "genre"))]
+        return [
+            ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dissertation"),
+            *ids,
+            ("rft.title", text_of(item, "title")),
+            *_authors_kev(item),
+            date,
+            ("rft.inst", text_of(item, "publisher")),
+            ("rft.degree", text_of(item, "genre")),
+        ]
     if kind in _BOOK_GENRES:
         part = kind in ("chapter", "paper-conference")
-        return [("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), *ids, ("rft.genre", _BOOK_GENRES[kind]),
-                ("rft.atitle", text_of(item, "title") if part else ""),
-                ("rft.btitle", text_of(item, "container-title" if part else "title")), *_authors_kev(item), date,
-                ("rft.pub", text_of(item, "publisher")), ("rft.place", text_of(item, "publisher-place")),
-                ("rft.edition", text_of(item, "edition")), ("rft.series", text_of(item, "collection-title")),
-                ("rft.spage", first), ("rft.epage", last), ("rft.isbn", text_of(item, "ISBN"))]
-    return [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"), *ids, ("rft.title", text_of(item, "title")),
-            *_authors_kev(item, "rft.creator"), date, ("rft.type", _ZOTERO_TYPES.get(kind, "document")),
-            ("rft.publisher", text_of(item, "publisher")), ("rft.source", text_of(item, "container-title")),
-            ("rft.identifier", text_of(item, "URL"))]
+        return [
+            ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"),
+            *ids,
+            ("rft.genre", _BOOK_GENRES[kind]),
+            ("rft.atitle", text_of(item, "title") if part else ""),
+            ("rft.btitle", text_of(item, "container-title" if part else "title")),
+            *_authors_kev(item),
+            date,
+            ("rft.pub", text_of(item, "publisher")),
+            ("rft.place", text_of(item, "publisher-place")),
+            ("rft.edition", text_of(item, "edition")),
+            ("rft.series", text_of(item, "collection-title")),
+            ("rft.spage", first),
+            ("rft.epage", last),
+            ("rft.isbn", text_of(item, "ISBN")),
+        ]
+    return [
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
+        *ids,
+        ("rft.title", text_of(item, "title")),
+        *_authors_kev(item, "rft.creator"),
+        date,
+        ("rft.type", _ZOTERO_TYPES.get(kind, "document")),
+        ("rft.publisher", text_of(item, "publisher")),
+        ("rft.source", text_of(item, "container-title")),
+        ("rft.identifier", text_of(item, "URL")),
+    ]
 
 
 def coins(item: dict) -> str:
@@ -106,8 +147,11 @@ def coins(item: dict) -> str:
 
 # -- Highwire -----------------------------------------------------------------
 
-_HIGHWIRE_CONTAINERS = {"chapter": "citation_inbook_title", "paper-conference": "citation_conference_title",
-                        **dict.fromkeys(_JOURNAL_TYPES, "citation_journal_title")}
+_HIGHWIRE_CONTAINERS = {
+    "chapter": "citation_inbook_title",
+    "paper-conference": "citation_conference_title",
+    **dict.fromkeys(_JOURNAL_TYPES, "citation_journal_title"),
+}
 
 
 def highwire_reference(item: dict) -> str:
@@ -128,13 +172,18 @@ def highwire_reference(item: dict) -> str:
         the `content="…"` attribute it goes into; newlines are removed).
     """
     first, last = page_range(item)
-    pairs = [("citation_title", text_of(item, "title")),
-             *(("citation_author", inverted(n)) for n in creators(item)),
-             ("citation_publication_date", date_text(item.get("issued"), "/")),
-             (_HIGHWIRE_CONTAINERS.get(item.get("type", ""), ""), text_of(item, "container-title")),
-             ("citation_volume", text_of(item, "volume")), ("citation_issue", text_of(item, "issue")),
-             ("citation_firstpage", first), ("citation_lastpage", last),
-             ("citation_doi", text_of(item, "DOI")), ("citation_public_url", text_of(item, "URL"))]
+    pairs = [
+        ("citation_title", text_of(item, "title")),
+        *(("citation_author", inverted(n)) for n in creators(item)),
+        ("citation_publication_date", date_text(item.get("issued"), "/")),
+        (_HIGHWIRE_CONTAINERS.get(item.get("type", ""), ""), text_of(item, "container-title")),
+        ("citation_volume", text_of(item, "volume")),
+        ("citation_issue", text_of(item, "issue")),
+        ("citation_firstpage", first),
+        ("citation_lastpage", last),
+        ("citation_doi", text_of(item, "DOI")),
+        ("citation_public_url", text_of(item, "URL")),
+    ]
     # "; " separates the fields: a semicolon inside a value would end it early.
     return "; ".join(f"{key}={text.replace(';', ',')}" for key, text in pairs if key and text)
 

@@ -42,8 +42,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         elif not os.environ.get("RESEARCH_DIAGNOSTICS_REPORTED"):
             log.warning(str(diag))
     if errors:
-        raise PluginError(f"{errors} error(s) in the notes or the library; nothing was built "
-                          "(run `python -m build_scripts check` to list them)")
+        raise PluginError(
+            f"{errors} error(s) in the notes or the library; nothing was built "
+            "(run `python -m build_scripts check` to list them)"
+        )
     _report_changes(result, settings.cache_dir / "last-build.json")
     config.nav = [_nav_entry(item) for item in result.nav] + list(config.nav or [])
     _result = result

@@ -144,7 +144,7 @@ def parse_note(data: bytes, path: str) -> tuple[Note | None, list[Diagnostic]]:
         facts=facts,
         claims=claims,
         spans=tuple(spans),
-        anchors=frozenset(scan.heading_slugs(parts.body)),
+        anchors=frozenset(scan.heading_anchors(parts.body)),
         order=reader.get("order", int, default=0),
     )
     return note, diags

@@ -21,8 +21,12 @@ __all__ = ["DEFAULT_TOLERANCE", "KINDS", "claim_key", "disagree", "reconcile", "
 DEFAULT_TOLERANCE = 0.005
 """Relative tolerance for numbers when the fact sets none (0.5 %)."""
 
-KINDS = {FactKind.NUMBER: DisagreementKind.NUMERIC, FactKind.DATE: DisagreementKind.DATE,
-         FactKind.CATEGORY: DisagreementKind.CATEGORICAL, FactKind.ASSESSMENT: DisagreementKind.ASSESSMENT}
+KINDS = {
+    FactKind.NUMBER: DisagreementKind.NUMERIC,
+    FactKind.DATE: DisagreementKind.DATE,
+    FactKind.CATEGORY: DisagreementKind.CATEGORICAL,
+    FactKind.ASSESSMENT: DisagreementKind.ASSESSMENT,
+}
 """Inconsistency kind for each fact kind (unless the fact explains the difference away as apparent)."""
 
 
@@ -101,8 +105,7 @@ def reconcile(
 def _across_sources(fact: Fact, group: list[Claim], read: list[tuple[Claim, Normalised]]) -> Inconsistency | None:
     tolerance = tolerance_of(fact)
     if not any(
-        a.source != b.source and disagree(x, y, tolerance)
-        for i, (a, x) in enumerate(read) for b, y in read[i + 1:]
+        a.source != b.source and disagree(x, y, tolerance) for i, (a, x) in enumerate(read) for b, y in read[i + 1 :]
     ):
         return None
     shown: dict[str, tuple[Normalised, list[str]]] = {}
@@ -133,7 +136,8 @@ def _internal(fact: Fact, group: list[Claim], read: list[tuple[Claim, Normalised
     for source in sorted({claim.source for claim, _ in read}):
         own = [(claim, value) for claim, value in read if claim.source == source]
         clashing = [
-            (claim, value) for i, (claim, value) in enumerate(own)
+            (claim, value)
+            for i, (claim, value) in enumerate(own)
             if any(disagree(value, other, tolerance) for j, (_, other) in enumerate(own) if j != i)
         ]
         if clashing:

@@ -54,23 +54,31 @@ def inventory(result: BuildResult) -> dict:
 def compare(old: dict | None, new: dict) -> list[str]:
     """Lines describing the changes from `old` to `new` (a first build says what it built)."""
     if old is None or old.get("version") != VERSION:
-        return [f"first build: {len(new['notes'])} notes, {len(new['claims'])} claims, "
-                f"{len(new['disagreements'])} disagreements, {len(new['pages'])} pages"]
+        return [
+            f"first build: {len(new['notes'])} notes, {len(new['claims'])} claims, "
+            f"{len(new['disagreements'])} disagreements, {len(new['pages'])} pages"
+        ]
     lines = []
     for what in ("notes", "claims"):
         added, removed = _diff(old[what], new[what])
         if added or removed:
             lines.append(f"{what}: +{len(added)} -{len(removed)}" + _names(added, "added") + _names(removed, "removed"))
     lines += _disagreements(old["disagreements"], new["disagreements"])
-    checked = [f"{k}: {old['verification'][k]} → {v}" for k, v in new["verification"].items()
-               if k in old["verification"] and old["verification"][k] != v]
+    checked = [
+        f"{k}: {old['verification'][k]} → {v}"
+        for k, v in new["verification"].items()
+        if k in old["verification"] and old["verification"][k] != v
+    ]
     if checked:
         lines.append(f"quotation checks changed ({len(checked)}): " + _list(checked))
     changed = sorted(p for p, h in new["pages"].items() if old["pages"].get(p) != h)
     gone = sorted(set(old["pages"]) - set(new["pages"]))
     if changed or gone:
-        lines.append(f"pages changed: {len(changed)}" + (f", removed: {len(gone)}" if gone else "")
-                     + (": " + _list(changed) if changed else ""))
+        lines.append(
+            f"pages changed: {len(changed)}"
+            + (f", removed: {len(gone)}" if gone else "")
+            + (": " + _list(changed) if changed else "")
+        )
     return lines or ["no changes since the previous build"]
 
 
@@ -90,8 +98,11 @@ def _disagreements(old: dict, new: dict) -> list[str]:
             groups.setdefault(verb, []).append(f"{_describe(new[key])} ({delta})")
     groups["resolved"] = [_describe(old[k]) for k in resolved]
     order = ("new", "widened", "narrowed", "changed", "changed kind", "resolved")
-    return [f"{name} disagreements ({len(groups[name])}): " + _list(groups[name], sep="; ")
-            for name in order if groups.get(name)]
+    return [
+        f"{name} disagreements ({len(groups[name])}): " + _list(groups[name], sep="; ")
+        for name in order
+        if groups.get(name)
+    ]
 
 
 def _describe(item: dict) -> str:

@@ -280,7 +280,7 @@ def _tokens(body: str) -> list[Token]:
     return parser().parse("\n".join(_Body.of(body).parsed))
 
 
-def heading_slugs(body: str) -> set[str]:
+def heading_anchors(body: str) -> set[str]:
     """Anchors of the body's headings, as the site's table of contents makes them."""
     slugs: set[str] = set()
     tokens = _tokens(body)

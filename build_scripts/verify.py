@@ -109,19 +109,36 @@ def _verify(claim: Claim, text: ArchivedText | None) -> tuple[Claim, Verificatio
     if not claim.quote:
         return claim, Verification(QuoteStatus.UNQUOTED), []
     if text is None:
-        return claim, Verification(QuoteStatus.UNCHECKED), [Diagnostic.warning(
-            claim.location, f"{about} is not checked against the source text: '{claim.source}' has no archived text",
-            f"add a plain-text copy of the source and name it in the entry's 'file' field "
-            f"(e.g. file = {{texts/{claim.source}.txt}})")]
+        return (
+            claim,
+            Verification(QuoteStatus.UNCHECKED),
+            [
+                Diagnostic.warning(
+                    claim.location,
+                    f"{about} is not checked against the source text: '{claim.source}' has no archived text",
+                    f"add a plain-text copy of the source and name it in the entry's 'file' field "
+                    f"(e.g. file = {{texts/{claim.source}.txt}})",
+                )
+            ],
+        )
     passages = find(text, claim.quote)
     if not passages:
         paragraph, words = closest(text, claim.quote)
         near = f"closest passage, para. {paragraph}: “{words}”" if words else "nothing close found"
-        elided = (" (each part between '…' must be in one paragraph, in order)"
-                  if len(fragments(claim.quote)) > 1 else "")
-        return claim, Verification(QuoteStatus.NOT_FOUND), [Diagnostic.error(
-            claim.location, f"{about} is not in the source text {text.path}{elided}: “{claim.quote}”",
-            f"copy the words exactly; {near}")]
+        elided = (
+            " (each part between '…' must be in one paragraph, in order)" if len(fragments(claim.quote)) > 1 else ""
+        )
+        return (
+            claim,
+            Verification(QuoteStatus.NOT_FOUND),
+            [
+                Diagnostic.error(
+                    claim.location,
+                    f"{about} is not in the source text {text.path}{elided}: “{claim.quote}”",
+                    f"copy the words exactly; {near}",
+                )
+            ],
+        )
     places = tuple(dict.fromkeys(p.paragraph for p in passages))
     named = paragraphs_named(claim.locator)
     if not claim.locator:
@@ -136,13 +153,24 @@ def _verify(claim: Claim, text: ArchivedText | None) -> tuple[Claim, Verificatio
         return claim, Verification(QuoteStatus.VERIFIED, here[0], places), []
     if len(places) > 1:
         return claim, Verification(QuoteStatus.MISPLACED, passages[0], places), [_several(claim, about, places)]
-    return claim, Verification(QuoteStatus.MISPLACED, passages[0], places), [Diagnostic.error(
-        claim.location, f"{about} is not at '{claim.locator}'",
-        f"found in para. {places[0]}; write 'locator: para. {places[0]}'")]
+    return (
+        claim,
+        Verification(QuoteStatus.MISPLACED, passages[0], places),
+        [
+            Diagnostic.error(
+                claim.location,
+                f"{about} is not at '{claim.locator}'",
+                f"found in para. {places[0]}; write 'locator: para. {places[0]}'",
+            )
+        ],
+    )
 
 
 def _several(claim: Claim, about: str, places: tuple[int, ...]) -> Diagnostic:
     listed = ", ".join(map(str, places))
     where = f"the locator '{claim.locator}' names none of them" if claim.locator else "no locator was given"
-    return Diagnostic.warning(claim.location, f"{about} occurs in paras. {listed}; {where}",
-                              "name the paragraph meant in 'locator', or quote more words so that the place is clear")
+    return Diagnostic.warning(
+        claim.location,
+        f"{about} occurs in paras. {listed}; {where}",
+        "name the paragraph meant in 'locator', or quote more words so that the place is clear",
+    )

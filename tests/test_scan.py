@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from build_scripts.scan import heading_slugs, scan
+from build_scripts.scan import heading_anchors, scan
 from build_scripts.slugs import heading_anchor, slug
 
 
@@ -71,8 +71,8 @@ def test_block_end_is_after_the_top_level_block():
     assert lines[span.block_end - 1:span.block_end + 1] == ["", "After."]
 
 
-def test_heading_slugs_match_python_markdown():
-    assert heading_slugs("## Energy and gas\n\n## Energy and gas\n\n# Ünïcode `code`!") == {
+def test_heading_anchors_match_python_markdown():
+    assert heading_anchors("## Energy and gas\n\n## Energy and gas\n\n# Ünïcode `code`!") == {
         "energy-and-gas", "energy-and-gas_1", "unicode-code"}
     assert heading_anchor("Arms sales (1990s–2020s)") == "arms-sales-1990s2020s"
 

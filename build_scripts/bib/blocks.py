@@ -83,10 +83,13 @@ def collect_blocks(
         try:
             blocks = bibtexparser.parse_string(piece, parse_stack=[]).blocks
         except Exception as exc:  # a parser bug must not stop the build
-            diagnostics.append(Diagnostic.error(
-                Location(rel, offset + 1),
-                f"BibTeX parser failed on the text from here on ({exc}); its entries are skipped",
-                "look for a broken entry near this line"))
+            diagnostics.append(
+                Diagnostic.error(
+                    Location(rel, offset + 1),
+                    f"BibTeX parser failed on the text from here on ({exc}); its entries are skipped",
+                    "look for a broken entry near this line",
+                )
+            )
             continue
         for block in blocks:
             loc = Location(rel, (block.start_line or 0) + offset + 1)
@@ -127,8 +130,13 @@ def _macro(block: bm.String, loc: Location) -> tuple[Macro | None, list[Diagnost
     """The `@string` at `loc`, value unresolved; None if its name is not valid."""
     name = _CONTROL.sub("", block.key).strip()
     if not IDENT.match(name):
-        return None, [Diagnostic.error(loc, f"@string name {name!r} is not valid; the macro is skipped",
-                                       "use a name of letters, digits and '-_:.' that does not start with a digit")]
+        return None, [
+            Diagnostic.error(
+                loc,
+                f"@string name {name!r} is not valid; the macro is skipped",
+                "use a name of letters, digits and '-_:.' that does not start with a digit",
+            )
+        ]
     value, diagnostics = _clean(block.value, loc, "@string '{}'", name)
     return Macro(name, value, loc), diagnostics
 
@@ -145,20 +153,39 @@ def _entry(
     _, diagnostics = _clean(block.key, loc, "citekey '{}'", key)
     entry_type = sys.intern(block.entry_type.strip().lower())
     if not key:
-        return None, [*diagnostics, Diagnostic.error(loc, f"@{entry_type} entry without a citekey",
-                                                     "add a key after the opening brace, e.g. @book{smith2020, ...}")]
+        return None, [
+            *diagnostics,
+            Diagnostic.error(
+                loc,
+                f"@{entry_type} entry without a citekey",
+                "add a key after the opening brace, e.g. @book{smith2020, ...}",
+            ),
+        ]
     if not entry_type:
-        return None, [*diagnostics, Diagnostic.error(loc, f"'{key}': entry without a type; it is skipped",
-                                                     "write the type after '@', e.g. @book{" + key + ", ...}")]
+        return None, [
+            *diagnostics,
+            Diagnostic.error(
+                loc,
+                f"'{key}': entry without a type; it is skipped",
+                "write the type after '@', e.g. @book{" + key + ", ...}",
+            ),
+        ]
     if WS.search(key):
-        diagnostics.append(Diagnostic.warning(loc, f"citekey {key!r} contains whitespace; it cannot be cited",
-                                              "remove the spaces from the key"))
+        diagnostics.append(
+            Diagnostic.warning(
+                loc, f"citekey {key!r} contains whitespace; it cannot be cited", "remove the spaces from the key"
+            )
+        )
     first = next((entries[key.lower()] for entries in known if key.lower() in entries), None)
     if first is not None:
         what = "duplicate key" if first.key == key else f"key differs only by case from '{first.key}'"
-        diagnostics.append(Diagnostic.error(
-            loc, f"'{key}': {what} (first defined at {first.location})",
-            "BibTeX keys are case-insensitive; rename or delete one entry (the first is used)"))
+        diagnostics.append(
+            Diagnostic.error(
+                loc,
+                f"'{key}': {what} (first defined at {first.location})",
+                "BibTeX keys are case-insensitive; rename or delete one entry (the first is used)",
+            )
+        )
         return None, diagnostics
     fields: list[Field] = []
     seen: set[str] = set()
@@ -168,13 +195,20 @@ def _entry(
         diagnostics += found
         name = sys.intern(name.strip().lower())
         if not IDENT.match(name):
-            diagnostics.append(Diagnostic.error(
-                floc, f"'{key}': field name {WS.sub(' ', name)[:60]!r} is not valid; the field is skipped",
-                "a comma or '=' may be missing before this field"))
+            diagnostics.append(
+                Diagnostic.error(
+                    floc,
+                    f"'{key}': field name {WS.sub(' ', name)[:60]!r} is not valid; the field is skipped",
+                    "a comma or '=' may be missing before this field",
+                )
+            )
             continue
         if name in seen:
-            diagnostics.append(Diagnostic.warning(floc, f"'{key}': field '{name}' given twice",
-                                                  "delete one of them (the first is used)"))
+            diagnostics.append(
+                Diagnostic.warning(
+                    floc, f"'{key}': field '{name}' given twice", "delete one of them (the first is used)"
+                )
+            )
             continue
         seen.add(name)
         value, found = _clean(fld.value, floc, "field '{}' of '{}'", name, key)
@@ -190,16 +224,21 @@ def _failed(block: bm.ParsingFailedBlock, loc: Location, last: bool) -> Diagnost
     reason = str(getattr(block.error, "abort_reason", None) or block.error).strip()
     if not last and reason.startswith("Unexpectedly reached end of file"):
         reason = "it is not closed before the next entry starts"  # the piece ended there
-    return Diagnostic.error(loc, f"{_CONTROL.sub('', what)} could not be parsed and was skipped: {reason}",
-                            "look for a missing comma, '=' or closing brace/quote in this entry")
+    return Diagnostic.error(
+        loc,
+        f"{_CONTROL.sub('', what)} could not be parsed and was skipped: {reason}",
+        "look for a missing comma, '=' or closing brace/quote in this entry",
+    )
 
 
 def _lost_entries(raw: str, loc: Location) -> list[Diagnostic]:
     """Errors for what looks like an entry in the text between blocks starting at `loc`."""
     return [
-        Diagnostic.error(Location(loc.path, loc.line + raw.count("\n", 0, match.start())),
-                         f"{WS.sub(' ', match.group().strip())!r} looks like an entry but is not read as one",
-                         "write the entry type right after '@', with letters, digits and '_' only")
+        Diagnostic.error(
+            Location(loc.path, loc.line + raw.count("\n", 0, match.start())),
+            f"{WS.sub(' ', match.group().strip())!r} looks like an entry but is not read as one",
+            "write the entry type right after '@', with letters, digits and '_' only",
+        )
         for match in _LOST_ENTRY.finditer(raw)
     ]
 
@@ -211,6 +250,9 @@ def _clean(raw: str, loc: Location, where: str, *args: str) -> tuple[str, list[D
     found = sorted(set(_CONTROL.findall(raw)))
     names = ", ".join(f"U+{ord(c):04X}" for c in found[:5]) + (", ..." if len(found) > 5 else "")
     return _CONTROL.sub("", raw), [
-        Diagnostic.warning(loc, f"control characters {names} removed from {where.format(*args)}",
-                           "delete them from the file; they are invisible and not valid in web pages")
+        Diagnostic.warning(
+            loc,
+            f"control characters {names} removed from {where.format(*args)}",
+            "delete them from the file; they are invisible and not valid in web pages",
+        )
     ]

@@ -42,9 +42,13 @@ def resolve_crossrefs(entries: Sequence[Entry]) -> tuple[dict[str, Source], list
         if target and target.lower() in by_key:
             parent[low] = target.lower()
         elif target:
-            diagnostics.append(Diagnostic.warning(entry.crossref_at or entry.location,
-                                                  f"'{entry.key}': crossref to unknown entry '{target}'",
-                                                  "add the parent entry, or fix the key in crossref"))
+            diagnostics.append(
+                Diagnostic.warning(
+                    entry.crossref_at or entry.location,
+                    f"'{entry.key}': crossref to unknown entry '{target}'",
+                    "add the parent entry, or fix the key in crossref",
+                )
+            )
     cyclic, found = _find_cycles(parent, by_key)
     diagnostics += found
     merged: dict[str, dict[str, str]] = {}
@@ -81,12 +85,17 @@ def _find_cycles(parent: Mapping[str, str], entries: Mapping[str, Entry]) -> tup
             path.append(current)
             current = parent.get(current)
         if current is not None and state[current] == 1:
-            cycle = path[path.index(current):]
+            cycle = path[path.index(current) :]
             cyclic.update(cycle)
             first = min((entries[k] for k in cycle), key=lambda e: e.location)
             names = " -> ".join(entries[k].key for k in cycle + cycle[:1])
-            diagnostics.append(Diagnostic.error(first.crossref_at or first.location, f"circular crossref: {names}",
-                                                "remove the crossref field from one of these entries"))
+            diagnostics.append(
+                Diagnostic.error(
+                    first.crossref_at or first.location,
+                    f"circular crossref: {names}",
+                    "remove the crossref field from one of these entries",
+                )
+            )
         for key in path:
             state[key] = 2
     return cyclic, diagnostics

@@ -45,14 +45,19 @@ def resolve_macros(
     first_at: dict[str, Location] = {}
     diagnostics: list[Diagnostic] = []
     for macro in macros:
-        value, found = resolve_value(macro.value, table, macro.location, "@string '{}'", macro.name,
-                                     max_chars=max_chars)
+        value, found = resolve_value(
+            macro.value, table, macro.location, "@string '{}'", macro.name, max_chars=max_chars
+        )
         diagnostics += found
         low = macro.name.lower()
         if low in first_at:
-            diagnostics.append(Diagnostic.warning(
-                macro.location, f"@string '{macro.name}' redefined (first defined at {first_at[low]})",
-                "the later definition is used; rename one of them"))
+            diagnostics.append(
+                Diagnostic.warning(
+                    macro.location,
+                    f"@string '{macro.name}' redefined (first defined at {first_at[low]})",
+                    "the later definition is used; rename one of them",
+                )
+            )
         first_at.setdefault(low, macro.location)
         table[low] = value
     resolved: list[Entry] = []
@@ -62,8 +67,9 @@ def resolve_macros(
         crossref_at = None
         for name, text, line in raw.fields:
             location = Location(path, line)
-            value, found = resolve_value(text, table, location, "field '{}' of '{}'", name, raw.key,
-                                         max_chars=max_chars)
+            value, found = resolve_value(
+                text, table, location, "field '{}' of '{}'", name, raw.key, max_chars=max_chars
+            )
             diagnostics += found
             fields[name] = WS.sub(" ", value).strip()  # BibTeX collapses whitespace
             if name == "crossref":
@@ -94,6 +100,7 @@ def resolve_value(
     Returns:
         The value, and the problems found in it.
     """
+
     def name() -> str:
         return where.format(*args)
 
@@ -102,8 +109,13 @@ def resolve_value(
     size = 0
     parts = _split_concat(raw)
     if len(parts) > 1 and not all(parts):
-        diagnostics.append(Diagnostic.error(location, f"malformed value in {name()}: '#' without a value on one side",
-                                            "remove the extra '#', or add the missing value"))
+        diagnostics.append(
+            Diagnostic.error(
+                location,
+                f"malformed value in {name()}: '#' without a value on one side",
+                "remove the extra '#', or add the missing value",
+            )
+        )
     for part in parts:
         if size > 2 * max_chars:
             break  # the rest would be cut anyway (and macros can double in size at each step)
@@ -117,23 +129,34 @@ def resolve_value(
         elif part.lower() in macros:
             out.append(macros[part.lower()])
         elif not IDENT.match(part):
-            diagnostics.append(Diagnostic.error(
-                location, f"malformed value in {name()}: {WS.sub(' ', part)[:60]!r} is "
-                "not a {...} or \"...\" literal, a number or a macro name",
-                "a comma between two fields may be missing; the text is kept as it is"))
+            diagnostics.append(
+                Diagnostic.error(
+                    location,
+                    f"malformed value in {name()}: {WS.sub(' ', part)[:60]!r} is "
+                    'not a {...} or "..." literal, a number or a macro name',
+                    "a comma between two fields may be missing; the text is kept as it is",
+                )
+            )
             out.append(part)
         else:
-            diagnostics.append(Diagnostic.warning(
-                location, f"undefined macro '{part}' in {name()}",
-                f"define it with @string{{{part} = {{...}}}}, "
-                "or put the value in braces if it is meant literally"))
+            diagnostics.append(
+                Diagnostic.warning(
+                    location,
+                    f"undefined macro '{part}' in {name()}",
+                    f"define it with @string{{{part} = {{...}}}}, or put the value in braces if it is meant literally",
+                )
+            )
             out.append(part)
         size += len(out[-1])
     value = "".join(out)
     if size > max_chars and len(WS.sub(" ", value)) > max_chars:
-        diagnostics.append(Diagnostic.warning(
-            location, f"{name()} is longer than {max_chars:,} characters; it is cut",
-            "shorten it; a bibliography field should not hold a whole text"))
+        diagnostics.append(
+            Diagnostic.warning(
+                location,
+                f"{name()} is longer than {max_chars:,} characters; it is cut",
+                "shorten it; a bibliography field should not hold a whole text",
+            )
+        )
         value = _cut(WS.sub(" ", value), max_chars)
     return value, diagnostics
 

@@ -13,7 +13,6 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
 
 
-
 def read_bib(path: Path, rel: str, *, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:
     """Read one .bib file as text with `\\n` line ends.
 
@@ -35,13 +34,20 @@ def read_bib(path: Path, rel: str, *, max_bytes: int) -> tuple[str | None, list[
     """
     try:
         if path.stat().st_size > max_bytes:
-            return None, [Diagnostic.error(Location(rel),
-                                           f"bibliography file is larger than {max_bytes // 2**20} MB; not read",
-                                           "split it into several .bib files")]
+            return None, [
+                Diagnostic.error(
+                    Location(rel),
+                    f"bibliography file is larger than {max_bytes // 2**20} MB; not read",
+                    "split it into several .bib files",
+                )
+            ]
         data = path.read_bytes()
     except FileNotFoundError:
-        return None, [Diagnostic.error(Location(rel), "bibliography file not found",
-                                       "check the path, or remove it from the list of .bib files")]
+        return None, [
+            Diagnostic.error(
+                Location(rel), "bibliography file not found", "check the path, or remove it from the list of .bib files"
+            )
+        ]
     except OSError as exc:
         return None, [Diagnostic.error(Location(rel), f"cannot read bibliography file: {exc.strerror or exc}")]
     text, diagnostics = decode(data, rel)
@@ -69,17 +75,24 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data.decode(codec, errors="replace").removeprefix("\ufeff"), [
-                Diagnostic.warning(Location(rel, 1), f"{rel} is encoded as {codec.upper()}",
-                                   "save the file as UTF-8; BibTeX cannot read it")
+                Diagnostic.warning(
+                    Location(rel, 1),
+                    f"{rel} is encoded as {codec.upper()}",
+                    "save the file as UTF-8; BibTeX cannot read it",
+                )
             ]
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
-        diagnostics = [Diagnostic.warning(Location(rel, line),
-                                          f"{rel} is not valid UTF-8; read it as Windows-1252/Latin-1",
-                                          "save the file as UTF-8")]
+        diagnostics = [
+            Diagnostic.warning(
+                Location(rel, line),
+                f"{rel} is not valid UTF-8; read it as Windows-1252/Latin-1",
+                "save the file as UTF-8",
+            )
+        ]
     try:
         return data.decode("cp1252"), diagnostics
     except UnicodeDecodeError:

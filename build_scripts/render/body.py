@@ -29,10 +29,10 @@ def render_body(note: Note, state: PageState, placed: set[str]) -> str:
         if line is None:
             continue
         for span in sorted(spans, key=lambda s: s.start, reverse=True):
-            before = line[:span.start]
+            before = line[: span.start]
             if span.citations:  # a footnote mark sits right after the word, as in Pandoc's note styles
                 before = before.rstrip(" ") if before.strip() else before
-            line = before + _replace(span, state, after) + line[span.end:]
+            line = before + _replace(span, state, after) + line[span.end :]
             if isinstance(span, Replacement) and span.end_line > span.line:  # an HTML block of several lines
                 for gone in range(span.line + 1, min(span.end_line, len(lines) - 1) + 1):
                     lines[gone] = None

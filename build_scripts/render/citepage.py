@@ -43,8 +43,9 @@ def page_citation(state: PageState, title: str) -> PageCitation:
     url = canonical_url(settings.site_url, state.page)
     key = "page-" + (re.sub(r"[^a-z0-9]+", "-", state.page.removesuffix(".md").lower()).strip("-") or "home")
     authors = [_name(a) for a in re.split(r"\s*(?:;|\band\b)\s*", settings.site_author) if a.strip()]
-    item = metadata.page_item(title=title, url=url, site_name=settings.site_name, authors=authors,
-                              date=state.date, key=key)
+    item = metadata.page_item(
+        title=title, url=url, site_name=settings.site_name, authors=authors, date=state.date, key=key
+    )
     return PageCitation(item, url, state.date)
 
 
@@ -65,16 +66,28 @@ def format_citations(citations: list[PageCitation], ctx: Context) -> dict[str, R
         shape_key = (c.date, bool(c.url))
         if shape_key not in shapes:
             shapes[shape_key] = metadata.page_item(
-                title=_TITLE, url=_URL if c.url else "", site_name=settings.site_name,
-                authors=c.item.get("author", []), date=c.date, key=f"shape-{c.date or 'nd'}-{int(bool(c.url))}")
+                title=_TITLE,
+                url=_URL if c.url else "",
+                site_name=settings.site_name,
+                authors=c.item.get("author", []),
+                date=c.date,
+                key=f"shape-{c.date or 'nd'}-{int(bool(c.url))}",
+            )
     formatted = ctx.formatter.format(shapes.values(), suffixes=False)
     refs = {}
     for c in citations:
         shape = formatted[shapes[(c.date, bool(c.url))]["id"]]
         markup = shape.html.replace(_TITLE, html.escape(c.item.get("title", ""), quote=False))
         markup = ctx.formatter.punctuate(markup.replace(_URL, html.escape(c.url, quote=False)))
-        refs[c.item["id"]] = Reference(key=c.item["id"], html=markup, text=cite.plain(markup), label=shape.label,
-                                       year=shape.year, url=c.url, csl=c.item)
+        refs[c.item["id"]] = Reference(
+            key=c.item["id"],
+            html=markup,
+            text=cite.plain(markup),
+            label=shape.label,
+            year=shape.year,
+            url=c.url,
+            csl=c.item,
+        )
     return refs
 
 
@@ -87,6 +100,7 @@ def cite_block(citation: PageCitation, ref: Reference) -> str:
     The code blocks are written as HTML (`<pre><code>`), so that thousands of
     pages do not each go through syntax highlighting for three short blocks.
     """
+
     def tab(title: str, body: str) -> list[str]:
         return [f'=== "{title}"', "", *(f"    {line}" if line else "" for line in body.split("\n")), ""]
 

@@ -184,8 +184,11 @@ class PageState:
         for (key, locator, _), (label, claim) in self._footnotes.items():
             quote = f": {self.quotation(claim)}" if claim is not None and claim.quote else ""
             where = f" {self.where(key, locator, claim, capital=True)}{quote}." if locator or quote else ""
-            page = "" if where and not self.ctx.passage_url(key, locator, claim) else \
-                f" [Source page]({self.link(source_page(key))})"
+            page = (
+                ""
+                if where and not self.ctx.passage_url(key, locator, claim)
+                else f" [Source page]({self.link(source_page(key))})"
+            )
             lines.append(f"{label}: {md_html(self.ctx.refs[key].html)}{where}{page}")
         return "\n".join(lines)
 

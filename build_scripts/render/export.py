@@ -16,31 +16,64 @@ def claims_json(ctx: Context) -> bytes:
     inconsistencies as JSON."""
     index = ctx.index
     facts = [
-        {"id": f.id, "label": f.label, "kind": f.kind, "unit": f.unit or None, "time": f.time or None,
-         "topics": list(f.topics), "series": f.series or None, "resolution": f.resolution or None,
-         "positions": dict(f.positions) or None, "apparent": f.apparent or None}
+        {
+            "id": f.id,
+            "label": f.label,
+            "kind": f.kind,
+            "unit": f.unit or None,
+            "time": f.time or None,
+            "topics": list(f.topics),
+            "series": f.series or None,
+            "resolution": f.resolution or None,
+            "positions": dict(f.positions) or None,
+            "apparent": f.apparent or None,
+        }
         for f in index.facts.values()
     ]
     claims = []
     for claim in sorted(index.claims, key=lambda c: c.id):
         norm = ctx.values.get(claim.id)
-        claims.append({
-            "id": claim.id, "fact": claim.fact, "source": claim.source, "value": claim.value,
-            "normalised": None if norm is None else {
-                "low": _number(norm.low), "high": _number(norm.high),
-                "position": norm.position or None, "display": norm.display},
-            "locator": claim.locator, "quote": claim.quote or None, "suspect": claim.suspect or None,
-            "verification": found.as_json() if (found := ctx.verifications.get(claim.id)) else None,
-            "note": claim.note,
-        })
+        claims.append(
+            {
+                "id": claim.id,
+                "fact": claim.fact,
+                "source": claim.source,
+                "value": claim.value,
+                "normalised": None
+                if norm is None
+                else {
+                    "low": _number(norm.low),
+                    "high": _number(norm.high),
+                    "position": norm.position or None,
+                    "display": norm.display,
+                },
+                "locator": claim.locator,
+                "quote": claim.quote or None,
+                "suspect": claim.suspect or None,
+                "verification": found.as_json() if (found := ctx.verifications.get(claim.id)) else None,
+                "note": claim.note,
+            }
+        )
     inconsistencies = [
-        {"id": i.anchor, "fact": i.fact.id, "label": i.fact.title, "topics": list(i.fact.topics),
-         "kind": i.kind, "summary": i.summary, "claims": [c.id for c in i.claims],
-         "pages": sorted(set(ctx.placements.get(i.anchor, [])))}
-        for issues in ctx.inconsistencies.values() for i in issues
+        {
+            "id": i.anchor,
+            "fact": i.fact.id,
+            "label": i.fact.title,
+            "topics": list(i.fact.topics),
+            "kind": i.kind,
+            "summary": i.summary,
+            "claims": [c.id for c in i.claims],
+            "pages": sorted(set(ctx.placements.get(i.anchor, []))),
+        }
+        for issues in ctx.inconsistencies.values()
+        for i in issues
     ]
-    data = {"facts": facts, "claims": claims, "inconsistencies": inconsistencies,
-            "sources": {k: ctx.refs[k].csl for k in sorted(ctx.refs)}}
+    data = {
+        "facts": facts,
+        "claims": claims,
+        "inconsistencies": inconsistencies,
+        "sources": {k: ctx.refs[k].csl for k in sorted(ctx.refs)},
+    }
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).translate(_JSON_HTML)
     return (text + "\n").encode("utf-8")
 

@@ -21,8 +21,12 @@ KIND_TITLES = {
     DisagreementKind.APPARENT: "Apparent disagreement",
     DisagreementKind.INTERNAL: "Possible error in a source",
 }
-NOUNS = {DisagreementKind.NUMERIC: "figures", DisagreementKind.DATE: "dates",
-         DisagreementKind.CATEGORICAL: "answers", DisagreementKind.ASSESSMENT: "assessments"}
+NOUNS = {
+    DisagreementKind.NUMERIC: "figures",
+    DisagreementKind.DATE: "dates",
+    DisagreementKind.CATEGORICAL: "answers",
+    DisagreementKind.ASSESSMENT: "assessments",
+}
 
 
 def inline_value(fact: Fact, state: PageState) -> str:
@@ -56,12 +60,17 @@ def callout(issue: Inconsistency, state: PageState) -> str:
         state.use(claim)
         flag = f" ⚠ *{md_text(claim.suspect)}*" if claim.suspect else ""
         position = f"**{md_text(claim.position)}**: " if claim.position and fact.positions else ""
-        rows.append(f"| {state.link_source(claim.source)}{state.cite_claim(claim)} "
-                    f"| {position}{md_text(claim.value)}{flag} | {state.where(claim.source, claim.locator, claim)} "
-                    f"| {state.quotation(claim)} |")
+        rows.append(
+            f"| {state.link_source(claim.source)}{state.cite_claim(claim)} "
+            f"| {position}{md_text(claim.value)}{flag} | {state.where(claim.source, claim.locator, claim)} "
+            f"| {state.quotation(claim)} |"
+        )
     # An apparent disagreement also keeps the address it had as a real one, so that links to it still work.
-    alias = f'<span class="anchor" id="disagreement-{KINDS[fact.kind]}-{fact.id}"></span>' \
-        if issue.kind is DisagreementKind.APPARENT else ""
+    alias = (
+        f'<span class="anchor" id="disagreement-{KINDS[fact.kind]}-{fact.id}"></span>'
+        if issue.kind is DisagreementKind.APPARENT
+        else ""
+    )
     body = [f'<span class="anchor" id="{issue.anchor}"></span>{alias}{_lead(issue)}', ""]
     if issue.kind is DisagreementKind.APPARENT:
         body += [f"**Why it is only apparent.** {md_text(fact.apparent)}", ""]
@@ -92,19 +101,25 @@ def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str
         if anchors:
             citation = f"{ctx.label(claim.source)}, {claim.locator}: {fact.title}: {claim.value}"
             anchor = f'<span class="anchor" id="{claim.id}"></span>{_permalink(claim.id, citation, state)} '
-        flags = "".join(f" [⚠]({state.link(_home_of(i, state), i.anchor)} \"{attr(i.summary)}\")"
-                        for i in ctx.inconsistencies.get(fact.id, []))
-        rows.append(f"| {anchor}{md_text(fact.title)}{flags} "
-                    f"| {state.link_source(claim.source)}{state.cite_claim(claim)} "
-                    f"| {md_text(claim.value)} | {state.where(claim.source, claim.locator, claim)} "
-                    f"| {state.quotation(claim)} |")
+        flags = "".join(
+            f' [⚠]({state.link(_home_of(i, state), i.anchor)} "{attr(i.summary)}")'
+            for i in ctx.inconsistencies.get(fact.id, [])
+        )
+        rows.append(
+            f"| {anchor}{md_text(fact.title)}{flags} "
+            f"| {state.link_source(claim.source)}{state.cite_claim(claim)} "
+            f"| {md_text(claim.value)} | {state.where(claim.source, claim.locator, claim)} "
+            f"| {state.quotation(claim)} |"
+        )
     return "\n".join(rows) + "\n"
 
 
 def _permalink(anchor: str, citation: str, state: PageState, text: str = "¶") -> str:
     """A link to `anchor` that also copies the permalink and a citation (see `research.js`)."""
-    return (f'[{text}]({state.link(state.page, anchor)}){{ .research-permalink '
-            f'title="Copy the link and citation" data-cite="{attr(citation)}" }}')
+    return (
+        f"[{text}]({state.link(state.page, anchor)}){{ .research-permalink "
+        f'title="Copy the link and citation" data-cite="{attr(citation)}" }}'
+    )
 
 
 def _lead(issue: Inconsistency) -> str:
@@ -114,8 +129,9 @@ def _lead(issue: Inconsistency) -> str:
         return md_text(text if text.endswith((".", "!", "?")) else text + ".")
     sources = len({c.source for c in issue.claims})
     if issue.kind is DisagreementKind.APPARENT:
-        return (f"{sources} sources seem to differ on this fact, but the difference dissolves when both "
-                "passages are read.")
+        return (
+            f"{sources} sources seem to differ on this fact, but the difference dissolves when both passages are read."
+        )
     return f"{sources} sources give different {NOUNS[issue.kind]} for this fact:"
 
 

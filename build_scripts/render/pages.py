@@ -69,11 +69,20 @@ def _home_sections(state: PageState) -> list[str]:
     out = ["## Topics", ""]
     for topic in index.topics:
         out.append(f"- {state.link_note(topic.id)}{': ' + md_text(topic.summary) if topic.summary else ''}")
-    out += ["", "## At a glance", "", "| | |", "|---|---:|",
-            f"| Notes | {len(index.notes)} |", f"| Sources | {len(index.sources)} |",
-            f"| Facts | {len(index.facts)} |", f"| Claims | {len(index.claims)} |",
-            f"| Claims whose quotation was checked against the source | {verified} |",
-            f"| [Disagreements]({state.link('inconsistencies.md')}) | {disputes} |", ""]
+    out += [
+        "",
+        "## At a glance",
+        "",
+        "| | |",
+        "|---|---:|",
+        f"| Notes | {len(index.notes)} |",
+        f"| Sources | {len(index.sources)} |",
+        f"| Facts | {len(index.facts)} |",
+        f"| Claims | {len(index.claims)} |",
+        f"| Claims whose quotation was checked against the source | {verified} |",
+        f"| [Disagreements]({state.link('inconsistencies.md')}) | {disputes} |",
+        "",
+    ]
     return out
 
 
@@ -90,8 +99,13 @@ def _topic_sections(topic: Note, state: PageState, placed: set[str]) -> list[str
     out += _charts(facts, state)
     claims = [c for f in facts for c in ctx.claims_by_fact.get(f.id, [])]
     if claims:
-        out += ["## Claims", "", f"Every claim the sources make on {md_text(topic.title.lower())}, by fact.", "",
-                claims_table(claims, state, anchors=True)]
+        out += [
+            "## Claims",
+            "",
+            f"Every claim the sources make on {md_text(topic.title.lower())}, by fact.",
+            "",
+            claims_table(claims, state, anchors=True),
+        ]
     tagged = [n for n in ctx.index.notes.values() if topic.id in n.topics and n.id != topic.id]
     if tagged:
         out += ["## Notes on this topic", ""]
@@ -114,14 +128,22 @@ def _charts(facts: list[Fact], state: PageState) -> list[str]:
         title = members[0].label
         labels = {c.source: ctx.label(c.source) for c in claims}
         svg = charts.series_chart(title, members, claims, ctx.values, labels)
-        out += ["## Chart: " + md_text(title), "", f'<div class="research-chart">{svg}</div>', "",
-                '??? info "The chart as a table"', ""]
+        out += [
+            "## Chart: " + md_text(title),
+            "",
+            f'<div class="research-chart">{svg}</div>',
+            "",
+            '??? info "The chart as a table"',
+            "",
+        ]
         out += ["    | When | Source | Value | Where |", "    |---|---|---|---|"]
         for fact in sorted(members, key=lambda f: f.time):
             for c in ctx.claims_by_fact.get(fact.id, []):
                 state.use(c)
-                out.append(f"    | {md_text(fact.time)} | {md_text(ctx.label(c.source))} "
-                           f"| {md_text(c.value)} | {md_text(c.locator)} |")
+                out.append(
+                    f"    | {md_text(fact.time)} | {md_text(ctx.label(c.source))} "
+                    f"| {md_text(c.value)} | {md_text(c.locator)} |"
+                )
         out.append("")
     return out
 
@@ -140,8 +162,12 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     source = ctx.index.sources[key]
     state.inputs.add(source.location.path)
     title = ref.csl.get("title") or key
-    parts = [f"# {page_title(title)}", "",
-             f'<div class="research-reference">{ref.html}{metadata.coins(ref.csl)}</div>', ""]
+    parts = [
+        f"# {page_title(title)}",
+        "",
+        f'<div class="research-reference">{ref.html}{metadata.coins(ref.csl)}</div>',
+        "",
+    ]
     if ref.url:
         parts += [f"**Link:** <{ref.url}>", ""]
     parts += [f"**Citekey:** {md_code(key)} · defined in {md_code(str(source.location))}", ""]
@@ -152,15 +178,21 @@ def source_page_md(key: str, ctx: Context) -> Draft:
         parts += ["## Cited by", "", *(f"- {state.link_note(n)}" for n in citing), ""]
     claims = ctx.claims_by_source.get(key, [])
     if claims:
-        parts += ["## Claims by this source", "", _checked(key, claims, ctx), "",
-                  claims_table(claims, state, anchors=False)]
+        parts += [
+            "## Claims by this source",
+            "",
+            _checked(key, claims, ctx),
+            "",
+            claims_table(claims, state, anchors=False),
+        ]
     issues = ctx.inconsistencies_by_source.get(key, [])
     if issues:
         parts += ["## Disagreements it takes part in", ""]
         for issue in issues:
             where = ctx.placements.get(issue.anchor) or ["inconsistencies.md"]
-            parts.append(f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}): "
-                         f"{md_text(issue.summary)}")
+            parts.append(
+                f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}): {md_text(issue.summary)}"
+            )
         parts.append("")
     return Draft(state, title, parts, searchable=False)  # the bibliography page is searched instead
 
@@ -170,21 +202,26 @@ def _checked(key: str, claims: list, ctx: Context) -> str:
     quoted = [c for c in claims if c.quote]
     found = sum(ctx.verifications[c.id].status is QuoteStatus.VERIFIED for c in quoted if c.id in ctx.verifications)
     if key not in ctx.texts:
-        return (f"{len(quoted)} of {len(claims)} claims carry a quotation; none is checked, as no copy of this "
-                "source's text is archived.")
-    return (f"{found} of {len(claims)} claims carry a quotation found, at the paragraph named, in the archived copy "
-            "of the text (kept for checking only, and not published).")
+        return (
+            f"{len(quoted)} of {len(claims)} claims carry a quotation; none is checked, as no copy of this "
+            "source's text is archived."
+        )
+    return (
+        f"{found} of {len(claims)} claims carry a quotation found, at the paragraph named, in the archived copy "
+        "of the text (kept for checking only, and not published)."
+    )
 
 
 def bibliography_page(ctx: Context) -> Draft:
     """Every source, formatted, in reference-list order, with COinS for reference managers."""
     state = PageState("bibliography.md", ctx)
-    parts = ["# Bibliography", "", f"{len(ctx.refs)} sources, formatted in the `{ctx.settings.csl_style}` style.",
-             ""]
+    parts = ["# Bibliography", "", f"{len(ctx.refs)} sources, formatted in the `{ctx.settings.csl_style}` style.", ""]
     for key, ref in sorted(ctx.refs.items(), key=lambda kv: (kv[1].text.casefold(), kv[0])):
         state.inputs.add(ctx.index.sources[key].location.path)
-        parts.append(f'- <span class="research-reference">{md_html(ref.html)}</span>{metadata.coins(ref.csl)} '
-                     f"[Source page]({state.link(source_page(key))})")
+        parts.append(
+            f'- <span class="research-reference">{md_html(ref.html)}</span>{metadata.coins(ref.csl)} '
+            f"[Source page]({state.link(source_page(key))})"
+        )
     return Draft(state, "Bibliography", [*parts, ""])
 
 
@@ -198,9 +235,13 @@ def inconsistencies_page(ctx: Context) -> Draft:
             topics = [t for t in topic_titles if t in issue.fact.topics] or [TOPICLESS]
             groups[topics[0]][issue.kind].append(issue)
     total = sum(len(v) for v in ctx.inconsistencies.values())
-    parts = ["# Inconsistencies", "",
-             f"Where the sources disagree: {total} disagreements found by the build, "
-             "by topic and kind. Each links to the pages where it appears.", ""]
+    parts = [
+        "# Inconsistencies",
+        "",
+        f"Where the sources disagree: {total} disagreements found by the build, "
+        "by topic and kind. Each links to the pages where it appears.",
+        "",
+    ]
     kinds = list(KIND_TITLES)
     titles = {ctx.index.page(n.id): md_text(n.title) for n in ctx.index.notes.values()}
     parts += ["| Topic | " + " | ".join(k.capitalize() for k in kinds) + " |", "|---|" + "---:|" * len(kinds)]
