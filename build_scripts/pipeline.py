@@ -14,6 +14,8 @@ unchanged notes, libraries and references are not read or formatted again.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from . import archive, bib, cite, history, notes, reconcile, verify
@@ -21,11 +23,12 @@ from .cache import Cache, digest
 from .config import Settings
 from .csl_json import url_problems
 from .link import build_index
-from .model import BuildResult, Diagnostic, Location, NavItem, NoteKind, Severity, Source
+from .model import BuildResult, Diagnostic, Location, NavItem, Severity, Source
 from .paths import relative_path
 from .render import pages
 from .render.context import Context, nav_title
 from .render.export import claims_json
+from .render.placement import note_order
 
 
 def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | None, list[Diagnostic]]:
@@ -104,17 +107,27 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     if ctx is None:
         return result
     index = ctx.index
-    ordered = [*index.topics, *(n for n in index.notes.values() if n.kind is not NoteKind.TOPIC)]
-    drafts = [pages.note_page(note, ctx) for note in ordered]
-    drafts += [pages.source_page_md(key, ctx) for key in sorted(index.sources)]
-    drafts += [pages.bibliography_page(ctx), pages.notes_index_page(ctx), pages.inconsistencies_page(ctx)]
-    result.pages = pages.assemble(drafts, ctx)
+    result.pages = pages.assemble([draft() for draft in page_drafts(ctx)], ctx)
     result.files["claims.json"] = claims_json(ctx)
     result.nav = _nav(ctx)
     result.notes = sorted(index.notes)
     result.archived = sorted(text.path for text in ctx.texts.values())
     result.archive_key = _files_key(settings.root, result.archived)
     return result
+
+
+def page_drafts(ctx: Context) -> list[Callable[[], pages.Draft]]:
+    """Every page of the site, in site order, each as a function drafting it from the context alone.
+
+    Everything global (the index, where each callout is placed, backlinks) is
+    in the context already, so the drafts may run in any order, or apart.
+    """
+    index = ctx.index
+    drafts: list[Callable[[], pages.Draft]] = [partial(pages.note_page, note, ctx) for note in note_order(index)]
+    drafts += [partial(pages.source_page_md, key, ctx) for key in sorted(index.sources)]
+    drafts += [partial(pages.bibliography_page, ctx), partial(pages.notes_index_page, ctx),
+               partial(pages.inconsistencies_page, ctx)]  # fmt: skip
+    return drafts
 
 
 def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source], list[Diagnostic]]:

@@ -16,6 +16,7 @@ from ..link import Index, source_page
 from ..model import Claim, Inconsistency
 from ..values import Normalised
 from ..verify import QuoteStatus, Verification, paragraphs_named
+from .placement import placements
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}])")
 _LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
@@ -30,7 +31,7 @@ SEPARATOR = '<sup class="fn-sep">,</sup>'
 
 @dataclass(slots=True)
 class Context:
-    """Shared, read-only state of one build (plus where callouts were placed).
+    """Shared, read-only state of one build, all of it computed before any page is drafted.
 
     Attributes:
         index: The resolved notes, sources, facts and claims.
@@ -46,7 +47,8 @@ class Context:
         inconsistencies_by_source: Disagreements, by the citekeys taking part.
         texts: Archived text of each source that has one (for checking only: never published).
         verifications: What checking each claim's quotation found, by claim id.
-        placements: Callout anchor → pages showing that callout (filled while rendering).
+        placements: Callout anchor → pages showing that callout
+            ([`placements`][build_scripts.render.placement.placements]).
     """
 
     index: Index
@@ -62,7 +64,7 @@ class Context:
     inconsistencies_by_source: dict[str, list[Inconsistency]] = field(default_factory=dict)
     texts: dict[str, ArchivedText] = field(default_factory=dict)
     verifications: dict[str, Verification] = field(default_factory=dict)
-    placements: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    placements: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         by_fact: dict[str, list[Claim]] = defaultdict(list)
@@ -73,6 +75,7 @@ class Context:
             by_note[claim.note].append(claim)
             by_source[claim.source].append(claim)
         self.claims_by_fact = {k: sorted(v, key=lambda c: (c.source, c.id)) for k, v in by_fact.items()}
+        self.placements = placements(self.index, self.inconsistencies)
         self.claims_by_note, self.claims_by_source = dict(by_note), dict(by_source)
         issues: dict[str, list[Inconsistency]] = defaultdict(list)
         for found in self.inconsistencies.values():

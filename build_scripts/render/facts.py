@@ -53,7 +53,6 @@ def inline_value(fact: Fact, state: PageState) -> str:
 
 def callout(issue: Inconsistency, state: PageState) -> str:
     """An inconsistency callout: each source's value and its own words side by side, cited, with locators."""
-    state.ctx.placements[issue.anchor].append(state.page)
     fact = issue.fact
     rows = ["| Source | Says | Where | In its words |", "|---|---|---|---|"]
     for claim in issue.claims:

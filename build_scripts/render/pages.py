@@ -20,6 +20,7 @@ from . import citepage
 from .body import render_body
 from .context import Context, PageState, md_code, md_html, md_text, page_title
 from .facts import KIND_TITLES, callout, claims_table
+from .placement import topic_callouts
 
 TOPICLESS = "General"
 
@@ -90,7 +91,7 @@ def _topic_sections(topic: Note, state: PageState, placed: set[str]) -> list[str
     ctx = state.ctx
     facts = [f for f in ctx.index.facts.values() if topic.id in f.topics]
     out: list[str] = []
-    rest = [i for f in facts for i in ctx.inconsistencies.get(f.id, []) if i.anchor not in placed]
+    rest = [i for i in topic_callouts(topic, ctx.index, ctx.inconsistencies) if i.anchor not in placed]
     if rest:
         out += ["## Other disagreements", ""]
         for issue in rest:
