@@ -52,6 +52,7 @@ _QUOTES |= {c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"}
 _DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
 _FOLD = str.maketrans({**_QUOTES, **_DASHES, "\u00ad": None})
 _SPACE_AROUND_DASH = re.compile(r"\s*-\s*")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*")
 
 
@@ -130,8 +131,12 @@ class Passage:
 
 
 def paragraphs_of(text: str) -> tuple[str, ...]:
-    """The paragraphs of a text: its non-empty lines, stripped."""
-    return tuple(line.strip() for line in text.splitlines() if line.strip())
+    """The paragraphs of a text: its non-empty lines, stripped.
+
+    Lines end at `\n`, `\r\n` or `\r` only, as editors count them: a Unicode
+    line separator inside a paragraph does not start a new one.
+    """
+    return tuple(line.strip() for line in _LINE_END.split(text) if line.strip())
 
 
 def fragments(quote: str) -> list[str]:

@@ -288,3 +288,8 @@ def test_an_apparent_disagreement_is_explained_and_keeps_its_old_address(mini):
     assert 'id="disagreement-apparent-trend"' in page and 'id="disagreement-assessment-trend"' in page
     assert "*Positions:* **peaked**: the partnership has reached its high point" in page
     assert "([sources seem to differ](#disagreement-apparent-trend))" in page
+
+
+def test_paragraphs_are_the_non_empty_lines_as_editors_count_them():
+    assert paragraphs_of("One\r\n\r\nTwo\u2028still two\rThree\n  \n\xa0\nFour") == (
+        "One", "Two\u2028still two", "Three", "Four")
