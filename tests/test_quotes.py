@@ -293,3 +293,14 @@ def test_an_apparent_disagreement_is_explained_and_keeps_its_old_address(mini):
 def test_paragraphs_are_the_non_empty_lines_as_editors_count_them():
     assert paragraphs_of("One\r\n\r\nTwo\u2028still two\rThree\n  \n\xa0\nFour") == (
         "One", "Two\u2028still two", "Three", "Four")
+
+
+def test_a_changed_archived_text_is_noticed_by_the_next_build(mini):
+    """The build cache keys on the archived texts too: a rebuild after editing one checks again."""
+    assert cli(mini, "build").returncode == 0
+    text = mini / "bib" / "texts" / "baev2021.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("a meagre USD", "a modest USD"), encoding="utf-8")
+    done = cli(mini, "build")
+    assert done.returncode == 1
+    assert "content/notes/baev-note.md:8: error: quotation of baev2021 on 'trade-1992' is not in the source text" \
+        in done.stderr
