@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import add_source, bib, history, pipeline
 from .cache import Cache
-from .config import Settings, load_settings
+from .config import REPORTED_ENV, Settings, load_settings
 from .model import BuildResult, Diagnostic, Severity
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -140,10 +140,6 @@ def _report(diags: list[Diagnostic], strict: bool) -> int:
     return EXIT_INPUT if failed else EXIT_OK
 
 
-REPORTED = "RESEARCH_DIAGNOSTICS_REPORTED"
-"""Set for the MkDocs run of `build`, whose diagnostics the command line has already reported."""
-
-
 def _mkdocs_build(settings: Settings, config_file: Path, site_dir: Path) -> int:
     """Build into a temporary folder, then swap it in: a failed build leaves the old site."""
     site_dir = site_dir.resolve()
@@ -153,7 +149,7 @@ def _mkdocs_build(settings: Settings, config_file: Path, site_dir: Path) -> int:
     # Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH when set.
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or history.last_commit_time(settings.root) or "0"
     # The diagnostics were reported (and judged, with or without --strict) above: the hook does not repeat them.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch, REPORTED: "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch, REPORTED_ENV: "1"}
     done = subprocess.run(cmd, check=False, env=env)
     if done.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)

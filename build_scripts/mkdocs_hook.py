@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 
 from build_scripts import pipeline, report
 from build_scripts.cache import Cache
-from build_scripts.config import load_settings
+from build_scripts.config import REPORTED_ENV, load_settings
 from build_scripts.model import BuildResult, NavItem, Severity
 
 log = logging.getLogger("mkdocs.hooks.research")
@@ -39,7 +39,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         if diag.severity is Severity.ERROR:
             errors += 1
             log.error(str(diag))
-        elif not os.environ.get("RESEARCH_DIAGNOSTICS_REPORTED"):
+        elif not os.environ.get(REPORTED_ENV):
             log.warning(str(diag))
     if errors:
         raise PluginError(

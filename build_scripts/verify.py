@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from .archive import ArchivedText, Passage, closest, find, fragments
 from .model import Claim, Diagnostic
 
-__all__ = ["QuoteStatus", "Verification", "paragraph_locator", "paragraphs_named", "verify_claims"]
+__all__ = ["QuoteStatus", "Verification", "paragraphs_named", "verify_claims"]
 
 _PARAGRAPHS = re.compile(r"^\s*(?:paras?\.?|paragraphs?|¶¶?)\s*(?P<list>\d[\d\s,–—-]*(?:and\s+\d+)?)\s*$", re.I)
 
@@ -83,12 +83,6 @@ def paragraphs_named(locator: str) -> frozenset[int] | None:
     return frozenset(found) or None
 
 
-def paragraph_locator(paragraphs: Sequence[int]) -> str:
-    """A locator naming paragraphs: `para. 4` or `paras. 4, 6`."""
-    numbers = sorted(set(paragraphs))
-    return f"para. {numbers[0]}" if len(numbers) == 1 else "paras. " + ", ".join(map(str, numbers))
-
-
 def verify_claims(
     claims: Sequence[Claim], texts: Mapping[str, ArchivedText]
 ) -> tuple[list[Claim], dict[str, Verification], list[Diagnostic]]:
@@ -142,7 +136,7 @@ def _verify(claim: Claim, text: ArchivedText | None) -> tuple[Claim, Verificatio
     places = tuple(dict.fromkeys(p.paragraph for p in passages))
     named = paragraphs_named(claim.locator)
     if not claim.locator:
-        claim = replace(claim, locator=paragraph_locator(places[:1]))
+        claim = replace(claim, locator=f"para. {places[0]}")
         if len(places) > 1:
             return claim, Verification(QuoteStatus.VERIFIED, passages[0], places), [_several(claim, about, places)]
         return claim, Verification(QuoteStatus.VERIFIED, passages[0], places), []

@@ -54,5 +54,5 @@ def test_consecutive_marks_are_separated(ctx):
     body_note = type(note)(**{**{f: getattr(note, f) for f in note.__slots__},
                               "body": "Two sources [@baev2021, para. 14; @lo2008, p. 2].",
                               "spans": (Span(0, 12, 48, citations=group),)})
-    text = render_body(body_note, PageState("notes/baev-note.md", ctx), set())
+    text = render_body(body_note, PageState("notes/baev-note.md", ctx))
     assert text == f"Two sources[^1]{SEPARATOR}[^2]."

@@ -295,7 +295,7 @@ def rendered(body: str) -> str:
     from build_scripts.render.body import render_body
     spans, _ = scanned(body)
     note = Note(id="n", title="T", kind="note", path="n.md", body=body, spans=tuple(spans))
-    return render_body(note, SimpleNamespace(inputs=set()), set())
+    return render_body(note, SimpleNamespace(inputs=set()))
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from .context import SEPARATOR, PageState
 from .facts import callout, inline_value
 
 
-def render_body(note: Note, state: PageState, placed: set[str]) -> str:
-    """Render `note`'s body; `placed` collects the callout anchors already on the page."""
+def render_body(note: Note, state: PageState) -> str:
+    """Render `note`'s body, each disputed fact's callout once, after a block that embeds the fact."""
     state.inputs.add(note.path)
     lines: list[str | None] = list(note.body.split("\n"))
     after: dict[int, list[Inconsistency]] = defaultdict(list)
@@ -37,6 +37,7 @@ def render_body(note: Note, state: PageState, placed: set[str]) -> str:
                 for gone in range(span.line + 1, min(span.end_line, len(lines) - 1) + 1):
                     lines[gone] = None
         lines[number] = line
+    placed: set[str] = set()
     for end in sorted(after, reverse=True):
         blocks = []
         for issue in after[end]:

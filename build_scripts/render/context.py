@@ -146,8 +146,10 @@ class PageState:
 
     def where(self, key: str, locator: str, claim: Claim | None = None, capital: bool = False) -> str:
         """The locator as a link: to the passage in the original where the source has an address, else to its page."""
+        return self._where(key, locator, self.ctx.passage_url(key, locator, claim), capital)
+
+    def _where(self, key: str, locator: str, url: str, capital: bool = False) -> str:
         text = md_text(locator[:1].upper() + locator[1:] if capital else locator) if locator else "source"
-        url = self.ctx.passage_url(key, locator, claim)
         if url:
             return f'[{text}]({url}){{ .research-passage title="Open the passage in the original" }}'
         return f"[{text}]({self.link(source_page(key))})"
@@ -185,13 +187,11 @@ class PageState:
         """Footnote definitions, for the end of the page."""
         lines = []
         for (key, locator, _), (label, claim) in self._footnotes.items():
+            url = self.ctx.passage_url(key, locator, claim)
             quote = f": {self.quotation(claim)}" if claim is not None and claim.quote else ""
-            where = f" {self.where(key, locator, claim, capital=True)}{quote}." if locator or quote else ""
-            page = (
-                ""
-                if where and not self.ctx.passage_url(key, locator, claim)
-                else f" [Source page]({self.link(source_page(key))})"
-            )
+            where = f" {self._where(key, locator, url, capital=True)}{quote}." if locator or quote else ""
+            # The locator links to the source page itself unless it opens the original: then add that link.
+            page = "" if where and not url else f" [Source page]({self.link(source_page(key))})"
             lines.append(f"{label}: {md_html(self.ctx.refs[key].html)}{where}{page}")
         return "\n".join(lines)
 

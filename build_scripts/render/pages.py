@@ -38,15 +38,14 @@ class Draft:
 def note_page(note: Note, ctx: Context) -> Draft:
     """A note's own page (also used for topic pages and the home page)."""
     state = PageState(ctx.index.page(note.id), ctx)
-    placed: set[str] = set()
     parts = [f"# {page_title(note.title)}", ""]
     if note.kind is NoteKind.NOTE:
         parts += [_byline(note, state), ""]
-    parts += [render_body(note, state, placed).strip(), ""]
+    parts += [render_body(note, state).strip(), ""]
     if note.kind is NoteKind.HOME:
         parts += _home_sections(state)
     if note.kind is NoteKind.TOPIC:
-        parts += _topic_sections(note, state, placed)
+        parts += _topic_sections(note, state)
     elif note.claims:
         claims = ctx.claims_by_note.get(note.id, [])
         parts += ["## Claims recorded in this note", "", claims_table(claims, state, anchors=True)]
@@ -87,16 +86,14 @@ def _home_sections(state: PageState) -> list[str]:
     return out
 
 
-def _topic_sections(topic: Note, state: PageState, placed: set[str]) -> list[str]:
+def _topic_sections(topic: Note, state: PageState) -> list[str]:
     ctx = state.ctx
     facts = [f for f in ctx.index.facts.values() if topic.id in f.topics]
     out: list[str] = []
-    rest = [i for i in topic_callouts(topic, ctx.index, ctx.inconsistencies) if i.anchor not in placed]
+    rest = topic_callouts(topic, ctx.index, ctx.inconsistencies)  # those the text does not embed
     if rest:
         out += ["## Other disagreements", ""]
-        for issue in rest:
-            placed.add(issue.anchor)
-            out.append(callout(issue, state))
+        out += [callout(issue, state) for issue in rest]
     out += _charts(facts, state)
     claims = [c for f in facts for c in ctx.claims_by_fact.get(f.id, [])]
     if claims:
