@@ -135,29 +135,23 @@ def _verify(claim: Claim, text: ArchivedText | None) -> tuple[Claim, Verificatio
         )
     places = tuple(dict.fromkeys(p.paragraph for p in passages))
     named = paragraphs_named(claim.locator)
-    if not claim.locator:
-        claim = replace(claim, locator=f"para. {places[0]}")
-        if len(places) > 1:
-            return claim, Verification(QuoteStatus.VERIFIED, passages[0], places), [_several(claim, about, places)]
-        return claim, Verification(QuoteStatus.VERIFIED, passages[0], places), []
-    if named is None:
-        return claim, Verification(QuoteStatus.VERIFIED, passages[0], places), []
+    if named is None:  # no locator (it becomes the first place), or one that names no paragraph
+        diags = [_several(claim, about, places)] if not claim.locator and len(places) > 1 else []
+        located = claim if claim.locator else replace(claim, locator=f"para. {places[0]}")
+        return located, Verification(QuoteStatus.VERIFIED, passages[0], places), diags
     here = [p for p in passages if p.paragraph in named]
     if here:
         return claim, Verification(QuoteStatus.VERIFIED, here[0], places), []
-    if len(places) > 1:
-        return claim, Verification(QuoteStatus.MISPLACED, passages[0], places), [_several(claim, about, places)]
-    return (
-        claim,
-        Verification(QuoteStatus.MISPLACED, passages[0], places),
-        [
-            Diagnostic.error(
-                claim.location,
-                f"{about} is not at '{claim.locator}'",
-                f"found in para. {places[0]}; write 'locator: para. {places[0]}'",
-            )
-        ],
+    wrong = (
+        _several(claim, about, places)
+        if len(places) > 1
+        else Diagnostic.error(
+            claim.location,
+            f"{about} is not at '{claim.locator}'",
+            f"found in para. {places[0]}; write 'locator: para. {places[0]}'",
+        )
     )
+    return claim, Verification(QuoteStatus.MISPLACED, passages[0], places), [wrong]
 
 
 def _several(claim: Claim, about: str, places: tuple[int, ...]) -> Diagnostic:

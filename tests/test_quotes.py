@@ -132,6 +132,7 @@ def test_a_quotation_found_in_several_places_needs_the_locator_to_name_one(locat
     assert [d.severity for d in diags] == ([severity] if severity else [])
     if severity:
         assert "occurs in paras. 4, 5" in diags[0].message
+        assert ("no locator was given" if not locator else f"the locator '{locator}' names none") in diags[0].message
 
 
 def test_a_source_without_archived_text_is_not_checked():
