@@ -140,8 +140,11 @@ def paragraphs_of(text: str) -> tuple[str, ...]:
 
 
 def fragments(quote: str) -> list[str]:
-    """The fragments of a quotation: the text between `…` (or `...`) elisions."""
-    return [part for part in _ELLIPSIS.split(quote.strip()) if part]
+    """The fragments of a quotation: the text between `…` (or `...`) elisions.
+
+    A quotation that is nothing but an ellipsis quotes the ellipsis itself.
+    """
+    return [part for part in _ELLIPSIS.split(quote.strip()) if part] or ([quote.strip()] if quote.strip() else [])
 
 
 def quote_words(quote: str) -> int:

@@ -78,6 +78,12 @@ def test_closest_passage_is_the_hint_for_a_misquote():
     assert paragraph == 3 and words.startswith("Trade reached US$146.9 billion")
 
 
+def test_a_quotation_of_an_ellipsis_alone_is_the_ellipsis_itself():
+    text = ArchivedText("k", "k.txt", ("First.", "And so on ...", "…"))
+    assert [p.paragraph for p in find(text, "...")] == [2]
+    assert [p.paragraph for p in find(text, "…")] == [3]
+
+
 def test_quotation_words_do_not_count_the_elision():
     assert quote_words("one two … three") == 3 and quote_words("one two ... three four") == 4
 
