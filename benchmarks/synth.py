@@ -11,13 +11,16 @@ OUTDIR gets a complete project in the shape of `tests/fixtures/mini`, at scale:
 - `content/`: a home page, 4 topic notes declaring the facts (with some
   `[[fact:ID]]` embeds), and N notes of ~400 words, each with exactly 5
   `[@key, p. NN]` citations, 2-3 cross-references to existing pages and 2-4
-  claims with locators; about 15 % of the facts are made to disagree across
-  sources;
+  claims, each quoting a few words of the note's main source, mostly with the
+  paragraph as locator; about 15 % of the facts are made to disagree across
+  sources; assessments and categories declare their positions;
 - `bib/library.bib`: 2*N entries of mixed types (article, book, edited book,
   incollection with crossref, inproceedings, online, techreport, thesis and
   phdthesis),
   with `@string` journal macros, month macros, `#` concatenation, LaTeX
-  accents, DOIs, pages and some abstracts.
+  accents, DOIs, pages and some abstracts; the N entries that are a note's
+  main source name an archived text (`file = {texts/KEY.txt}`, 5-9 paragraphs
+  in `bib/texts/`) that the claims' quotations are checked against.
 
 Everything comes from `random.Random(seed)`: the same N and seed give
 byte-identical files. The result passes `python -m build_scripts --strict check`.
@@ -103,6 +106,7 @@ class Corpus:
         self.n, self.rng = n, random.Random(seed)
         self.entries: list[Entry] = []
         self.facts: list[Fact] = []
+        self.texts: dict[str, list[str]] = {}  # archived text of a source: its paragraphs
         self.notes: list[tuple[str, str]] = []  # (id, path relative to content/)
 
     # -- prose ---------------------------------------------------------------------
@@ -151,17 +155,33 @@ class Corpus:
             Decade=r.choice(DECADES), Event=r.choice(EVENTS), Noun2=r.choice(NOUNS).capitalize())
         return f"{r.choice(TITLE_HEADS)}: {tail}"
 
-    def locator(self) -> str:
+    def claim_locator(self, para: int) -> str:
+        """Mostly the paragraph the quotation is in (checked); else a page or section (not compared)."""
         r = self.rng
         roll = r.random()
-        if roll < 0.6:
+        if roll < 0.7:
+            return f"para. {para}"
+        if roll < 0.85:
             return f"p. {r.randint(1, 320)}"
-        if roll < 0.75:
+        if roll < 0.93:
             start = r.randint(1, 300)
             return f"pp. {start}–{start + r.randint(1, 6)}"
-        if roll < 0.9:
-            return f"para. {r.randint(1, 60)}"
         return f"sec. {r.randint(1, 9)}.{r.randint(1, 5)}"
+
+    def archived_text(self) -> list[str]:
+        """The paragraphs of a source's archived text (a note's main source has one)."""
+        r = self.rng
+        return [" ".join(self.sentence() for _ in range(r.randint(2, 4))) for _ in range(r.randint(5, 9))]
+
+    def quotation(self, key: str) -> tuple[int, str]:
+        """A run of 4-10 words from a paragraph of `key`'s archived text: (paragraph number, words)."""
+        r = self.rng
+        paragraphs = self.texts[key]
+        para = r.randrange(len(paragraphs))
+        words = paragraphs[para].split()
+        size = r.randint(4, min(10, len(words)))
+        start = r.randint(0, len(words) - size)
+        return para + 1, " ".join(words[start:start + size])
 
     # -- library -----------------------------------------------------------------
 
@@ -186,7 +206,11 @@ class Corpus:
             heads.append((f"{stem}{year}" + ("" if count == 1 else _suffix(count - 2)), year, first, corporate))
         keys = [h[0] for h in heads]
         for i, (key, year, first, corporate) in enumerate(heads):
-            self.entries.append(self.entry(key, plan[i], i, year, first, corporate, keys, parents))
+            entry = self.entry(key, plan[i], i, year, first, corporate, keys, parents)
+            if i < self.n:  # the main source of note i: its text is archived, and its claims quote it
+                self.texts[key] = self.archived_text()
+                entry.fields.append(("file", f"{{texts/{key}.txt}}"))
+            self.entries.append(entry)
 
     def entry(self, key: str, kind: str, i: int, year: int, first: tuple[str, str], corporate: bool,
               keys: list[str], parents: list[int]) -> Entry:
@@ -367,11 +391,11 @@ class Corpus:
                 fact.alt_given |= disputing
                 fact.claims += 1
                 val, position = self.value(fact, disputing)
-                item = {"fact": fact.id, "value": val, "locator": self.locator()}
+                para, quote = self.quotation(main.key)
+                item = {"fact": fact.id, "value": val, "locator": self.claim_locator(para)}
                 if position:
                     item["position"] = position
-                if r.random() < 0.15:
-                    item["quote"] = " ".join(self.sentence().rstrip(".").split()[:r.randint(4, 10)])
+                item["quote"] = quote
                 if r.random() < 0.004:
                     item["suspect"] = "the figure does not match the table it cites"
                 claims.append(item)
@@ -425,6 +449,10 @@ class Corpus:
                 bits += [f"unit: {f.unit}"] if f.unit else []
                 bits += [f"time: {_q(f.time)}"] if f.time else []
                 bits += [f"series: {f.series}"] if f.series else []
+                if f.kind in ("assessment", "category"):
+                    options = ASSESSMENTS if f.kind == "assessment" else CATEGORIES
+                    glosses = ", ".join(f"{name}: {_q(forms[0])}" for name, forms in options)
+                    bits.append(f"positions: {{{glosses}}}")
                 if f.disputed and r.random() < 0.25:
                     bits.append(f"resolution: {_q(self.sentence())}")
                 lines.append("  - {" + ", ".join(bits) + "}")
@@ -505,6 +533,8 @@ def generate(n: int, out: Path, seed: int = 1, code_root: Path = REPO) -> dict:
     corpus.make_topics(out / "content")
     corpus.make_home(out / "content")
     _write(out / "bib" / "library.bib", corpus.bibtex())
+    for key, paragraphs in corpus.texts.items():
+        _write(out / "bib" / "texts" / f"{key}.txt", "\n\n".join(paragraphs) + "\n")
     config = site_config(out, n, seed, code_root)
     text = yaml.dump(config, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
     _write(out / "mkdocs.yml", "# Written by benchmarks/synth.py; regenerate rather than edit.\n" + text)
