@@ -51,47 +51,74 @@ _QUOTES = {c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u00b4`\u2039\u203a"}
 _QUOTES |= {c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"}
 _DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
 _FOLD = str.maketrans({**_QUOTES, **_DASHES, "\u00ad": None})
+_FOLD_CHARS = {**_QUOTES, **_DASHES}
+_FOLDABLE = re.compile("[" + re.escape("".join(_FOLD_CHARS)) + "]")
+_SOFT_HYPHEN = "\u00ad"
+_RUNS = re.compile(r"(\s+)|\S+")
+_WHITESPACE = re.compile(r"\s+")
+_DASH_SPACE = re.compile(r" ?- ?")
 _SPACE_AROUND_DASH = re.compile(r"\s*-\s*")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*")
 
 
-@dataclass(frozen=True, slots=True)
 class Normalised:
-    """Text folded for matching, with the offset in the original of each folded character.
+    """Text folded for matching, with the way back to offsets in the original.
 
     Attributes:
-        text: Folded text: one space for any whitespace, `'` `"` `-` for their variants.
-        offsets: `offsets[i]` is the original offset of `text[i]`; one extra entry
-            holds the original length, so that an end offset maps too.
+        original: The text as it was.
+        text: Folded text: one space for any whitespace, `'` `"` `-` for their
+            variants, no space next to a dash, no soft hyphen.
     """
 
-    text: str
-    offsets: tuple[int, ...]
+    __slots__ = ("_offsets", "original", "text")
+
+    def __init__(self, original: str):
+        self.original = original
+        same = _FOLDABLE.sub(lambda m: _FOLD_CHARS[m.group()], original.replace(_SOFT_HYPHEN, ""))
+        self.text = _DASH_SPACE.sub("-", _WHITESPACE.sub(" ", same).strip(" "))
+        self._offsets: tuple[int, ...] | None = None
+
+    @property
+    def offsets(self) -> tuple[int, ...]:
+        """`offsets[i]` is the original offset of `text[i]`; one extra entry holds the
+        original length, so that an end offset maps too. Worked out on first use:
+        only the paragraphs where a quotation is found need them."""
+        if self._offsets is None:
+            self._offsets = _offsets(self.original)
+        return self._offsets
 
 
 def normalise(text: str) -> Normalised:
     """Fold `text` for matching, keeping the way back to original offsets."""
-    folded: list[str] = []
+    return Normalised(text)
+
+
+def _offsets(text: str) -> tuple[int, ...]:
+    """The original offset of each character of `Normalised(text).text`, then the length of `text`."""
     offsets: list[int] = []
+    last = ""
     pending_space = -1
-    for i, char in enumerate(text):
-        char = char.translate(_FOLD)
-        if not char:
+    for match in _RUNS.finditer(text):
+        start, end = match.span()
+        if match.group(1) is not None:  # whitespace: one space, placed when the next word comes
+            if last and pending_space < 0:
+                pending_space = start
             continue
-        if char.isspace():
-            if folded and pending_space < 0:
-                pending_space = i
+        word = match.group().translate(_FOLD)
+        if not word:
             continue
         if pending_space >= 0:
-            if char != "-" and (not folded or folded[-1] != "-"):
-                folded.append(" ")
+            if word[0] != "-" and last != "-":
                 offsets.append(pending_space)
             pending_space = -1
-        folded.append(char)
-        offsets.append(i)
+        last = word[-1]
+        if len(word) == end - start:
+            offsets.extend(range(start, end))
+        else:  # soft hyphens dropped
+            offsets.extend(start + i for i, char in enumerate(match.group()) if char != _SOFT_HYPHEN)
     offsets.append(len(text))
-    return Normalised("".join(folded), tuple(offsets))
+    return tuple(offsets)
 
 
 @dataclass(frozen=True, slots=True)
