@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .. import cite, metadata
 from ..bibtex_ris import bibtex, ris
+from ..cache import Cache, digest
 from ..cite import Reference
 from .context import Context, PageState, md_html
 
@@ -94,11 +95,12 @@ def format_citations(citations: list[PageCitation], ctx: Context) -> dict[str, R
 _CODE_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "[]()*_`\\{}<>!#|~^="}
 
 
-def cite_block(citation: PageCitation, ref: Reference) -> str:
+def cite_block(citation: PageCitation, ref: Reference, cache: Cache | None = None) -> str:
     """The "Cite this page" section: formatted, BibTeX and RIS tabs; code blocks get copy buttons.
 
     The code blocks are written as HTML (`<pre><code>`), so that thousands of
     pages do not each go through syntax highlighting for three short blocks.
+    The BibTeX and RIS of a page are kept in the cache, by the page's CSL data.
     """
 
     def tab(title: str, body: str) -> list[str]:
@@ -110,8 +112,14 @@ def cite_block(citation: PageCitation, ref: Reference) -> str:
 
     lines = ["## Cite this page", ""]
     lines += tab("Formatted", f"{md_html(ref.html)}\n\n{code(ref.text)}")
-    lines += tab("BibTeX", code(bibtex(citation.item)))
-    lines += tab("RIS", code(ris(citation.item)))
+    key = digest(json.dumps(citation.item, sort_keys=True))
+    exports = cache.get("page-exports", key) if cache else None
+    if exports is None:
+        exports = (bibtex(citation.item), ris(citation.item))
+        if cache:
+            cache.put("page-exports", key, exports)
+    lines += tab("BibTeX", code(exports[0]))
+    lines += tab("RIS", code(exports[1]))
     return "\n".join(lines)
 
 

@@ -280,7 +280,7 @@ def assemble(drafts: list[Draft], ctx: Context) -> list[Page]:
     pages = []
     for draft, citation in zip(drafts, citations, strict=True):
         body = "\n".join(draft.parts).rstrip()
-        block = citepage.cite_block(citation, refs[citation.item["id"]])
+        block = citepage.cite_block(citation, refs[citation.item["id"]], ctx.formatter.cache)
         front = citepage.front_matter(citation, draft.title, draft.state, draft.searchable)
         text = f"{front}{body}\n\n{block}\n"
         footnotes = draft.state.footnotes()
