@@ -17,7 +17,7 @@ site: $(STAMP)  ## Build the static site into site/
 	$(BIN)/python -m build_scripts build
 
 serve: $(STAMP)  ## Live preview; rebuilds when content/ or bib/ change
-	$(BIN)/mkdocs serve
+	$(BIN)/python -m build_scripts serve
 
 check: $(STAMP)  ## Validate notes and bibliography without building
 	$(BIN)/python -m build_scripts check

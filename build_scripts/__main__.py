@@ -9,15 +9,16 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import add_source, bib, history, pipeline
 from .cache import Cache
-from .config import REPORTED_ENV, Settings, load_settings
+from .config import Settings, load_settings
 from .model import BuildResult, Diagnostic, Severity
+from .paths import relative_path
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -53,7 +54,17 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_check)
     build = commands.add_parser("build", help="check, then build the static site with MkDocs")
     build.add_argument("-d", "--site-dir", type=Path, default=None, help="output folder (default: site/)")
+    build.add_argument("-j", "--jobs", type=int, default=0, help="processes rendering pages (default: one per core)")
     build.set_defaults(func=_build)
+    serve = commands.add_parser("serve", help="live preview: rebuild what changed on every save, reload the browser")
+    serve.add_argument(
+        "-a",
+        "--dev-addr",
+        default=None,
+        metavar="IP:PORT",
+        help="address to serve on (default: dev_addr in mkdocs.yml, else 127.0.0.1:8000)",
+    )
+    serve.set_defaults(func=_serve)
     emit = commands.add_parser("emit", help="write the generated Markdown pages to a folder (for other renderers)")
     emit.add_argument("out", type=Path, help="folder to write into (replaced)")
     emit.set_defaults(func=_emit)
@@ -106,13 +117,101 @@ def _emit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _build(args: argparse.Namespace, settings: Settings) -> int:
-    """Check, then build the site with MkDocs into a temporary folder swapped in at the end."""
-    # The full generator run, cached: the MkDocs hook's run then finds the result instead of redoing it.
-    diags = pipeline.build(settings, Cache(settings.cache_dir)).diagnostics
-    status = _report(diags, args.strict)
+    """Check, then build the site: only the pages that changed are rendered again."""
+    cache = Cache(settings.cache_dir)
+    result = pipeline.build(settings, cache)
+    status = _report(result.diagnostics, args.strict)
     if status != EXIT_OK:
         return status
-    return _mkdocs_build(settings, args.config_file, args.site_dir or settings.root / "site")
+    for line in pipeline.changes(settings, result):
+        print(f"changes: {line}", file=sys.stderr)
+    site_dir = args.site_dir or settings.root / "site"
+    done = _build_site(settings, args.config_file, result, site_dir, cache, jobs=args.jobs)
+    if done is None:
+        return EXIT_INPUT
+    print(f"site built in {site_dir}: {_counts(done)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Live preview: each save rebuilds what changed and prints one line."""
+    from .mkdocs_adapter import serve
+
+    inputs: dict[str, tuple[int, int]] = {}
+    cache = Cache(settings.cache_dir)
+
+    def rebuild(site_dir: Path, site_url: str) -> str:
+        start = time.perf_counter()
+        changed = _changed_inputs(settings, inputs)
+        result = pipeline.build(settings, cache)
+        problems = [d for d in result.diagnostics if d.severity is Severity.ERROR or args.strict]
+        for diag in problems:
+            print(diag, file=sys.stderr)
+        if problems:
+            return f"{changed}: not rebuilt, {len(problems)} problem(s) above; the preview shows the last good site"
+        done = _build_site(settings, args.config_file, result, site_dir, cache, site_url=site_url)
+        if done is None:
+            return f"{changed}: not rebuilt; the preview shows the last good site"
+        return f"{changed}: {_counts(done, time.perf_counter() - start)}"
+
+    watch = [
+        settings.content_dir,
+        settings.bib_dir,
+        args.config_file,
+        settings.root / "docs",
+        settings.root / "overrides",
+    ]
+    serve(args.config_file, rebuild, watch, args.dev_addr)
+    return EXIT_OK
+
+
+def _build_site(settings: Settings, config_file: Path, result: BuildResult, site_dir: Path, cache: Cache, **options):
+    """The MkDocs stage; None (with the reason on stderr) when it fails, the previous site kept."""
+    from .mkdocs_adapter import SiteError, build_site
+
+    try:
+        with _source_date_epoch(settings):
+            return build_site(config_file, result, site_dir, cache, **options)
+    except SiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("error: the site was not built; the previous site/ is unchanged", file=sys.stderr)
+        return None
+
+
+def _counts(done, seconds: float | None = None) -> str:
+    total = done.seconds if seconds is None else seconds
+    return f"{done.rendered} pages rendered, {done.reused} reused, {total:.2f} s"
+
+
+@contextmanager
+def _source_date_epoch(settings: Settings):
+    """Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH (here: the last commit's time)."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = saved or history.last_commit_time(settings.root) or "0"
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _changed_inputs(settings: Settings, seen: dict[str, tuple[int, int]]) -> str:
+    """Which notes and library files changed since the last call (`seen` is updated), in a few words."""
+    files = [*settings.content_dir.rglob("*.md"), *settings.bib_files]
+    now = {}
+    for path in files:
+        stat = path.stat()
+        now[relative_path(path, settings.root)] = (stat.st_size, stat.st_mtime_ns)
+    first = not seen
+    changed = sorted(p for p in now if seen.get(p) != now[p]) + sorted(p for p in seen if p not in now)
+    seen.clear()
+    seen.update(now)
+    if first:
+        return f"first build ({len(now)} notes and library files)"
+    if not changed:
+        return "no note or library file changed"
+    return ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "") + " changed"
 
 
 def _check_bib(args: argparse.Namespace) -> int:
@@ -138,31 +237,6 @@ def _report(diags: list[Diagnostic], strict: bool) -> int:
     if diags or failed:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return EXIT_INPUT if failed else EXIT_OK
-
-
-def _mkdocs_build(settings: Settings, config_file: Path, site_dir: Path) -> int:
-    """Build into a temporary folder, then swap it in: a failed build leaves the old site."""
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(tmp)]
-    # Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH when set.
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or history.last_commit_time(settings.root) or "0"
-    # The diagnostics were reported (and judged, with or without --strict) above: the hook does not repeat them.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch, REPORTED_ENV: "1"}
-    done = subprocess.run(cmd, check=False, env=env)
-    if done.returncode != 0:
-        shutil.rmtree(tmp, ignore_errors=True)
-        print("error: the site was not built; the previous site/ is unchanged", file=sys.stderr)
-        return EXIT_INPUT
-    old = site_dir.with_name(site_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        os.replace(site_dir, old)
-    os.replace(tmp, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    print(f"site built in {site_dir}", file=sys.stderr)
-    return EXIT_OK
 
 
 def _write_tree(result: BuildResult, out: Path) -> None:

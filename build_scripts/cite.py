@@ -37,6 +37,7 @@ from . import citeproc_compat
 from .cache import Cache, digest
 from .csl_json import to_csl, web_url
 from .model import Source
+from .workers import cores, fork_map
 
 __all__ = ["Formatter", "Reference", "StyleError", "disambiguate", "plain"]
 
@@ -156,12 +157,12 @@ class Formatter:
     def _cached_or_formatted(self, items: dict[str, dict]) -> dict[str, Reference]:
         """References by lower-case id: from the cache where an item is unchanged, the others formatted now."""
         if self.cache is None:
-            return _format(_style(self.style), items)
+            return _format_on_cores(_style(self.style), items)
         keys = {low: digest(self.style, json.dumps(item, sort_keys=True)) for low, item in items.items()}
         refs = {low: ref for low, key in keys.items() if (ref := self.cache.get("reference", key)) is not None}
         missing = {low: item for low, item in items.items() if low not in refs}
         if missing:
-            for low, ref in _format(_style(self.style), missing).items():
+            for low, ref in _format_on_cores(_style(self.style), missing).items():
                 refs[low] = ref
                 self.cache.put("reference", keys[low], ref)
         return refs
@@ -170,6 +171,7 @@ class Formatter:
 # -- formatting -------------------------------------------------------------------
 
 _TAG = re.compile(r"<[^>]+>")
+_PART = 100  # fewer items than this are not worth a worker
 
 
 @functools.lru_cache(maxsize=8)
@@ -244,6 +246,15 @@ def _run_citeproc(style: CitationStylesStyle, items: dict[str, dict]) -> tuple[d
         if _is_author_date(style):
             labels = {low: plain(str(bibliography.cite(c, lambda item: None))) for low, c in citations.items()}
     return entries, labels
+
+
+def _format_on_cores(style: CitationStylesStyle, items: dict[str, dict]) -> dict[str, Reference]:
+    """[`_format`][build_scripts.cite._format] in parts, one per core: items are formatted
+    one at a time (year suffixes come later), so parts give what one run gives."""
+    keys = list(items)
+    size = max(_PART, -(-len(keys) // cores()))
+    parts = [{low: items[low] for low in keys[i : i + size]} for i in range(0, len(keys), size)]
+    return {low: ref for done in fork_map(lambda part: _format(style, part), parts) for low, ref in done.items()}
 
 
 def _format(style: CitationStylesStyle, items: dict[str, dict]) -> dict[str, Reference]:

@@ -18,9 +18,6 @@ from pathlib import Path
 
 import yaml
 
-REPORTED_ENV = "RESEARCH_DIAGNOSTICS_REPORTED"
-"""Set for the MkDocs run of `build`, whose diagnostics the command line has already reported and judged."""
-
 
 @dataclass(frozen=True, slots=True)
 class Settings:

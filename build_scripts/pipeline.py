@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from . import archive, bib, cite, history, notes, reconcile, verify
+from . import archive, bib, cite, history, notes, reconcile, report, verify
 from .cache import Cache, digest
 from .config import Settings
 from .csl_json import url_problems
@@ -114,6 +114,15 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     result.archived = sorted(text.path for text in ctx.texts.values())
     result.archive_key = _files_key(settings.root, result.archived)
     return result
+
+
+def changes(settings: Settings, result: BuildResult) -> list[str]:
+    """What changed since the previous build (notes, claims, disagreements, pages), as report lines."""
+    path = settings.cache_dir / "last-build.json"
+    current = report.inventory(result)
+    lines = report.compare(report.load(path), current)
+    report.save(path, current)
+    return lines
 
 
 def page_drafts(ctx: Context) -> list[Callable[[], pages.Draft]]:

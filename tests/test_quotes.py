@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_scripts import fragments
-from build_scripts.archive import ArchivedText, closest, find, load_texts, paragraphs_of, quote_words
+from build_scripts.archive import ArchivedText, closest, find, load_texts, normalise, paragraphs_of, quote_words
 from build_scripts.model import Claim, Location, Severity, Source
 from build_scripts.verify import QuoteStatus, paragraphs_named, verify_claims
 
@@ -311,3 +311,21 @@ def test_a_changed_archived_text_is_noticed_by_the_next_build(mini):
     assert done.returncode == 1
     assert "content/notes/baev-note.md:8: error: quotation of baev2021 on 'trade-1992' is not in the source text" \
         in done.stderr
+
+
+FOLDABLE = "ab -\u2013\u2014\u00ad \u201c\u201d\u2019'\n\t\u00a0.\u2003"
+
+
+@given(st.text(alphabet=FOLDABLE, max_size=40))
+def test_folded_text_maps_back_to_the_original_character_by_character(text):
+    folded = normalise(text)
+    assert len(folded.offsets) == len(folded.text) + 1 and folded.offsets[-1] == len(text)
+    assert list(folded.offsets) == sorted(set(folded.offsets))  # strictly increasing
+    for char, at in zip(folded.text, folded.offsets, strict=False):
+        original = text[at]
+        if char == " ":
+            assert original.isspace()
+        else:
+            assert normalise(original).text == char  # the same character, or its folded variant
+    assert "  " not in folded.text and " -" not in folded.text and "- " not in folded.text
+    assert folded.text == folded.text.strip() and "\u00ad" not in folded.text

@@ -1,0 +1,54 @@
+"""Sharing work among the machine's cores: one helper, used wherever a stage is a map.
+
+```python
+entries = fork_map(lambda part: render(style, part), parts)
+```
+
+Workers are forked, so the function may be a closure over anything in this
+process (the index, a loaded style, MkDocs' state): nothing but the items and
+the results is pickled. Results come back in the order of the items.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+__all__ = ["cores", "fork_map"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_function: Callable[[Any], Any] | None = None
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int = 0) -> list[R]:
+    """`[function(item) for item in items]`, on `jobs` forked processes (0: one per core).
+
+    Runs here, in order, when there is one job or one item, or when this
+    process runs other threads (forking then is unsafe: live preview rebuilds
+    on its server's thread). An exception in a worker is raised here.
+    """
+    jobs = min(jobs or cores(), len(items))
+    if jobs < 2 or threading.active_count() > 1 or multiprocessing.parent_process() is not None:
+        return [function(item) for item in items]
+    global _function
+    _function = function
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return pool.map(_call, items, chunksize=1)
+    finally:
+        _function = None
+
+
+def _call(item: Any) -> Any:
+    assert _function is not None
+    return _function(item)

@@ -1,0 +1,154 @@
+"""Incremental builds: after any sequence of edits, a rebuild gives the same site as a cold build.
+
+A seeded random sequence of edits (edit, add and delete notes, add sources,
+change a fact, change the config) is applied to the mini project; after each
+one the project is rebuilt where it is (reusing the pages that did not change)
+and, in a copy with no cache and no site, built cold. The two sites must be
+byte-identical, and the rebuild must have reused pages where it could.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_scripts import mkdocs_adapter
+from build_scripts.__main__ import main
+
+from .conftest import write
+
+
+def build(project: Path, capsys) -> str:
+    capsys.readouterr()
+    status = main(["-f", str(project / "mkdocs.yml"), "build", "--jobs", "2"])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    return err
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """Files that differ or exist on one side only, recursively."""
+    found: list[str] = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
+        found.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.funny_files)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        found.extend(prefix + n for n in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(a, b), "")
+    return sorted(found)
+
+
+class Edits:
+    """Random edits a researcher makes to a project."""
+
+    def __init__(self, project: Path, rng: random.Random):
+        self.project, self.rng, self.added = project, rng, 0
+
+    def notes(self) -> list[Path]:
+        return sorted((self.project / "content" / "notes").glob("*.md"))
+
+    def edit_note(self) -> str:
+        note = self.rng.choice(self.notes())
+        with note.open("a", encoding="utf-8") as file:
+            file.write(f"\nA further thought, number {self.rng.randint(1, 999)} [@lo2008, p. 3].\n")
+        return f"edit {note.name}"
+
+    def add_note(self) -> str:
+        self.added += 1
+        write(self.project / "content" / "notes" / f"extra-{self.added}.md",
+              f"---\nid: extra-{self.added}\ntitle: Extra note {self.added}\nsources: [baev2021]\ntopics: [beta]\n---\n"
+              f"Baev says more [@baev2021, p. {self.rng.randint(2, 40)}]. See [[alpha]].\n")  # fmt: skip
+        return f"add extra-{self.added}"
+
+    def delete_note(self) -> str:
+        extra = [n for n in self.notes() if n.name.startswith(("extra-", "new"))]
+        if not extra:
+            return self.add_note()
+        victim = self.rng.choice(extra)
+        victim.unlink()
+        return f"delete {victim.name}"
+
+    def add_source(self) -> str:
+        self.added += 1
+        key = f"new{self.added}"
+        entry = f"@book{{{key},\n  author = {{Novak, Ana}},\n  title = {{Volume {self.added}}},\n  year = {{20{10 + self.added}}}\n}}\n"
+        assert main(["-f", str(self.project / "mkdocs.yml"), "add-source", str(write(self.project / f"{key}.bib", entry))]) == 0
+        return f"add-source {key}"
+
+    def change_fact(self) -> str:
+        topic = self.project / "content" / "topics" / "alpha.md"
+        text = topic.read_text(encoding="utf-8")
+        label = f"Bilateral trade (revised {self.rng.randint(1, 999)})"
+        topic.write_text(re.sub(r"label: Bilateral trade[^,]*,", f"label: {label},", text, count=1), encoding="utf-8")
+        return f"relabel a fact: {label}"
+
+    def change_config(self) -> str:
+        config = self.project / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(re.sub(r"^site_name: .*$", f"site_name: Mini study {self.rng.randint(1, 999)}", text,
+                                 flags=re.M), encoding="utf-8")  # fmt: skip
+        return "rename the site"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_rebuilds_after_random_edits_equal_cold_builds(mini, tmp_path, capsys, monkeypatch, seed):
+    monkeypatch.setattr(mkdocs_adapter, "_CHUNK", 1)  # the mini project is small: render it on forked workers too
+    rng = random.Random(seed)
+    edits = Edits(mini, rng)
+    operations = [edits.edit_note, edits.add_note, edits.delete_note, edits.add_source, edits.change_fact,
+                  edits.change_config]  # fmt: skip
+    build(mini, capsys)
+    steps = [operations[i % len(operations)] for i in range(len(operations))]  # each at least once
+    rng.shuffle(steps)
+    steps += rng.choices(operations, k=3)
+    reused_some = False
+    for number, step in enumerate(steps):
+        what = step()
+        report = build(mini, capsys)
+        reused = int(re.search(r"(\d+) reused", report).group(1))
+        reused_some |= reused > 0
+        cold = tmp_path / f"cold-{number}"
+        shutil.copytree(mini, cold, ignore=shutil.ignore_patterns(".cache", "site", "site.old", ".site-*"))
+        build(cold, capsys)
+        assert differences(mini / "site", cold / "site") == [], f"after step {number} ({what})"
+        shutil.rmtree(cold)
+    assert reused_some
+
+
+def test_a_page_changed_by_hand_in_the_site_is_rendered_again(mini, capsys):
+    build(mini, capsys)
+    page = mini / "site" / "notes" / "lo-note" / "index.html"
+    good = page.read_bytes()
+    page.write_text("tampered", encoding="utf-8")
+    report = build(mini, capsys)
+    assert "1 pages rendered" in report
+    assert page.read_bytes() == good
+
+
+def test_config_change_renders_every_page_again(mini, capsys):
+    first = build(mini, capsys)
+    total = int(re.search(r"(\d+) pages rendered", first).group(1))
+    assert "0 pages rendered" in build(mini, capsys)
+    Edits(mini, random.Random(0)).change_config()
+    assert f"{total} pages rendered, 0 reused" in build(mini, capsys)
+
+
+def test_a_warning_in_a_worker_fails_the_build_and_keeps_the_site(mini, capsys, monkeypatch):
+    monkeypatch.setattr(mkdocs_adapter, "_CHUNK", 1)
+    build(mini, capsys)
+    before = (mini / "site" / "notes" / "lo-note" / "index.html").read_bytes()
+    note = mini / "content" / "notes" / "lo-note.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nSee [the appendix](appendix.md).\n", encoding="utf-8")
+    status = main(["-f", str(mini / "mkdocs.yml"), "build", "--jobs", "2"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "'appendix.md'" in err and "the previous site/ is unchanged" in err
+    assert (mini / "site" / "notes" / "lo-note" / "index.html").read_bytes() == before
