@@ -241,14 +241,10 @@ def _report(diags: list[Diagnostic], strict: bool) -> int:
 
 def _write_tree(result: BuildResult, out: Path) -> None:
     shutil.rmtree(out, ignore_errors=True)
-    for page in result.pages:
-        target = out / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.markdown, encoding="utf-8")
-    for path, data in result.files.items():
+    for path in [*(page.path for page in result.pages), *result.files]:
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        target.write_bytes(result.read(path))
 
 
 def run() -> int:

@@ -47,6 +47,11 @@ class Settings:
         return self.root / ".cache"
 
     @property
+    def pages_dir(self) -> Path:
+        """Where the generator writes the pages it makes, for MkDocs (or another renderer) to read."""
+        return self.cache_dir / "pages"
+
+    @property
     def bib_files(self) -> list[Path]:
         """The `*.bib` files of the library, in name order."""
         return sorted(self.bib_dir.glob("*.bib")) if self.bib_dir.is_dir() else []

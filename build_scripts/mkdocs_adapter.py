@@ -112,12 +112,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add the generated pages and files to the site."""
-    assert _result is not None
-    for page in _result.pages:
-        files.append(File.generated(config, page.path, content=page.markdown))
-    for path, data in sorted(_result.files.items()):
-        files.append(File.generated(config, path, content=data))
+    """Add the generated pages and files to the site, read from where the generator wrote them."""
+    assert _result is not None and _result.folder is not None
+    folder, urls = str(_result.folder), config.use_directory_urls
+    for path in [*(page.path for page in _result.pages), *_result.files]:
+        files.append(File(path, src_dir=folder, dest_dir=config.site_dir, use_directory_urls=urls))
     return files
 
 
@@ -208,7 +207,7 @@ def _build(
             if file.page is None:
                 Page(None, file, config)  # a page that is not in the nav (it sets file.page)
         assert _result is not None
-        ours = {page.path for page in _result.pages}
+        ours = {page.path: page.digest for page in _result.pages}
         generated = [f for f in doc_files if f.src_uri in ours]
         written = [f for f in doc_files if f.src_uri not in ours]  # docs/: MkDocs' two phases
         for file in written:
@@ -222,7 +221,7 @@ def _build(
         job = _Job(config, files, doc_files, nav, env)
         records = {f.src_uri: job.render(f, "", populated=True) for f in written}
         common = _common_key(config)
-        keys = {f.src_uri: digest(common, f.src_uri, f.content_bytes) for f in generated}
+        keys = {f.src_uri: digest(common, f.src_uri, ours[f.src_uri]) for f in generated}
         todo: list[File] = []
         folders: set[Path] = set()
         for file in generated:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .diagnostics import Diagnostic, Location, Severity
 
 __all__ = [
     "BuildResult", "Citation", "Claim", "CrossRef", "Diagnostic", "DisagreementKind", "Fact", "FactEmbed", "FactKind",
-    "Inconsistency", "Location", "NavItem", "Note", "NoteKind", "Page", "Replacement", "Severity", "Source", "Span",
+    "Inconsistency", "Location", "NavItem", "Note", "NoteKind", "Page", "PageFile", "Replacement", "Severity", "Source",
+    "Span",
 ]  # fmt: skip
 
 
@@ -313,6 +315,21 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class PageFile:
+    """A generated page as a build leaves it: written to the build's folder, named by its Markdown's hash.
+
+    Attributes:
+        path: Path of the Markdown file inside the docs tree (`military.md`).
+        title: Page title.
+        digest: SHA-256 of the page's Markdown (UTF-8), hex.
+    """
+
+    path: str
+    title: str
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
 class NavItem:
     """An entry of the site navigation: a page, or a section of entries."""
 
@@ -325,9 +342,13 @@ class NavItem:
 class BuildResult:
     """Everything the generator produces.
 
+    Pages and files are written to `folder` as they are made, so that memory
+    holds one batch of pages at a time, not the whole site.
+
     Attributes:
-        pages: Generated Markdown pages.
-        files: Other generated files (`claims.json`, charts), path to bytes.
+        folder: Where the pages and files are written (the docs tree of the generated pages).
+        pages: Generated Markdown pages, in site order.
+        files: Other generated files (`claims.json`), paths inside `folder`.
         nav: Navigation tree.
         diagnostics: Problems found, errors and warnings.
         notes: Ids of the notes built.
@@ -335,10 +356,16 @@ class BuildResult:
         archive_key: A hash of those texts, so that a rebuild notices when one changes.
     """
 
-    pages: list[Page] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)
+    folder: Path | None = None
+    pages: list[PageFile] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
     nav: list[NavItem] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
     archive_key: str = ""
+
+    def read(self, path: str) -> bytes:
+        """A generated page or file, as written."""
+        assert self.folder is not None, "no pages were written"
+        return (self.folder / path).read_bytes()

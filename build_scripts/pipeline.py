@@ -13,6 +13,7 @@ unchanged notes, libraries and references are not read or formatted again.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
@@ -23,7 +24,7 @@ from .cache import Cache, digest
 from .config import Settings
 from .csl_json import url_problems
 from .link import build_index
-from .model import BuildResult, Diagnostic, Location, NavItem, Severity, Source
+from .model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
 from .paths import relative_path
 from .render import pages
 from .render.context import Context, nav_title
@@ -84,14 +85,14 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
 
 
 def build(settings: Settings, cache: Cache | None = None) -> BuildResult:
-    """Run the whole generator: Markdown pages, `claims.json` and navigation.
+    """Run the whole generator: Markdown pages and `claims.json`, written to `settings.pages_dir`, and navigation.
 
     With a cache, a build whose inputs (notes, library, settings, git history)
     are all unchanged returns the previous result without rendering again.
     """
     key = _inputs_key(settings) if cache else ""
     previous = cache.get("build", key) if cache else None
-    if previous is not None and previous.archive_key == _files_key(settings.root, previous.archived):
+    if previous is not None and _still_there(previous, settings):
         return previous
     result = _build(settings, cache)
     if cache:
@@ -101,19 +102,60 @@ def build(settings: Settings, cache: Cache | None = None) -> BuildResult:
     return result
 
 
+def _still_there(result: BuildResult, settings: Settings) -> bool:
+    """Whether a cached result still holds: its archived texts unchanged, its pages where it wrote them."""
+    folder = settings.pages_dir
+    return (
+        result.folder == folder
+        and result.archive_key == _files_key(settings.root, result.archived)
+        and all((folder / p).is_file() for p in [*(page.path for page in result.pages), *result.files])
+    )
+
+
 def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     ctx, diags = check(settings, cache)
     result = BuildResult(diagnostics=diags)
     if ctx is None:
         return result
     index = ctx.index
-    result.pages = pages.assemble([draft() for draft in page_drafts(ctx)], ctx)
-    result.files["claims.json"] = claims_json(ctx)
+    result.folder = folder = settings.pages_dir
+    drafts = page_drafts(ctx)
+    for start in range(0, len(drafts), _BATCH):  # a batch at a time: memory holds no more
+        batch = pages.assemble([draft() for draft in drafts[start : start + _BATCH]], ctx)
+        result.pages += [_write(folder, page.path, page.title, page.markdown.encode("utf-8")) for page in batch]
+    result.files = [_write(folder, "claims.json", "", claims_json(ctx)).path]
+    _remove_others(folder, {*(page.path for page in result.pages), *result.files})
     result.nav = _nav(ctx)
     result.notes = sorted(index.notes)
     result.archived = sorted(text.path for text in ctx.texts.values())
     result.archive_key = _files_key(settings.root, result.archived)
     return result
+
+
+_BATCH = 250  # pages drafted and finished together
+
+
+def _write(folder: Path, path: str, title: str, data: bytes) -> PageFile:
+    """Write a page (unless the file holds it already: its time stamp then stays) and name it by its hash."""
+    target = folder / path
+    try:
+        same = target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:
+        same = False
+    if not same:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return PageFile(path, title, hashlib.sha256(data).hexdigest())
+
+
+def _remove_others(folder: Path, keep: set[str]) -> None:
+    """Delete what an earlier build wrote and this one did not (a deleted note's page)."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def changes(settings: Settings, result: BuildResult) -> list[str]:

@@ -14,7 +14,6 @@ widened (1): Year of the first joint naval exercise: 3 dates from 3 sources (+20
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,7 +33,7 @@ def inventory(result: BuildResult) -> dict:
     one that changes kind, e.g. from a real to an apparent disagreement, is
     reported as changed rather than as one resolved and one new.
     """
-    data = json.loads(result.files["claims.json"]) if "claims.json" in result.files else {}
+    data = json.loads(result.read("claims.json")) if "claims.json" in result.files else {}
     claims = {c["id"]: c for c in data.get("claims", [])}
     disagreements = {}
     for issue in data.get("inconsistencies", []):
@@ -47,7 +46,7 @@ def inventory(result: BuildResult) -> dict:
         "claims": sorted(claims),
         "verification": {k: (c.get("verification") or {}).get("status", "unquoted") for k, c in sorted(claims.items())},
         "disagreements": disagreements,
-        "pages": {p.path: hashlib.sha256(p.markdown.encode("utf-8")).hexdigest()[:16] for p in result.pages},
+        "pages": {p.path: p.digest[:16] for p in result.pages},
     }
 
 
