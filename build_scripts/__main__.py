@@ -19,6 +19,7 @@ from .cache import Cache
 from .config import Settings, load_settings
 from .model import BuildResult, Diagnostic, Severity
 from .paths import relative_path
+from .workers import forked
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -118,19 +119,26 @@ def _emit(args: argparse.Namespace, settings: Settings) -> int:
 
 def _build(args: argparse.Namespace, settings: Settings) -> int:
     """Check, then build the site: only the pages that changed are rendered again."""
-    cache = Cache(settings.cache_dir)
-    result = pipeline.build(settings, cache)
+    # The generator runs in a process of its own: its memory is given back before MkDocs starts.
+    result, changes = forked(lambda: _generate(settings))
     status = _report(result.diagnostics, args.strict)
     if status != EXIT_OK:
         return status
-    for line in pipeline.changes(settings, result):
+    for line in changes:
         print(f"changes: {line}", file=sys.stderr)
     site_dir = args.site_dir or settings.root / "site"
-    done = _build_site(settings, args.config_file, result, site_dir, cache, jobs=args.jobs)
+    done = _build_site(settings, args.config_file, result, site_dir, Cache(settings.cache_dir), jobs=args.jobs)
     if done is None:
         return EXIT_INPUT
     print(f"site built in {site_dir}: {_counts(done)}", file=sys.stderr)
     return EXIT_OK
+
+
+def _generate(settings: Settings) -> tuple[BuildResult, list[str]]:
+    """The generator's result and, when it has no errors, what changed since the previous build."""
+    result = pipeline.build(settings, Cache(settings.cache_dir))
+    failed = any(d.severity is Severity.ERROR for d in result.diagnostics)
+    return result, [] if failed else pipeline.changes(settings, result)
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -20,6 +20,7 @@ found[0].paragraph  # → 3
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -77,10 +78,10 @@ class Normalised:
         self.original = original
         same = _FOLDABLE.sub(lambda m: _FOLD_CHARS[m.group()], original.replace(_SOFT_HYPHEN, ""))
         self.text = _DASH_SPACE.sub("-", _WHITESPACE.sub(" ", same).strip(" "))
-        self._offsets: tuple[int, ...] | None = None
+        self._offsets: array[int] | None = None
 
     @property
-    def offsets(self) -> tuple[int, ...]:
+    def offsets(self) -> array[int]:
         """`offsets[i]` is the original offset of `text[i]`; one extra entry holds the
         original length, so that an end offset maps too. Worked out on first use:
         only the paragraphs where a quotation is found need them."""
@@ -94,7 +95,7 @@ def normalise(text: str) -> Normalised:
     return Normalised(text)
 
 
-def _offsets(text: str) -> tuple[int, ...]:
+def _offsets(text: str) -> array[int]:
     """The original offset of each character of `Normalised(text).text`, then the length of `text`."""
     offsets: list[int] = []
     last = ""
@@ -118,7 +119,7 @@ def _offsets(text: str) -> tuple[int, ...]:
         else:  # soft hyphens dropped
             offsets.extend(start + i for i, char in enumerate(match.group()) if char != _SOFT_HYPHEN)
     offsets.append(len(text))
-    return tuple(offsets)
+    return array("l", offsets)  # a tenth of the memory of a tuple of ints
 
 
 @dataclass(frozen=True, slots=True)

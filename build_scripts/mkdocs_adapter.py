@@ -268,6 +268,8 @@ class _Job:
         links = {target.src_uri: dict(found) for target, found in (page.links_to_anchors or {}).items()}
         mkbuild._build_page(page, config, self.doc_files, self.nav, self.env, excluded=file.inclusion.is_excluded())
         mine = entries[before:] if entries is not None else []
+        if entries is not None:
+            del entries[before:]  # the index is put together from the pages' records at the end
         stat = os.stat(file.abs_dest_path)
         return _Rendered(key, file.dest_uri, stat.st_size, stat.st_mtime_ns, mine, anchors, links)
 

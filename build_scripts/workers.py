@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["cores", "fork_map"]
+__all__ = ["cores", "fork_map", "forked"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,6 +49,46 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int = 0) -> l
             return pool.map(_call, items, chunksize=1)
     finally:
         _function = None
+
+
+def forked(function: Callable[[], R]) -> R:
+    """`function()` in a forked process of its own: the memory it takes is given back when it returns.
+
+    The child may share its own work among the cores (it is not a pool's
+    worker). Runs here when this process runs other threads. An exception in
+    the child is raised here.
+    """
+    if threading.active_count() > 1:
+        return function()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, send the outcome back, and leave without running the parent's exit handlers
+        status = 0
+        try:
+            os.close(read)
+            try:
+                outcome: tuple[bool, Any] = (True, function())
+            except BaseException as exc:
+                outcome = (False, exc)
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            status = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    os.close(write)
+    try:
+        with os.fdopen(read, "rb") as received:
+            ok, value = pickle.load(received)
+    except EOFError:
+        raise RuntimeError("the forked process ended without a result") from None
+    finally:
+        os.waitpid(pid, 0)
+    if not ok:
+        raise value
+    return value
 
 
 def _call(item: Any) -> Any:

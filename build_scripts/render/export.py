@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from .context import Context
 
-_JSON_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+_JSON_HTML = re.compile("[<>&]")
 """`<`, `>` and `&` as JSON escapes: the same data, and no `<script>` in the file if it is ever inlined in HTML."""
 
 
@@ -74,8 +76,19 @@ def claims_json(ctx: Context) -> bytes:
         "inconsistencies": inconsistencies,
         "sources": {k: ctx.refs[k].csl for k in sorted(ctx.refs)},
     }
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).translate(_JSON_HTML)
-    return (text + "\n").encode("utf-8")
+    out, pending, size = [], [], 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(data):  # a piece at a time: no copies
+        pending.append(chunk)
+        size += len(chunk)
+        if size > 1 << 20 or not chunk:
+            out.append(_escaped("".join(pending)))
+            pending, size = [], 0
+    out.append(_escaped("".join(pending) + "\n"))
+    return b"".join(out)
+
+
+def _escaped(text: str) -> bytes:
+    return _JSON_HTML.sub(lambda m: _JSON_ESCAPES[m.group()], text).encode("utf-8")
 
 
 def _number(value: float | None) -> float | str | None:
