@@ -51,7 +51,7 @@ from build_scripts import pipeline
 from build_scripts.cache import Cache, code_version, digest
 from build_scripts.config import load_settings
 from build_scripts.model import BuildResult, NavItem, Severity
-from build_scripts.workers import fork_map
+from build_scripts.workers import cores, fork_map
 
 log = logging.getLogger("mkdocs.hooks.research")
 _supplied: BuildResult | None = None  # set by build_site: the hook uses it instead of running the generator
@@ -275,7 +275,8 @@ class _Job:
 
     def render_all(self, files: list[File], keys: dict[str, str], jobs: int) -> list[_Rendered]:
         """Render `files` in order; on several cores (forked workers) when there are enough of them."""
-        chunks = [files[i : i + _CHUNK] for i in range(0, len(files), _CHUNK)]
+        size = max(1, min(_CHUNK, len(files) // (4 * (jobs or cores()))))  # small sites: every core gets work
+        chunks = [files[i : i + size] for i in range(0, len(files), size)]
         done = [r for part in fork_map(lambda chunk: self.render_chunk(chunk, keys), chunks, jobs) for r in part]
         for record in done:
             for name, level, message in record.logs:
