@@ -16,6 +16,12 @@ N >= 5000):
   new entry (untimed; it also writes a note citing the entry) and the same
   build again, with the cache the cold build left;
 - **no-change rebuild**: the same build once more, nothing changed;
+- **edit one note, rebuild**: a sentence appended to one note, and the same
+  build again (every rebuild writes into the folder the previous one left, so
+  that unchanged pages are reused, as on a user's machine);
+- **serve: save to page updated**: `python -m build_scripts serve` started
+  (its first build untimed), then the seconds from appending a sentence to a
+  note to the served page containing it (polled every 20 ms over HTTP);
 - **peak RSS**: the largest resident set of any process of the full builds
   (the CLI, or the `mkdocs build` it starts), from `wait4`; the CLI process
   stays alive while MkDocs runs, so the machine holds both at once;
@@ -41,10 +47,12 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -198,9 +206,11 @@ class SizeBench:
         self.measure_peer()
         return self.result()
 
-    def build(self, key: str, run: int, label: str) -> bool:
+    def build(self, key: str, run: int, label: str, cold: bool = False) -> bool:
+        """A build into the same site folder: a rebuild reuses the pages the previous build left."""
         site, log = self.base / "site", self.logs / f"{key}-{run}.log"
-        shutil.rmtree(site, ignore_errors=True)
+        if cold:
+            shutil.rmtree(site, ignore_errors=True)
         sample = timed([sys.executable, "-m", "build_scripts", "build", "-d", site], self.project, log,
                        self.args.timeout)
         ok = self.record(key, run, sample, label, log)
@@ -238,7 +248,7 @@ class SizeBench:
             if not live["full"]:
                 continue
             shutil.rmtree(self.project / ".cache", ignore_errors=True)
-            if not self.build("full_cold", run, "full build (cold)"):
+            if not self.build("full_cold", run, "full build (cold)", cold=True):
                 live["full"] = False
                 continue
             new = self.base / f"added-{run}.bib"
@@ -254,6 +264,17 @@ class SizeBench:
                 continue
             ok = self.build("full_add", run, "rebuild after add-source") and \
                 self.build("full_nochange", run, "no-change rebuild")
+            edited = sorted(before)[run % len(before)]
+            text = (notes_dir / edited).read_bytes()
+            if ok:
+                with (notes_dir / edited).open("a", encoding="utf-8") as note:
+                    note.write(f"\nAn afterthought added by benchmark run {run}.\n")
+                ok = self.build("full_edit", run, "edit one note, rebuild")
+                (notes_dir / edited).write_bytes(text)
+            if ok:
+                ok = self.record("serve_save", run, self.serve_save(run, notes_dir / edited), "serve: save to page",
+                                 self.logs / f"serve-{run}.log")
+                (notes_dir / edited).write_bytes(text)
             (self.project / "bib" / "library.bib").write_bytes(pristine)
             for path in notes_dir.iterdir():
                 if path.name not in before:
@@ -261,6 +282,44 @@ class SizeBench:
             live["full"] = ok
         shutil.rmtree(self.base / "site", ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
+
+    def serve_save(self, run: int, note: Path) -> Sample:
+        """`python -m build_scripts serve`: seconds from saving a note to the served page showing the change."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        log = self.logs / f"serve-{run}.log"
+        cmd = [sys.executable, "-m", "build_scripts", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+        lines: list[str] = []
+        with log.open("w") as out:
+            proc = subprocess.Popen(cmd, cwd=self.project, stdout=subprocess.PIPE, stderr=out, env=ENV, text=True)
+            reader = threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True)
+            reader.start()
+            try:
+                deadline = time.monotonic() + self.args.timeout
+                while not lines and proc.poll() is None and time.monotonic() < deadline:  # the first, full build
+                    time.sleep(0.05)
+                if not lines:
+                    return Sample(0.0, 0.0, "serve did not build")
+                marker = f"Benchmark marker {run}-{time.time_ns()}"
+                url = f"http://127.0.0.1:{port}/notes/{note.stem}/"
+                start = time.perf_counter()
+                with note.open("a", encoding="utf-8") as file:
+                    file.write(f"\n{marker}.\n")
+                while time.perf_counter() - start < 60:
+                    with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as page:
+                        if marker in page.read().decode("utf-8"):
+                            seconds = time.perf_counter() - start
+                            out.write("".join(lines))
+                            return Sample(seconds, 0.0, "ok", load=os.getloadavg()[0])
+                    time.sleep(0.02)
+                return Sample(60.0, 0.0, "page not updated within 60 s")
+            finally:
+                proc.send_signal(signal.SIGINT)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
 
     def measure_floor(self) -> None:
         if not self.nav:

@@ -11,6 +11,7 @@ from html import escape
 SERIES = [  # key in a size's medians, legend, colour
     ("full_cold", "ours: full build, cold", "#3f51b5"),
     ("full_add", "ours: rebuild after add-source", "#7986cb"),
+    ("full_edit", "ours: edit one note, rebuild", "#c5cae9"),
     ("floor", "floor: MkDocs on emitted pages", "#9e9e9e"),
     ("peer", "peer: MkDocs + mkdocs-bibtex", "#ef6c00"),
 ]
