@@ -150,17 +150,20 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     def rebuild(site_dir: Path, site_url: str) -> str:
         start = time.perf_counter()
-        changed = _changed_inputs(settings, inputs)
-        result = pipeline.build(settings, cache)
+        current = load_settings(args.config_file)  # mkdocs.yml may have changed too
+        changed = _changed_inputs(current, inputs)
+        result = pipeline.build(current, cache)
         problems = [d for d in result.diagnostics if d.severity is Severity.ERROR or args.strict]
         for diag in problems:
             print(diag, file=sys.stderr)
         if problems:
             return f"{changed}: not rebuilt, {len(problems)} problem(s) above; the preview shows the last good site"
-        done = _build_site(settings, args.config_file, result, site_dir, cache, site_url=site_url)
+        done = _build_site(current, args.config_file, result, site_dir, cache, site_url=site_url)
         if done is None:
             return f"{changed}: not rebuilt; the preview shows the last good site"
-        return f"{changed}: {_counts(done, time.perf_counter() - start)}"
+        warned = len(result.diagnostics)
+        notice = f" ({warned} warning(s): `python -m build_scripts check` lists them)" if warned else ""
+        return f"{changed}: {_counts(done, time.perf_counter() - start)}{notice}"
 
     watch = [
         settings.content_dir,
