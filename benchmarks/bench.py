@@ -20,8 +20,10 @@ N >= 5000):
   build again (every rebuild writes into the folder the previous one left, so
   that unchanged pages are reused, as on a user's machine);
 - **serve: save to page updated**: `python -m build_scripts serve` started
-  (its first build untimed), then the seconds from appending a sentence to a
-  note to the served page containing it (polled every 20 ms over HTTP);
+  (its first build untimed; the edit waits until the server answers and its
+  file watcher, which polls every 0.5 s, has taken stock), then the seconds
+  from appending a sentence to a note to the served page containing it
+  (polled every 20 ms over HTTP);
 - **peak RSS**: the largest resident set of any process of the full builds
   (the CLI, or the `mkdocs build` it starts), from `wait4`; the CLI process
   stays alive while MkDocs runs, so the machine holds both at once;
@@ -145,6 +147,13 @@ def timed(cmd: list[str], cwd: Path, log: Path, timeout: float) -> Sample:
     else:
         state = "ok" if code == 0 else f"exit {code}"
     return Sample(seconds, usage.ru_maxrss / 1024, state, usage.ru_utime + usage.ru_stime, os.getloadavg()[0])
+
+
+def fetched(url: str) -> str:
+    """The page at `url`, or "" when it cannot be had."""
+    with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as page:
+        return page.read().decode("utf-8")
+    return ""
 
 
 def tail(log: Path, lines: int = 6) -> str:
@@ -301,18 +310,23 @@ class SizeBench:
                     time.sleep(0.05)
                 if not lines:
                     return Sample(0.0, 0.0, "serve did not build")
+                # Edit once the server answers and its file watcher has taken stock (it polls every 0.5 s): an edit
+                # made while the first build runs is not seen, in `mkdocs serve` as here.
+                while not fetched(f"http://127.0.0.1:{port}/") and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                time.sleep(1.0)
                 marker = f"Benchmark marker {run}-{time.time_ns()}"
                 url = f"http://127.0.0.1:{port}/notes/{note.stem}/"
                 start = time.perf_counter()
                 with note.open("a", encoding="utf-8") as file:
                     file.write(f"\n{marker}.\n")
                 while time.perf_counter() - start < 60:
-                    with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as page:
-                        if marker in page.read().decode("utf-8"):
-                            seconds = time.perf_counter() - start
-                            out.write("".join(lines))
-                            return Sample(seconds, 0.0, "ok", load=os.getloadavg()[0])
+                    if marker in fetched(url):
+                        seconds = time.perf_counter() - start
+                        out.write("".join(lines))
+                        return Sample(seconds, 0.0, "ok", load=os.getloadavg()[0])
                     time.sleep(0.02)
+                out.write("".join(lines))
                 return Sample(60.0, 0.0, "page not updated within 60 s")
             finally:
                 proc.send_signal(signal.SIGINT)
