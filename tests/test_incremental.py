@@ -21,7 +21,7 @@ import pytest
 
 from build_scripts.__main__ import main
 
-from .conftest import write
+from .conftest import ROOT, write
 
 
 def build(project: Path, expect: int = 0) -> str:
@@ -150,3 +150,14 @@ def test_a_warning_in_a_worker_fails_the_build_and_keeps_the_site(mini):
     err = build(mini, expect=1)
     assert "'appendix.md'" in err and "the previous site/ is unchanged" in err
     assert (mini / "site" / "notes" / "lo-note" / "index.html").read_bytes() == before
+
+
+def test_theme_override_change_renders_every_page_again(mini):
+    shutil.copytree(ROOT / "overrides", mini / "overrides")
+    config = mini / "mkdocs.yml"
+    config.write_text(re.sub(r"custom_dir: .*", "custom_dir: overrides", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")  # fmt: skip
+    total = int(re.search(r"(\d+) pages rendered", build(mini)).group(1))
+    template = mini / "overrides" / "main.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n{# a comment #}\n", encoding="utf-8")
+    assert f"{total} pages rendered, 0 reused" in build(mini)
