@@ -276,8 +276,11 @@ class _Job:
     def render_all(self, files: list[File], keys: dict[str, str], jobs: int) -> list[_Rendered]:
         """Render `files` in order; on several cores (forked workers) when there are enough of them."""
         size = max(1, min(_CHUNK, len(files) // (4 * (jobs or cores()))))  # small sites: every core gets work
-        chunks = [files[i : i + size] for i in range(0, len(files), size)]
-        done = [r for part in fork_map(lambda chunk: self.render_chunk(chunk, keys), chunks, jobs) for r in part]
+        # Workers are given positions in `files`, never the files: a pickled copy of a page would not be the page
+        # the worker's nav holds (the nav would not show it as the current page).
+        chunks = [range(i, min(i + size, len(files))) for i in range(0, len(files), size)]
+        done = [r for part in fork_map(lambda at: self.render_chunk([files[i] for i in at], keys), chunks, jobs)
+                for r in part]  # fmt: skip
         for record in done:
             for name, level, message in record.logs:
                 logging.getLogger(name).log(level, "%s", message)
