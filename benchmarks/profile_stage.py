@@ -41,7 +41,7 @@ STAGES = [
     ("build_scripts.render.pages", "bibliography_page", "render the bibliography page"),
     ("build_scripts.render.pages", "inconsistencies_page", "render the inconsistencies page"),
     ("build_scripts.render.pages", "assemble", "assemble pages (citations, footnotes, cite-this-page)"),
-    ("build_scripts.pipeline", "claims_json", "claims.json"),
+    ("build_scripts.pipeline", "claims_data", "claims.json data"),
 ]
 
 

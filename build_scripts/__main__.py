@@ -13,6 +13,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import add_source, bib, history, pipeline
 from .cache import Cache
@@ -20,6 +21,9 @@ from .config import Settings, load_settings
 from .model import BuildResult, Diagnostic, Severity
 from .paths import relative_path
 from .workers import forked
+
+if TYPE_CHECKING:  # MkDocs is imported only by the commands that build
+    from .mkdocs_adapter import SiteBuild
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -176,7 +180,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _build_site(settings: Settings, config_file: Path, result: BuildResult, site_dir: Path, cache: Cache, **options):
+def _build_site(
+    settings: Settings, config_file: Path, result: BuildResult, site_dir: Path, cache: Cache, **options: Any
+) -> SiteBuild | None:
     """The MkDocs stage; None (with the reason on stderr) when it fails, the previous site kept."""
     from .mkdocs_adapter import SiteError, build_site
 
@@ -189,7 +195,7 @@ def _build_site(settings: Settings, config_file: Path, result: BuildResult, site
         return None
 
 
-def _counts(done, seconds: float | None = None) -> str:
+def _counts(done: SiteBuild, seconds: float | None = None) -> str:
     total = done.seconds if seconds is None else seconds
     return f"{done.rendered} pages rendered, {done.reused} reused, {total:.2f} s"
 

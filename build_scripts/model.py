@@ -354,6 +354,8 @@ class BuildResult:
         notes: Ids of the notes built.
         archived: Archived source texts the quotations were checked against (paths from the project root).
         archive_key: A hash of those texts, so that a rebuild notices when one changes.
+        inventory: What the build produced, for the change report
+            ([`report.inventory`][build_scripts.report.inventory]).
     """
 
     folder: Path | None = None
@@ -364,6 +366,7 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
     archive_key: str = ""
+    inventory: dict = field(default_factory=dict)
 
     def read(self, path: str) -> bytes:
         """A generated page or file, as written."""

@@ -28,7 +28,7 @@ from .model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severit
 from .paths import relative_path
 from .render import pages
 from .render.context import Context, nav_title
-from .render.export import claims_json
+from .render.export import claims_data, claims_json
 from .render.placement import note_order
 
 
@@ -123,10 +123,12 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     for start in range(0, len(drafts), _BATCH):  # a batch at a time: memory holds no more
         batch = pages.assemble([draft() for draft in drafts[start : start + _BATCH]], ctx)
         result.pages += [_write(folder, page.path, page.title, page.markdown.encode("utf-8")) for page in batch]
-    result.files = [_write(folder, "claims.json", "", claims_json(ctx)).path]
+    data = claims_data(ctx)
+    result.files = [_write(folder, "claims.json", "", claims_json(data)).path]
     _remove_others(folder, {*(page.path for page in result.pages), *result.files})
     result.nav = _nav(ctx)
     result.notes = sorted(index.notes)
+    result.inventory = report.inventory(data, result)
     result.archived = sorted(text.path for text in ctx.texts.values())
     result.archive_key = _files_key(settings.root, result.archived)
     return result
@@ -161,7 +163,7 @@ def _remove_others(folder: Path, keep: set[str]) -> None:
 def changes(settings: Settings, result: BuildResult) -> list[str]:
     """What changed since the previous build (notes, claims, disagreements, pages), as report lines."""
     path = settings.cache_dir / "last-build.json"
-    current = report.inventory(result)
+    current = result.inventory
     lines = report.compare(report.load(path), current)
     report.save(path, current)
     return lines

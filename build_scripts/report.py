@@ -26,14 +26,13 @@ VERSION = 2  # inventories of another version are not compared (their shape diff
 NOUNS = {"numeric": "figures", "date": "dates", "categorical": "answers", "assessment": "assessments"}
 
 
-def inventory(result: BuildResult) -> dict:
-    """What a build produced, for comparison with the next one.
+def inventory(data: dict, result: BuildResult) -> dict:
+    """What a build produced (`data`, the content of its `claims.json`), for comparison with the next one.
 
     Disagreements are keyed by fact (and whether they are internal), so that
     one that changes kind, e.g. from a real to an apparent disagreement, is
     reported as changed rather than as one resolved and one new.
     """
-    data = json.loads(result.read("claims.json")) if "claims.json" in result.files else {}
     claims = {c["id"]: c for c in data.get("claims", [])}
     disagreements = {}
     for issue in data.get("inconsistencies", []):

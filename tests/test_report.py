@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import tempfile
-from pathlib import Path
-
 from build_scripts.model import BuildResult, PageFile
 from build_scripts.report import compare, inventory
 
@@ -17,10 +13,8 @@ def claim(cid: str, source: str, display: str, status: str = "verified") -> dict
 
 def build(claims: list[dict], issues: list[dict]) -> dict:
     data = {"claims": claims, "inconsistencies": issues}
-    folder = Path(tempfile.mkdtemp())
-    (folder / "claims.json").write_text(json.dumps(data), encoding="utf-8")
-    result = BuildResult(folder=folder, pages=[PageFile("a.md", "A", "0" * 64)], files=["claims.json"], notes=["n"])
-    return inventory(result)
+    result = BuildResult(pages=[PageFile("a.md", "A", "0" * 64)], files=["claims.json"], notes=["n"])
+    return inventory(data, result)
 
 
 def issue(kind: str, claims: list[str], fact: str = "naval") -> dict:

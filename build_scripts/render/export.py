@@ -13,9 +13,9 @@ _JSON_HTML = re.compile("[<>&]")
 """`<`, `>` and `&` as JSON escapes: the same data, and no `<script>` in the file if it is ever inlined in HTML."""
 
 
-def claims_json(ctx: Context) -> bytes:
-    """Facts, claims (value as written, normalised value, locator, quotation and where it was found) and
-    inconsistencies as JSON."""
+def claims_data(ctx: Context) -> dict:
+    """Facts, claims (value as written, normalised value, locator, quotation and where it was found),
+    inconsistencies and sources: the content of `claims.json`."""
     index = ctx.index
     facts = [
         {
@@ -70,13 +70,19 @@ def claims_json(ctx: Context) -> bytes:
         for issues in ctx.inconsistencies.values()
         for i in issues
     ]
-    data = {
+    return {
         "facts": facts,
         "claims": claims,
         "inconsistencies": inconsistencies,
         "sources": {k: ctx.refs[k].csl for k in sorted(ctx.refs)},
     }
-    out, pending, size = [], [], 0
+
+
+def claims_json(data: dict) -> bytes:
+    """[`claims_data`][build_scripts.render.export.claims_data] as JSON, encoded a piece at a time."""
+    out: list[bytes] = []
+    pending: list[str] = []
+    size = 0
     for chunk in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(data):  # a piece at a time: no copies
         pending.append(chunk)
         size += len(chunk)
