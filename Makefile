@@ -3,6 +3,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+ZSTAMP := $(VENV)/.installed-zensical
+
+# The renderer of `make site` and `make serve`: mkdocs (Material for MkDocs, the default) or zensical.
+RENDERER ?= mkdocs
+ifeq ($(filter $(RENDERER),mkdocs zensical),)
+$(error RENDERER must be mkdocs or zensical, not '$(RENDERER)')
+endif
+# Zensical is installed only when it is asked for (RENDERER=zensical, or `make test`, which builds with both).
+RENDERER_STAMP := $(STAMP) $(if $(filter zensical,$(RENDERER)),$(ZSTAMP))
 
 .PHONY: site serve test lint check add-source clean browser-deps bench
 
@@ -13,11 +22,15 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-site: $(STAMP)  ## Build the static site into site/
-	$(BIN)/python -m build_scripts build
+$(ZSTAMP): $(STAMP) requirements-zensical.lock
+	$(BIN)/pip install --quiet -r requirements-zensical.lock -c requirements.lock
+	touch $(ZSTAMP)
 
-serve: $(STAMP)  ## Live preview; rebuilds when content/ or bib/ change
-	$(BIN)/python -m build_scripts serve
+site: $(RENDERER_STAMP)  ## Build the static site into site/ (RENDERER=zensical: with Zensical)
+	$(BIN)/python -m build_scripts build --renderer $(RENDERER)
+
+serve: $(RENDERER_STAMP)  ## Live preview; rebuilds when content/ or bib/ change (RENDERER=zensical: with Zensical)
+	$(BIN)/python -m build_scripts serve --renderer $(RENDERER)
 
 check: $(STAMP)  ## Validate notes and bibliography without building
 	$(BIN)/python -m build_scripts check
@@ -25,7 +38,7 @@ check: $(STAMP)  ## Validate notes and bibliography without building
 add-source: $(STAMP)  ## Add BibTeX entries and a note skeleton each: make add-source BIB=new.bib (BIB=- for stdin)
 	$(BIN)/python -m build_scripts add-source $(BIB)
 
-test: $(STAMP) browser-deps lint  ## Lint, type-check, then run the whole test suite (browser tests included; skip them with -m "not browser")
+test: $(STAMP) $(ZSTAMP) browser-deps lint  ## Lint, type-check, then run the whole test suite (browser tests included; skip them with -m "not browser")
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)  ## ruff (lint and format) and mypy (types), as configured in pyproject.toml
@@ -54,4 +67,4 @@ bench: $(STAMP)  ## Time builds at 50, 500 and 5,000 notes against a floor and m
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf site .cache
+	rm -rf site .research-cache .cache

@@ -10,7 +10,7 @@ N >= 5000):
 - **generator stage**: `pipeline.build` alone with an empty cache, timed inside
   the process (imports excluded, as in `benchmarks/rebuild.py`), and the wall
   time of that whole process;
-- **full build, cold**: `python -m build_scripts build -d DIR` with `.cache/`
+- **full build, cold**: `python -m build_scripts build -d DIR` with `.research-cache/`
   deleted first;
 - **rebuild after add-source**: then `python -m build_scripts add-source` of one
   new entry (untimed; it also writes a note citing the entry) and the same
@@ -256,7 +256,7 @@ class SizeBench:
                     live["gen"] = self.record("gen_process", run, sample, "generator stage", log)
             if not live["full"]:
                 continue
-            shutil.rmtree(self.project / ".cache", ignore_errors=True)
+            shutil.rmtree(self.project / ".research-cache", ignore_errors=True)
             if not self.build("full_cold", run, "full build (cold)", cold=True):
                 live["full"] = False
                 continue
@@ -343,8 +343,8 @@ class SizeBench:
         emitted = folder / "docs"
         log = self.logs / "emit.log"
         say(f"N={self.n}: emitting the generated pages for the floor (untimed)…")
-        shutil.rmtree(self.project / ".cache", ignore_errors=True)
-        emit = timed([sys.executable, "-m", "build_scripts", "emit", emitted], self.project, log, self.args.timeout)
+        shutil.rmtree(self.project / ".research-cache", ignore_errors=True)
+        emit = timed([sys.executable, "-m", "build_scripts", "emit", "--pages-only", emitted], self.project, log, self.args.timeout)
         if emit.status != "ok":
             self.problems.append(f"emit {emit.status}:\n{tail(log)}")
             return

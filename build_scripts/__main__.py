@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import add_source, bib, history, pipeline
+from . import add_source, bib, history, pipeline, project
 from .cache import Cache
 from .config import Settings, load_settings
 from .model import BuildResult, Diagnostic, Severity
 from .paths import relative_path
+from .project import Renderer
 from .workers import forked
 
 if TYPE_CHECKING:  # MkDocs is imported only by the commands that build
@@ -57,9 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="validate notes and library without building")
     check.set_defaults(func=_check)
-    build = commands.add_parser("build", help="check, then build the static site with MkDocs")
+    build = commands.add_parser(
+        "build",
+        help="check, then build the static site (MkDocs with Material, or Zensical)",
+        description="Check the notes and library, then build the static site into a new folder and swap it in "
+        "for the old one (a failed build keeps the old site). Warnings of the renderer fail the build.",
+    )
     build.add_argument("-d", "--site-dir", type=Path, default=None, help="output folder (default: site/)")
-    build.add_argument("-j", "--jobs", type=int, default=0, help="processes rendering pages (default: one per core)")
+    build.add_argument(
+        "-j", "--jobs", type=int, default=0, help="processes rendering pages (default: one per core; MkDocs only)"
+    )
+    _renderer_option(build)
     build.set_defaults(func=_build)
     serve = commands.add_parser("serve", help="live preview: rebuild what changed on every save, reload the browser")
     serve.add_argument(
@@ -69,9 +77,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="IP:PORT",
         help="address to serve on (default: dev_addr in mkdocs.yml, else 127.0.0.1:8000)",
     )
+    _renderer_option(serve)
     serve.set_defaults(func=_serve)
-    emit = commands.add_parser("emit", help="write the generated Markdown pages to a folder (for other renderers)")
-    emit.add_argument("out", type=Path, help="folder to write into (replaced)")
+    emit = commands.add_parser(
+        "emit",
+        help="write a project for any renderer reading mkdocs.yml: pages, docs/, nav, config",
+        description="Write DIR/mkdocs.yml (the site's, with the generated nav merged in, no hooks, paths relative "
+        "to DIR) and DIR/docs/ (the generated pages with the hand-written docs/ merged in). Build it with "
+        "`zensical build -f DIR/mkdocs.yml` or `mkdocs build -f DIR/mkdocs.yml`; the site goes to DIR/site/.",
+    )
+    emit.add_argument("out", type=Path, metavar="DIR", help="folder to write into (replaced; new, empty or emitted)")
+    emit.add_argument(
+        "--pages-only", action="store_true", help="write only the generated pages and files, directly into DIR"
+    )
     emit.set_defaults(func=_emit)
     add = commands.add_parser("add-source", help="add BibTeX entries to the library and start a note on each")
     add.add_argument("file", help="a .bib file with the new entries, or '-' to read them from standard input")
@@ -81,6 +99,18 @@ def _parser() -> argparse.ArgumentParser:
     check_bib.add_argument("--strict", action="store_true", default=argparse.SUPPRESS, help="treat warnings as errors")
     check_bib.set_defaults(func=_check_bib)
     return parser
+
+
+def _renderer_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-r",
+        "--renderer",
+        type=Renderer,
+        choices=list(Renderer),
+        default=Renderer.MKDOCS,
+        help="mkdocs: MkDocs with Material for MkDocs, rebuilding only the pages that changed (the default); "
+        "zensical: Zensical, Material's successor, rendering every page (needs requirements-zensical.lock)",
+    )
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
@@ -113,12 +143,22 @@ def _add_source(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _emit(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the generated Markdown pages and files to a folder, for another renderer."""
+    """Write a renderer project (or, with `--pages-only`, just the generated pages and files) to a folder."""
     result = pipeline.build(settings, Cache(settings.cache_dir))
     status = _report(result.diagnostics, args.strict)
-    if status == EXIT_OK:
-        _write_tree(result, args.out)
-    return status
+    if status != EXIT_OK:
+        return status
+    try:
+        if args.pages_only:
+            project.write_pages(result, args.out, settings.root)
+        else:
+            written = project.write_project(args.config_file, result, args.out)
+            print(f"project written to {written.folder}: build it with `zensical build -f {written.config_file}`",
+                  file=sys.stderr)  # fmt: skip
+    except project.ProjectError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_OK
 
 
 def _build(args: argparse.Namespace, settings: Settings) -> int:
@@ -131,10 +171,28 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     for line in changes:
         print(f"changes: {line}", file=sys.stderr)
     site_dir = args.site_dir or settings.root / "site"
+    if args.renderer is Renderer.ZENSICAL:
+        return _build_with_zensical(args.config_file, settings, result, site_dir)
     done = _build_site(settings, args.config_file, result, site_dir, Cache(settings.cache_dir), jobs=args.jobs)
     if done is None:
         return EXIT_INPUT
     print(f"site built in {site_dir}: {_counts(done)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _build_with_zensical(config_file: Path, settings: Settings, result: BuildResult, site_dir: Path) -> int:
+    """The Zensical stage: write the project into the cache, build it, swap the site in."""
+    from . import zensical_adapter as zensical
+
+    try:
+        written = project.write_project(config_file, result, settings.cache_dir / "zensical")
+        done = zensical.build_site(written, site_dir)
+    except (project.ProjectError, zensical.ZensicalError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: the site was not built; the previous {site_dir} is unchanged", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"site built in {site_dir} with Zensical {done.version}: {done.pages} pages, {done.seconds:.2f} s",
+          file=sys.stderr)  # fmt: skip
     return EXIT_OK
 
 
@@ -147,6 +205,8 @@ def _generate(settings: Settings) -> tuple[BuildResult, list[str]]:
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Live preview: each save rebuilds what changed and prints one line."""
+    if args.renderer is Renderer.ZENSICAL:
+        return _serve_with_zensical(args, settings)
     from .mkdocs_adapter import serve
 
     inputs: dict[str, tuple[int, int]] = {}
@@ -169,15 +229,47 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         notice = f" ({warned} warning(s): `python -m build_scripts check` lists them)" if warned else ""
         return f"{changed}: {_counts(done, time.perf_counter() - start)}{notice}"
 
-    watch = [
-        settings.content_dir,
-        settings.bib_dir,
-        args.config_file,
-        settings.root / "docs",
-        settings.root / "overrides",
-    ]
-    serve(args.config_file, rebuild, watch, args.dev_addr)
+    serve(args.config_file, rebuild, _watched(args.config_file, settings), args.dev_addr)
     return EXIT_OK
+
+
+def _watched(config_file: Path, settings: Settings) -> list[Path]:
+    """What live preview watches: notes, library, mkdocs.yml, hand-written pages, theme overrides."""
+    return [settings.content_dir, settings.bib_dir, config_file, settings.root / "docs", settings.root / "overrides"]
+
+
+def _serve_with_zensical(args: argparse.Namespace, settings: Settings) -> int:
+    """Live preview with Zensical's own server, on a project written again whenever an input changes."""
+    from . import zensical_adapter as zensical
+
+    inputs: dict[str, tuple[int, int]] = {}
+    cache, folder = Cache(settings.cache_dir), settings.cache_dir / "zensical-serve"
+
+    def update() -> str:
+        start = time.perf_counter()
+        current = load_settings(args.config_file)
+        changed = _changed_inputs(current, inputs)
+        result = pipeline.build(current, cache)
+        problems = [d for d in result.diagnostics if d.severity is Severity.ERROR or args.strict]
+        for diag in problems:
+            print(diag, file=sys.stderr)
+        if problems:
+            return f"{changed}: not written, {len(problems)} problem(s) above; the preview shows the last good site"
+        try:
+            project.write_project(args.config_file, result, folder, in_place=True)
+        except project.ProjectError as exc:
+            return f"{changed}: not written: {exc}"
+        return f"{changed}: pages written in {time.perf_counter() - start:.2f} s; Zensical rebuilds the site"
+
+    try:
+        zensical.installed_version()
+        print(update(), flush=True)
+        if not (folder / project.CONFIG).is_file():
+            return EXIT_INPUT
+        return zensical.serve(project.Project.at(folder), update, _watched(args.config_file, settings), args.dev_addr)
+    except zensical.ZensicalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
 
 
 def _build_site(
@@ -254,14 +346,6 @@ def _report(diags: list[Diagnostic], strict: bool) -> int:
     if diags or failed:
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return EXIT_INPUT if failed else EXIT_OK
-
-
-def _write_tree(result: BuildResult, out: Path) -> None:
-    shutil.rmtree(out, ignore_errors=True)
-    for path in [*(page.path for page in result.pages), *result.files]:
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(result.read(path))
 
 
 def run() -> int:

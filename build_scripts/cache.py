@@ -1,4 +1,4 @@
-"""Results of earlier builds, keyed by content hash, kept in `.cache/` outside the published site.
+"""Results of earlier builds, keyed by content hash, kept in `.research-cache/` outside the published site.
 
 A rebuild re-reads and re-formats only what changed: a note whose bytes are
 unchanged is not parsed again, a library whose files are unchanged is not

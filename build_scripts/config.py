@@ -43,8 +43,11 @@ class Settings:
 
     @property
     def cache_dir(self) -> Path:
-        """Where rebuilds keep earlier results (outside the published site)."""
-        return self.root / ".cache"
+        """Where rebuilds keep earlier results (outside the published site).
+
+        Not `.cache/`: that is Zensical's own cache folder, which `zensical build --clean` empties.
+        """
+        return self.root / ".research-cache"
 
     @property
     def pages_dir(self) -> Path:

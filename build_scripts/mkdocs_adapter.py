@@ -50,7 +50,8 @@ from mkdocs.utils import CountHandler
 from build_scripts import pipeline
 from build_scripts.cache import Cache, code_version, digest
 from build_scripts.config import load_settings
-from build_scripts.model import BuildResult, NavItem, Severity
+from build_scripts.model import BuildResult, Severity
+from build_scripts.project import merged_nav, swap_in
 from build_scripts.workers import cores, fork_map
 
 log = logging.getLogger("mkdocs.hooks.research")
@@ -106,7 +107,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             )
         for line in pipeline.changes(settings, result):
             log.info("changes: %s", line)
-    config.nav = [_nav_entry(item) for item in result.nav] + list(config.nav or [])
+    config.nav = merged_nav(result.nav, config.nav)
     _result = result
     return config
 
@@ -125,12 +126,6 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     page.markdown = None
     page.content = None
     return output
-
-
-def _nav_entry(item: NavItem) -> dict:
-    if item.children:
-        return {item.title: [_nav_entry(child) for child in item.children]}
-    return {item.title: item.path}
 
 
 # -- incremental builds ---------------------------------------------------------------------------
@@ -181,7 +176,7 @@ def build_site(
         raise
     finally:
         _supplied = _result = None
-    _swap(tmp, site_dir)
+    swap_in(tmp, site_dir)
     cache.put("site", manifest_key, records)
     cache.save()
     return SiteBuild(len(records) - reused, reused, time.perf_counter() - start)
@@ -355,15 +350,6 @@ def _search_entries(config: MkDocsConfig) -> list | None:
             if isinstance(getattr(index, name, None), list):
                 return getattr(index, name)
     return None
-
-
-def _swap(tmp: Path, site_dir: Path) -> None:
-    old = site_dir.with_name(site_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        os.replace(site_dir, old)
-    os.replace(tmp, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """The build, top to bottom: load notes, load the library, link, reconcile, format, render.
 
 ```python
-result = build(load_settings(Path("mkdocs.yml")), Cache(Path(".cache")))
+result = build(load_settings(Path("mkdocs.yml")), Cache(Path(".research-cache")))
 for d in result.diagnostics: print(d)
 ```
 

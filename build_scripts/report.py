@@ -3,7 +3,7 @@
 After every build (including every live rebuild of `make serve`) the site's
 inventory (notes, claims and how their quotations checked, disagreements with
 who says what, a hash of each page) is compared with the previous build's,
-kept in `.cache/last-build.json`, and the differences are printed in a few
+kept in `.research-cache/last-build.json`, and the differences are printed in a few
 lines, for example:
 
 ```

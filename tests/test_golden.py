@@ -31,7 +31,7 @@ def project(tmp_path_factory) -> Path:
 
 
 def emitted(project: Path, out: Path) -> dict[str, str]:
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "emit", str(out)], cwd=project,
+    done = subprocess.run([sys.executable, "-m", "build_scripts", "emit", "--pages-only", str(out)], cwd=project,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*")) if p.is_file()}

@@ -118,7 +118,7 @@ def test_rebuilds_after_random_edits_equal_cold_builds(mini, tmp_path, seed):
         reused = int(re.search(r"(\d+) reused", report).group(1))
         reused_some |= reused > 0
         cold = tmp_path / f"cold-{number}"
-        shutil.copytree(mini, cold, ignore=shutil.ignore_patterns(".cache", "site", "site.old", ".site-*"))
+        shutil.copytree(mini, cold, ignore=shutil.ignore_patterns(".research-cache", "site", "site.old", ".site-*"))
         build(cold)
         assert differences(mini / "site", cold / "site") == [], f"after step {number} ({what})"
         shutil.rmtree(cold)

@@ -265,7 +265,7 @@ def test_claims_json_records_each_verification(mini):
     out = mini / "out"
     assert cli(mini, "emit", str(out)).returncode == 0
     import json
-    claims = {c["id"]: c for c in json.loads((out / "claims.json").read_text())["claims"]}
+    claims = {c["id"]: c for c in json.loads((out / "docs" / "claims.json").read_text())["claims"]}
     assert claims["claim-trade-1992--baev2021"]["verification"] == {
         "status": "verified", "verified": True, "paragraph": 14, "spans": [[20, 43]]}
     assert claims["claim-trade-2020--lo2008"]["verification"]["status"] == "verified"
@@ -289,7 +289,7 @@ def test_an_apparent_disagreement_is_explained_and_keeps_its_old_address(mini):
         "    apparent: One speaks of trade, the other of politics.\n"), encoding="utf-8")
     out = mini / "out"
     assert cli(mini, "emit", str(out)).returncode == 0
-    page = (out / "alpha.md").read_text(encoding="utf-8")
+    page = (out / "docs" / "alpha.md").read_text(encoding="utf-8")
     assert '!!! disagreement "Apparent disagreement: Direction of the partnership"' in page
     assert "**Why it is only apparent.** One speaks of trade, the other of politics." in page
     assert 'id="disagreement-apparent-trend"' in page and 'id="disagreement-assessment-trend"' in page

@@ -58,7 +58,7 @@ def hostile_site(tmp_path_factory) -> Path:
     assert done.returncode == 0, done.stderr
     after = {p.relative_to(project) for p in project.rglob("*")}
     new_top = {p.parts[0] for p in after - before}
-    assert new_top <= {"site", ".cache"}, new_top  # nothing written outside the output (and the cache)
+    assert new_top <= {"site", ".research-cache"}, new_top  # nothing written outside the output (and the cache)
     return project / "site"
 
 
