@@ -105,8 +105,7 @@ def _renderer_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "-r",
         "--renderer",
-        type=Renderer,
-        choices=list(Renderer),
+        choices=[renderer.value for renderer in Renderer],
         default=Renderer.MKDOCS,
         help="mkdocs: MkDocs with Material for MkDocs, rebuilding only the pages that changed (the default); "
         "zensical: Zensical, Material's successor, rendering every page (needs requirements-zensical.lock)",
@@ -171,7 +170,12 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     for line in changes:
         print(f"changes: {line}", file=sys.stderr)
     site_dir = args.site_dir or settings.root / "site"
-    if args.renderer is Renderer.ZENSICAL:
+    try:
+        project.check_hand_written(args.config_file, result)
+    except project.ProjectError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.renderer == Renderer.ZENSICAL:
         return _build_with_zensical(args.config_file, settings, result, site_dir)
     done = _build_site(settings, args.config_file, result, site_dir, Cache(settings.cache_dir), jobs=args.jobs)
     if done is None:
@@ -205,7 +209,7 @@ def _generate(settings: Settings) -> tuple[BuildResult, list[str]]:
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Live preview: each save rebuilds what changed and prints one line."""
-    if args.renderer is Renderer.ZENSICAL:
+    if args.renderer == Renderer.ZENSICAL:
         return _serve_with_zensical(args, settings)
     from .mkdocs_adapter import serve
 

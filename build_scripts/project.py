@@ -36,6 +36,8 @@ __all__ = [
     "Project",
     "ProjectError",
     "Renderer",
+    "check_hand_written",
+    "dump_config",
     "merged_nav",
     "project_config",
     "read_config",
@@ -194,12 +196,17 @@ def project_config(config: dict[str, Any], nav: list, source: Path, target: Path
     return data
 
 
-def _dump_config(data: dict[str, Any], config_file: Path, target: Path) -> str:
+def dump_config(data: dict[str, Any]) -> str:
+    """`data` as YAML, tagged values with their tags, settings in their order."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+def _config_text(data: dict[str, Any], config_file: Path, target: Path) -> str:
     header = (
         f"# Written by `python -m build_scripts emit` from {Path(os.path.relpath(config_file, target)).as_posix()}:\n"
         "# edit that file and emit again; this one is replaced.\n"
     )
-    return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return header + dump_config(data)
 
 
 # -- writing the folder -----------------------------------------------------------------------------
@@ -219,6 +226,17 @@ def write_pages(result: BuildResult, out: Path, root: Path) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def check_hand_written(config_file: Path, result: BuildResult) -> None:
+    """Check that no hand-written file in the docs folder of `config_file` has the path of a generated one.
+
+    Raises:
+        ProjectError: Naming the first such file.
+    """
+    source = config_file.resolve().parent
+    written_docs = source / str(read_config(config_file).get("docs_dir") or DOCS)
+    _check_collisions(result, _files(written_docs), relative_path(written_docs, source))
 
 
 def write_project(config_file: Path, result: BuildResult, out: Path, *, in_place: bool = False) -> Project:
@@ -243,7 +261,7 @@ def write_project(config_file: Path, result: BuildResult, out: Path, *, in_place
     hand_written = _files(written_docs)
     _check_collisions(result, hand_written, relative_path(written_docs, source))
     nav = merged_nav(result.nav, config.get("nav"))
-    text = _dump_config(project_config(config, nav, source, out), config_file, out)
+    text = _config_text(project_config(config, nav, source, out), config_file, out)
     tmp = _temporary_beside(out)
     try:
         _copy_generated(result, tmp / DOCS)

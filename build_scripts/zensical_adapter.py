@@ -20,6 +20,7 @@ import importlib.metadata
 import importlib.util
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -121,6 +122,7 @@ def serve(
     args = ["serve", "--config-file", str(project.config_file), *(["--dev-addr", dev_addr] if dev_addr else [])]
     seen = _snapshot(watch)
     config = project.config_file.read_bytes()
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the server too, as Ctrl-C does
     server = subprocess.Popen(_command(args), cwd=project.folder)
     try:
         while server.poll() is None:
@@ -139,6 +141,10 @@ def serve(
         return 0
     finally:
         _stop(server)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _command(args: list[str]) -> list[str]:

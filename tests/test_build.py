@@ -1,4 +1,4 @@
-"""End to end: the mini corpus through the CLI and MkDocs, with assertions on the HTML."""
+"""End to end: the mini corpus through the CLI and each renderer (MkDocs, Zensical), with assertions on the HTML."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from .conftest import copy_fixture, write
+from .renderers import RENDERERS, Renderer
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -19,11 +20,17 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, check=False)
 
 
+@pytest.fixture(scope="module", params=RENDERERS)
+def renderer(request) -> Renderer:
+    """Each renderer in turn: every test of the built site runs once per renderer."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    project = copy_fixture("mini", tmp_path_factory.mktemp("e2e") / "mini")
+def site(renderer: Renderer, tmp_path_factory) -> Path:
+    project = copy_fixture("mini", tmp_path_factory.mktemp(f"e2e-{renderer.name}") / "mini")
     commit_all(project, "2024-05-06T12:00:00+00:00")
-    done = run(project, "build")
+    done = run(project, "build", "--renderer", renderer.name)
     assert done.returncode == 0, done.stderr
     return project / "site"
 
@@ -193,8 +200,29 @@ def test_claims_have_permalinks_with_citations(site):
     assert callout.find("a", class_="research-permalink")["href"] == "#disagreement-numeric-trade-1992"
 
 
-def test_search_index_covers_pages_but_not_each_source(site):
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+def test_search_index_covers_pages_but_not_each_source(site, renderer):
+    docs = json.loads((site / renderer.search_index).read_text(encoding="utf-8"))[renderer.search_entries]
     locations = {d["location"].split("#")[0] for d in docs}
     assert {"alpha/", "bibliography/", "notes/baev-note/"} <= locations
     assert not any(location.startswith("sources/") for location in locations)
+
+
+def test_sitemap_lists_every_page_dated_where_the_renderer_dates_them(site, renderer):
+    sitemap = BeautifulSoup((site / "sitemap.xml").read_text(encoding="utf-8"), "xml")
+    locations = [loc.get_text() for loc in sitemap.find_all("loc")]
+    assert {"https://mini.example.org/alpha/", "https://mini.example.org/sources/baev2021/",
+            "https://mini.example.org/notes/baev-note/"} <= set(locations)
+    dates = [lastmod.get_text() for lastmod in sitemap.find_all("lastmod")]
+    assert dates == (["2024-05-06"] * len(locations) if renderer.sitemap_lastmod else [])  # the last commit's day
+
+
+def test_home_page_title(site, renderer):
+    assert html(site, "index.html").title.get_text() == renderer.home_title.format(site="Mini study")
+
+
+def test_meta_tags_are_encoded_as_the_renderer_does_and_mean_the_same(site, renderer):
+    raw = (site / "alpha" / "index.html").read_text(encoding="utf-8")
+    url = "https://mini.example.org/alpha/".replace("/", renderer.slash_in_meta)
+    assert f'<meta name="citation_public_url" content="{url}">' in raw
+    assert html(site, "alpha/index.html").find("meta", attrs={"name": "citation_public_url"})["content"] == \
+        "https://mini.example.org/alpha/"
