@@ -306,6 +306,8 @@ def _check_target(out: Path, root: Path, inputs: list[Path | None], replace_any:
     for folder in filter(None, inputs):
         if inside(target, real(folder)) or inside(real(folder), target):
             raise ProjectError(f"{out}: cannot write the project here: it holds, or is inside, {folder}")
+    if out.exists() and not out.is_dir():
+        raise ProjectError(f"{out}: a file is there; name a folder")
     if not replace_any and out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise ProjectError(
             f"{out}: folder exists and was not written by emit; name a new or empty folder (it is replaced)"

@@ -97,10 +97,10 @@ def test_a_hand_written_file_where_generated_pages_have_a_folder_is_an_error(gui
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("where", ["project", "docs", "content", "foreign"])
+@pytest.mark.parametrize("where", ["project", "docs", "content", "foreign", "file"])
 def test_emit_refuses_to_replace_what_it_did_not_write(mini, where):
     target = {"project": mini, "docs": mini / "docs" / "out", "content": mini / "content",
-              "foreign": mini.parent / "photos"}[where]  # fmt: skip
+              "foreign": mini.parent / "photos", "file": mini.parent / "photos" / "holiday.jpg"}[where]  # fmt: skip
     write(mini.parent / "photos" / "holiday.jpg", "precious")
     before = files(mini.parent)
     done = cli(mini, "emit", str(target))
