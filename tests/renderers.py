@@ -20,12 +20,13 @@ class Renderer:
     search_index: str  # the search index, relative to the site folder
     search_entries: str  # the key of the index's list of entries (each has `location`, `title`, `text`)
     sitemap_lastmod: bool  # whether the sitemap dates each page (MkDocs: from SOURCE_DATE_EPOCH, the last commit)
-    home_title: str  # the home page's <title>; {site} stands for site_name
+    home_title: str  # the home page's <title> when it is at the nav's top level ({site}: site_name); in a section
+    # of the nav, both renderers write "Home - {site}"
     slash_in_meta: str  # how `/` is written in a meta tag's content attribute (both mean "/")
     build: tuple[str, ...]  # its own build command, run as `python -m ...` on a config file given with -f
 
 
-MKDOCS = Renderer("mkdocs", "search/search_index.json", "docs", True, "Home - {site}", "/", ("mkdocs", "build"))
+MKDOCS = Renderer("mkdocs", "search/search_index.json", "docs", True, "{site}", "/", ("mkdocs", "build"))
 ZENSICAL = Renderer("zensical", "search.json", "items", False, "Home - {site}", "&#x2f;", ("zensical", "build"))
 
 needs_zensical = pytest.mark.skipif(
