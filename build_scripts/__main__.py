@@ -189,6 +189,7 @@ def _build_with_zensical(config_file: Path, settings: Settings, result: BuildRes
     from . import zensical_adapter as zensical
 
     try:
+        zensical.installed_version()  # before writing anything
         written = project.write_project(config_file, result, settings.cache_dir / "zensical")
         done = zensical.build_site(written, site_dir)
     except (project.ProjectError, zensical.ZensicalError) as exc:
