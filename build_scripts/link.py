@@ -129,6 +129,15 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
                         _suggest(topic, topic_ids, "topic ids are the ids of 'kind: topic' notes"),
                     )
                 )
+        for fact_id in note.questions:
+            if fact_id not in index.facts:
+                diags.append(
+                    Diagnostic.error(
+                        Location(note.path, note.questions_line),
+                        f"unknown fact '{fact_id}' in 'questions' of note '{note.id}'",
+                        _suggest(fact_id, index.facts, "list ids of facts declared under 'facts:'"),
+                    )
+                )
         for span in note.spans:
             for cite in span.citations:
                 if _check_key(cite.key, cite.location, sources, diags):

@@ -254,6 +254,8 @@ class Note:
         spans: Citations and cross-references found in the body.
         anchors: Anchors of the body's headings.
         order: Sort key among topic pages (lower first).
+        questions: Ids of facts whose who-says-what matrix the page shows (the home page's headline questions).
+        questions_line: File line of `questions:`.
     """
 
     id: str
@@ -270,6 +272,8 @@ class Note:
     spans: tuple[Span, ...] = ()
     anchors: frozenset[str] = frozenset()
     order: int = 0
+    questions: tuple[str, ...] = ()
+    questions_line: int = 1
 
     @property
     def location(self) -> Location:

@@ -19,7 +19,7 @@ from .paths import relative_path
 
 NOTE_KINDS = tuple(NoteKind)
 FACT_KINDS = tuple(FactKind)
-NOTE_KEYS = {"id", "title", "kind", "sources", "topics", "summary", "order", "facts", "claims"}
+NOTE_KEYS = {"id", "title", "kind", "sources", "topics", "summary", "order", "facts", "claims", "questions"}
 FACT_KEYS = {
     "id",
     "label",
@@ -146,6 +146,8 @@ def parse_note(data: bytes, path: str) -> tuple[Note | None, list[Diagnostic]]:
         spans=tuple(spans),
         anchors=frozenset(scan.heading_anchors(parts.body)),
         order=reader.get("order", int, default=0),
+        questions=reader.strings("questions"),
+        questions_line=reader.line("questions"),
     )
     return note, diags
 

@@ -203,20 +203,26 @@ def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source]
     return found
 
 
-def _nav(ctx: Context) -> list[NavItem]:
-    """Home, the topics, and the index pages; notes and sources are reached from those.
+READERS_SECTION = "Research"
+"""Title of the readers' section (a tab of its own): the hand-written `nav:` of `mkdocs.yml` follows it."""
 
+
+def _nav(ctx: Context) -> list[NavItem]:
+    """Home, then the readers' section: the topics and the index pages; notes and sources are reached from those.
+
+    The authors' and developers' pages (the authoring guide, the API reference)
+    are in the hand-written `nav:` of `mkdocs.yml`, a section of their own.
     Titles are HTML (escaped text), as MkDocs' own titles taken from headings are.
     """
     index = ctx.index
-    nav = [NavItem("Home", "index.md")] if index.home else []
-    nav.append(NavItem("Topics", children=tuple(NavItem(nav_title(t.title), index.page(t.id)) for t in index.topics)))
-    nav += [
+    entries = (
+        NavItem("Topics", children=tuple(NavItem(nav_title(t.title), index.page(t.id)) for t in index.topics)),
         NavItem("Inconsistencies", "inconsistencies.md"),
         NavItem("Bibliography", "bibliography.md"),
         NavItem("All notes", "notes/index.md"),
-    ]
-    return nav
+    )
+    home = [NavItem("Home", "index.md")] if index.home else []  # at the top, the home page is titled by the site
+    return [*home, NavItem(READERS_SECTION, children=entries)]
 
 
 def _inputs_key(settings: Settings) -> str:

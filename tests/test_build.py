@@ -57,17 +57,27 @@ def test_pages_exist(site):
         assert (site / page).is_file(), page
 
 
-def test_citations_are_footnotes_with_formatted_references_linking_to_sources(site):
+BAEV_REFERENCE = "Baev, Pavel K. 2021. “Russia and China: A Mutually Exaggerated Strategic Partnership?” China Brief 21 (20)."
+
+
+def test_citations_are_short_form_footnotes_with_the_full_reference_once_at_the_end(site):
+    """A footnote reads "Baev 2021, p. 3."; the full reference is in the page's References list (and tooltip)."""
     soup = html(site, "alpha/index.html")
     refs = soup.select("a.footnote-ref")
     assert refs and all(a["href"].startswith("#fn:") for a in refs)
-    items = soup.select("div.footnote li")
-    first = items[0]
-    assert first.get_text(" ", strip=True).startswith(
-        "Baev, Pavel K. 2021. “Russia and China: A Mutually Exaggerated Strategic Partnership?” China Brief 21 (20).")
-    assert "P. 3." in first.get_text()
-    assert first.find("a", href="../sources/baev2021/")
-    assert first.find("i").get_text() == "China Brief"
+    first = soup.select("div.footnote li")[0]
+    short = first.find("p").find("a")
+    assert (short.get_text(), short["href"]) == ("Baev 2021", "#ref-baev2021")
+    assert first.find("a", class_="research-passage").get_text() == "p. 3"
+    full = first.find("span", class_="research-fullref")  # shown only in the tooltip (stylesheet)
+    assert full.get_text(" ", strip=True).startswith(BAEV_REFERENCE)
+    assert full.find("a", href="../sources/baev2021/").get_text() == "Source page"
+    heading = soup.find("h2", id="references")
+    entries = heading.find_next("ul").find_all("li")
+    assert next(e for e in entries if e.find(id="ref-baev2021")).get_text(" ", strip=True).startswith(BAEV_REFERENCE)
+    keys = [e.find("span", class_="anchor")["id"] for e in entries]
+    assert len(keys) == len(set(keys))  # each source once
+    assert len(soup.select("div.footnote li")) > len(keys)  # footnotes repeat the short form, not the reference
 
 
 def test_footnote_tooltips_are_enabled(site):
@@ -88,10 +98,15 @@ def test_disagreement_callouts(site):
     numeric = soup.find(id="disagreement-numeric-trade-1992").find_parent("div", class_="disagreement")
     assert "Figures disagree: Bilateral trade (1992)" in numeric.select_one(".admonition-title").get_text()
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in numeric.select("tbody tr")]
-    assert [r[1:3] for r in rows] == [["USD 5.56 billion", "para. 14"], ["US$5.85 billion", "p. 2"]]
-    assert numeric.select("a.footnote-ref")
+    assert rows == [["Baev 2021", "USD 5.56 billion", "meagre USD 5.56 billion"],  # in <q>: marks from CSS
+                    ["Lo 2008", "US$5.85 billion", "trade stood at US$5.85 billion"]]
+    # Where each says it, and the permalink, are in a block that opens on demand (closed at first).
+    details = numeric.find("details")
+    assert details is not None and not details.has_attr("open")
+    assert [li.get_text(" ", strip=True) for li in details.find_all("li")] == ["Baev 2021: para. 14", "Lo 2008: p. 2"]
+    assert details.find("a", class_="research-permalink")["href"] == "#disagreement-numeric-trade-1992"
     trend = soup.find(id="disagreement-assessment-trend").find_parent("div", class_="disagreement")
-    assert "The later source had more data." in trend.get_text()
+    assert "The later source had more data." in trend.find("details").get_text()  # the reasoning, too
     # Agreeing claims (107.7 vs 107.70) render as a plain cited statement.
     assert not soup.find(id="disagreement-numeric-trade-2020")
 
@@ -199,7 +214,8 @@ def test_claims_have_permalinks_with_citations(site):
     link = anchor.find_next("a", class_="research-permalink")
     assert link["href"] == "#claim-trade-1992--baev2021"
     assert link["data-cite"] == "Baev 2021, para. 14: Bilateral trade (1992): USD 5.56 billion"
-    callout = html(site, "alpha/index.html").find(id="disagreement-numeric-trade-1992").find_parent("div")
+    callout = html(site, "alpha/index.html").find(id="disagreement-numeric-trade-1992").find_parent(
+        "div", class_="disagreement")
     assert callout.find("a", class_="research-permalink")["href"] == "#disagreement-numeric-trade-1992"
 
 

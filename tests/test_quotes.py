@@ -290,7 +290,8 @@ def test_an_apparent_disagreement_is_explained_and_keeps_its_old_address(mini):
     out = mini / "out"
     assert cli(mini, "emit", str(out)).returncode == 0
     page = (out / "docs" / "alpha.md").read_text(encoding="utf-8")
-    assert '!!! disagreement "Apparent disagreement: Direction of the partnership"' in page
+    # It dissolves on reading: its callout is closed at first, its title saying so.
+    assert '??? disagreement "Apparent disagreement: Direction of the partnership"' in page
     assert "**Why it is only apparent.** One speaks of trade, the other of politics." in page
     assert 'id="disagreement-apparent-trend"' in page and 'id="disagreement-assessment-trend"' in page
     assert "*Positions:* **peaked**: the partnership has reached its high point" in page

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from ..model import Inconsistency, Note, Replacement, Span
 from .context import SEPARATOR, PageState
-from .facts import callout, inline_value
+from .facts import callouts, inline_value
 
 
 def render_body(note: Note, state: PageState) -> str:
@@ -39,11 +39,9 @@ def render_body(note: Note, state: PageState) -> str:
         lines[number] = line
     placed: set[str] = set()
     for end in sorted(after, reverse=True):
-        blocks = []
-        for issue in after[end]:
-            if issue.anchor not in placed:
-                placed.add(issue.anchor)
-                blocks.append(callout(issue, state))
+        fresh = [issue for issue in after[end] if issue.anchor not in placed]
+        placed.update(issue.anchor for issue in fresh)
+        blocks = callouts(fresh, state)
         if blocks:
             lines[end:end] = ["", *"\n".join(blocks).split("\n")]
     return "\n".join(line for line in lines if line is not None)

@@ -124,10 +124,17 @@ class PageState:
         self.page, self.ctx = page, ctx
         self.inputs: set[str] = set()
         self._footnotes: dict[tuple[str, str, str], tuple[str, Claim | None]] = {}
+        self._cited: dict[str, None] = {}
 
     @property
     def cited(self) -> list[str]:
-        return list(dict.fromkeys(key for key, _, _ in self._footnotes))
+        return list(self._cited)
+
+    def refer(self, key: str) -> None:
+        """Record that the page cites `key`: its full reference goes in the page's References list."""
+        if key not in self._cited:
+            self._cited[key] = None
+            self.inputs.add(self.ctx.index.sources[key].location.path)
 
     def cite(self, key: str, locator: str = "", claim: Claim | None = None) -> str:
         """Footnote reference (`[^n]`) for citing `key` at `locator`, or for a claim (with its quotation).
@@ -137,19 +144,19 @@ class PageState:
         ident = (key, locator, claim.quote if claim else "")
         if ident not in self._footnotes:
             self._footnotes[ident] = (f"[^{len(self._footnotes) + 1}]", claim)
-            self.inputs.add(self.ctx.index.sources[key].location.path)
+            self.refer(key)
         return self._footnotes[ident][0]
 
     def cite_claim(self, claim: Claim) -> str:
         """Footnote reference for a claim: its source, locator and quotation."""
         return self.cite(claim.source, claim.locator, claim)
 
-    def where(self, key: str, locator: str, claim: Claim | None = None, capital: bool = False) -> str:
+    def where(self, key: str, locator: str, claim: Claim | None = None) -> str:
         """The locator as a link: to the passage in the original where the source has an address, else to its page."""
-        return self._where(key, locator, self.ctx.passage_url(key, locator, claim), capital)
+        return self._where(key, locator, self.ctx.passage_url(key, locator, claim))
 
-    def _where(self, key: str, locator: str, url: str, capital: bool = False) -> str:
-        text = md_text(locator[:1].upper() + locator[1:] if capital else locator) if locator else "source"
+    def _where(self, key: str, locator: str, url: str) -> str:
+        text = md_text(locator) if locator else "source"
         if url:
             return f'[{text}]({url}){{ .research-passage title="Open the passage in the original" }}'
         return f"[{text}]({self.link(source_page(key))})"
@@ -173,7 +180,8 @@ class PageState:
         return f"[{md_text(text or note.title)}]({self.link(self.ctx.index.page(note_id), anchor)})"
 
     def link_source(self, key: str) -> str:
-        """A Markdown link to a source's page, labelled "Author Year"."""
+        """A Markdown link to a source's page, labelled "Author Year" (the source is then in the References)."""
+        self.refer(key)
         return f"[{md_text(self.ctx.label(key))}]({self.link(source_page(key))})"
 
     def use(self, claim: Claim) -> None:
@@ -184,21 +192,44 @@ class PageState:
             self.inputs.add(fact.location.path)
 
     def footnotes(self) -> str:
-        """Footnote definitions, for the end of the page."""
+        """Footnote definitions, for the end of the page: the citation style's short form, then the quotation.
+
+        "Baev 2021, para. 12: “…”": the label links to the page's References
+        list, the locator to the passage in the original (or to the source's
+        page). The full reference follows in a span that the stylesheet shows
+        only in the footnote's tooltip.
+        """
         lines = []
         for (key, locator, _), (label, claim) in self._footnotes.items():
             url = self.ctx.passage_url(key, locator, claim)
+            short = f"[{md_text(self.ctx.label(key))}](#{reference_anchor(key)})"
+            where = f", {self._where(key, locator, url)}" if locator else ""
             quote = f": {self.quotation(claim)}" if claim is not None and claim.quote else ""
-            where = f" {self._where(key, locator, url, capital=True)}{quote}." if locator or quote else ""
-            # The locator links to the source page itself unless it opens the original: then add that link.
-            page = "" if where and not url else f" [Source page]({self.link(source_page(key))})"
-            lines.append(f"{label}: {md_html(self.ctx.refs[key].html)}{where}{page}")
+            full = f'<span class="research-fullref">{self.reference(key)}</span>'
+            lines.append(f"{label}: {short}{where}{quote}.{full}")
         return "\n".join(lines)
+
+    def reference(self, key: str) -> str:
+        """A source's full reference, formatted in the site's style, and a link to its page."""
+        return f"{md_html(self.ctx.refs[key].html)} [Source page]({self.link(source_page(key))})"
+
+    def references(self) -> list[str]:
+        """The page's References section: every source it cites, in full, in reference-list order."""
+        keys = sorted(self.cited, key=lambda k: (self.ctx.refs[k].text.casefold(), k))
+        if not keys:
+            return []
+        items = [f'- <span class="anchor" id="{reference_anchor(k)}"></span>{self.reference(k)}' for k in keys]
+        return ["## References", "", *items, ""]
 
     @property
     def date(self) -> str:
         """When the page's content last changed: the latest date among its inputs ("" if unknown)."""
         return max((self.ctx.dates.get(path, "") for path in self.inputs), default="")
+
+
+def reference_anchor(key: str) -> str:
+    """Anchor of a source's entry in a page's References list (`ref-baev2021`), named as its page is."""
+    return "ref-" + source_page(key).removeprefix("sources/").removesuffix(".md")
 
 
 def rel(from_page: str, to_page: str, anchor: str = "") -> str:
@@ -231,6 +262,11 @@ def md_html(markup: str) -> str:
     """
     parts = _TAG_OR_ENTITY.split(_LINE_BREAKS.sub(" ", markup))
     return "".join(part if i % 2 else _MD_SPECIAL.sub(r"\\\1", part) for i, part in enumerate(parts))
+
+
+def indent(text: str) -> str:
+    """Markdown indented one level (four spaces), as the body of an admonition or a collapsible block."""
+    return "\n".join(f"    {line}" if line else "" for line in text.split("\n"))
 
 
 def md_code(text: str) -> str:

@@ -9,9 +9,11 @@ and citation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..model import Claim, DisagreementKind, Fact, Inconsistency
 from ..reconcile import KINDS
-from .context import SEPARATOR, PageState, attr, md_text, title_text
+from .context import SEPARATOR, PageState, attr, indent, md_text, title_text
 
 KIND_TITLES = {
     DisagreementKind.NUMERIC: "Figures disagree",
@@ -20,12 +22,6 @@ KIND_TITLES = {
     DisagreementKind.ASSESSMENT: "Assessments disagree",
     DisagreementKind.APPARENT: "Apparent disagreement",
     DisagreementKind.INTERNAL: "Possible error in a source",
-}
-NOUNS = {
-    DisagreementKind.NUMERIC: "figures",
-    DisagreementKind.DATE: "dates",
-    DisagreementKind.CATEGORICAL: "answers",
-    DisagreementKind.ASSESSMENT: "assessments",
 }
 
 
@@ -51,46 +47,114 @@ def inline_value(fact: Fact, state: PageState) -> str:
     return text
 
 
-def callout(issue: Inconsistency, state: PageState) -> str:
-    """An inconsistency callout: each source's value and its own words side by side, cited, with locators."""
+def callouts(issues: list[Inconsistency], state: PageState) -> list[str]:
+    """The callouts of `issues` (all those of each fact shown), a suspected error shown once.
+
+    Where a fact has both a disagreement between sources and a possible error
+    in one of them, one callout shows both (see
+    [`companion`][build_scripts.render.facts.companion]).
+    """
+    shown = []
+    for issue in issues:
+        partner = companion(issue, state.ctx.inconsistencies)
+        if issue.kind is not DisagreementKind.INTERNAL:
+            shown.append(callout(issue, state, partner))
+        elif partner is None:
+            shown.append(callout(issue, state))
+    return shown
+
+
+def companion(issue: Inconsistency, inconsistencies: Mapping[str, list[Inconsistency]]) -> Inconsistency | None:
+    """The issue that shares `issue`'s callout: a possible error in a source and a disagreement on the same fact.
+
+    For a disagreement between sources, the possible error on its fact, which
+    its callout shows; for a possible error, the disagreement whose callout
+    shows it. `None` when the fact has no such pair.
+    """
+    internal = issue.kind is DisagreementKind.INTERNAL
+    others = inconsistencies.get(issue.fact.id, [])
+    return next((i for i in others if (i.kind is DisagreementKind.INTERNAL) is not internal), None)
+
+
+def callout(issue: Inconsistency, state: PageState, internal: Inconsistency | None = None) -> str:
+    """An inconsistency callout: its headline, and each source's value and own words side by side.
+
+    The reasoning (why a disagreement is only apparent, what the positions
+    mean, how it is resolved, why a value is suspect) and where each source
+    says it are in a block that opens on demand. `internal`, a possible error
+    on the same fact, is shown in this callout rather than in one of its own.
+    """
     fact = issue.fact
-    rows = ["| Source | Says | Where | In its words |", "|---|---|---|---|"]
+    rows = ["| Source | Says | In its words |", "|---|---|---|"]
     for claim in issue.claims:
         state.use(claim)
-        flag = f" ⚠ *{md_text(claim.suspect)}*" if claim.suspect else ""
+        flag = " ⚠" if claim.suspect else ""
         position = f"**{md_text(claim.position)}**: " if claim.position and fact.positions else ""
         rows.append(
-            f"| {state.link_source(claim.source)}{state.cite_claim(claim)} "
-            f"| {position}{md_text(claim.value)}{flag} | {state.where(claim.source, claim.locator, claim)} "
-            f"| {state.quotation(claim)} |"
+            f"| {state.link_source(claim.source)} | {position}{md_text(claim.value)}{flag} | {state.quotation(claim)} |"
         )
-    # An apparent disagreement also keeps the address it had as a real one, so that links to it still work.
-    alias = (
-        f'<span class="anchor" id="disagreement-{KINDS[fact.kind]}-{fact.id}"></span>'
-        if issue.kind is DisagreementKind.APPARENT
-        else ""
-    )
-    body = [f'<span class="anchor" id="{issue.anchor}"></span>{alias}{_lead(issue)}', ""]
-    if issue.kind is DisagreementKind.APPARENT:
-        body += [f"**Why it is only apparent.** {md_text(fact.apparent)}", ""]
+    anchors = [f'<span class="anchor" id="{issue.anchor}"></span>']
+    if issue.kind is DisagreementKind.APPARENT:  # it keeps the address it had as a real one, so links still work
+        anchors.append(f'<span class="anchor" id="disagreement-{KINDS[fact.kind]}-{fact.id}"></span>')
+    if internal is not None:
+        anchors.append(f'<span class="anchor" id="{internal.anchor}"></span>')
+    body = [f'<div class="research-anchors">{"".join(anchors)}</div>', ""]  # a block of its own: no empty line
+    if issue.kind is DisagreementKind.INTERNAL:
+        body += [md_text(_sentence(issue.summary)), ""]
     body += rows
+    if internal is not None:
+        body += ["", f"⚠ **{KIND_TITLES[internal.kind]}:** {md_text(_sentence(internal.summary))}"]
+    body += ["", *_details(issue, state)]
+    # An apparent disagreement dissolves on reading: its callout opens on demand, its title saying as much.
+    opener = "???" if issue.kind is DisagreementKind.APPARENT else "!!!"
+    title = title_text(f"{KIND_TITLES[issue.kind]}: {fact.title}")
+    return f'{opener} disagreement "{title}"\n\n' + indent("\n".join(body)) + "\n"
+
+
+def _details(issue: Inconsistency, state: PageState) -> list[str]:
+    """The collapsed block of a callout: the reasoning, if any, then where each source says it."""
+    fact = issue.fact
+    why: list[str] = []
+    if issue.kind is DisagreementKind.APPARENT:
+        why.append(f"**Why it is only apparent.** {md_text(fact.apparent)}")
     used = list(dict.fromkeys(c.position for c in issue.claims if c.position))
     glosses = [f"**{md_text(p)}**: {md_text(fact.gloss(p))}" for p in used if fact.gloss(p)]
     if glosses:
-        body += ["", "*Positions:* " + " · ".join(glosses)]
+        why.append("*Positions:* " + " · ".join(glosses))
     if fact.resolution:
-        body += ["", f"**Resolution.** {md_text(fact.resolution)}"]
+        why.append(f"**Resolution.** {md_text(fact.resolution)}")
+    why += [
+        f"⚠ **Suspected error in {md_text(state.ctx.label(c.source))}.** {md_text(c.suspect)}"
+        for c in issue.claims
+        if c.suspect
+    ]
+    lines = [line for paragraph in why for line in (paragraph, "")]
+    if why:
+        lines += ["Where each source says it:", ""]
+    lines += [*(_where_line(c, state) for c in issue.claims), ""]
     citation = f"{KIND_TITLES[issue.kind]}: {fact.title}. {issue.summary}"
     links = [_permalink(issue.anchor, citation, state, "Permalink")]
     if state.page != "inconsistencies.md":
         links.append(f"[All disagreements]({state.link('inconsistencies.md', issue.anchor)})")
-    body += ["", " · ".join(links)]
-    indented = "\n".join(f"    {line}" if line else "" for line in body)
-    return f'!!! disagreement "{title_text(KIND_TITLES[issue.kind] + ": " + fact.title)}"\n\n{indented}\n'
+    lines.append(" · ".join(links))
+    summary = "Why, where each source says it, and a permalink" if why else "Where each source says it, and a permalink"
+    return [f'??? info "{summary}"', "", indent("\n".join(lines)), ""]
+
+
+def _where_line(claim: Claim, state: PageState) -> str:
+    return f"- {md_text(state.ctx.label(claim.source))}: {state.where(claim.source, claim.locator, claim)}"
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str:
-    """A table of claims, one row each; rows carry the claims' anchors and permalinks if `anchors`."""
+    """A table of claims, one row each; rows carry the claims' anchors and permalinks if `anchors`.
+
+    A row names its source, locator and quotation itself, so it needs no footnote.
+    """
     ctx = state.ctx
     rows = ["| Fact | Source | Value | Where | In its words |", "|---|---|---|---|---|"]
     for claim in claims:
@@ -106,7 +170,7 @@ def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str
         )
         rows.append(
             f"| {anchor}{md_text(fact.title)}{flags} "
-            f"| {state.link_source(claim.source)}{state.cite_claim(claim)} "
+            f"| {state.link_source(claim.source)} "
             f"| {md_text(claim.value)} | {state.where(claim.source, claim.locator, claim)} "
             f"| {state.quotation(claim)} |"
         )
@@ -119,19 +183,6 @@ def _permalink(anchor: str, citation: str, state: PageState, text: str = "¶") -
         f"[{text}]({state.link(state.page, anchor)}){{ .research-permalink "
         f'title="Copy the link and citation" data-cite="{attr(citation)}" }}'
     )
-
-
-def _lead(issue: Inconsistency) -> str:
-    """The callout's first line: what disagrees (the table shows who says what)."""
-    if issue.kind is DisagreementKind.INTERNAL:
-        text = issue.summary[:1].upper() + issue.summary[1:]
-        return md_text(text if text.endswith((".", "!", "?")) else text + ".")
-    sources = len({c.source for c in issue.claims})
-    if issue.kind is DisagreementKind.APPARENT:
-        return (
-            f"{sources} sources seem to differ on this fact, but the difference dissolves when both passages are read."
-        )
-    return f"{sources} sources give different {NOUNS[issue.kind]} for this fact:"
 
 
 def _home_of(issue: Inconsistency, state: PageState) -> str:

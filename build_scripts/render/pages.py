@@ -18,8 +18,9 @@ from ..model import DisagreementKind, Fact, FactKind, Inconsistency, Note, NoteK
 from ..verify import QuoteStatus
 from . import citepage
 from .body import render_body
-from .context import Context, PageState, md_code, md_html, md_text, page_title
-from .facts import KIND_TITLES, callout, claims_table
+from .context import Context, PageState, indent, md_code, md_html, md_text, page_title, title_text
+from .facts import KIND_TITLES, callout, callouts, claims_table, companion
+from .matrix import contested, matrix
 from .placement import topic_callouts
 
 TOPICLESS = "General"
@@ -41,7 +42,12 @@ def note_page(note: Note, ctx: Context) -> Draft:
     parts = [f"# {page_title(note.title)}", ""]
     if note.kind is NoteKind.NOTE:
         parts += [_byline(note, state), ""]
+    if note.kind is NoteKind.TOPIC:
+        parts += _topic_matrix(note, state)
     parts += [render_body(note, state).strip(), ""]
+    if note.questions:
+        facts = [ctx.index.facts[f] for f in note.questions if f in ctx.index.facts]
+        parts += ["## At a glance: who says what", "", *matrix(facts, state, "The headline questions.")]
     if note.kind is NoteKind.HOME:
         parts += _home_sections(state)
     if note.kind is NoteKind.TOPIC:
@@ -49,7 +55,8 @@ def note_page(note: Note, ctx: Context) -> Draft:
     elif note.claims:
         claims = ctx.claims_by_note.get(note.id, [])
         parts += ["## Claims recorded in this note", "", claims_table(claims, state, anchors=True)]
-    parts += _linked_from(note.id, state)
+    listed = {n.id for n in _tagged(note, ctx)} if note.kind is NoteKind.TOPIC else set()
+    parts += _linked_from(note.id, state, listed)
     return Draft(state, note.title, parts)
 
 
@@ -71,7 +78,7 @@ def _home_sections(state: PageState) -> list[str]:
         out.append(f"- {state.link_note(topic.id)}{': ' + md_text(topic.summary) if topic.summary else ''}")
     out += [
         "",
-        "## At a glance",
+        "## In numbers",
         "",
         "| | |",
         "|---|---:|",
@@ -86,6 +93,15 @@ def _home_sections(state: PageState) -> list[str]:
     return out
 
 
+def _topic_matrix(topic: Note, state: PageState) -> list[str]:
+    """Who says what on the topic's contested facts, before its text."""
+    facts = contested((f for f in state.ctx.index.facts.values() if topic.id in f.topics), state)
+    if not facts:
+        return []
+    caption = f"Where the sources disagree on {topic.title[:1].lower()}{topic.title[1:]}."
+    return ["## Who says what", "", *matrix(facts, state, caption)]
+
+
 def _topic_sections(topic: Note, state: PageState) -> list[str]:
     ctx = state.ctx
     facts = [f for f in ctx.index.facts.values() if topic.id in f.topics]
@@ -93,18 +109,19 @@ def _topic_sections(topic: Note, state: PageState) -> list[str]:
     rest = topic_callouts(topic, ctx.index, ctx.inconsistencies)  # those the text does not embed
     if rest:
         out += ["## Other disagreements", ""]
-        out += [callout(issue, state) for issue in rest]
+        out += callouts(rest, state)
     out += _charts(facts, state)
     claims = [c for f in facts for c in ctx.claims_by_fact.get(f.id, [])]
     if claims:
+        table = indent(claims_table(claims, state, anchors=True))
         out += [
             "## Claims",
             "",
-            f"Every claim the sources make on {md_text(topic.title.lower())}, by fact.",
+            f'??? quote "Every claim the sources make on {title_text(topic.title.lower())}, by fact ({len(claims)})"',
             "",
-            claims_table(claims, state, anchors=True),
+            table,
         ]
-    tagged = [n for n in ctx.index.notes.values() if topic.id in n.topics and n.id != topic.id]
+    tagged = _tagged(topic, ctx)
     if tagged:
         out += ["## Notes on this topic", ""]
         out += [f"- {state.link_note(n.id)}{': ' + md_text(n.summary) if n.summary else ''}" for n in tagged]
@@ -146,8 +163,14 @@ def _charts(facts: list[Fact], state: PageState) -> list[str]:
     return out
 
 
-def _linked_from(note_id: str, state: PageState) -> list[str]:
-    links = state.ctx.index.backlinks.get(note_id, [])
+def _tagged(topic: Note, ctx: Context) -> list[Note]:
+    """The notes on a topic (those that name it in `topics`)."""
+    return [n for n in ctx.index.notes.values() if topic.id in n.topics and n.id != topic.id]
+
+
+def _linked_from(note_id: str, state: PageState, listed: set[str]) -> list[str]:
+    """The notes linking to this one, but for those the page lists already (a topic's own notes)."""
+    links = [n for n in state.ctx.index.backlinks.get(note_id, []) if n not in listed]
     if not links:
         return []
     return ["## Linked from", "", *(f"- {state.link_note(n)}" for n in links), ""]
@@ -257,7 +280,15 @@ def inconsistencies_page(ctx: Context) -> Draft:
             for issue in groups[topic][kind]:
                 where = sorted(set(ctx.placements.get(issue.anchor, [])))
                 shown = ", ".join(f"[{titles[p]}]({state.link(p, issue.anchor)})" for p in where if p in titles)
-                parts.append(callout(issue, state))
+                partner = companion(issue, ctx.inconsistencies)
+                if partner is not None and issue.kind is DisagreementKind.INTERNAL:  # shown once, with its partner
+                    parts += [
+                        f"- [{md_text(issue.fact.title)}]({state.link(state.page, partner.anchor)}): "
+                        f"{md_text(issue.summary)} (shown with the disagreement on this fact)",
+                        "",
+                    ]
+                    continue
+                parts.append(callout(issue, state, partner))
                 if shown:
                     parts += [f"Appears on: {shown}", ""]
     return Draft(state, "Inconsistencies", parts)
@@ -279,7 +310,7 @@ def assemble(drafts: list[Draft], ctx: Context) -> list[Page]:
     refs = citepage.format_citations(citations, ctx)
     pages = []
     for draft, citation in zip(drafts, citations, strict=True):
-        body = "\n".join(draft.parts).rstrip()
+        body = "\n".join([*draft.parts, *draft.state.references()]).rstrip()
         block = citepage.cite_block(citation, refs[citation.item["id"]], ctx.formatter.cache)
         front = citepage.front_matter(citation, draft.title, draft.state, draft.searchable)
         text = f"{front}{body}\n\n{block}\n"
