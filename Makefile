@@ -49,7 +49,17 @@ lint: $(STAMP)  ## ruff (lint and format) and mypy (types), as configured in pyp
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).
 # Installs it with apt-get when /usr/bin/chromium is missing: as root, else through sudo.
 CHROMIUM := /usr/bin/chromium
-browser-deps:  ## Install Debian's chromium for the browser tests if it is missing
+# The accessibility tests inject axe-core, pinned in package.json / package-lock.json (npm registry).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && echo "npm is missing: installing it with apt-get for the accessibility tests" \
+	  && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; } \
+	  || { echo "error: the accessibility tests need npm (apt-get install npm) to fetch axe-core" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+browser-deps: $(AXE)  ## Install Debian's chromium (if missing) and axe-core for the browser tests
 	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
 	fail() { echo "error: $$1" >&2; \
 	         echo "error: the browser tests need Debian's chromium at $(CHROMIUM) (apt-get install chromium)," >&2; \
@@ -67,4 +77,4 @@ bench: $(STAMP)  ## Time builds at 50, 500 and 5,000 notes against a floor and m
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf site .research-cache .cache
+	rm -rf site .research-cache .cache node_modules

@@ -78,12 +78,17 @@ def floor_site(project: Path, emitted: Path, folder: Path, nav: list[dict]) -> P
         "theme": _theme(config, project, folder, overrides=True),
         "markdown_extensions": config.get("markdown_extensions", []),
         "plugins": ["search"],
-        "extra_css": config.get("extra_css", []),
-        "extra_javascript": config.get("extra_javascript", []),
+        # The generator's own stylesheet and script come with the emitted pages (assets/research/).
+        "extra_css": [*config.get("extra_css", []), *_assets(emitted, "css")],
+        "extra_javascript": [*config.get("extra_javascript", []), *_assets(emitted, "js")],
         "validation": config.get("validation", {}),
         "nav": nav_entries(nav),
     }
     return write_config(folder, floor)
+
+
+def _assets(emitted: Path, suffix: str) -> list[str]:
+    return [path.relative_to(emitted).as_posix() for path in sorted(emitted.glob(f"assets/research/*.{suffix}"))]
 
 
 def _notes(project: Path) -> list[tuple[dict, str]]:

@@ -51,7 +51,7 @@ from build_scripts import pipeline
 from build_scripts.cache import Cache, code_version, digest
 from build_scripts.config import load_settings
 from build_scripts.model import BuildResult, Severity
-from build_scripts.project import merged_nav, swap_in
+from build_scripts.project import merged_assets, merged_nav, swap_in
 from build_scripts.workers import cores, fork_map
 
 log = logging.getLogger("mkdocs.hooks.research")
@@ -108,6 +108,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         for line in pipeline.changes(settings, result):
             log.info("changes: %s", line)
     config.nav = merged_nav(result.nav, config.nav)
+    config.extra_css = merged_assets(config.extra_css, result.stylesheets)
+    config.extra_javascript = merged_assets(config.extra_javascript, result.scripts)
     _result = result
     return config
 

@@ -360,6 +360,8 @@ class BuildResult:
         archive_key: A hash of those texts, so that a rebuild notices when one changes.
         inventory: What the build produced, for the change report
             ([`report.inventory`][build_scripts.report.inventory]).
+        stylesheets: Stylesheets among `files` that every page needs (the renderer adds them to the theme).
+        scripts: Scripts among `files` that every page needs.
     """
 
     folder: Path | None = None
@@ -369,6 +371,8 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
+    stylesheets: list[str] = field(default_factory=list)
+    scripts: list[str] = field(default_factory=list)
     archive_key: str = ""
     inventory: dict = field(default_factory=dict)
 

@@ -125,6 +125,8 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
         result.pages += [_write(folder, page.path, page.title, page.markdown.encode("utf-8")) for page in batch]
     data = claims_data(ctx)
     result.files = [_write(folder, "claims.json", "", claims_json(data)).path]
+    result.stylesheets, result.scripts = _assets(folder, ".css"), _assets(folder, ".js")
+    result.files += [*result.stylesheets, *result.scripts]
     _remove_others(folder, {*(page.path for page in result.pages), *result.files})
     result.nav = _nav(ctx)
     result.notes = sorted(index.notes)
@@ -135,6 +137,16 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
 
 
 _BATCH = 250  # pages drafted and finished together
+ASSETS = Path(__file__).parent / "assets"
+"""The stylesheet and script the generated pages need (callouts, matrix, footnotes, permalinks, taps)."""
+
+
+def _assets(folder: Path, suffix: str) -> list[str]:
+    """Copy the generator's own assets ending in `suffix` into the generated docs tree, under `assets/research/`."""
+    return [
+        _write(folder, f"assets/research/{asset.name}", "", asset.read_bytes()).path
+        for asset in sorted(ASSETS.glob(f"*{suffix}"))
+    ]
 
 
 def _write(folder: Path, path: str, title: str, data: bytes) -> PageFile:

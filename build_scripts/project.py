@@ -38,6 +38,7 @@ __all__ = [
     "Renderer",
     "check_hand_written",
     "dump_config",
+    "merged_assets",
     "merged_nav",
     "project_config",
     "read_config",
@@ -158,6 +159,13 @@ def merged_nav(generated: list[NavItem], written: list | None) -> list:
     return [_nav_entry(item) for item in generated] + list(written or [])
 
 
+def merged_assets(written: list | None, generated: list[str]) -> list:
+    """The theme's `extra_css` (or `extra_javascript`): the hand-written entries, then the generator's own."""
+    written = list(written or [])
+    names = {item if isinstance(item, str) else getattr(item, "path", None) for item in written}
+    return written + [path for path in generated if path not in names]
+
+
 def _rebase(path: Any, source: Path, target: Path) -> Any:
     """A relative path written in `source`'s config, made relative to `target` (absolute paths stay)."""
     if not isinstance(path, str) or os.path.isabs(path):
@@ -261,7 +269,10 @@ def write_project(config_file: Path, result: BuildResult, out: Path, *, in_place
     hand_written = _files(written_docs)
     _check_collisions(result, hand_written, relative_path(written_docs, source))
     nav = merged_nav(result.nav, config.get("nav"))
-    text = _config_text(project_config(config, nav, source, out), config_file, out)
+    data = project_config(config, nav, source, out)
+    data["extra_css"] = merged_assets(data.get("extra_css"), result.stylesheets)
+    data["extra_javascript"] = merged_assets(data.get("extra_javascript"), result.scripts)
+    text = _config_text(data, config_file, out)
     tmp = _temporary_beside(out)
     try:
         _copy_generated(result, tmp / DOCS)

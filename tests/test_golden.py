@@ -19,7 +19,7 @@ import pytest
 from build_scripts import load_settings, pipeline
 from build_scripts.render import pages
 
-from .conftest import copy_fixture
+from .conftest import ROOT, copy_fixture
 
 GOLDEN = Path(__file__).parent / "golden" / "mini"
 
@@ -39,6 +39,11 @@ def emitted(project: Path, out: Path) -> dict[str, str]:
 
 def test_generated_pages_match_the_golden_files(project, tmp_path):
     found = emitted(project, tmp_path / "out")
+    # The stylesheet and script every page needs come with the pages, as the package holds them.
+    assets = {name: text for name, text in found.items() if name.startswith("assets/")}
+    assert assets == {f"assets/research/{p.name}": p.read_text(encoding="utf-8")
+                      for p in sorted((ROOT / "build_scripts" / "assets").iterdir())}
+    found = {name: text for name, text in found.items() if name not in assets}
     if os.environ.get("UPDATE_GOLDEN"):
         for name, text in found.items():
             (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)

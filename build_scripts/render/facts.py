@@ -1,7 +1,7 @@
 """Facts on a page: inline values, inconsistency callouts, claims tables.
 
 Callouts are Python-Markdown admonitions of their own type, `disagreement`,
-styled in `docs/stylesheets/research.css`; each carries a stable anchor
+styled in `build_scripts/assets/research.css`; each carries a stable anchor
 ([`Inconsistency.anchor`][build_scripts.model.Inconsistency.anchor]), and each
 claim row carries the claim's own anchor and a link that copies its permalink
 and citation.

@@ -146,7 +146,7 @@ class Console:
             return
         url = message.location.get("url", "")
         text = f"{message.text} ({url or 'no location'})"
-        # Only the failures we caused by aborting external requests (fonts.googleapis.com, ...).
+        # Only the failures we caused by aborting external requests (a passage opened in the original, ...).
         if url in self.blocked and "net::ERR_FAILED" in message.text:
             self.ignored.append(text)
         else:

@@ -42,11 +42,16 @@ def test_footnote_marker_shows_the_reference_in_a_tooltip(open_page, mini_url, a
     expect(tooltip).to_have_attribute("role", "dialog")
     expect(tooltip).to_have_css("opacity", "1")  # faded in
     inner = tooltip.locator(".md-tooltip2__inner")
-    expect(inner).to_contain_text(BAEV)
-    expect(inner).to_contain_text("“Russia and China: A Mutually Exaggerated Strategic Partnership?”")
-    expect(inner.locator("i")).to_have_text("China Brief")
-    expect(inner.locator('a[href="../sources/baev2021/"]')).to_have_text("Source page")
-    assert words(inner.inner_text()) == words(footnote.inner_text())  # the very footnote the marker points to
+    # The short form first, as in the footnote the marker points to; then the full reference, there only.
+    short = words(footnote.inner_text())
+    assert short.startswith("Baev 2021, p. 3.") and BAEV not in short
+    assert words(inner.inner_text()).startswith(short)
+    full = inner.locator(".research-fullref")
+    expect(full).to_be_visible()
+    expect(full).to_contain_text(BAEV)
+    expect(full).to_contain_text("“Russia and China: A Mutually Exaggerated Strategic Partnership?”")
+    expect(full.locator("i")).to_have_text("China Brief")
+    expect(full.locator('a[href="../sources/baev2021/"]')).to_have_text("Source page")
     page.screenshot(path=artifacts / "1-footnote-tooltip.png")
 
     page.mouse.move(5, 5)  # moving away hides it again
@@ -66,7 +71,7 @@ def test_a_claims_tooltip_shows_its_quotation_and_links_the_passage(open_page, m
     expect(inner).to_contain_text(BAEV)
     expect(inner.locator("q.research-quote")).to_have_text("meagre USD 5.56 billion")
     passage = inner.locator("a.research-passage")
-    expect(passage).to_have_text("Para. 14")
+    expect(passage).to_have_text("para. 14")
     assert passage.get_attribute("href").endswith("/#:~:text=meagre%20USD%205.56%20billion")
     page.screenshot(path=artifacts / "1b-quotation-tooltip.png")
     # The callout puts both sides' words side by side.
@@ -155,11 +160,12 @@ def test_search_finds_a_term_and_leads_to_the_page(open_page, bundled_url, artif
     ("bundled", "/ukraine/"), ("bundled", "/inconsistencies/"), ("bundled", "/authoring/"),
     ("bundled", "/reference/"),
 ])
-def test_no_console_errors(open_page, request, artifacts, site, path):
+def test_no_console_errors_and_no_third_party_requests(open_page, request, artifacts, site, path):
     base = request.getfixturevalue(f"{site}_url")
     page, console = open_page(base)
     response = page.goto(f"{base}{path}", wait_until="networkidle")
     assert response.ok, response.status
     expect(page.locator("article h1").first).to_be_visible()
     page.screenshot(path=artifacts / f"5-{site}-{path.strip('/').replace('/', '-') or 'home'}.png")
+    assert not console.blocked, console.blocked  # fonts and every asset come from the site itself
     console.assert_clean()
