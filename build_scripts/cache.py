@@ -30,9 +30,10 @@ def digest(*parts: bytes | str) -> str:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Hash of the generator's source files: results of other versions are never reused."""
+    """Hash of the generator's source files and assets: results of other versions are never reused."""
     package = Path(__file__).parent
-    return digest(*(p.read_bytes() for p in sorted(package.rglob("*.py"))))[:16]
+    files = [*package.rglob("*.py"), *(package / "assets").iterdir()]
+    return digest(*(p.read_bytes() for p in sorted(files)))[:16]
 
 
 class Cache:

@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # pinned in package.json; `make browser-deps` installs it
 BUILD_TIMEOUT = 600  # seconds; a build takes a few
 
 
@@ -198,3 +199,25 @@ def open_page(context):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# --- accessibility ----------------------------------------------------------------------------
+
+def serious_violations(page) -> list[tuple[str, str, int, list]]:
+    """axe-core's serious and critical WCAG 2 A and AA (2.0 and 2.1) violations on the open page.
+
+    Checked twice: as the page opens, and with every collapsible block opened, so that what they hold
+    is checked too. Each violation as (rule, impact, how many elements, the first element's selector).
+    """
+    if not AXE.is_file():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `make browser-deps` (npm ci installs axe-core)")
+    page.add_script_tag(path=str(AXE))
+    found = []
+    for opened in (False, True):
+        if opened:
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+        found += [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]
+                  if v["impact"] in ("serious", "critical")]
+    return found

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from ..conftest import ROOT
 from ..renderers import ZENSICAL, needs_zensical
-from .conftest import BUILD_TIMEOUT
+from .conftest import BUILD_TIMEOUT, serious_violations
 
 pytestmark = [pytest.mark.browser, needs_zensical]
 
@@ -87,3 +87,11 @@ def test_api_reference_renders(open_page, zensical_url, artifacts):
     page.screenshot(path=artifacts / "zensical-3-api-reference.png")
     console.assert_clean()
     assert not console.blocked, f"requests to other hosts: {sorted(console.blocked)}"
+
+
+@pytest.mark.parametrize("path", ["/", "/military/", "/inconsistencies/", "/sources/baev2021/", "/bibliography/"])
+def test_axe_finds_no_serious_accessibility_violation_with_zensical(open_page, zensical_url, path):
+    page, console = open_page(zensical_url)
+    page.goto(f"{zensical_url}{path}")
+    assert not serious_violations(page)
+    assert not console.blocked
