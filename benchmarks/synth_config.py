@@ -8,45 +8,13 @@ from pathlib import Path
 
 import yaml
 
+from build_scripts.project import ConfigDumper, ConfigLoader
+
 REPO = Path(__file__).resolve().parent.parent
 
 
-class _Tagged:
-    """A YAML value with a tag MkDocs understands (`!!python/name:...`, `!ENV`), kept as it is."""
-
-    def __init__(self, tag: str, value: object):
-        self.tag, self.value = tag, value
-
-
-class Loader(yaml.SafeLoader):
-    pass
-
-
-class Dumper(yaml.SafeDumper):
-    pass
-
-
-def _construct_tagged(loader: yaml.Loader, suffix: str, node: yaml.Node) -> _Tagged:
-    if isinstance(node, yaml.ScalarNode):
-        value: object = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    return _Tagged(node.tag, value)
-
-
-def _represent_tagged(dumper: yaml.Dumper, data: _Tagged) -> yaml.Node:
-    if isinstance(data.value, list):
-        return dumper.represent_sequence(data.tag, data.value)
-    if isinstance(data.value, dict):
-        return dumper.represent_mapping(data.tag, data.value)
-    return dumper.represent_scalar(data.tag, str(data.value))
-
-
-Loader.add_multi_constructor("!", _construct_tagged)
-Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
-Dumper.add_representer(_Tagged, _represent_tagged)
+# mkdocs.yml is read and written with the generator's own YAML classes, which keep tagged values as written.
+Loader, Dumper = ConfigLoader, ConfigDumper
 
 
 def _drop_pages(nav: list, drop) -> list:

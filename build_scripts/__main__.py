@@ -219,14 +219,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     def rebuild(site_dir: Path, site_url: str) -> str:
         start = time.perf_counter()
-        current = load_settings(args.config_file)  # mkdocs.yml may have changed too
-        changed = _changed_inputs(current, inputs)
-        result = pipeline.build(current, cache)
-        problems = [d for d in result.diagnostics if d.severity is Severity.ERROR or args.strict]
-        for diag in problems:
-            print(diag, file=sys.stderr)
-        if problems:
-            return f"{changed}: not rebuilt, {len(problems)} problem(s) above; the preview shows the last good site"
+        current, changed, result = _regenerate(args, inputs, cache)
+        if result is None:
+            return f"{changed}: not rebuilt, problems above; the preview shows the last good site"
         done = _build_site(current, args.config_file, result, site_dir, cache, site_url=site_url)
         if done is None:
             return f"{changed}: not rebuilt; the preview shows the last good site"
@@ -236,6 +231,22 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     serve(args.config_file, rebuild, _watched(args.config_file, settings), args.dev_addr)
     return EXIT_OK
+
+
+def _regenerate(
+    args: argparse.Namespace, inputs: dict[str, tuple[int, int]], cache: Cache
+) -> tuple[Settings, str, BuildResult | None]:
+    """For live preview: the settings (read again), what changed, and the generator's result.
+
+    The result is None when it has errors (or warnings, with `--strict`), which are printed.
+    """
+    current = load_settings(args.config_file)  # mkdocs.yml may have changed too
+    changed = _changed_inputs(current, inputs)
+    result = pipeline.build(current, cache)
+    problems = [d for d in result.diagnostics if d.severity is Severity.ERROR or args.strict]
+    for diag in problems:
+        print(diag, file=sys.stderr)
+    return current, changed, None if problems else result
 
 
 def _watched(config_file: Path, settings: Settings) -> list[Path]:
@@ -252,14 +263,9 @@ def _serve_with_zensical(args: argparse.Namespace, settings: Settings) -> int:
 
     def update() -> str:
         start = time.perf_counter()
-        current = load_settings(args.config_file)
-        changed = _changed_inputs(current, inputs)
-        result = pipeline.build(current, cache)
-        problems = [d for d in result.diagnostics if d.severity is Severity.ERROR or args.strict]
-        for diag in problems:
-            print(diag, file=sys.stderr)
-        if problems:
-            return f"{changed}: not written, {len(problems)} problem(s) above; the preview shows the last good site"
+        _, changed, result = _regenerate(args, inputs, cache)
+        if result is None:
+            return f"{changed}: not written, problems above; the preview shows the last good site"
         try:
             project.write_project(args.config_file, result, folder, in_place=True)
         except project.ProjectError as exc:

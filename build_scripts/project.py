@@ -33,6 +33,8 @@ from .model import BuildResult, NavItem
 from .paths import inside, real, relative_path
 
 __all__ = [
+    "ConfigDumper",
+    "ConfigLoader",
     "Project",
     "ProjectError",
     "Renderer",
@@ -97,7 +99,7 @@ class _Tagged:
     value: Any
 
 
-class _Loader(yaml.SafeLoader):
+class ConfigLoader(yaml.SafeLoader):
     """Safe loader that keeps MkDocs' tagged values as they are written, instead of running them."""
 
 
@@ -112,11 +114,11 @@ def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> 
     return _Tagged(node.tag, value)
 
 
-_Loader.add_multi_constructor("!", _construct_tagged)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+ConfigLoader.add_multi_constructor("!", _construct_tagged)
+ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
 
 
-class _Dumper(yaml.SafeDumper):
+class ConfigDumper(yaml.SafeDumper):
     """Safe dumper that writes tagged values back with their tags."""
 
 
@@ -128,7 +130,7 @@ def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
     return dumper.represent_scalar(data.tag, str(data.value))
 
 
-_Dumper.add_representer(_Tagged, _represent_tagged)
+ConfigDumper.add_representer(_Tagged, _represent_tagged)
 
 
 def read_config(config_file: Path) -> dict[str, Any]:
@@ -138,7 +140,7 @@ def read_config(config_file: Path) -> dict[str, Any]:
         ProjectError: If the file is not YAML or not a mapping.
     """
     try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader)  # a safe loader
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=ConfigLoader)  # a safe loader
     except yaml.YAMLError as exc:
         raise ProjectError(f"{config_file}: not valid YAML: {exc}") from None
     if data is None:
@@ -206,7 +208,7 @@ def project_config(config: dict[str, Any], nav: list, source: Path, target: Path
 
 def dump_config(data: dict[str, Any]) -> str:
     """`data` as YAML, tagged values with their tags, settings in their order."""
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return yaml.dump(data, Dumper=ConfigDumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
 
 
 def _config_text(data: dict[str, Any], config_file: Path, target: Path) -> str:
