@@ -57,6 +57,18 @@ def test_unknown_targets_and_anchors_are_errors(tmp_path):
     assert {d.location.line for d in diags} == {1, 6}
 
 
+def test_the_questions_a_page_answers_must_be_known_facts(tmp_path):
+    """`questions:` names the facts of a page's who-says-what matrix; a typo is an error at its line."""
+    index, diags = index_of(tmp_path, {
+        "index.md": "---\nid: index\nkind: home\ntitle: Home\nfacts:\n  - {id: trend, label: T, kind: number}\n"
+                    "questions: [trend, trnd]\n---\n",
+    })
+    (diag,) = diags
+    assert str(diag).startswith("content/index.md:7: error: unknown fact 'trnd' in 'questions' of note 'index'")
+    assert "did you mean 'trend'" in diag.hint
+    assert index.notes["index"].questions == ("trend", "trnd")
+
+
 def test_duplicate_ids_even_by_case(tmp_path):
     _, diags = index_of(tmp_path, {
         "a.md": "---\nid: same\ntitle: A\n---\n",

@@ -298,6 +298,27 @@ def test_an_apparent_disagreement_is_explained_and_keeps_its_old_address(mini):
     assert "([sources seem to differ](#disagreement-apparent-trend))" in page
 
 
+def test_a_suspected_error_is_shown_once_in_the_callout_of_its_disagreement(mini):
+    note = mini / "content" / "notes" / "lo-note.md"
+    note.write_text(note.read_text(encoding="utf-8").replace(
+        'quote: "trade stood at US$5.85 billion"}',
+        'quote: "trade stood at US$5.85 billion", suspect: "a misprint of 5.58"}'), encoding="utf-8")
+    out = mini / "out"
+    assert cli(mini, "emit", str(out)).returncode == 0
+    page = (out / "docs" / "alpha.md").read_text(encoding="utf-8")
+    assert page.count('id="disagreement-internal-trade-1992"') == 1  # its address: in the disagreement's callout
+    assert "Possible error in a source: Bilateral trade" not in page  # no callout of its own
+    assert page.count("!!! disagreement") == 2  # still the two of the page
+    callout = page.split('!!! disagreement "Figures disagree: Bilateral trade (1992)"')[1].split("!!!")[0]
+    assert 'id="disagreement-internal-trade-1992"' in callout
+    assert "⚠ **Possible error in a source:** Suspected error in lo2008 (USD 5.85 bn): a misprint of 5.58." in callout
+    assert "| US$5.85 billion ⚠ |" in callout
+    assert "⚠ **Suspected error in Lo 2008.** a misprint of 5.58" in callout  # the reason, in the closed block
+    listing = (out / "docs" / "inconsistencies.md").read_text(encoding="utf-8")
+    assert "(shown with the disagreement on this fact)" in listing
+    assert listing.count('id="disagreement-internal-trade-1992"') == 1
+
+
 def test_paragraphs_are_the_non_empty_lines_as_editors_count_them():
     assert paragraphs_of("One\r\n\r\nTwo\u2028still two\rThree\n  \n\xa0\nFour") == (
         "One", "Two\u2028still two", "Three", "Four")
