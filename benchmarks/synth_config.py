@@ -72,8 +72,12 @@ def site_config(out: Path, n: int, seed: int, code_root: Path = REPO) -> dict:
 
 
 def copy_assets(config: dict, out: Path) -> None:
-    """Copy the stylesheets and scripts the configuration names from the repository's docs/."""
+    """Copy the stylesheets and scripts the configuration names from the repository's docs/.
+
+    `docs/` is made even when there is nothing to copy: MkDocs wants `docs_dir` to exist.
+    """
     repo_docs = REPO / "docs"
+    (out / "docs").mkdir(parents=True, exist_ok=True)
     for name in [*(config.get("extra_css") or []), *(config.get("extra_javascript") or [])]:
         path = name if isinstance(name, str) else name.get("path", "")
         source = repo_docs / path

@@ -8,6 +8,7 @@ out which pages link to which (backlinks) and which notes cite each source.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 import unicodedata
@@ -75,6 +76,7 @@ MAX_SLUG = 80
 """Longest source slug; a longer citekey is cut and given a hash, so file names stay short."""
 
 
+@functools.cache  # every page links sources, many times each: slugging them once is enough
 def source_page(key: str) -> str:
     """Path of a source's page in the docs tree (`sources/<slug>.md`), always inside `sources/`.
 
