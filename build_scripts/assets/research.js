@@ -23,3 +23,22 @@ document.addEventListener("click", (event) => {
   mark.dataset.tapped = "true";
   mark.focus();
 });
+
+// A link to an anchor inside a closed block (a claim in a topic page's claims table): open the block, and every
+// block around it, and bring the anchor into view, whether the page was just opened or the link was on it.
+function revealTarget() {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  if (!target) return;
+  let opened = false;
+  for (let block = target.closest("details"); block; block = block.parentElement.closest("details")) {
+    if (!block.open) {
+      block.open = true;
+      opened = true;
+    }
+  }
+  if (opened) target.scrollIntoView();
+}
+window.addEventListener("hashchange", revealTarget);
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", revealTarget);
+else revealTarget();

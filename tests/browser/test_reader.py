@@ -134,12 +134,18 @@ def test_a_link_to_a_claim_in_a_closed_block_opens_it(wide, bundled_url):
     """Claims on a topic page sit in a closed block: following a claim's permalink still shows the claim."""
     page = wide.new_page()
     page.goto(f"{bundled_url}/military/")
-    anchor = page.locator("details .anchor[id^='claim-']").first
-    claim = anchor.get_attribute("id")
-    page.goto(f"{bundled_url}/military/#{claim}")
-    page.reload()
-    expect(page.locator(f"#{claim}").locator("xpath=ancestor::details")).to_have_attribute("open", "")
-    expect(page.locator(f"#{claim}").locator("xpath=ancestor::tr")).to_be_in_viewport()
+    claim = page.locator("details .anchor[id^='claim-']").first.get_attribute("id")
+    row = page.locator(f"[id='{claim}']").locator("xpath=ancestor::tr")
+    block = page.locator(f"[id='{claim}']").locator("xpath=ancestor::details")
+    expect(block).not_to_have_attribute("open", "")
+    page.evaluate("id => { window.location.hash = id; }", claim)  # a link on the page itself
+    expect(block).to_have_attribute("open", "")
+    expect(row).to_be_in_viewport()
+
+    opened = wide.new_page()  # a link from elsewhere: the page opens at the claim
+    opened.goto(f"{bundled_url}/military/#{claim}")
+    expect(opened.locator(f"[id='{claim}']").locator("xpath=ancestor::details")).to_have_attribute("open", "")
+    expect(opened.locator(f"[id='{claim}']").locator("xpath=ancestor::tr")).to_be_in_viewport()
 
 
 @pytest.mark.parametrize("path", PAGE_TYPES[:7])
