@@ -18,7 +18,7 @@ from . import add_source, bib, history, pipeline, project
 from .cache import Cache
 from .config import Settings, load_settings
 from .model import BuildResult, Diagnostic, Severity
-from .paths import relative_path
+from .paths import relative_path, stamps
 from .project import Renderer
 from .workers import forked
 
@@ -170,13 +170,13 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     for line in changes:
         print(f"changes: {line}", file=sys.stderr)
     site_dir = args.site_dir or settings.root / "site"
+    if args.renderer == Renderer.ZENSICAL:  # writing its project checks the hand-written pages
+        return _build_with_zensical(args.config_file, settings, result, site_dir)
     try:
         project.check_hand_written(args.config_file, result)
     except project.ProjectError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    if args.renderer == Renderer.ZENSICAL:
-        return _build_with_zensical(args.config_file, settings, result, site_dir)
     done = _build_site(settings, args.config_file, result, site_dir, Cache(settings.cache_dir), jobs=args.jobs)
     if done is None:
         return EXIT_INPUT
@@ -318,11 +318,8 @@ def _source_date_epoch(settings: Settings):
 
 def _changed_inputs(settings: Settings, seen: dict[str, tuple[int, int]]) -> str:
     """Which notes and library files changed since the last call (`seen` is updated), in a few words."""
-    files = [*settings.content_dir.rglob("*.md"), *settings.bib_files]
-    now = {}
-    for path in files:
-        stat = path.stat()
-        now[relative_path(path, settings.root)] = (stat.st_size, stat.st_mtime_ns)
+    found = stamps([*settings.content_dir.rglob("*.md"), *settings.bib_files])
+    now = {relative_path(path, settings.root): stamp for path, stamp in found.items()}
     first = not seen
     changed = sorted(p for p in now if seen.get(p) != now[p]) + sorted(p for p in seen if p not in now)
     seen.clear()

@@ -9,11 +9,13 @@ which it was found, relative to the project root, never by its target.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from stat import S_ISDIR
 
 from .model import Diagnostic, Location
 
-__all__ = ["find_notes", "inside", "real", "relative_path"]
+__all__ = ["find_notes", "inside", "real", "relative_path", "remove_except", "stamps", "write_changed"]
 
 
 def relative_path(path: Path, root: Path) -> str:
@@ -43,6 +45,46 @@ def real(path: Path) -> Path:
 def inside(path: Path, base: Path) -> bool:
     """Whether `path` is `base` or below it (compare real paths, from [`real`][build_scripts.paths.real])."""
     return path == base or base in path.parents
+
+
+def stamps(paths: Iterable[Path]) -> dict[Path, tuple[int, int]]:
+    """Size and modification time of each file of `paths`, and of every file under each folder of them.
+
+    What live preview compares between two looks to tell which files changed;
+    a path that is missing (or vanishes meanwhile) is left out.
+    """
+    found: dict[Path, tuple[int, int]] = {}
+    for path in paths:
+        for file in [path] if path.is_file() else path.rglob("*") if path.is_dir() else []:
+            try:
+                stat = file.stat()
+            except OSError:
+                continue
+            if not S_ISDIR(stat.st_mode):
+                found[file] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def write_changed(target: Path, data: bytes) -> None:
+    """Write `data` to `target` unless it holds them already: an unchanged file keeps its time stamp,
+    so that whatever watches or reuses it (a renderer's server, the incremental build) sees no change."""
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def remove_except(folder: Path, keep: set[str]) -> None:
+    """Delete the files under `folder` whose paths (relative, `/`-separated) are not in `keep`, and empty folders."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def find_notes(content_dir: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:

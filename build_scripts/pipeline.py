@@ -25,7 +25,7 @@ from .config import Settings
 from .csl_json import url_problems
 from .link import build_index
 from .model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
-from .paths import relative_path
+from .paths import relative_path, remove_except, write_changed
 from .render import pages
 from .render.context import Context, nav_title
 from .render.export import claims_data, claims_json
@@ -127,7 +127,7 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     result.files = [_write(folder, "claims.json", "", claims_json(data)).path]
     result.stylesheets, result.scripts = _assets(folder, ".css"), _assets(folder, ".js")
     result.files += [*result.stylesheets, *result.scripts]
-    _remove_others(folder, {*(page.path for page in result.pages), *result.files})
+    remove_except(folder, {*(page.path for page in result.pages), *result.files})  # a deleted note's page
     result.nav = _nav(ctx)
     result.notes = sorted(index.notes)
     result.inventory = report.inventory(data, result)
@@ -151,25 +151,8 @@ def _assets(folder: Path, suffix: str) -> list[str]:
 
 def _write(folder: Path, path: str, title: str, data: bytes) -> PageFile:
     """Write a page (unless the file holds it already: its time stamp then stays) and name it by its hash."""
-    target = folder / path
-    try:
-        same = target.stat().st_size == len(data) and target.read_bytes() == data
-    except OSError:
-        same = False
-    if not same:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    write_changed(folder / path, data)
     return PageFile(path, title, hashlib.sha256(data).hexdigest())
-
-
-def _remove_others(folder: Path, keep: set[str]) -> None:
-    """Delete what an earlier build wrote and this one did not (a deleted note's page)."""
-    for path in sorted(folder.rglob("*"), reverse=True):
-        name = path.relative_to(folder).as_posix()
-        if path.is_file() and name not in keep:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
 
 
 def changes(settings: Settings, result: BuildResult) -> list[str]:

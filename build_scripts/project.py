@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from .model import BuildResult, NavItem
-from .paths import inside, real, relative_path
+from .paths import inside, real, relative_path, remove_except, write_changed
 
 __all__ = [
     "ConfigDumper",
@@ -362,12 +362,7 @@ def _copy(source: Path, target: Path) -> None:
 
 def _sync(new: Path, old: Path) -> None:
     """Make `old`'s config and docs what `new`'s are, writing only files whose bytes differ."""
-    wanted = set(_files(new / DOCS))
-    for path in sorted(set(_files(old / DOCS)) - wanted):
-        (old / DOCS / path).unlink()
-    for path in [f"{DOCS}/{p}" for p in sorted(wanted)] + [CONFIG, MARKER]:
-        data = (new / path).read_bytes()
-        target = old / path
-        if not target.is_file() or target.read_bytes() != data:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+    docs = _files(new / DOCS)
+    remove_except(old / DOCS, set(docs))
+    for path in [*(f"{DOCS}/{name}" for name in docs), CONFIG, MARKER]:
+        write_changed(old / path, (new / path).read_bytes())

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .paths import stamps
 from .project import Project, swap_in
 
 __all__ = ["INSTALL_HINT", "ZensicalBuild", "ZensicalError", "build_site", "installed_version", "serve"]
@@ -120,14 +121,14 @@ def serve(
     """
     installed_version()
     args = ["serve", "--config-file", str(project.config_file), *(["--dev-addr", dev_addr] if dev_addr else [])]
-    seen = _snapshot(watch)
+    seen = stamps(watch)
     config = project.config_file.read_bytes()
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the server too, as Ctrl-C does
     server = subprocess.Popen(_command(args), cwd=project.folder)
     try:
         while server.poll() is None:
             time.sleep(_POLL)
-            now = _snapshot(watch)
+            now = stamps(watch)
             if now == seen:
                 continue
             seen = now
@@ -172,19 +173,6 @@ def _failure(output: str, strict: bool) -> str:
         return f"Zensical reported {issues.group(1)} issue(s) (see above); warnings fail the build"
     last = [line for line in output.splitlines() if line.strip()][-1:] or ["no output"]
     return f"Zensical failed: {last[0].strip()}"
-
-
-def _snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file under `paths`."""
-    found: dict[str, tuple[int, int]] = {}
-    for path in paths:
-        for file in [path] if path.is_file() else path.rglob("*") if path.is_dir() else []:
-            try:
-                stat = file.stat()
-            except OSError:
-                continue
-            found[str(file)] = (stat.st_size, stat.st_mtime_ns)
-    return found
 
 
 def _stop(server: subprocess.Popen) -> None:

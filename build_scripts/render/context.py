@@ -84,6 +84,10 @@ class Context:
                     issues[key].append(issue)
         self.inconsistencies_by_source = dict(issues)
 
+    def in_reference_order(self, keys: list[str]) -> list[str]:
+        """Citekeys in the order of a reference list: by formatted reference, then by key."""
+        return sorted(keys, key=lambda k: (self.refs[k].text.casefold(), k))
+
     def label(self, key: str) -> str:
         """Short in-text label of a source ("Baev 2021")."""
         ref = self.refs.get(key)
@@ -215,7 +219,7 @@ class PageState:
 
     def references(self) -> list[str]:
         """The page's References section: every source it cites, in full, in reference-list order."""
-        keys = sorted(self.cited, key=lambda k: (self.ctx.refs[k].text.casefold(), k))
+        keys = self.ctx.in_reference_order(self.cited)
         if not keys:
             return []
         items = [f'- <span class="anchor" id="{reference_anchor(k)}"></span>{self.reference(k)}' for k in keys]

@@ -40,12 +40,7 @@ def matrix(facts: list[Fact], state: PageState, caption: str) -> list[str]:
         return []
     ident = "who-says-what" + (f"-{slug(caption)}" if caption else "")
     head = "".join(f'<th scope="col" markdown="span">{state.link_source(k)}</th>' for k in sources)
-    rows = [
-        f'<tr markdown="block"><th scope="row" markdown="span">{_row_title(fact, state)}</th>'
-        + "".join(_cell(fact, [c for c in claims[fact.id] if c.source == k], state) for k in sources)
-        + "</tr>"
-        for fact in facts
-    ]
+    rows = [_row(fact, claims[fact.id], sources, state) for fact in facts]
     return [
         f'<p class="research-matrix-caption" id="{ident}">{md_text(caption)} Rows are facts, columns sources; '
         "cells of one colour in a row say the same thing, and each links to the claim.</p>",
@@ -74,16 +69,22 @@ def _row_title(fact: Fact, state: PageState) -> str:
     return f"[{md_text(fact.title)}]({state.link(page, issue.anchor)}){note}"
 
 
-def _cell(fact: Fact, claims: list[Claim], state: PageState) -> str:
+def _row(fact: Fact, claims: list[Claim], sources: list[str], state: PageState) -> str:
+    tones = _tones(fact, claims, state)
+    cells = "".join(_cell([c for c in claims if c.source == k], tones, state) for k in sources)
+    return f'<tr markdown="block"><th scope="row" markdown="span">{_row_title(fact, state)}</th>{cells}</tr>'
+
+
+def _cell(claims: list[Claim], tones: dict[str, int], state: PageState) -> str:
     if not claims:
         return '<td class="research-none">–<span class="research-sr-only"> no claim</span></td>'
-    tones = {_tone(fact, c, state) for c in claims}
-    tone = f" research-tone-{min(tones)}" if len(tones) == 1 else " research-tone-mixed"
-    shown = " / ".join(_said(fact, c, state) for c in claims)
+    mine = {tones[claim_key(c)] for c in claims}
+    tone = f" research-tone-{min(mine)}" if len(mine) == 1 else " research-tone-mixed"
+    shown = " / ".join(_said(c, state) for c in claims)
     return f'<td class="research-cell{tone}" markdown="span">{shown}</td>'
 
 
-def _said(fact: Fact, claim: Claim, state: PageState) -> str:
+def _said(claim: Claim, state: PageState) -> str:
     """What the claim says, in a few words, linked to the claim on its note's page."""
     state.use(claim)
     value = state.ctx.values.get(claim_key(claim))
@@ -93,15 +94,25 @@ def _said(fact: Fact, claim: Claim, state: PageState) -> str:
     return f'[{md_text(text)}]({target} "{attr(claim.value)}"){flag}'
 
 
-def _tone(fact: Fact, claim: Claim, state: PageState) -> int:
-    """The colour of a claim's cell: agreeing claims share it (by declared position, or by value order)."""
-    if fact.positions and claim.position:
-        declared = [p for p, _ in fact.positions]
-        return declared.index(claim.position) % COLOURS if claim.position in declared else COLOURS - 1
+def _tones(fact: Fact, claims: list[Claim], state: PageState) -> dict[str, int]:
+    """The colour of each claim's cell (by claim key): agreeing claims share one.
+
+    Claims with a position are coloured by its place among the fact's declared
+    positions; the others by their value's place in the row, in order of size
+    for numbers and dates.
+    """
+    declared = [p for p, _ in fact.positions]
     values = state.ctx.values
-    found = [values[claim_key(c)] for c in state.ctx.claims_by_fact.get(fact.id, []) if claim_key(c) in values]
+    found = [values[claim_key(c)] for c in claims if claim_key(c) in values]
     if fact.kind in (FactKind.NUMBER, FactKind.DATE):
         found.sort(key=lambda v: (v.low if v.low is not None else 0.0, v.high if v.high is not None else 0.0))
     order = list(dict.fromkeys(v.display for v in found))
-    mine = values.get(claim_key(claim))
-    return order.index(mine.display) % COLOURS if mine is not None and mine.display in order else COLOURS - 1
+    tones = {}
+    for claim in claims:
+        value = values.get(claim_key(claim))
+        if fact.positions and claim.position:
+            place = declared.index(claim.position) if claim.position in declared else -1
+        else:
+            place = order.index(value.display) if value is not None else -1
+        tones[claim_key(claim)] = place % COLOURS if place >= 0 else COLOURS - 1
+    return tones

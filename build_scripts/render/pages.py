@@ -237,7 +237,8 @@ def bibliography_page(ctx: Context) -> Draft:
     """Every source, formatted, in reference-list order, with COinS for reference managers."""
     state = PageState("bibliography.md", ctx)
     parts = ["# Bibliography", "", f"{len(ctx.refs)} sources, formatted in the `{ctx.settings.csl_style}` style.", ""]
-    for key, ref in sorted(ctx.refs.items(), key=lambda kv: (kv[1].text.casefold(), kv[0])):
+    for key in ctx.in_reference_order(list(ctx.refs)):
+        ref = ctx.refs[key]
         state.inputs.add(ctx.index.sources[key].location.path)
         parts.append(
             f'- <span class="research-reference">{md_html(ref.html)}</span>{metadata.coins(ref.csl)} '
