@@ -265,7 +265,7 @@ def _check_position(claim: Claim, fact: Fact, diags: list[Diagnostic]) -> bool:
     """A claim on a category or assessment fact takes one of the fact's declared positions."""
     if not fact.kind.has_positions or not fact.positions:
         return True  # a fact without positions is reported where it is declared
-    declared = [name for name, _ in fact.positions]
+    declared = [p.id for p in fact.positions]
     position = claim.position or " ".join(claim.value.casefold().split())
     if position in declared:
         return True

@@ -17,8 +17,8 @@ from .diagnostics import Diagnostic, Location, Severity
 
 __all__ = [
     "BuildResult", "Citation", "Claim", "CrossRef", "Diagnostic", "DisagreementKind", "Fact", "FactEmbed", "FactKind",
-    "Inconsistency", "Location", "NavItem", "Note", "NoteKind", "Page", "PageFile", "Replacement", "Severity", "Source",
-    "Span",
+    "Inconsistency", "Location", "NavItem", "Note", "NoteKind", "Page", "PageFile", "Position", "Replacement",
+    "Severity", "Source", "Span",
 ]  # fmt: skip
 
 
@@ -76,6 +76,27 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Position:
+    """One of the answers a category or assessment fact allows.
+
+    Attributes:
+        id: The token claims name in `position:` (lower case), never shown to readers.
+        gloss: A short sentence saying what the position means.
+        label: What readers see: a few plain words ("Alliance unlikely").
+    """
+
+    id: str
+    gloss: str
+    label: str
+
+
+def position_label(position: str) -> str:
+    """A reader's label made from a position's id when none is declared: "alliance-unlikely" → "Alliance unlikely"."""
+    words = " ".join(position.replace("-", " ").replace("_", " ").split())
+    return words[:1].upper() + words[1:]
+
+
+@dataclass(frozen=True, slots=True)
 class Fact:
     """Something sources make claims about: a figure, a date, a judgement.
 
@@ -91,7 +112,8 @@ class Fact:
         resolution: An author's note on which value is more plausible.
         series: Id of a time series the fact belongs to (drawn as a chart).
         positions: For category and assessment facts, each declared position
-            with a short gloss saying what it means, in the order declared.
+            (its id, a gloss saying what it means, and its reader label), in the order declared.
+        when: The time the fact refers to as people write it ("Jan–Aug 2021"; `time` as written if unread).
         apparent: Why the sources' difference on this fact dissolves when both
             passages are read (the disagreement is then only apparent).
     """
@@ -106,20 +128,26 @@ class Fact:
     tolerance: float | None = None
     resolution: str = ""
     series: str = ""
-    positions: tuple[tuple[str, str], ...] = ()
+    positions: tuple[Position, ...] = ()
     apparent: str = ""
+    when: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", FactKind(self.kind))  # "number" given as text is the same kind
 
     def gloss(self, position: str) -> str:
         """What a declared position means ("" if it is not declared)."""
-        return dict(self.positions).get(position, "")
+        return next((p.gloss for p in self.positions if p.id == position), "")
+
+    def label_of(self, position: str) -> str:
+        """A position as readers see it: its declared label, else one made from its id."""
+        return next((p.label for p in self.positions if p.id == position), position_label(position))
 
     @property
     def title(self) -> str:
-        """Label with the time it refers to, e.g. "Bilateral trade (1992)"."""
-        return f"{self.label} ({self.time})" if self.time else self.label
+        """Label with the time it refers to as people write it, e.g. "Bilateral trade (Jan–Aug 2021)"."""
+        when = self.when or self.time
+        return f"{self.label} ({when})" if when else self.label
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,9 @@ from . import frontmatter, paths, scan
 from .archive import quote_words
 from .cache import Cache, digest
 from .frontmatter import Reader
-from .model import Claim, Diagnostic, Fact, FactKind, Location, Note, NoteKind
+from .model import Claim, Diagnostic, Fact, FactKind, Location, Note, NoteKind, Position, position_label
 from .paths import relative_path
+from .values import parse_period
 
 NOTE_KINDS = tuple(NoteKind)
 FACT_KINDS = tuple(FactKind)
@@ -173,6 +174,7 @@ def _fact(m: frontmatter.Mapping, path: str, note_topics: tuple[str, ...], diags
         tolerance = None
     kind = FactKind(kind)
     positions = _positions(r, fact_id, kind)
+    time = r.text("time")
     return Fact(
         id=fact_id,
         label=label,
@@ -182,15 +184,23 @@ def _fact(m: frontmatter.Mapping, path: str, note_topics: tuple[str, ...], diags
         topics=r.strings("topics") if "topics" in m.data else note_topics,
         location=Location(path, m.line),
         unit=r.get("unit", str, default=""),
-        time=r.text("time"),
+        time=time,
+        when=_when(time),
         tolerance=float(tolerance) if tolerance is not None else None,
         resolution=r.get("resolution", str, default=""),
         series=r.get("series", str, default=""),
     )
 
 
-def _positions(r: Reader, fact_id: str, kind: FactKind) -> tuple[tuple[str, str], ...]:
-    """The positions a category or assessment fact declares, each with its gloss."""
+POSITION_KEYS = ("label", "gloss")
+
+
+def _positions(r: Reader, fact_id: str, kind: FactKind) -> tuple[Position, ...]:
+    """The positions a category or assessment fact declares, each with its gloss and reader label.
+
+    A position is written `id: gloss`, or `id: {label: ..., gloss: ...}` to
+    give readers a label of their own (else one is made from the id).
+    """
     example = "positions: {strong: deep and broad, mixed: strong in some areas only, weak: shallow}"
     if "positions" not in r.m.data:
         if kind.has_positions:
@@ -213,20 +223,55 @@ def _positions(r: Reader, fact_id: str, kind: FactKind) -> tuple[tuple[str, str]
             "positions", f"'positions' of fact '{fact_id}' must be a mapping of position to gloss", f"e.g. '{example}'"
         )
         return ()
-    found: list[tuple[str, str]] = []
-    for name, gloss in pairs:
+    found: list[Position] = []
+    for name, given in pairs:
         position = " ".join(name.casefold().split())
-        if not isinstance(gloss, str) or not gloss.strip():
-            r.error(
-                "positions",
-                f"position '{name}' of fact '{fact_id}' has no gloss",
-                f"say in a few words what '{name}' means: '{name}: <gloss>'",
-            )
-        elif position in dict(found):
+        label, gloss = _position_parts(r, fact_id, name, given)
+        if gloss is None:
+            continue
+        if any(p.id == position for p in found):
             r.error("positions", f"position '{name}' of fact '{fact_id}' is declared twice", "remove one of them")
         else:
-            found.append((position, " ".join(gloss.split())))
+            found.append(Position(position, gloss, label or position_label(position)))
     return tuple(found)
+
+
+def _position_parts(r: Reader, fact_id: str, name: str, given: object) -> tuple[str, str | None]:
+    """The reader label ("" if not given) and gloss (`None` after an error) of one declared position."""
+    label: object = ""
+    gloss: object = given
+    if isinstance(given, dict):
+        unknown = sorted(set(map(str, given)) - set(POSITION_KEYS))
+        if unknown:
+            r.error(
+                "positions",
+                f"position '{name}' of fact '{fact_id}' has unknown key '{unknown[0]}'",
+                f"a position takes 'label' (what readers see) and 'gloss' (what it means): "
+                f"'{name}: {{label: ..., gloss: ...}}'",
+            )
+            return "", None
+        label, gloss = given.get("label", ""), given.get("gloss")
+        if not isinstance(label, str):
+            r.error(
+                "positions",
+                f"the label of position '{name}' of fact '{fact_id}' must be text",
+                "write a few plain words, quoted if they hold a colon",
+            )
+            return "", None
+    if not isinstance(gloss, str) or not gloss.strip():
+        r.error(
+            "positions",
+            f"position '{name}' of fact '{fact_id}' has no gloss",
+            f"say in a few words what '{name}' means: '{name}: <gloss>'",
+        )
+        return "", None
+    return " ".join(label.split()), " ".join(gloss.split())
+
+
+def _when(time: str) -> str:
+    """The time a fact refers to as people write it ("2021-01/2021-08" → "Jan–Aug 2021"), else as written."""
+    period = parse_period(time) if time else None
+    return period[2] if period is not None else time
 
 
 def _claim(

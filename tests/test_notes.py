@@ -80,8 +80,23 @@ def test_assessment_fact_declares_positions_with_glosses(tmp_path):
     extra = "    positions:\n      yes: they agree\n      No: they do not\n      mixed:  partly,\n        in some areas\n"
     note, diags = load(tmp_path, FACT.format(kind="assessment", extra=extra))
     assert diags == []
-    assert note.facts[0].positions == (("yes", "they agree"), ("no", "they do not"), ("mixed", "partly, in some areas"))
+    assert [(p.id, p.gloss) for p in note.facts[0].positions] == [
+        ("yes", "they agree"), ("no", "they do not"), ("mixed", "partly, in some areas")]
+    assert note.facts[0].label_of("mixed") == "Mixed"  # no label declared: made from the id
     assert note.facts[0].gloss("no") == "they do not"
+
+
+def test_a_position_may_give_readers_a_label(tmp_path):
+    extra = "    positions:\n      alliance-unlikely: {label: No alliance ahead, gloss: no alliance is taking shape}\n"
+    note, diags = load(tmp_path, FACT.format(kind="assessment", extra=extra))
+    assert diags == []
+    assert note.facts[0].label_of("alliance-unlikely") == "No alliance ahead"
+    assert note.facts[0].gloss("alliance-unlikely") == "no alliance is taking shape"
+
+
+def test_a_fact_time_reads_as_people_write_it(tmp_path):
+    note, diags = load(tmp_path, FACT.format(kind="number", extra='    time: "2022-01/2022-10"\n'))
+    assert diags == [] and note.facts[0].title == "F (Jan–Oct 2022)"
 
 
 @pytest.mark.parametrize(("kind", "extra", "message"), [
@@ -91,6 +106,9 @@ def test_assessment_fact_declares_positions_with_glosses(tmp_path):
     ("category", "    positions: [a, b]\n", "must be a mapping of position to gloss"),
     ("category", "    positions: {a: ''}\n", "position 'a' of fact 'f' has no gloss"),
     ("category", "    positions: {a: x, A: y}\n", "position 'A' of fact 'f' is declared twice"),
+    ("category", "    positions: {a: {label: A, gist: x}}\n", "position 'a' of fact 'f' has unknown key 'gist'"),
+    ("category", "    positions: {a: {label: A}}\n", "position 'a' of fact 'f' has no gloss"),
+    ("category", "    positions: {a: {label: [A], gloss: x}}\n", "the label of position 'a' of fact 'f' must be text"),
 ])
 def test_bad_positions_are_errors_at_the_fact(tmp_path, kind, extra, message):
     _, diags = load(tmp_path, FACT.format(kind=kind, extra=extra))

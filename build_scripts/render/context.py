@@ -14,6 +14,7 @@ from ..cite import Formatter, Reference
 from ..config import Settings
 from ..link import Index, source_page
 from ..model import Claim, Inconsistency
+from ..source_labels import reader_labels
 from ..values import Normalised
 from ..verify import QuoteStatus, Verification, paragraphs_named
 from .placement import placements
@@ -49,6 +50,8 @@ class Context:
         verifications: What checking each claim's quotation found, by claim id.
         placements: Callout anchor → pages showing that callout
             ([`placements`][build_scripts.render.placement.placements]).
+        labels: Each source's one reader label, by citekey
+            ([`reader_labels`][build_scripts.source_labels.reader_labels]).
     """
 
     index: Index
@@ -65,6 +68,7 @@ class Context:
     texts: dict[str, ArchivedText] = field(default_factory=dict)
     verifications: dict[str, Verification] = field(default_factory=dict)
     placements: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         by_fact: dict[str, list[Claim]] = defaultdict(list)
@@ -83,15 +87,15 @@ class Context:
                 for key in dict.fromkeys(c.source for c in issue.claims):
                     issues[key].append(issue)
         self.inconsistencies_by_source = dict(issues)
+        self.labels = reader_labels(self.index.sources, self.refs)
 
     def in_reference_order(self, keys: list[str]) -> list[str]:
         """Citekeys in the order of a reference list: by formatted reference, then by key."""
         return sorted(keys, key=lambda k: (self.refs[k].text.casefold(), k))
 
     def label(self, key: str) -> str:
-        """Short in-text label of a source ("Baev 2021")."""
-        ref = self.refs.get(key)
-        return ref.label if ref else key
+        """A source's one reader label ("Baev 2021"), the name readers see it by everywhere."""
+        return self.labels.get(key, key)
 
     def passage_url(self, key: str, locator: str, claim: Claim | None = None) -> str:
         """The source's online address, opening at the passage where it can ("" if the source has no address).

@@ -27,7 +27,7 @@ def claims_data(ctx: Context) -> dict:
             "topics": list(f.topics),
             "series": f.series or None,
             "resolution": f.resolution or None,
-            "positions": dict(f.positions) or None,
+            "positions": {p.id: {"label": p.label, "gloss": p.gloss} for p in f.positions} or None,
             "apparent": f.apparent or None,
         }
         for f in index.facts.values()

@@ -101,7 +101,7 @@ def _tones(fact: Fact, claims: list[Claim], state: PageState) -> dict[str, int]:
     positions; the others by their value's place in the row, in order of size
     for numbers and dates.
     """
-    declared = [p for p, _ in fact.positions]
+    declared = [p.id for p in fact.positions]
     values = state.ctx.values
     found = [values[claim_key(c)] for c in claims if claim_key(c) in values]
     if fact.kind in (FactKind.NUMBER, FactKind.DATE):
