@@ -265,7 +265,7 @@ def _position_parts(r: Reader, fact_id: str, name: str, given: object) -> tuple[
             f"say in a few words what '{name}' means: '{name}: <gloss>'",
         )
         return "", None
-    return " ".join(label.split()), " ".join(gloss.split())
+    return " ".join(str(label).split()), " ".join(gloss.split())
 
 
 def _when(time: str) -> str:
