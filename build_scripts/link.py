@@ -157,6 +157,12 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
                 target = _check_ref(span.ref, index, diags)
                 if target and target != note.id:
                     backlinks[target].add(note.id)
+    for note in by_id.values():
+        for fact in note.facts:
+            for span in (*fact.resolution_spans, *fact.apparent_spans):
+                for cite in span.citations:
+                    if _check_key(cite.key, cite.location, sources, diags):
+                        cited_by[cite.key].add(note.id)
     for claim in index.claims:
         cited_by[claim.source].add(claim.note)
     index.backlinks = {k: sorted(v) for k, v in sorted(backlinks.items())}

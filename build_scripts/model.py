@@ -17,8 +17,8 @@ from .diagnostics import Diagnostic, Location, Severity
 
 __all__ = [
     "BuildResult", "Citation", "Claim", "CrossRef", "Diagnostic", "DisagreementKind", "Fact", "FactEmbed", "FactKind",
-    "Inconsistency", "Location", "NavItem", "Note", "NoteKind", "Page", "PageFile", "Position", "Replacement",
-    "Severity", "Source", "Span",
+    "Inconsistency", "Location", "NavItem", "Note", "NoteKind", "Page", "PageFile", "Position", "Problem",
+    "ProblemKind", "Replacement", "Severity", "Side", "Source", "Span",
 ]  # fmt: skip
 
 
@@ -114,6 +114,8 @@ class Fact:
         positions: For category and assessment facts, each declared position
             (its id, a gloss saying what it means, and its reader label), in the order declared.
         when: The time the fact refers to as people write it ("Jan–Aug 2021"; `time` as written if unread).
+        resolution_spans: Citations (and cleaned HTML) in `resolution`, to replace when it is shown.
+        apparent_spans: The same, in `apparent`.
         apparent: Why the sources' difference on this fact dissolves when both
             passages are read (the disagreement is then only apparent).
     """
@@ -131,6 +133,8 @@ class Fact:
     positions: tuple[Position, ...] = ()
     apparent: str = ""
     when: str = ""
+    resolution_spans: tuple[Span, ...] = ()
+    apparent_spans: tuple[Span, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", FactKind(self.kind))  # "number" given as text is the same kind
@@ -284,6 +288,8 @@ class Note:
         order: Sort key among topic pages (lower first).
         questions: Ids of facts whose who-says-what matrix the page shows (the home page's headline questions).
         questions_line: File line of `questions:`.
+        lead_end: 0-based body line where the note's opening ends (its first heading; the body's end if none):
+            the answer comes first, and a page's who-says-what matrix follows it.
     """
 
     id: str
@@ -302,11 +308,53 @@ class Note:
     order: int = 0
     questions: tuple[str, ...] = ()
     questions_line: int = 1
+    lead_end: int = 0
 
     @property
     def location(self) -> Location:
         """Location of the note's first line."""
         return Location(self.path, 1)
+
+
+class ProblemKind(enum.StrEnum):
+    """What makes a value suspect within one source (an `internal` inconsistency)."""
+
+    SUSPECT = "suspect"
+    """The author of the notes thinks the value is an error, and says why."""
+    CONTRADICTS_ITSELF = "contradicts-itself"
+    """The source gives values for the fact that cannot both be right."""
+    IMPOSSIBLE = "impossible"
+    """The value cannot be right (a share over 100 %, a year 3021)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a disagreement: a value (normalised display, or position id) and the sources giving it.
+
+    Attributes:
+        value: The normalised display ("USD 5.56 bn", "4 Feb 2022") or the position id.
+        sources: Citekeys of the sources that give it, in order.
+    """
+
+    value: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A reason to doubt values of one source (part of an `internal` inconsistency).
+
+    Attributes:
+        kind: What sort of problem it is.
+        source: Citekey of the source.
+        values: The values concerned (normalised displays, or position ids).
+        why: The author's reason (suspect), or what makes the value impossible; "" for a contradiction.
+    """
+
+    kind: ProblemKind
+    source: str
+    values: tuple[str, ...]
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,13 +365,17 @@ class Inconsistency:
         fact: The disputed fact.
         kind: What sort of disagreement it is.
         claims: The claims involved.
-        summary: One line saying what disagrees.
+        summary: One line saying what disagrees (for data exports: names sources by citekey).
+        sides: For a disagreement between sources, each value and who gives it.
+        problems: For a possible error in a source, each reason to doubt it.
     """
 
     fact: Fact
     kind: DisagreementKind
     claims: tuple[Claim, ...]
     summary: str
+    sides: tuple[Side, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     @property
     def anchor(self) -> str:

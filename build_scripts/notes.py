@@ -14,7 +14,7 @@ from . import frontmatter, paths, scan
 from .archive import quote_words
 from .cache import Cache, digest
 from .frontmatter import Reader
-from .model import Claim, Diagnostic, Fact, FactKind, Location, Note, NoteKind, Position, position_label
+from .model import Claim, Diagnostic, Fact, FactKind, Location, Note, NoteKind, Position, Span, position_label
 from .paths import relative_path
 from .values import parse_period
 
@@ -146,6 +146,7 @@ def parse_note(data: bytes, path: str) -> tuple[Note | None, list[Diagnostic]]:
         claims=claims,
         spans=tuple(spans),
         anchors=frozenset(scan.heading_anchors(parts.body)),
+        lead_end=scan.lead_end(parts.body),
         order=reader.get("order", int, default=0),
         questions=reader.strings("questions"),
         questions_line=reader.line("questions"),
@@ -175,19 +176,23 @@ def _fact(m: frontmatter.Mapping, path: str, note_topics: tuple[str, ...], diags
     kind = FactKind(kind)
     positions = _positions(r, fact_id, kind)
     time = r.text("time")
+    resolution, resolution_spans = _reading(r, "resolution")
+    apparent, apparent_spans = _reading(r, "apparent")
     return Fact(
         id=fact_id,
         label=label,
         kind=kind,
         positions=positions,
-        apparent=r.get("apparent", str, default=""),
+        apparent=apparent,
+        apparent_spans=apparent_spans,
         topics=r.strings("topics") if "topics" in m.data else note_topics,
         location=Location(path, m.line),
         unit=r.get("unit", str, default=""),
         time=time,
         when=_when(time),
         tolerance=float(tolerance) if tolerance is not None else None,
-        resolution=r.get("resolution", str, default=""),
+        resolution=resolution,
+        resolution_spans=resolution_spans,
         series=r.get("series", str, default=""),
     )
 
@@ -266,6 +271,30 @@ def _position_parts(r: Reader, fact_id: str, name: str, given: object) -> tuple[
         )
         return "", None
     return " ".join(str(label).split()), " ".join(gloss.split())
+
+
+def _reading(r: Reader, key: str) -> tuple[str, tuple[Span, ...]]:
+    """A fact's `resolution` or `apparent` text and the spans to replace in it: citations, cleaned HTML.
+
+    Such a text may cite sources (`[@key, locator]`, e.g. the outside data a
+    resolution relies on); it may not embed facts or link to notes.
+    """
+    text = r.get(key, str, default="")
+    if not text:
+        return "", ()
+    spans, problems = scan.scan(text, r.path, r.line(key))
+    r.diags.extend(problems)
+    kept = []
+    for span in spans:
+        if span.embed is not None or span.ref is not None:
+            r.error(
+                key,
+                f"'{key}' of a fact may cite sources but not embed facts or link to notes",
+                "write the fact or note in words, or move the link into the note's body",
+            )
+        else:
+            kept.append(span)
+    return text, tuple(kept)
 
 
 def _when(time: str) -> str:

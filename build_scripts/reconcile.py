@@ -13,7 +13,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from build_scripts.model import Claim, Diagnostic, DisagreementKind, Fact, FactKind, Inconsistency
+from build_scripts.model import (
+    Claim,
+    Diagnostic,
+    DisagreementKind,
+    Fact,
+    FactKind,
+    Inconsistency,
+    Problem,
+    ProblemKind,
+    Side,
+)
 from build_scripts.values import CURRENCIES, Normalised, normalise
 
 __all__ = ["DEFAULT_TOLERANCE", "KINDS", "claim_key", "disagree", "reconcile", "tolerance_of"]
@@ -116,22 +126,24 @@ def _across_sources(fact: Fact, group: list[Claim], read: list[tuple[Claim, Norm
     items = list(shown.values())
     if fact.kind in (FactKind.NUMBER, FactKind.DATE):
         items.sort(key=lambda item: (item[0].low, item[0].high, item[0].display))
-    parts = " vs ".join(f"{_line(value.display)} ({', '.join(sources)})" for value, sources in items)
+    sides = tuple(Side(_line(value.display), tuple(sources)) for value, sources in items)
+    parts = " vs ".join(f"{side.value} ({', '.join(side.sources)})" for side in sides)
     count = len({claim.source for claim, _ in read})
     if fact.apparent:
-        return Inconsistency(fact, DisagreementKind.APPARENT, tuple(group), f"{count} sources seem to differ: {parts}")
-    return Inconsistency(fact, KINDS[fact.kind], tuple(group), f"{count} sources disagree: {parts}")
+        summary = f"{count} sources seem to differ: {parts}"
+        return Inconsistency(fact, DisagreementKind.APPARENT, tuple(group), summary, sides)
+    return Inconsistency(fact, KINDS[fact.kind], tuple(group), f"{count} sources disagree: {parts}", sides)
 
 
 def _internal(fact: Fact, group: list[Claim], read: list[tuple[Claim, Normalised]]) -> Inconsistency | None:
     involved: set[str] = set()
-    reasons: list[str] = []
+    problems: list[Problem] = []
     shown = {claim_key(claim): value.display for claim, value in read}
     for claim in group:
         if claim.suspect:
             involved.add(claim_key(claim))
             said = shown.get(claim_key(claim), claim.value)
-            reasons.append(f"suspected error in {claim.source} ({_line(said)}): {_line(claim.suspect)}")
+            problems.append(Problem(ProblemKind.SUSPECT, claim.source, (_line(said),), _line(claim.suspect)))
     tolerance = tolerance_of(fact)
     for source in sorted({claim.source for claim, _ in read}):
         own = [(claim, value) for claim, value in read if claim.source == source]
@@ -144,17 +156,27 @@ def _internal(fact: Fact, group: list[Claim], read: list[tuple[Claim, Normalised
             involved.update(claim_key(claim) for claim, _ in clashing)
             if fact.kind in (FactKind.NUMBER, FactKind.DATE):
                 clashing.sort(key=lambda pair: (pair[1].low, pair[1].high))
-            displays = list(dict.fromkeys(_line(value.display) for _, value in clashing))
-            reasons.append(f"{source} contradicts itself: {' vs '.join(displays)}")
+            displays = tuple(dict.fromkeys(_line(value.display) for _, value in clashing))
+            problems.append(Problem(ProblemKind.CONTRADICTS_ITSELF, source, displays))
     for claim, value in read:
         why = _impossible(fact, value)
         if why:
             involved.add(claim_key(claim))
-            reasons.append(f"impossible value in {claim.source}: {_line(value.display)} ({why})")
-    if not reasons:
+            problems.append(Problem(ProblemKind.IMPOSSIBLE, claim.source, (_line(value.display),), why))
+    if not problems:
         return None
     claims = tuple(claim for claim in group if claim_key(claim) in involved)
-    return Inconsistency(fact, DisagreementKind.INTERNAL, claims, "; ".join(reasons))
+    summary = "; ".join(_reason(problem) for problem in problems)
+    return Inconsistency(fact, DisagreementKind.INTERNAL, claims, summary, problems=tuple(problems))
+
+
+def _reason(problem: Problem) -> str:
+    """A problem in one line, for data exports (the source named by citekey)."""
+    if problem.kind is ProblemKind.SUSPECT:
+        return f"suspected error in {problem.source} ({problem.values[0]}): {problem.why}"
+    if problem.kind is ProblemKind.CONTRADICTS_ITSELF:
+        return f"{problem.source} contradicts itself: {' vs '.join(problem.values)}"
+    return f"impossible value in {problem.source}: {problem.values[0]} ({problem.why})"
 
 
 def _impossible(fact: Fact, value: Normalised) -> str:

@@ -294,3 +294,11 @@ def heading_anchors(body: str) -> set[str]:
                 unique, n = f"{slug}_{n}", n + 1
             slugs.add(unique)
     return slugs
+
+
+def lead_end(body: str) -> int:
+    """The 0-based body line where the note's opening ends: its first top-level heading, else the end."""
+    for token in _tokens(body):
+        if token.type == "heading_open" and token.level == 0 and token.map:
+            return token.map[0]
+    return len(body.split("\n"))

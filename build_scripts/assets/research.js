@@ -10,16 +10,17 @@ document.addEventListener("click", (event) => {
 });
 
 // On a touch screen there is no hover: the first tap on a footnote mark opens its tooltip (the theme shows it
-// while the mark has focus), and a second tap follows the mark to the footnote.
+// while the mark has focus), and a second tap follows the mark to the footnote. A matrix cell likewise shows
+// the value as the source puts it on the first tap, and follows its link to the claim on the second.
 document.addEventListener("click", (event) => {
-  const mark = event.target.closest("a.footnote-ref");
+  const mark = event.target.closest("a.footnote-ref, .research-matrix a[data-said]");
   if (!mark || !window.matchMedia("(hover: none)").matches) return;
   if (mark.dataset.tapped) {
     delete mark.dataset.tapped;
     return;
   }
   event.preventDefault();
-  document.querySelectorAll("a.footnote-ref[data-tapped]").forEach((other) => delete other.dataset.tapped);
+  document.querySelectorAll("[data-tapped]").forEach((other) => delete other.dataset.tapped);
   mark.dataset.tapped = "true";
   mark.focus();
 });
@@ -42,3 +43,46 @@ function revealTarget() {
 window.addEventListener("hashchange", revealTarget);
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", revealTarget);
 else revealTarget();
+
+// A who-says-what matrix wider than the screen says so (its cue shows, see research.css).
+function markOverflow() {
+  document.querySelectorAll(".research-matrix").forEach((box) => {
+    box.toggleAttribute("data-overflow", box.scrollWidth > box.clientWidth + 1);
+  });
+}
+window.addEventListener("resize", markOverflow);
+
+// The index of all disagreements: filter its lines by topic and kind, and say how many show.
+function setUpFilters() {
+  document.querySelectorAll("form.research-filter").forEach((form) => {
+    const table = form.parentElement.querySelector(".research-index-table");
+    if (!table || form.dataset.ready) return;
+    form.dataset.ready = "true";
+    const rows = Array.from(table.tBodies[0].rows);
+    const output = form.querySelector("output");
+    const apply = () => {
+      const wanted = {};
+      form.querySelectorAll("select[data-filter]").forEach((select) => (wanted[select.dataset.filter] = select.value));
+      let shown = 0;
+      rows.forEach((row) => {
+        const show = Object.entries(wanted).every(([key, value]) => !value || row.dataset[key] === value);
+        row.hidden = !show;
+        shown += show ? 1 : 0;
+      });
+      output.textContent = shown === rows.length ? `Showing all ${rows.length}` : `Showing ${shown} of ${rows.length}`;
+    };
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", (event) => event.preventDefault());
+    form.hidden = false;
+    apply();
+  });
+}
+
+function onLoad() {
+  markOverflow();
+  setUpFilters();
+}
+// Material's document$ fires on every page, instant navigation included; elsewhere (Zensical), the load.
+if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(onLoad);
+else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onLoad);
+else onLoad();

@@ -10,38 +10,34 @@ block holding it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from ..model import Inconsistency, Note, Replacement, Span
 from .context import SEPARATOR, PageState
 from .facts import callouts, inline_value
+from .spans import substitute
 
 
-def render_body(note: Note, state: PageState) -> str:
-    """Render `note`'s body, each disputed fact's callout once, after a block that embeds the fact."""
+def render_body(note: Note, state: PageState, after_lead: Sequence[str] = ()) -> str:
+    """Render `note`'s body, each disputed fact's callout once, after a block that embeds the fact.
+
+    `after_lead` (the page's who-says-what matrix) is placed after the note's
+    opening, before its first heading.
+    """
     state.inputs.add(note.path)
     lines: list[str | None] = list(note.body.split("\n"))
     after: dict[int, list[Inconsistency]] = defaultdict(list)
-    by_line: dict[int, list[Span]] = defaultdict(list)
-    for span in note.spans:
-        by_line[span.line].append(span)
-    for number, spans in by_line.items():
-        line = lines[number] if number < len(lines) else None
-        if line is None:
-            continue
-        for span in sorted(spans, key=lambda s: s.start, reverse=True):
-            before = line[: span.start]
-            if span.citations:  # a footnote mark sits right after the word, as in Pandoc's note styles
-                before = before.rstrip(" ") if before.strip() else before
-            line = before + _replace(span, state, after) + line[span.end :]
-            if isinstance(span, Replacement) and span.end_line > span.line:  # an HTML block of several lines
-                for gone in range(span.line + 1, min(span.end_line, len(lines) - 1) + 1):
-                    lines[gone] = None
-        lines[number] = line
+    substitute(lines, note.spans, lambda span: _replace(span, state, after))
+    if after_lead:
+        lead = min(note.lead_end, len(lines))
+        after.setdefault(lead, [])  # callouts due there come first, then the matrix
     placed: set[str] = set()
     for end in sorted(after, reverse=True):
         fresh = [issue for issue in after[end] if issue.anchor not in placed]
         placed.update(issue.anchor for issue in fresh)
         blocks = callouts(fresh, state)
+        if after_lead and end == min(note.lead_end, len(lines)):
+            blocks.append("\n".join(after_lead))
         if blocks:
             lines[end:end] = ["", *"\n".join(blocks).split("\n")]
     return "\n".join(line for line in lines if line is not None)

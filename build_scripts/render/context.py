@@ -26,6 +26,8 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ATTR_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "{}[]()*_`\\|"})
 OPENING_WORDS = 6
 """Words of a paragraph's opening that a link to the paragraph highlights."""
+FOOTNOTES_HERE = "///Footnotes Go Here///"
+"""Python-Markdown's footnotes extension puts the footnote list where this paragraph stands."""
 SEPARATOR = '<sup class="fn-sep">,</sup>'
 """Between consecutive footnote marks, so that marks 4 and 5 do not read as 45."""
 
@@ -216,6 +218,25 @@ class PageState:
             full = f'<span class="research-fullref">{self.reference(key)}</span>'
             lines.append(f"{label}: {short}{where}{quote}.{full}")
         return "\n".join(lines)
+
+    def notes_section(self) -> list[str]:
+        """Where the page's footnotes go: a "Notes" heading (in the table of contents) over a closed block.
+
+        Each note is a mark's short reference, passage and quotation, shown in
+        the mark's tooltip; the list opens on demand, and a link to a note opens it.
+        """
+        count = len(self._footnotes)
+        if not count:
+            return []
+        what = "1 note" if count == 1 else f"{count} notes"
+        return [
+            "## Notes",
+            "",
+            f'??? note "The {what} of this page: each mark\'s source, passage and quotation"',
+            "",
+            f"    {FOOTNOTES_HERE}",
+            "",
+        ]
 
     def reference(self, key: str) -> str:
         """A source's full reference, formatted in the site's style, and a link to its page."""

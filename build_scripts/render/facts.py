@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from ..model import Claim, DisagreementKind, Fact, Inconsistency
 from ..reconcile import KINDS
 from .context import SEPARATOR, PageState, attr, indent, md_text, title_text
+from .describe import reading, summary
+from .placement import INCONSISTENCIES_PAGE
 
 KIND_TITLES = {
     DisagreementKind.NUMERIC: "Figures disagree",
@@ -26,7 +28,11 @@ KIND_TITLES = {
 
 
 def inline_value(fact: Fact, state: PageState) -> str:
-    """The fact's value(s) for running text, each with its citation footnote."""
+    """The fact's value(s) for running text, each with its citation footnote.
+
+    Where the sources disagree, each side is named: "Korolev 2022: rising¹; Baev 2021: peaked²",
+    with a link to the callout that sets them side by side.
+    """
     claims = state.ctx.claims_by_fact.get(fact.id, [])
     if not claims:
         return f"*{md_text(fact.label)}*"
@@ -38,9 +44,9 @@ def inline_value(fact: Fact, state: PageState) -> str:
         cites = SEPARATOR.join(state.cite_claim(c) for c in claims)
         text = f"{md_text(claims[0].value)}{cites}"
     else:
-        parts = [f"{md_text(c.value)}{state.cite_claim(c)}" for c in claims]
+        parts = [f"{md_text(state.ctx.label(c.source))}: {md_text(c.value)}{state.cite_claim(c)}" for c in claims]
         what = "sources seem to differ" if disputed[0].kind is DisagreementKind.APPARENT else "sources disagree"
-        text = f"{' or '.join(parts)} ([{what}]({state.link(state.page, disputed[0].anchor)}))"
+        text = f"{'; '.join(parts)} ([{what}]({state.link(state.page, disputed[0].anchor)}))"
     internal = [i for i in issues if i.kind is DisagreementKind.INTERNAL]
     if internal:
         text += f" ([possible error]({state.link(state.page, internal[0].anchor)}))"
@@ -77,77 +83,68 @@ def companion(issue: Inconsistency, inconsistencies: Mapping[str, list[Inconsist
 
 
 def callout(issue: Inconsistency, state: PageState, internal: Inconsistency | None = None) -> str:
-    """An inconsistency callout: its headline, and each source's value and own words side by side.
+    """An inconsistency callout: its headline, our reading, and each source's value and own words side by side.
 
-    The reasoning (why a disagreement is only apparent, what the positions
-    mean, how it is resolved, why a value is suspect) and where each source
-    says it are in a block that opens on demand. `internal`, a possible error
-    on the same fact, is shown in this callout rather than in one of its own.
+    Our reading (the resolution, why the disagreement is only apparent, or
+    why a value is suspect) is always in view. What the positions mean, where
+    each source says it and the permalink are in a block that opens on demand;
+    an apparent disagreement, which dissolves on reading, keeps its table there
+    too. `internal`, a possible error on the same fact, is shown in this
+    callout rather than in one of its own.
     """
     fact = issue.fact
-    rows = ["| Source | Says | In its words |", "|---|---|---|"]
-    for claim in issue.claims:
-        state.use(claim)
-        flag = " ⚠" if claim.suspect else ""
-        position = f"**{md_text(claim.position)}**: " if claim.position and fact.positions else ""
-        rows.append(
-            f"| {state.link_source(claim.source)} | {position}{md_text(claim.value)}{flag} | {state.quotation(claim)} |"
-        )
     anchors = [f'<span class="anchor" id="{issue.anchor}"></span>']
     if issue.kind is DisagreementKind.APPARENT:  # it keeps the address it had as a real one, so links still work
         anchors.append(f'<span class="anchor" id="disagreement-{KINDS[fact.kind]}-{fact.id}"></span>')
     if internal is not None:
         anchors.append(f'<span class="anchor" id="{internal.anchor}"></span>')
     body = [f'<div class="research-anchors">{"".join(anchors)}</div>', ""]  # a block of its own: no empty line
-    if issue.kind is DisagreementKind.INTERNAL:
-        body += [md_text(_sentence(issue.summary)), ""]
-    body += rows
+    said = reading(issue, state)
+    if said:
+        body += [f'<p class="research-reading" markdown="span">**Our reading:** {said}</p>', ""]
+    table = _sides_table(issue, state)
+    if issue.kind is not DisagreementKind.APPARENT:
+        body += [*table, ""]
     if internal is not None:
-        body += ["", f"⚠ **{KIND_TITLES[internal.kind]}:** {md_text(_sentence(internal.summary))}"]
-    body += ["", *_details(issue, state)]
-    # An apparent disagreement dissolves on reading: its callout opens on demand, its title saying as much.
-    opener = "???" if issue.kind is DisagreementKind.APPARENT else "!!!"
+        body += [f"⚠ **{KIND_TITLES[internal.kind]}:** {reading(internal, state)}", ""]
+    body += _details(issue, state, table if issue.kind is DisagreementKind.APPARENT else [])
     title = title_text(f"{KIND_TITLES[issue.kind]}: {fact.title}")
-    return f'{opener} disagreement "{title}"\n\n' + indent("\n".join(body)) + "\n"
+    return f'!!! disagreement "{title}"\n\n' + indent("\n".join(body)) + "\n"
 
 
-def _details(issue: Inconsistency, state: PageState) -> list[str]:
-    """The collapsed block of a callout: the reasoning, if any, then where each source says it."""
+def _sides_table(issue: Inconsistency, state: PageState) -> list[str]:
+    """Each source's position (its label; a figure or date as the source gives it) and its own words."""
     fact = issue.fact
-    why: list[str] = []
-    if issue.kind is DisagreementKind.APPARENT:
-        why.append(f"**Why it is only apparent.** {md_text(fact.apparent)}")
+    rows = ["| Source | Says | In its words |", "|---|---|---|"]
+    for claim in issue.claims:
+        state.use(claim)
+        flag = ' <abbr title="suspected error in the source">⚠</abbr>' if claim.suspect else ""
+        says = fact.label_of(claim.position) if claim.position and fact.positions else claim.value
+        rows.append(f"| {state.link_source(claim.source)} | {md_text(says)}{flag} | {state.quotation(claim)} |")
+    return rows
+
+
+def _details(issue: Inconsistency, state: PageState, table: list[str]) -> list[str]:
+    """The collapsed block of a callout: the sides (of an apparent one), the positions, where each source says it."""
+    fact = issue.fact
+    lines = [*table, ""] if table else []
     used = list(dict.fromkeys(c.position for c in issue.claims if c.position))
-    glosses = [f"**{md_text(p)}**: {md_text(fact.gloss(p))}" for p in used if fact.gloss(p)]
+    glosses = [f"**{md_text(fact.label_of(p))}**: {md_text(fact.gloss(p))}" for p in used if fact.gloss(p)]
     if glosses:
-        why.append("*Positions:* " + " · ".join(glosses))
-    if fact.resolution:
-        why.append(f"**Resolution.** {md_text(fact.resolution)}")
-    why += [
-        f"⚠ **Suspected error in {md_text(state.ctx.label(c.source))}.** {md_text(c.suspect)}"
-        for c in issue.claims
-        if c.suspect
-    ]
-    lines = [line for paragraph in why for line in (paragraph, "")]
-    if why:
-        lines += ["Where each source says it:", ""]
-    lines += [*(_where_line(c, state) for c in issue.claims), ""]
-    citation = f"{KIND_TITLES[issue.kind]}: {fact.title}. {issue.summary}"
+        lines += ["*What the positions mean:* " + " · ".join(glosses), ""]
+    lines += ["Where each source says it:", "", *(_where_line(c, state) for c in issue.claims), ""]
+    citation = f"{KIND_TITLES[issue.kind]}: {fact.title}. {summary(issue, state)}"
     links = [_permalink(issue.anchor, citation, state, "Permalink")]
-    if state.page != "inconsistencies.md":
-        links.append(f"[All disagreements]({state.link('inconsistencies.md', issue.anchor)})")
+    if state.page != INCONSISTENCIES_PAGE:
+        links.append(f"[All disagreements]({state.link(INCONSISTENCIES_PAGE, issue.anchor)})")
     lines.append(" · ".join(links))
-    summary = "Why, where each source says it, and a permalink" if why else "Where each source says it, and a permalink"
-    return [f'??? info "{summary}"', "", indent("\n".join(lines)), ""]
+    what = "Who says what, where" if table else "Where each source says it"
+    title = f"{what}{', what the positions mean' if glosses else ''}, and a permalink"
+    return [f'??? info "{title}"', "", indent("\n".join(lines)), ""]
 
 
 def _where_line(claim: Claim, state: PageState) -> str:
     return f"- {md_text(state.ctx.label(claim.source))}: {state.where(claim.source, claim.locator, claim)}"
-
-
-def _sentence(text: str) -> str:
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str:
@@ -165,8 +162,9 @@ def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str
             citation = f"{ctx.label(claim.source)}, {claim.locator}: {fact.title}: {claim.value}"
             anchor = f'<span class="anchor" id="{claim.id}"></span>{_permalink(claim.id, citation, state)} '
         flags = "".join(
-            f' [⚠]({state.link(_home_of(i, state), i.anchor)} "{attr(i.summary)}")'
+            f' [⚠]({state.link(_home_of(i, state), i.anchor)} "{attr(what)}"){{ aria-label="{attr(what)}" }}'
             for i in ctx.inconsistencies.get(fact.id, [])
+            for what in [f"{KIND_TITLES[i.kind]}: {summary(i, state)}"]
         )
         rows.append(
             f"| {anchor}{md_text(fact.title)}{flags} "
@@ -178,15 +176,17 @@ def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str
 
 
 def _permalink(anchor: str, citation: str, state: PageState, text: str = "¶") -> str:
-    """A link to `anchor` that also copies the permalink and a citation (see `research.js`)."""
+    """A link to `anchor` that also copies the permalink and a citation (see `research.js`).
+
+    Its accessible name says what it does, whether it shows as "¶" or as "Permalink".
+    """
     return (
         f"[{text}]({state.link(state.page, anchor)}){{ .research-permalink "
-        f'title="Copy the link and citation" data-cite="{attr(citation)}" }}'
+        f'title="Copy the link and citation" aria-label="Permalink: copy the link and citation" '
+        f'data-cite="{attr(citation)}" }}'
     )
 
 
 def _home_of(issue: Inconsistency, state: PageState) -> str:
-    """The page where an inconsistency's callout is sure to be: its topic, or the index of all."""
-    index = state.ctx.index
-    topics = [t.id for t in index.topics if t.id in issue.fact.topics]
-    return index.page(topics[0]) if topics else "inconsistencies.md"
+    """The page where an inconsistency's callout is: its first placement, else the index of all."""
+    return (state.ctx.placements.get(issue.anchor) or (INCONSISTENCIES_PAGE,))[0]

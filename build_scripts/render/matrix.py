@@ -1,28 +1,34 @@
 """Who says what, at a glance: a matrix of sources (columns) against contested facts (rows).
 
-Each cell is what one source says on one fact (its position, or its value in
-short normalised form), linked to the claim, and coloured so that the cells of
-a row that agree share a colour. Colour is never the only cue: the text says
-the same. The matrix is an HTML table with row and column headers, set in a
-box that scrolls sideways on a narrow screen, written with `md_in_html` so that
-its links are ordinary Markdown links, which the renderer resolves.
+Each cell is what one source says on one fact (its position's label, or its
+value in short normalised form), linked to the claim. Cells are not coloured
+by answer: a colour would mean something different in every row. Where the
+sources differ only in wording (an apparent disagreement), the row shows them
+as agreeing, with a marker that says so; a legend explains the marks. The
+matrix is an HTML table with row and column headers, set in a box that scrolls
+sideways on a narrow screen, written with `md_in_html` so that its links are
+ordinary Markdown links, which the renderer resolves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model import Claim, DisagreementKind, Fact, FactKind
+from ..model import Claim, DisagreementKind, Fact, Inconsistency
 from ..reconcile import claim_key
 from ..slugs import slug
 from .context import PageState, attr, md_text
-
-COLOURS = 6
-"""Distinct cell colours (`research-tone-0` … `research-tone-5` in the stylesheet); tones repeat beyond."""
-
+from .describe import said
+from .placement import INCONSISTENCIES_PAGE
 
 SIDES = frozenset(DisagreementKind) - {DisagreementKind.INTERNAL, DisagreementKind.APPARENT}
 """Kinds of disagreement that have sides: not a possible error in one source, nor one that dissolves on reading."""
+
+_LEGEND = {
+    "none": "– no claim",
+    "suspect": "⚠ suspected error in the source",
+    "apparent": "≈ the sources differ only in wording, and agree in substance",
+}
 
 
 def contested(facts: Iterable[Fact], state: PageState) -> list[Fact]:
@@ -40,12 +46,16 @@ def matrix(facts: list[Fact], state: PageState, caption: str) -> list[str]:
         return []
     ident = "who-says-what" + (f"-{slug(caption)}" if caption else "")
     head = "".join(f'<th scope="col" markdown="span">{state.link_source(k)}</th>' for k in sources)
-    rows = [_row(fact, claims[fact.id], sources, state) for fact in facts]
+    used: set[str] = set()
+    rows = [_row(fact, claims[fact.id], sources, state, used) for fact in facts]
+    legend = " · ".join(text for key, text in _LEGEND.items() if key in used)
     return [
         f'<p class="research-matrix-caption" id="{ident}">{md_text(caption)} Rows are facts, columns sources; '
-        "cells of one colour in a row say the same thing, and each links to the claim.</p>",
+        "each cell says what the source says, in short, and links to its claim and quotation.</p>",
         "",
+        *([f'<p class="research-matrix-legend">{md_text(legend)}</p>', ""] if legend else []),
         f'<div class="research-matrix" role="region" aria-labelledby="{ident}" tabindex="0" markdown="block">',
+        '<p class="research-scroll-cue" aria-hidden="true">Scroll sideways for every source →</p>',
         f'<table class="research-matrix-table" aria-labelledby="{ident}" markdown="block">',
         f'<thead markdown="block"><tr markdown="block"><th scope="col">Fact</th>{head}</tr></thead>',
         '<tbody markdown="block">',
@@ -57,62 +67,51 @@ def matrix(facts: list[Fact], state: PageState, caption: str) -> list[str]:
     ]
 
 
-def _row_title(fact: Fact, state: PageState) -> str:
-    """The fact's title, linked to its disagreement's callout (on this page when it is here)."""
+def _issue(fact: Fact, state: PageState) -> Inconsistency | None:
+    """The disagreement between sources on `fact`, if any (not a possible error in one source)."""
     issues = state.ctx.inconsistencies.get(fact.id, [])
-    issue = next((i for i in issues if i.kind is not DisagreementKind.INTERNAL), None)
+    return next((i for i in issues if i.kind is not DisagreementKind.INTERNAL), None)
+
+
+def _row_title(fact: Fact, issue: Inconsistency | None, state: PageState) -> str:
+    """The fact's title, linked to its disagreement's callout (on this page when it is here)."""
     if issue is None:  # a question the sources agree on
         return md_text(fact.title)
-    where = state.ctx.placements.get(issue.anchor) or ("inconsistencies.md",)
+    where = state.ctx.placements.get(issue.anchor) or (INCONSISTENCIES_PAGE,)
     page = state.page if state.page in where else where[0]
-    note = " *(only apparent)*" if issue.kind is DisagreementKind.APPARENT else ""
-    return f"[{md_text(fact.title)}]({state.link(page, issue.anchor)}){note}"
+    return f"[{md_text(fact.title)}]({state.link(page, issue.anchor)})"
 
 
-def _row(fact: Fact, claims: list[Claim], sources: list[str], state: PageState) -> str:
-    tones = _tones(fact, claims, state)
-    cells = "".join(_cell([c for c in claims if c.source == k], tones, state) for k in sources)
-    return f'<tr markdown="block"><th scope="row" markdown="span">{_row_title(fact, state)}</th>{cells}</tr>'
+def _row(fact: Fact, claims: list[Claim], sources: list[str], state: PageState, used: set[str]) -> str:
+    issue = _issue(fact, state)
+    apparent = issue is not None and issue.kind is DisagreementKind.APPARENT
+    cells = "".join(_cell(fact, [c for c in claims if c.source == k], apparent, state, used) for k in sources)
+    return f'<tr markdown="block"><th scope="row" markdown="span">{_row_title(fact, issue, state)}</th>{cells}</tr>'
 
 
-def _cell(claims: list[Claim], tones: dict[str, int], state: PageState) -> str:
+def _cell(fact: Fact, claims: list[Claim], apparent: bool, state: PageState, used: set[str]) -> str:
     if not claims:
+        used.add("none")
         return '<td class="research-none">–<span class="research-sr-only"> no claim</span></td>'
-    mine = {tones[claim_key(c)] for c in claims}
-    tone = f" research-tone-{min(mine)}" if len(mine) == 1 else " research-tone-mixed"
-    shown = " / ".join(_said(c, state) for c in claims)
-    return f'<td class="research-cell{tone}" markdown="span">{shown}</td>'
+    shown = " / ".join(_said(fact, c, state, used) for c in claims)
+    if apparent:  # differing words, one substance: shown as agreeing, with the marker that says so
+        used.add("apparent")
+        shown += ' <abbr class="research-same" title="differ only in wording; agree in substance">≈</abbr>'
+    return f'<td class="research-cell{" research-agree" if apparent else ""}" markdown="span">{shown}</td>'
 
 
-def _said(claim: Claim, state: PageState) -> str:
-    """What the claim says, in a few words, linked to the claim on its note's page."""
+def _said(fact: Fact, claim: Claim, state: PageState, used: set[str]) -> str:
+    """What the claim says, in a few words, linked to the claim on its note's page.
+
+    The value as the source puts it is the link's title, and shows when the
+    link has focus (a tap on a phone, see `research.js`).
+    """
     state.use(claim)
     value = state.ctx.values.get(claim_key(claim))
-    text = claim.position if claim.position else (value.display if value is not None else claim.value)
-    flag = ' <abbr title="suspected error in the source">⚠</abbr>' if claim.suspect else ""
+    text = said(fact, claim.position) if claim.position else (value.display if value is not None else claim.value)
+    flag = ""
+    if claim.suspect:
+        used.add("suspect")
+        flag = ' <abbr title="suspected error in the source">⚠</abbr>'
     target = state.link(state.ctx.index.page(claim.note), claim.id)
-    return f'[{md_text(text)}]({target} "{attr(claim.value)}"){flag}'
-
-
-def _tones(fact: Fact, claims: list[Claim], state: PageState) -> dict[str, int]:
-    """The colour of each claim's cell (by claim key): agreeing claims share one.
-
-    Claims with a position are coloured by its place among the fact's declared
-    positions; the others by their value's place in the row, in order of size
-    for numbers and dates.
-    """
-    declared = [p.id for p in fact.positions]
-    values = state.ctx.values
-    found = [values[claim_key(c)] for c in claims if claim_key(c) in values]
-    if fact.kind in (FactKind.NUMBER, FactKind.DATE):
-        found.sort(key=lambda v: (v.low if v.low is not None else 0.0, v.high if v.high is not None else 0.0))
-    order = list(dict.fromkeys(v.display for v in found))
-    tones = {}
-    for claim in claims:
-        value = values.get(claim_key(claim))
-        if fact.positions and claim.position:
-            place = declared.index(claim.position) if claim.position in declared else -1
-        else:
-            place = order.index(value.display) if value is not None else -1
-        tones[claim_key(claim)] = place % COLOURS if place >= 0 else COLOURS - 1
-    return tones
+    return f'[{md_text(text)}]({target} "{attr(claim.value)}"){{ data-said="{attr(claim.value)}" }}{flag}'

@@ -18,10 +18,11 @@ from ..model import DisagreementKind, Fact, FactKind, Inconsistency, Note, NoteK
 from ..verify import QuoteStatus
 from . import citepage
 from .body import render_body
-from .context import Context, PageState, indent, md_code, md_html, md_text, page_title, title_text
-from .facts import KIND_TITLES, callout, callouts, claims_table, companion
+from .context import Context, PageState, attr, md_code, md_html, md_text, page_title
+from .describe import summary
+from .facts import callouts, claims_table, companion
 from .matrix import contested, matrix
-from .placement import topic_callouts
+from .placement import INCONSISTENCIES_PAGE, topic_callouts
 
 TOPICLESS = "General"
 
@@ -37,27 +38,35 @@ class Draft:
 
 
 def note_page(note: Note, ctx: Context) -> Draft:
-    """A note's own page (also used for topic pages and the home page)."""
+    """A note's own page (also used for topic pages and the home page).
+
+    The note's opening comes first: on the home page and on a topic page it is
+    the answer (a bottom line, key findings), and the who-says-what matrix
+    follows it, before the note's first heading.
+    """
     state = PageState(ctx.index.page(note.id), ctx)
     parts = [f"# {page_title(note.title)}", ""]
     if note.kind is NoteKind.NOTE:
         parts += [_byline(note, state), ""]
-    if note.kind is NoteKind.TOPIC:
-        parts += _topic_matrix(note, state)
-    parts += [render_body(note, state).strip(), ""]
-    if note.questions:
-        facts = [ctx.index.facts[f] for f in note.questions if f in ctx.index.facts]
-        parts += ["## At a glance: who says what", "", *matrix(facts, state, "The headline questions.")]
+    glance = _questions_matrix(note, state) + (_topic_matrix(note, state) if note.kind is NoteKind.TOPIC else [])
+    parts += [render_body(note, state, glance).strip(), ""]
     if note.kind is NoteKind.HOME:
         parts += _home_sections(state)
     if note.kind is NoteKind.TOPIC:
         parts += _topic_sections(note, state)
-    elif note.claims:
+    if note.claims:
         claims = ctx.claims_by_note.get(note.id, [])
         parts += ["## Claims recorded in this note", "", claims_table(claims, state, anchors=True)]
     listed = {n.id for n in _tagged(note, ctx)} if note.kind is NoteKind.TOPIC else set()
     parts += _linked_from(note.id, state, listed)
     return Draft(state, note.title, parts)
+
+
+def _questions_matrix(note: Note, state: PageState) -> list[str]:
+    """Who says what on the note's headline questions (`questions:`)."""
+    facts = [state.ctx.index.facts[f] for f in note.questions if f in state.ctx.index.facts]
+    lines = matrix(facts, state, "The headline questions.") if facts else []
+    return ["## At a glance: who says what", "", *lines] if lines else []
 
 
 def _byline(note: Note, state: PageState) -> str:
@@ -69,9 +78,6 @@ def _byline(note: Note, state: PageState) -> str:
 
 def _home_sections(state: PageState) -> list[str]:
     ctx, index = state.ctx, state.ctx.index
-    kinds = Counter(i.kind for v in ctx.inconsistencies.values() for i in v)
-    apparent, internal = kinds.pop(DisagreementKind.APPARENT, 0), kinds.pop(DisagreementKind.INTERNAL, 0)
-    disputes = f"{sum(kinds.values())} (and {apparent} apparent, {internal} possible errors in a source)"
     verified = sum(v.status is QuoteStatus.VERIFIED for v in ctx.verifications.values())
     out = ["## Topics", ""]
     for topic in index.topics:
@@ -87,7 +93,7 @@ def _home_sections(state: PageState) -> list[str]:
         f"| Facts | {len(index.facts)} |",
         f"| Claims | {len(index.claims)} |",
         f"| Claims whose quotation was checked against the source | {verified} |",
-        f"| [Disagreements]({state.link('inconsistencies.md')}) | {disputes} |",
+        f"| [Disagreements]({state.link(INCONSISTENCIES_PAGE)}) | {md_text(disagreement_counts(ctx))} |",
         "",
     ]
     return out
@@ -111,21 +117,9 @@ def _topic_sections(topic: Note, state: PageState) -> list[str]:
         out += ["## Other disagreements", ""]
         out += callouts(rest, state)
     out += _charts(facts, state)
-    claims = [c for f in facts for c in ctx.claims_by_fact.get(f.id, [])]
-    if claims:
-        table = indent(claims_table(claims, state, anchors=True))
-        out += [
-            "## Claims",
-            "",
-            f'??? quote "Every claim the sources make on {title_text(topic.title.lower())}, by fact ({len(claims)})"',
-            "",
-            table,
-        ]
     tagged = _tagged(topic, ctx)
     if tagged:
-        out += ["## Notes on this topic", ""]
-        out += [f"- {state.link_note(n.id)}{': ' + md_text(n.summary) if n.summary else ''}" for n in tagged]
-        out.append("")
+        out += ["## Notes on this topic", "", " · ".join(state.link_note(n.id) for n in tagged), ""]
     return out
 
 
@@ -173,7 +167,7 @@ def _linked_from(note_id: str, state: PageState, listed: set[str]) -> list[str]:
     links = [n for n in state.ctx.index.backlinks.get(note_id, []) if n not in listed]
     if not links:
         return []
-    return ["## Linked from", "", *(f"- {state.link_note(n)}" for n in links), ""]
+    return ["## Linked from", "", " · ".join(state.link_note(n) for n in links), ""]
 
 
 def source_page_md(key: str, ctx: Context) -> Draft:
@@ -210,9 +204,10 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     if issues:
         parts += ["## Disagreements it takes part in", ""]
         for issue in issues:
-            where = ctx.placements.get(issue.anchor) or ["inconsistencies.md"]
+            where = ctx.placements.get(issue.anchor) or [INCONSISTENCIES_PAGE]
             parts.append(
-                f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}): {md_text(issue.summary)}"
+                f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}): "
+                f"{md_text(summary(issue, state))}"
             )
         parts.append("")
     return Draft(state, title, parts, searchable=False)  # the bibliography page is searched instead
@@ -247,52 +242,115 @@ def bibliography_page(ctx: Context) -> Draft:
     return Draft(state, "Bibliography", [*parts, ""])
 
 
+KIND_NAMES = {
+    DisagreementKind.NUMERIC: "Figures",
+    DisagreementKind.DATE: "Dates",
+    DisagreementKind.CATEGORICAL: "Facts",
+    DisagreementKind.ASSESSMENT: "Assessments",
+    DisagreementKind.APPARENT: "Apparent (wording only)",
+    DisagreementKind.INTERNAL: "Possible error in a source",
+}
+"""What each kind of disagreement is called in the index of all disagreements, and in its filter."""
+
+
+def disagreement_counts(ctx: Context) -> str:
+    """How many disagreements there are, by kind, in words: the home page and the index say the same."""
+    kinds = Counter(i.kind for found in ctx.inconsistencies.values() for i in found)
+    apparent, internal = kinds.pop(DisagreementKind.APPARENT, 0), kinds.pop(DisagreementKind.INTERNAL, 0)
+    return f"{sum(kinds.values())} between sources (and {apparent} apparent, {internal} possible errors in a source)"
+
+
 def inconsistencies_page(ctx: Context) -> Draft:
-    """Every disagreement, by topic and kind, each linking to where it appears."""
-    state = PageState("inconsistencies.md", ctx)
-    groups: dict[str, dict[str, list[Inconsistency]]] = defaultdict(lambda: defaultdict(list))
-    topic_titles = {t.id: t.title for t in ctx.index.topics}
-    for issues in ctx.inconsistencies.values():
-        for issue in issues:
-            topics = [t for t in topic_titles if t in issue.fact.topics] or [TOPICLESS]
-            groups[topics[0]][issue.kind].append(issue)
-    total = sum(len(v) for v in ctx.inconsistencies.values())
+    """Every disagreement in one line (what, who says what, kind, topic), filterable, linking to its callout.
+
+    A disagreement is set out in full where it is placed (a topic or note
+    page); one that no other page shows is set out here, below the index.
+    """
+    state = PageState(INCONSISTENCIES_PAGE, ctx)
+    topics = {t.id: t.title for t in ctx.index.topics}
+    issues = [i for found in ctx.inconsistencies.values() for i in found]
+    issues.sort(key=lambda i: (_topic_of(i, topics) or "~", list(KIND_NAMES).index(i.kind), i.fact.title.casefold()))
+    here = [i for i in issues if _placed(i, ctx) == INCONSISTENCIES_PAGE and not _shown_with_partner(i, ctx)]
     parts = [
         "# Inconsistencies",
         "",
-        f"Where the sources disagree: {total} disagreements found by the build, "
-        "by topic and kind. Each links to the pages where it appears.",
+        f"Where the sources disagree: {md_text(disagreement_counts(ctx))}. Each line says what is disputed and "
+        "who says what, and links to where the disagreement is set out in full, with the sources' own words "
+        "and our reading.",
+        "",
+        *_filters(issues, topics),
+        '<div class="research-index" role="region" aria-labelledby="research-index-caption" tabindex="0" '
+        'markdown="block">',
+        '<table class="research-index-table" markdown="block">',
+        '<caption id="research-index-caption">Every disagreement, by topic and kind</caption>',
+        '<thead><tr><th scope="col">Disagreement</th><th scope="col">Who says what</th>'
+        '<th scope="col">Kind</th><th scope="col">Topic</th></tr></thead>',
+        '<tbody markdown="block">',
+        *(_index_row(issue, topics, state, issue in here) for issue in issues),
+        "</tbody>",
+        "</table>",
+        "</div>",
         "",
     ]
-    kinds = list(KIND_TITLES)
-    titles = {ctx.index.page(n.id): md_text(n.title) for n in ctx.index.notes.values()}
-    parts += ["| Topic | " + " | ".join(k.capitalize() for k in kinds) + " |", "|---|" + "---:|" * len(kinds)]
-    order = [t for t in topic_titles if t in groups] + ([TOPICLESS] if TOPICLESS in groups else [])
-    for topic in order:
-        name = topic_titles.get(topic, TOPICLESS)
-        parts.append(f"| {md_text(name)} | " + " | ".join(str(len(groups[topic][k])) for k in kinds) + " |")
-    parts.append("")
-    for topic in order:
-        parts += [f"## {md_text(topic_titles.get(topic, TOPICLESS))}", ""]
-        for kind in kinds:
-            if not groups[topic][kind]:
-                continue
-            parts += [f"### {KIND_TITLES[kind]}", ""]
-            for issue in groups[topic][kind]:
-                where = sorted(set(ctx.placements.get(issue.anchor, [])))
-                shown = ", ".join(f"[{titles[p]}]({state.link(p, issue.anchor)})" for p in where if p in titles)
-                partner = companion(issue, ctx.inconsistencies)
-                if partner is not None and issue.kind is DisagreementKind.INTERNAL:  # shown once, with its partner
-                    parts += [
-                        f"- [{md_text(issue.fact.title)}]({state.link(state.page, partner.anchor)}): "
-                        f"{md_text(issue.summary)} (shown with the disagreement on this fact)",
-                        "",
-                    ]
-                    continue
-                parts.append(callout(issue, state, partner))
-                if shown:
-                    parts += [f"Appears on: {shown}", ""]
+    if here:
+        parts += ["## Set out on this page", "", "Disagreements that no topic or note page shows.", ""]
+        parts += callouts(here, state)
     return Draft(state, "Inconsistencies", parts)
+
+
+def _topic_of(issue: Inconsistency, topics: dict[str, str]) -> str:
+    return next((t for t in topics if t in issue.fact.topics), "")
+
+
+def _placed(issue: Inconsistency, ctx: Context) -> str:
+    """The page where a disagreement is set out in full (for a possible error shown with its partner, the partner's)."""
+    partner = companion(issue, ctx.inconsistencies)
+    shown = partner if partner is not None and issue.kind is DisagreementKind.INTERNAL else issue
+    return (ctx.placements.get(shown.anchor) or (INCONSISTENCIES_PAGE,))[0]
+
+
+def _shown_with_partner(issue: Inconsistency, ctx: Context) -> bool:
+    return issue.kind is DisagreementKind.INTERNAL and companion(issue, ctx.inconsistencies) is not None
+
+
+def _filters(issues: list[Inconsistency], topics: dict[str, str]) -> list[str]:
+    """The topic and kind filters (shown by `research.js`; without scripts the whole index shows)."""
+    used_topics = list(dict.fromkeys(_topic_of(i, topics) or TOPICLESS for i in issues))
+    used_kinds = [k for k in KIND_NAMES if any(i.kind is k for i in issues)]
+    topic_options = "".join(
+        f'<option value="{attr(t)}">{md_text(topics.get(t, TOPICLESS))}</option>' for t in used_topics
+    )
+    kind_options = "".join(f'<option value="{k}">{KIND_NAMES[k]}</option>' for k in used_kinds)
+    return [
+        '<form class="research-filter" hidden>',
+        '<label>Topic <select data-filter="topic">'
+        f'<option value="">All topics</option>{topic_options}</select></label>',
+        f'<label>Kind <select data-filter="kind"><option value="">All kinds</option>{kind_options}</select></label>',
+        f'<output aria-live="polite">Showing all {len(issues)}</output>',
+        "</form>",
+        "",
+    ]
+
+
+def _index_row(issue: Inconsistency, topics: dict[str, str], state: PageState, here: bool) -> str:
+    """One disagreement: what (linked to where it is set out), who says what, kind, topic."""
+    ctx = state.ctx
+    topic = _topic_of(issue, topics)
+    page = _placed(issue, ctx)
+    partner = companion(issue, ctx.inconsistencies)
+    target = partner.anchor if _shown_with_partner(issue, ctx) and partner is not None else issue.anchor
+    ident = "" if page == INCONSISTENCIES_PAGE else f' id="{issue.anchor}"'  # links to the index land on the line
+    where = "" if here or page == INCONSISTENCIES_PAGE else f" ({md_text(_page_title(page, ctx))})"
+    what = f"[{md_text(issue.fact.title)}]({state.link(page, target)}){where}"
+    return (
+        f'<tr{ident} data-topic="{attr(topic or TOPICLESS)}" data-kind="{issue.kind}" markdown="block">'
+        f'<td markdown="span">{what}</td><td markdown="span">{md_text(summary(issue, state))}</td>'
+        f"<td>{KIND_NAMES[issue.kind]}</td><td>{md_text(topics.get(topic, TOPICLESS))}</td></tr>"
+    )
+
+
+def _page_title(page: str, ctx: Context) -> str:
+    return next((n.title for n in ctx.index.notes.values() if ctx.index.page(n.id) == page), page)
 
 
 def notes_index_page(ctx: Context) -> Draft:
@@ -311,7 +369,7 @@ def assemble(drafts: list[Draft], ctx: Context) -> list[Page]:
     refs = citepage.format_citations(citations, ctx)
     pages = []
     for draft, citation in zip(drafts, citations, strict=True):
-        body = "\n".join([*draft.parts, *draft.state.references()]).rstrip()
+        body = "\n".join([*draft.parts, *draft.state.notes_section(), *draft.state.references()]).rstrip()
         block = citepage.cite_block(citation, refs[citation.item["id"]], ctx.formatter.cache)
         front = citepage.front_matter(citation, draft.title, draft.state, draft.searchable)
         text = f"{front}{body}\n\n{block}\n"

@@ -2,7 +2,8 @@
 
 A callout appears on every page whose body embeds its fact (`[[fact:ID]]`),
 on the page of each topic the fact belongs to (under "Other disagreements",
-unless the topic's own text embeds it), and on the Inconsistencies page.
+unless the topic's own text embeds it), and on the Inconsistencies page only
+when no other page shows it (that page is otherwise an index linking to each).
 Knowing this in advance, every page is drafted from the index alone: source
 pages link to a callout's first page, the Inconsistencies page says where each
 appears, and `claims.json` lists the pages, whatever order pages are drafted in.
@@ -50,8 +51,8 @@ def topic_callouts(
 
 
 def placements(index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]]) -> dict[str, tuple[str, ...]]:
-    """Callout anchor → the pages that show it, in [`note_order`][build_scripts.render.placement.note_order],
-    the Inconsistencies page last."""
+    """Callout anchor → the pages that show it, in [`note_order`][build_scripts.render.placement.note_order];
+    the Inconsistencies page for a callout that no note shows."""
     pages: dict[str, list[str]] = {}
     for note in note_order(index):
         shown = body_callouts(note, inconsistencies)
@@ -61,5 +62,5 @@ def placements(index: Index, inconsistencies: Mapping[str, Sequence[Inconsistenc
             pages.setdefault(issue.anchor, []).append(index.page(note.id))
     for issues in inconsistencies.values():
         for issue in issues:
-            pages.setdefault(issue.anchor, []).append(INCONSISTENCIES_PAGE)
+            pages.setdefault(issue.anchor, [INCONSISTENCIES_PAGE])
     return {anchor: tuple(where) for anchor, where in pages.items()}

@@ -1,0 +1,68 @@
+"""Disagreements in readers' words: who says what, what is doubted, and our reading.
+
+The [`reconcile`][build_scripts.reconcile] stage records each disagreement as
+data ([`Side`][build_scripts.model.Side]s and
+[`Problem`][build_scripts.model.Problem]s, naming sources by citekey and
+positions by id). This module is the one place that turns that data into the
+words readers see: sources by their reader label, positions by their label.
+"""
+
+from __future__ import annotations
+
+from ..model import DisagreementKind, Fact, Inconsistency, Problem, ProblemKind
+from .context import PageState, md_text
+from .spans import render_text
+
+__all__ = ["problem", "reading", "said", "sides", "summary"]
+
+
+def said(fact: Fact, value: str) -> str:
+    """A normalised value as readers see it: a position by its label, anything else as displayed."""
+    return fact.label_of(value) if fact.positions else value
+
+
+def sides(issue: Inconsistency, state: PageState) -> str:
+    """Who says what, as plain text: "Still rising: Korolev 2022, Ye 2022; May have peaked: Baev 2021"."""
+    label = state.ctx.label
+    return "; ".join(
+        f"{said(issue.fact, side.value)}: {', '.join(label(k) for k in side.sources)}" for side in issue.sides
+    )
+
+
+def problem(fact: Fact, found: Problem, state: PageState) -> str:
+    """One reason to doubt a source's value, as a plain sentence."""
+    who = state.ctx.label(found.source)
+    values = [said(fact, v) for v in found.values]
+    if found.kind is ProblemKind.SUSPECT:
+        return f"Possible error in {who} ({values[0]}): {_sentence(found.why)}"
+    if found.kind is ProblemKind.CONTRADICTS_ITSELF:
+        return f"{who} gives {' and '.join(values)}, which cannot both be right."
+    return f"{who} gives {values[0]}, which cannot be right: {_sentence(found.why)}"
+
+
+def summary(issue: Inconsistency, state: PageState) -> str:
+    """The disagreement in one line of plain text: its sides, or the reasons to doubt a source."""
+    if issue.kind is DisagreementKind.INTERNAL:
+        return " ".join(problem(issue.fact, p, state) for p in issue.problems)
+    return sides(issue, state)
+
+
+def reading(issue: Inconsistency, state: PageState) -> str:
+    """Our reading of a disagreement, as Markdown ("" if the notes give none).
+
+    An apparent disagreement's reading is why it is only apparent; a
+    disagreement between sources has the fact's `resolution`; a possible error
+    in a source, the reasons to doubt it. Citations in the text become footnotes.
+    """
+    fact = issue.fact
+    if issue.kind is DisagreementKind.APPARENT:
+        return render_text(fact.apparent, fact.apparent_spans, state)
+    if issue.kind is DisagreementKind.INTERNAL:
+        return md_text(" ".join(problem(fact, p, state) for p in issue.problems))
+    return render_text(fact.resolution, fact.resolution_spans, state) if fact.resolution else ""
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
