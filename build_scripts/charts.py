@@ -4,7 +4,7 @@
 over the facts' `time`, one colour and marker shape per source, joined by a
 line per source. A figure for part of the series' usual period (Jan–Aug of a
 year in a series of whole years, see
-[`part_periods`][build_scripts.charts.part_periods]) is drawn hollow, labelled
+[`part_periods`][build_scripts.periods.part_periods]) is drawn hollow, labelled
 with its period, and joined to nothing, so that it never reads as a fall.
 Where sources disagree about a fact, their dots sit side by side inside a
 shaded bar. The SVG is hand-written, needs no JavaScript, scales with its
