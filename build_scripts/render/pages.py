@@ -9,15 +9,16 @@ and the footnotes.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
-from .. import charts, metadata
+from .. import metadata
 from ..link import source_page
-from ..model import DisagreementKind, Fact, FactKind, Inconsistency, Note, NoteKind, Page
+from ..model import DisagreementKind, Inconsistency, Note, NoteKind, Page
 from ..verify import QuoteStatus
 from . import citepage
 from .body import render_body
+from .charts_md import trailing_charts
 from .context import Context, PageState, attr, md_code, md_html, md_text, page_title
 from .describe import summary
 from .facts import callouts, claims_table, companion
@@ -110,50 +111,15 @@ def _topic_matrix(topic: Note, state: PageState) -> list[str]:
 
 def _topic_sections(topic: Note, state: PageState) -> list[str]:
     ctx = state.ctx
-    facts = [f for f in ctx.index.facts.values() if topic.id in f.topics]
     out: list[str] = []
     rest = topic_callouts(topic, ctx.index, ctx.inconsistencies)  # those the text does not embed
     if rest:
         out += ["## Other disagreements", ""]
         out += callouts(rest, state)
-    out += _charts(facts, state)
+    out += trailing_charts(topic, state)
     tagged = _tagged(topic, ctx)
     if tagged:
         out += ["## Notes on this topic", "", " · ".join(state.link_note(n.id) for n in tagged), ""]
-    return out
-
-
-def _charts(facts: list[Fact], state: PageState) -> list[str]:
-    ctx = state.ctx
-    series: dict[str, list] = defaultdict(list)
-    for fact in facts:
-        if fact.series and fact.kind is FactKind.NUMBER:
-            series[fact.series].append(fact)
-    out: list[str] = []
-    for _, members in sorted(series.items()):
-        claims = [c for f in members for c in ctx.claims_by_fact.get(f.id, [])]
-        if len(members) < 2 or len({c.source for c in claims}) < 2:
-            continue
-        title = members[0].label
-        labels = {c.source: ctx.label(c.source) for c in claims}
-        svg = charts.series_chart(title, members, claims, ctx.values, labels)
-        out += [
-            "## Chart: " + md_text(title),
-            "",
-            f'<div class="research-chart">{svg}</div>',
-            "",
-            '??? info "The chart as a table"',
-            "",
-        ]
-        out += ["    | When | Source | Value | Where |", "    |---|---|---|---|"]
-        for fact in sorted(members, key=lambda f: f.time):
-            for c in ctx.claims_by_fact.get(fact.id, []):
-                state.use(c)
-                out.append(
-                    f"    | {md_text(fact.time)} | {md_text(ctx.label(c.source))} "
-                    f"| {md_text(c.value)} | {md_text(c.locator)} |"
-                )
-        out.append("")
     return out
 
 
