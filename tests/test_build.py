@@ -106,7 +106,11 @@ def test_disagreement_callouts(site):
     assert [li.get_text(" ", strip=True) for li in details.find_all("li")] == ["Baev 2021: para. 14", "Lo 2008: p. 2"]
     assert details.find("a", class_="research-permalink")["href"] == "#disagreement-numeric-trade-1992"
     trend = soup.find(id="disagreement-assessment-trend").find_parent("div", class_="disagreement")
-    assert "The later source had more data." in trend.find("details").get_text()  # the reasoning, too
+    # Our reading is in view, outside the closed block; what the positions mean is inside it.
+    reading = trend.select_one("p.research-reading")
+    assert reading.get_text(" ", strip=True).startswith("Our reading: The later source had more data.")
+    assert reading.find_parent("details") is None
+    assert "What the positions mean" in trend.find("details").get_text()
     # Agreeing claims (107.7 vs 107.70) render as a plain cited statement.
     assert not soup.find(id="disagreement-numeric-trade-2020")
 
@@ -128,7 +132,7 @@ def test_source_page_lists_citing_notes_and_disagreements(site):
 
 def test_backlinks_and_bibliography(site):
     beta = html(site, "beta/index.html")
-    assert beta.find(id="linked-from").find_next("ul").find("a", string="Alpha topic")
+    assert beta.find(id="linked-from").find_next("p").find("a", string="Alpha topic")
     bib = html(site, "bibliography/index.html").select(".md-content li")
     assert [li.get_text(" ", strip=True)[:10] for li in bib] == ["Baev, Pave", "Gómez, Ana", "Lo, Bobo. "]
     assert "“Trade Figures.”" in bib[1].get_text()

@@ -290,11 +290,14 @@ def test_an_apparent_disagreement_is_explained_and_keeps_its_old_address(mini):
     out = mini / "out"
     assert cli(mini, "emit", str(out)).returncode == 0
     page = (out / "docs" / "alpha.md").read_text(encoding="utf-8")
-    # It dissolves on reading: its callout is closed at first, its title saying so.
-    assert '??? disagreement "Apparent disagreement: Direction of the partnership"' in page
-    assert "**Why it is only apparent.** One speaks of trade, the other of politics." in page
+    # It dissolves on reading: its title says so, and why is our reading, in view; who says what opens on demand.
+    assert '!!! disagreement "Apparent disagreement: Direction of the partnership"' in page
+    callout = page.split('!!! disagreement "Apparent disagreement: Direction of the partnership"')[1]
+    reading, closed = callout.split("??? info", 1)
+    assert "**Our reading:** One speaks of trade, the other of politics." in reading
+    assert "| Source | Says | In its words |" in closed and "| Source |" not in reading
     assert 'id="disagreement-apparent-trend"' in page and 'id="disagreement-assessment-trend"' in page
-    assert "*Positions:* **peaked**: the partnership has reached its high point" in page
+    assert "*What the positions mean:* **Peaked**: the partnership has reached its high point" in page
     assert "([sources seem to differ](#disagreement-apparent-trend))" in page
 
 
@@ -311,12 +314,14 @@ def test_a_suspected_error_is_shown_once_in_the_callout_of_its_disagreement(mini
     assert page.count("!!! disagreement") == 2  # still the two of the page
     callout = page.split('!!! disagreement "Figures disagree: Bilateral trade (1992)"')[1].split("!!!")[0]
     assert 'id="disagreement-internal-trade-1992"' in callout
-    assert "⚠ **Possible error in a source:** Suspected error in lo2008 (USD 5.85 bn): a misprint of 5.58." in callout
-    assert "| US$5.85 billion ⚠ |" in callout
-    assert "⚠ **Suspected error in Lo 2008.** a misprint of 5.58" in callout  # the reason, in the closed block
+    reading = callout.split("??? info")[0]  # in view, named by the source's reader label
+    assert "⚠ Possible error in Lo 2008 (USD 5.85 bn): A misprint of 5.58.</p>" in reading
+    assert "lo2008" not in reading.replace("sources/lo2008.md", "")
+    assert '| US$5.85 billion <abbr title="suspected error in the source">⚠</abbr> |' in callout
     listing = (out / "docs" / "inconsistencies.md").read_text(encoding="utf-8")
-    assert "(shown with the disagreement on this fact)" in listing
-    assert listing.count('id="disagreement-internal-trade-1992"') == 1
+    # The index's line for the possible error leads to the disagreement's callout, which shows it.
+    row = next(line for line in listing.split("\n") if 'id="disagreement-internal-trade-1992"' in line)
+    assert "(alpha.md#disagreement-numeric-trade-1992)" in row and "Possible error in a source" in row
 
 
 def test_paragraphs_are_the_non_empty_lines_as_editors_count_them():

@@ -54,7 +54,7 @@ window.addEventListener("resize", markOverflow);
 
 // The index of all disagreements: filter its lines by topic and kind, and say how many show.
 function setUpFilters() {
-  document.querySelectorAll("form.research-filter").forEach((form) => {
+  document.querySelectorAll("div.research-filter").forEach((form) => {
     const table = form.parentElement.querySelector(".research-index-table");
     if (!table || form.dataset.ready) return;
     form.dataset.ready = "true";
@@ -72,7 +72,6 @@ function setUpFilters() {
       output.textContent = shown === rows.length ? `Showing all ${rows.length}` : `Showing ${shown} of ${rows.length}`;
     };
     form.addEventListener("change", apply);
-    form.addEventListener("submit", (event) => event.preventDefault());
     form.hidden = false;
     apply();
   });

@@ -49,6 +49,8 @@ def render_body(note: Note, state: PageState, after_lead: Sequence[str] = ()) ->
 
 def _figures(note: Note, state: PageState) -> dict[int, list[Series]]:
     """The page's charts by the body line they follow: the end of the first block embedding their series."""
+    if not any(span.embed is not None for span in note.spans):
+        return {}  # only an embedded fact can place a chart
     series = {fact.id: s for s in page_series(note, state.ctx) for fact in s.facts}
     first: dict[str, tuple[int, Series]] = {}
     for span in note.spans:

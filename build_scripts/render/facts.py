@@ -106,7 +106,7 @@ def callout(issue: Inconsistency, state: PageState, internal: Inconsistency | No
     if issue.kind is not DisagreementKind.APPARENT:
         body += [*table, ""]
     if internal is not None:
-        body += [f"⚠ **{KIND_TITLES[internal.kind]}:** {reading(internal, state)}", ""]
+        body += [f'<p class="research-suspect" markdown="span">⚠ {reading(internal, state)}</p>', ""]
     body += _details(issue, state, table if issue.kind is DisagreementKind.APPARENT else [])
     title = title_text(f"{KIND_TITLES[issue.kind]}: {fact.title}")
     return f'!!! disagreement "{title}"\n\n' + indent("\n".join(body)) + "\n"

@@ -288,12 +288,12 @@ def _filters(issues: list[Inconsistency], topics: dict[str, str]) -> list[str]:
     )
     kind_options = "".join(f'<option value="{k}">{KIND_NAMES[k]}</option>' for k in used_kinds)
     return [
-        '<form class="research-filter" hidden>',
+        '<div class="research-filter" role="group" aria-label="Filter the disagreements" hidden>',
         '<label>Topic <select data-filter="topic">'
         f'<option value="">All topics</option>{topic_options}</select></label>',
         f'<label>Kind <select data-filter="kind"><option value="">All kinds</option>{kind_options}</select></label>',
         f'<output aria-live="polite">Showing all {len(issues)}</output>',
-        "</form>",
+        "</div>",
         "",
     ]
 
