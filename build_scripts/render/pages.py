@@ -16,10 +16,11 @@ from .. import charts, metadata
 from ..link import source_page
 from ..model import DisagreementKind, Fact, FactKind, Inconsistency, Note, NoteKind, Page
 from ..verify import QuoteStatus
-from . import citepage
+from . import citepage, sourceinfo
 from .body import render_body
-from .context import Context, PageState, indent, md_code, md_html, md_text, page_title, title_text
+from .context import Context, PageState, indent, md_html, md_text, page_title, title_text
 from .facts import KIND_TITLES, callout, callouts, claims_table, companion
+from .linking import link_urls
 from .matrix import contested, matrix
 from .placement import topic_callouts
 
@@ -177,7 +178,7 @@ def _linked_from(note_id: str, state: PageState, listed: set[str]) -> list[str]:
 
 
 def source_page_md(key: str, ctx: Context) -> Draft:
-    """A source's page: its reference, link, abstract, citing notes and disagreements."""
+    """A source's page: its reference, how it was established, abstract, citing notes, claims, disagreements."""
     state = PageState(source_page(key), ctx)
     ref = ctx.refs[key]
     source = ctx.index.sources[key]
@@ -186,12 +187,12 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     parts = [
         f"# {page_title(title)}",
         "",
-        f'<div class="research-reference">{ref.html}{metadata.coins(ref.csl)}</div>',
+        f'<div class="research-reference">{link_urls(ref.html)}{metadata.coins(ref.csl)}</div>',
         "",
     ]
     if ref.url:
         parts += [f"**Link:** <{ref.url}>", ""]
-    parts += [f"**Citekey:** {md_code(key)} · defined in {md_code(str(source.location))}", ""]
+    parts += [*sourceinfo.about(key, ctx), *sourceinfo.for_authors(key, ctx)]
     if ref.csl.get("abstract"):
         parts += ["## Abstract", "", md_text(ref.csl["abstract"]), ""]
     citing = ctx.index.cited_by.get(key, [])
@@ -206,13 +207,16 @@ def source_page_md(key: str, ctx: Context) -> Draft:
             "",
             claims_table(claims, state, anchors=False),
         ]
+    parts += sourceinfo.passages(key, state)
     issues = ctx.inconsistencies_by_source.get(key, [])
     if issues:
         parts += ["## Disagreements it takes part in", ""]
         for issue in issues:
             where = ctx.placements.get(issue.anchor) or ["inconsistencies.md"]
+            sides = "; ".join(f"{md_text(ctx.label(c.source))}: {md_text(c.value)}" for c in issue.claims)
             parts.append(
-                f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}): {md_text(issue.summary)}"
+                f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}) "
+                f"({KIND_TITLES[issue.kind].lower()}): {sides}"
             )
         parts.append("")
     return Draft(state, title, parts, searchable=False)  # the bibliography page is searched instead
@@ -241,7 +245,7 @@ def bibliography_page(ctx: Context) -> Draft:
         ref = ctx.refs[key]
         state.inputs.add(ctx.index.sources[key].location.path)
         parts.append(
-            f'- <span class="research-reference">{md_html(ref.html)}</span>{metadata.coins(ref.csl)} '
+            f'- <span class="research-reference">{md_html(link_urls(ref.html))}</span>{metadata.coins(ref.csl)} '
             f"[Source page]({state.link(source_page(key))})"
         )
     return Draft(state, "Bibliography", [*parts, ""])
