@@ -79,8 +79,7 @@ def passages(key: str, state: PageState) -> list[str]:
     """One block per paragraph the site names, each listing the claims drawn from it and the notes citing it.
 
     A paragraph's block opens with its first words, a short quotation to
-    find it by, when the archived paragraph is long enough for them not to
-    be the whole of it; then each claim drawn from it, with its quotation;
+    find it by (never the whole paragraph); then each claim drawn from it, with its quotation;
     then the notes that cite it in their text. A locator naming several
     paragraphs puts its claim or note in each one's block.
     """
@@ -110,16 +109,25 @@ def passages(key: str, state: PageState) -> list[str]:
     out = ["## Passages this site draws on", "", intro, ""]
     for number in numbers:
         out += [f"### Para. {number} {{ #{paragraph_anchor(number)} }}", ""]
-        opening = ctx.opening(key, number)
-        if opening and len(ctx.texts[key].paragraphs[number - 1].split()) > 2 * OPENING_WORDS:
-            more = "" if opening.endswith((".", "!", "?")) else "…"
-            out += [f'The paragraph begins <q class="research-quote">{md_text(opening)}{more}</q>', ""]
+        opening = _opening(key, number, ctx)
+        if opening:
+            more = " …" if opening.endswith((".", "!", "?")) else "…"  # the rest of the paragraph
+            out += [f'The paragraph begins <q class="research-quote research-opening">{md_text(opening)}{more}</q>', ""]
         out += [_claim_line(claim, state) for claim in claims[number]]
         if citing[number]:
             notes = ", ".join(state.link_note(n) for n in citing[number])
             out += ["", f"Cited in {notes}."] if claims[number] else [f"Cited in {notes}."]
         out.append("")
     return out
+
+
+def _opening(key: str, number: int, ctx: Context) -> str:
+    """A paragraph's first words, to find it by: at most `OPENING_WORDS`, and never more than half of it."""
+    text = ctx.texts.get(key)
+    if text is None or not 1 <= number <= len(text.paragraphs):
+        return ""
+    words = text.paragraphs[number - 1].split()
+    return " ".join(words[: min(OPENING_WORDS, len(words) // 2)])
 
 
 def _claim_line(claim: Claim, state: PageState) -> str:
