@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from build_scripts.render.linking import link_urls
+from build_scripts.render.sourceinfo import uncertain
 
 from .conftest import copy_fixture
 from .renderers import RENDERERS, Renderer
@@ -150,3 +151,17 @@ def test_only_http_addresses_become_links_and_cannot_leave_their_attribute(marku
     found = soup.find_all("a")
     assert [(a["href"], a.get_text()) for a in found] == links
     assert all(list(a.attrs) == ["href"] for a in found)
+
+
+@pytest.mark.parametrize(("csl", "marks"), [
+    pytest.param({"title": "[Untitled essay]", "issued": {"date-parts": [[2022]], "circa": True},
+                  "publisher": "The China Story", "URL": "https://x.org/"},
+                 ["Author: not established", "Title: a description in brackets, not the source's own",
+                  "Date: approximate"], id="no_author_bracketed_title_approximate_date"),
+    pytest.param({"title": "T", "author": [{"family": "Ye"}], "container-title": "J", "DOI": "10.1/x"},
+                 ["Date: not established"], id="doi_is_an_address"),
+    pytest.param({"title": "T", "editor": [{"family": "Lo"}], "issued": {"date-parts": [[2008]]}},
+                 ["Outlet: not established", "Online address: not established"], id="editor_counts_as_author"),
+])
+def test_what_an_entry_leaves_uncertain_is_listed_in_plain_words(csl, marks):
+    assert uncertain(csl) == marks

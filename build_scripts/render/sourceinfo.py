@@ -45,7 +45,7 @@ def uncertain(csl: dict) -> list[str]:
         else "",
         "Date: not established" if not issued.get("date-parts") else "Date: approximate" if issued.get("circa") else "",
         "Outlet: not established" if not (csl.get("container-title") or csl.get("publisher")) else "",
-        "Online address: not established" if not csl.get("URL") else "",
+        "Online address: not established" if not (csl.get("URL") or csl.get("DOI")) else "",
     ]
     return [m for m in marks if m]
 
