@@ -68,7 +68,7 @@ def test_citations_are_short_form_footnotes_with_the_full_reference_once_at_the_
     first = soup.select("div.footnote li")[0]
     short = first.find("p").find("a")
     assert (short.get_text(), short["href"]) == ("Baev 2021", "#ref-baev2021")
-    assert first.find("a", class_="research-passage").get_text() == "p. 3"
+    assert first.find("a", class_="research-passage").get_text() == "p. 3, at the publisher"  # says where it leads
     full = first.find("span", class_="research-fullref")  # shown only in the tooltip (stylesheet)
     assert full.get_text(" ", strip=True).startswith(BAEV_REFERENCE)
     assert full.find("a", href="../sources/baev2021/").get_text() == "Source page"
@@ -103,7 +103,8 @@ def test_disagreement_callouts(site):
     # Where each says it, and the permalink, are in a block that opens on demand (closed at first).
     details = numeric.find("details")
     assert details is not None and not details.has_attr("open")
-    assert [li.get_text(" ", strip=True) for li in details.find_all("li")] == ["Baev 2021: para. 14", "Lo 2008: p. 2"]
+    assert [li.get_text(" ", strip=True) for li in details.find_all("li")] == ["Baev 2021: para. 14, at the publisher",
+                                                                                    "Lo 2008: p. 2"]
     assert details.find("a", class_="research-permalink")["href"] == "#disagreement-numeric-trade-1992"
     trend = soup.find(id="disagreement-assessment-trend").find_parent("div", class_="disagreement")
     # Our reading is in view, outside the closed block; what the positions mean is inside it.

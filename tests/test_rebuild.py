@@ -98,4 +98,4 @@ def test_new_source_with_archived_text_misspelt_position_then_widened_disagreeme
     callout = alpha.find(id="disagreement-assessment-trend").find_parent("div", class_="disagreement")
     passage = callout.find("a", class_="research-passage", href=lambda h: h and "past-the-peak" in h)
     assert passage["href"] == "https://example.org/past-the-peak#:~:text=The%20partnership%20has%20peaked"
-    assert passage.get_text() == "para. 2"  # the locator, computed from where the quotation was found
+    assert passage.get_text() == "para. 2, at the publisher"  # the locator, computed from where the quotation was found

@@ -17,6 +17,7 @@ from ..model import Claim, Inconsistency
 from ..source_labels import reader_labels
 from ..values import Normalised
 from ..verify import QuoteStatus, Verification, paragraphs_named
+from .linking import link_urls, locator_anchor
 from .placement import placements
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}])")
@@ -54,6 +55,7 @@ class Context:
             ([`placements`][build_scripts.render.placement.placements]).
         labels: Each source's one reader label, by citekey
             ([`reader_labels`][build_scripts.source_labels.reader_labels]).
+        cited_at: Citekey → (note id, locator) of each citation of it in a note's text, in note order.
     """
 
     index: Index
@@ -71,6 +73,7 @@ class Context:
     verifications: dict[str, Verification] = field(default_factory=dict)
     placements: dict[str, tuple[str, ...]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    cited_at: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         by_fact: dict[str, list[Claim]] = defaultdict(list)
@@ -90,6 +93,12 @@ class Context:
                     issues[key].append(issue)
         self.inconsistencies_by_source = dict(issues)
         self.labels = reader_labels(self.index.sources, self.refs)
+        cited: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for note in self.index.notes.values():
+            for span in note.spans:
+                for citation in span.citations:
+                    cited[citation.key].append((note.id, citation.locator))
+        self.cited_at = dict(cited)
 
     def in_reference_order(self, keys: list[str]) -> list[str]:
         """Citekeys in the order of a reference list: by formatted reference, then by key."""
@@ -113,11 +122,16 @@ class Context:
         if found is not None and found.passage is not None:
             return fragments.passage_link(ref.url, found.passage)
         named = paragraphs_named(locator)
-        text = self.texts.get(key)
-        if text is not None and named is not None and len(named) == 1 and min(named) <= len(text.paragraphs):
-            opening = " ".join(text.paragraphs[min(named) - 1].split()[:OPENING_WORDS])
-            return fragments.text_fragment(ref.url, opening)
+        if named is not None and len(named) == 1 and (words := self.opening(key, min(named))):
+            return fragments.text_fragment(ref.url, words)
         return ref.url
+
+    def opening(self, key: str, paragraph: int) -> str:
+        """The first words of a paragraph of the source's archived text ("" if there is no such paragraph)."""
+        text = self.texts.get(key)
+        if text is None or not 1 <= paragraph <= len(text.paragraphs):
+            return ""
+        return " ".join(text.paragraphs[paragraph - 1].split()[:OPENING_WORDS])
 
 
 class PageState:
@@ -166,10 +180,17 @@ class PageState:
         return self._where(key, locator, self.ctx.passage_url(key, locator, claim))
 
     def _where(self, key: str, locator: str, url: str) -> str:
-        text = md_text(locator) if locator else "source"
+        """The locator as a link, saying in words where it leads.
+
+        To the publisher: "para. 12, at the publisher". Else to the block of
+        the source's page that lists what the site draws from that paragraph
+        (its first, for a range), or to the top of the page for a locator
+        naming no paragraph.
+        """
         if url:
-            return f'[{text}]({url}){{ .research-passage title="Open the passage in the original" }}'
-        return f"[{text}]({self.link(source_page(key))})"
+            text = f"{md_text(locator)}, at the publisher" if locator else "at the publisher"
+            return f'[{text}]({url}){{ .research-passage title="Open the passage at the publisher" }}'
+        return f"[{md_text(locator) if locator else 'source'}]({self.link(source_page(key), locator_anchor(locator))})"
 
     def quotation(self, claim: Claim) -> str:
         """The claim's quotation for a page: in quotation marks, flagged if it could not be checked."""
@@ -239,8 +260,8 @@ class PageState:
         ]
 
     def reference(self, key: str) -> str:
-        """A source's full reference, formatted in the site's style, and a link to its page."""
-        return f"{md_html(self.ctx.refs[key].html)} [Source page]({self.link(source_page(key))})"
+        """A source's full reference, formatted in the site's style (its address a link), and a link to its page."""
+        return f"{md_html(link_urls(self.ctx.refs[key].html))} [Source page]({self.link(source_page(key))})"
 
     def references(self) -> list[str]:
         """The page's References section: every source it cites, in full, in reference-list order."""

@@ -16,12 +16,13 @@ from .. import metadata
 from ..link import source_page
 from ..model import DisagreementKind, Inconsistency, Note, NoteKind, Page
 from ..verify import QuoteStatus
-from . import citepage
+from . import citepage, sourceinfo
 from .body import render_body
 from .charts_md import trailing_charts
-from .context import Context, PageState, attr, md_code, md_html, md_text, page_title
+from .context import Context, PageState, attr, md_html, md_text, page_title
 from .describe import summary
-from .facts import callouts, claims_table, companion
+from .facts import KIND_TITLES, callouts, claims_table, companion
+from .linking import link_urls
 from .matrix import contested, matrix
 from .placement import INCONSISTENCIES_PAGE, topic_callouts
 
@@ -137,7 +138,7 @@ def _linked_from(note_id: str, state: PageState, listed: set[str]) -> list[str]:
 
 
 def source_page_md(key: str, ctx: Context) -> Draft:
-    """A source's page: its reference, link, abstract, citing notes and disagreements."""
+    """A source's page: its reference, how it was established, abstract, citing notes, claims, disagreements."""
     state = PageState(source_page(key), ctx)
     ref = ctx.refs[key]
     source = ctx.index.sources[key]
@@ -146,12 +147,12 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     parts = [
         f"# {page_title(title)}",
         "",
-        f'<div class="research-reference">{ref.html}{metadata.coins(ref.csl)}</div>',
+        f'<div class="research-reference">{link_urls(ref.html)}{metadata.coins(ref.csl)}</div>',
         "",
     ]
     if ref.url:
         parts += [f"**Link:** <{ref.url}>", ""]
-    parts += [f"**Citekey:** {md_code(key)} · defined in {md_code(str(source.location))}", ""]
+    parts += [*sourceinfo.about(key, ctx), *sourceinfo.for_authors(key, ctx)]
     if ref.csl.get("abstract"):
         parts += ["## Abstract", "", md_text(ref.csl["abstract"]), ""]
     citing = ctx.index.cited_by.get(key, [])
@@ -166,14 +167,15 @@ def source_page_md(key: str, ctx: Context) -> Draft:
             "",
             claims_table(claims, state, anchors=False),
         ]
+    parts += sourceinfo.passages(key, state)
     issues = ctx.inconsistencies_by_source.get(key, [])
     if issues:
         parts += ["## Disagreements it takes part in", ""]
         for issue in issues:
             where = ctx.placements.get(issue.anchor) or [INCONSISTENCIES_PAGE]
             parts.append(
-                f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}): "
-                f"{md_text(summary(issue, state))}"
+                f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}) "
+                f"({KIND_TITLES[issue.kind].lower()}): {md_text(summary(issue, state))}"
             )
         parts.append("")
     return Draft(state, title, parts, searchable=False)  # the bibliography page is searched instead
@@ -202,7 +204,7 @@ def bibliography_page(ctx: Context) -> Draft:
         ref = ctx.refs[key]
         state.inputs.add(ctx.index.sources[key].location.path)
         parts.append(
-            f'- <span class="research-reference">{md_html(ref.html)}</span>{metadata.coins(ref.csl)} '
+            f'- <span class="research-reference">{md_html(link_urls(ref.html))}</span>{metadata.coins(ref.csl)} '
             f"[Source page]({state.link(source_page(key))})"
         )
     return Draft(state, "Bibliography", [*parts, ""])

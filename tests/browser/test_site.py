@@ -71,7 +71,7 @@ def test_a_claims_tooltip_shows_its_quotation_and_links_the_passage(open_page, m
     expect(inner).to_contain_text(BAEV)
     expect(inner.locator("q.research-quote")).to_have_text("meagre USD 5.56 billion")
     passage = inner.locator("a.research-passage")
-    expect(passage).to_have_text("para. 14")
+    expect(passage).to_have_text("para. 14, at the publisher")
     assert passage.get_attribute("href").endswith("/#:~:text=meagre%20USD%205.56%20billion")
     page.screenshot(path=artifacts / "1b-quotation-tooltip.png")
     # The callout puts both sides' words side by side.
