@@ -21,7 +21,7 @@ from pathlib import Path
 from .model import BuildResult
 
 SHOWN = 8  # names listed per line before "and N more"
-VERSION = 2  # inventories of another version are not compared (their shape differs)
+VERSION = 3  # inventories of another version are not compared (their shape differs)
 
 NOUNS = {"numeric": "figures", "date": "dates", "categorical": "answers", "assessment": "assessments"}
 
@@ -34,9 +34,17 @@ def inventory(data: dict, result: BuildResult) -> dict:
     reported as changed rather than as one resolved and one new.
     """
     claims = {c["id"]: c for c in data.get("claims", [])}
+    labels = data.get("labels", {})  # each source by the name readers know it by, each position by its label
+    positions = {f["id"]: f.get("positions") or {} for f in data.get("facts", [])}
     disagreements = {}
     for issue in data.get("inconsistencies", []):
-        sides = sorted({(_shown(claims[c]), claims[c]["source"]) for c in issue["claims"] if c in claims})
+        sides = sorted(
+            {
+                (_shown(claims[c], positions), labels.get(claims[c]["source"], claims[c]["source"]))
+                for c in issue["claims"]
+                if c in claims
+            }
+        )
         key = f"{issue['fact']}--{'internal' if issue['kind'] == 'internal' else 'across'}"
         disagreements[key] = {"label": issue["label"], "kind": issue["kind"], "sides": [list(s) for s in sides]}
     return {
@@ -111,9 +119,10 @@ def _describe(item: dict) -> str:
     return f"{item['label']}: {len(values)} {noun} from {len(sources)} source{'s' if len(sources) != 1 else ''}"
 
 
-def _shown(claim: dict) -> str:
+def _shown(claim: dict, positions: dict[str, dict]) -> str:
     norm = claim.get("normalised") or {}
-    return " ".join(str(norm.get("display") or claim["value"]).split())
+    declared = positions.get(claim["fact"], {}).get(norm.get("position") or "")
+    return " ".join(str((declared or {}).get("label") or norm.get("display") or claim["value"]).split())
 
 
 def load(path: Path) -> dict | None:

@@ -241,7 +241,7 @@ class PageState:
         return "\n".join(lines)
 
     def notes_section(self) -> list[str]:
-        """Where the page's footnotes go: a "Notes" heading (in the table of contents) over a closed block.
+        """Where the page's footnotes go: a "Footnotes" heading (in the table of contents) over a closed block.
 
         Each note is a mark's short reference, passage and quotation, shown in
         the mark's tooltip; the list opens on demand, and a link to a note opens it.
@@ -251,7 +251,7 @@ class PageState:
             return []
         what = "1 note" if count == 1 else f"{count} notes"
         return [
-            "## Notes",
+            "## Footnotes",
             "",
             f'??? note "The {what} of this page: each mark\'s source, passage and quotation"',
             "",

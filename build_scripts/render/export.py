@@ -75,6 +75,7 @@ def claims_data(ctx: Context) -> dict:
         "claims": claims,
         "inconsistencies": inconsistencies,
         "sources": {k: ctx.refs[k].csl for k in sorted(ctx.refs)},
+        "labels": {k: ctx.label(k) for k in sorted(ctx.refs)},
     }
 
 

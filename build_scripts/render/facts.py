@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..model import Claim, DisagreementKind, Fact, Inconsistency
-from ..reconcile import KINDS
+from ..reconcile import KINDS, claim_key
 from .context import SEPARATOR, PageState, attr, indent, md_text, title_text
-from .describe import reading, summary
+from .describe import reading, said, summary
 from .placement import INCONSISTENCIES_PAGE
 
 KIND_TITLES = {
@@ -30,8 +30,9 @@ KIND_TITLES = {
 def inline_value(fact: Fact, state: PageState) -> str:
     """The fact's value(s) for running text, each with its citation footnote.
 
-    Where the sources disagree, each side is named: "Korolev 2022: rising¹; Baev 2021: peaked²",
-    with a link to the callout that sets them side by side.
+    Where the sources disagree, the sentence names the sides and who takes
+    each, in short ("Still rising (Korolev 2022¹, Ye 2022²) vs May have peaked
+    (Baev 2021³)"), and links to the callout that sets out their own words.
     """
     claims = state.ctx.claims_by_fact.get(fact.id, [])
     if not claims:
@@ -39,18 +40,35 @@ def inline_value(fact: Fact, state: PageState) -> str:
     for claim in claims:
         state.use(claim)
     issues = state.ctx.inconsistencies.get(fact.id, [])
-    disputed = [i for i in issues if i.kind is not DisagreementKind.INTERNAL]
-    if not disputed:
+    disputed = next((i for i in issues if i.kind is not DisagreementKind.INTERNAL), None)
+    if disputed is None:
         cites = SEPARATOR.join(state.cite_claim(c) for c in claims)
         text = f"{md_text(claims[0].value)}{cites}"
     else:
-        parts = [f"{md_text(state.ctx.label(c.source))}: {md_text(c.value)}{state.cite_claim(c)}" for c in claims]
-        what = "sources seem to differ" if disputed[0].kind is DisagreementKind.APPARENT else "sources disagree"
-        text = f"{'; '.join(parts)} ([{what}]({state.link(state.page, disputed[0].anchor)}))"
+        text = f"{_sides_inline(disputed, claims, state)} ([{_DIFFER[disputed.kind is DisagreementKind.APPARENT]}]"
+        text += f"({state.link(state.page, disputed.anchor)}))"
     internal = [i for i in issues if i.kind is DisagreementKind.INTERNAL]
     if internal:
         text += f" ([possible error]({state.link(state.page, internal[0].anchor)}))"
     return text
+
+
+_DIFFER = {True: "sources seem to differ", False: "sources disagree"}
+
+
+def _sides_inline(issue: Inconsistency, claims: list[Claim], state: PageState) -> str:
+    """Each side of a disagreement, with its sources by label and a footnote for each claim."""
+    values = state.ctx.values
+    parts = []
+    for side in issue.sides:
+        mine = [
+            c
+            for c in claims
+            if (v := values.get(claim_key(c))) is not None and " ".join(v.display.split()) == side.value
+        ]
+        who = ", ".join(f"{md_text(state.ctx.label(c.source))}{state.cite_claim(c)}" for c in mine)
+        parts.append(f"{md_text(said(issue.fact, side.value))} ({who})")
+    return " vs ".join(parts)
 
 
 def callouts(issues: list[Inconsistency], state: PageState) -> list[str]:
@@ -113,15 +131,20 @@ def callout(issue: Inconsistency, state: PageState, internal: Inconsistency | No
 
 
 def _sides_table(issue: Inconsistency, state: PageState) -> list[str]:
-    """Each source's position (its label; a figure or date as the source gives it) and its own words."""
+    """Each source's position (its label; a figure or date as the source gives it) and its own words.
+
+    A list, one line per source, rather than a table: it reads as well and
+    wraps far shorter on a phone.
+    """
     fact = issue.fact
-    rows = ["| Source | Says | In its words |", "|---|---|---|"]
+    rows = []
     for claim in issue.claims:
         state.use(claim)
         flag = ' <abbr title="suspected error in the source">⚠</abbr>' if claim.suspect else ""
         says = fact.label_of(claim.position) if claim.position and fact.positions else claim.value
-        rows.append(f"| {state.link_source(claim.source)} | {md_text(says)}{flag} | {state.quotation(claim)} |")
-    return rows
+        words = f" — {state.quotation(claim)}" if claim.quote else ""
+        rows.append(f"- {state.link_source(claim.source)}: **{md_text(says)}**{flag}{words}")
+    return ['<div class="research-sides" markdown="block">', "", *rows, "", "</div>"]
 
 
 def _details(issue: Inconsistency, state: PageState, table: list[str]) -> list[str]:
