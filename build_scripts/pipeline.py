@@ -114,7 +114,7 @@ def _still_there(result: BuildResult, settings: Settings) -> bool:
 
 def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     ctx, diags = check(settings, cache)
-    result = BuildResult(diagnostics=diags)
+    result = BuildResult(diagnostics=sorted(diags + _address_problems(settings)))
     if ctx is None:
         return result
     index = ctx.index
@@ -134,6 +134,20 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     result.archived = sorted(text.path for text in ctx.texts.values())
     result.archive_key = _files_key(settings.root, result.archived)
     return result
+
+
+def _address_problems(settings: Settings) -> list[Diagnostic]:
+    """A warning when the site's address is unknown: its pages then name none (no canonical link, no URL to cite)."""
+    if settings.site_url:
+        return []
+    return [
+        Diagnostic.warning(
+            Location("mkdocs.yml"),
+            "site_url is not set: pages are built without their address (no URL in \"Cite this page\", "
+            "the citation metadata or canonical links)",
+            "set the SITE_URL environment variable to the published address (site_url: !ENV [SITE_URL, \"\"])",
+        )
+    ]
 
 
 _BATCH = 250  # pages drafted and finished together

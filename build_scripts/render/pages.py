@@ -215,7 +215,7 @@ def source_page_md(key: str, ctx: Context) -> Draft:
                 f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}): {md_text(issue.summary)}"
             )
         parts.append("")
-    return Draft(state, title, parts, searchable=False)  # the bibliography page is searched instead
+    return Draft(state, title, parts)
 
 
 def _checked(key: str, claims: list, ctx: Context) -> str:
