@@ -16,7 +16,7 @@ from .. import charts, metadata
 from ..link import source_page
 from ..model import DisagreementKind, Fact, FactKind, Inconsistency, Note, NoteKind, Page
 from ..verify import QuoteStatus
-from . import citepage
+from . import citepage, trail
 from .body import render_body
 from .context import Context, PageState, indent, md_code, md_html, md_text, page_title, title_text
 from .facts import KIND_TITLES, callout, callouts, claims_table, companion
@@ -305,17 +305,26 @@ def notes_index_page(ctx: Context) -> Draft:
     return Draft(state, "All notes", [*parts, ""])
 
 
+FOOTNOTES_HEADING = "## Footnotes"
+"""The heading of a page's footnote list (in its table of contents), above "Cite this page"."""
+FOOTNOTES_HERE = "///Footnotes Go Here///"
+"""Python-Markdown's footnotes extension puts the footnote list where this line is (`PLACE_MARKER`)."""
+
+
 def assemble(drafts: list[Draft], ctx: Context) -> list[Page]:
-    """Finish the drafts: citation front matter, "Cite this page", footnotes."""
+    """Finish the drafts: front matter (citation metadata, breadcrumb), footnotes, "Cite this page"."""
     citations = [citepage.page_citation(d.state, d.title) for d in drafts]
     refs = citepage.format_citations(citations, ctx)
     pages = []
     for draft, citation in zip(drafts, citations, strict=True):
         body = "\n".join([*draft.parts, *draft.state.references()]).rstrip()
         block = citepage.cite_block(citation, refs[citation.item["id"]], ctx.formatter.cache)
-        front = citepage.front_matter(citation, draft.title, draft.state, draft.searchable)
-        text = f"{front}{body}\n\n{block}\n"
+        front = citepage.front_matter(
+            citation, draft.title, draft.state, draft.searchable, trail.trail(draft.state.page, ctx)
+        )
         footnotes = draft.state.footnotes()
+        notes = f"{FOOTNOTES_HEADING}\n\n{FOOTNOTES_HERE}\n\n" if footnotes else ""  # before "Cite this page"
+        text = f"{front}{body}\n\n{notes}{block}\n"
         if footnotes:
             text += "\n" + footnotes + "\n"
         pages.append(Page(path=draft.state.page, title=draft.title, markdown=text))
