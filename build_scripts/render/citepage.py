@@ -106,8 +106,8 @@ def cite_block(citation: PageCitation, ref: Reference, cache: Cache | None = Non
 
     The code blocks are written as HTML (`<pre><code>`), so that thousands of
     pages do not each go through syntax highlighting for three short blocks;
-    they can take the keyboard's focus, so that a reader can scroll them
-    without a mouse. The BibTeX and RIS of a page are kept in the cache, by the
+    their long lines wrap (`research.css`), so that on a phone they never
+    need scrolling sideways, with or without a keyboard. The BibTeX and RIS of a page are kept in the cache, by the
     page's CSL data.
     """
 
@@ -116,7 +116,7 @@ def cite_block(citation: PageCitation, ref: Reference, cache: Cache | None = Non
 
     def code(text: str) -> str:  # entities, not backslashes: Markdown must not read links or emphasis in it
         escaped = html.escape(text.strip(), quote=False).translate(_CODE_ENTITIES)
-        return f'<pre tabindex="0"><code>{escaped}</code></pre>'
+        return f'<pre class="research-cite"><code>{escaped}</code></pre>'
 
     def download(text: str, kind: str, suffix: str) -> str:
         url = f"data:{kind};charset=utf-8,{quote(text)}"
