@@ -143,9 +143,9 @@ def _address_problems(settings: Settings) -> list[Diagnostic]:
     return [
         Diagnostic.warning(
             Location("mkdocs.yml"),
-            "site_url is not set: pages are built without their address (no URL in \"Cite this page\", "
+            'site_url is not set: pages are built without their address (no URL in "Cite this page", '
             "the citation metadata or canonical links)",
-            "set the SITE_URL environment variable to the published address (site_url: !ENV [SITE_URL, \"\"])",
+            'set the SITE_URL environment variable to the published address (site_url: !ENV [SITE_URL, ""])',
         )
     ]
 
