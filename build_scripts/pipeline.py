@@ -26,7 +26,7 @@ from .csl_json import url_problems
 from .link import build_index
 from .model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
 from .paths import relative_path, remove_except, write_changed
-from .render import pages
+from .render import pages, trail
 from .render.context import Context, nav_title
 from .render.export import claims_data, claims_json
 from .render.placement import note_order
@@ -114,7 +114,7 @@ def _still_there(result: BuildResult, settings: Settings) -> bool:
 
 def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     ctx, diags = check(settings, cache)
-    result = BuildResult(diagnostics=diags)
+    result = BuildResult(diagnostics=sorted(diags + _address_problems(settings)))
     if ctx is None:
         return result
     index = ctx.index
@@ -134,6 +134,20 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     result.archived = sorted(text.path for text in ctx.texts.values())
     result.archive_key = _files_key(settings.root, result.archived)
     return result
+
+
+def _address_problems(settings: Settings) -> list[Diagnostic]:
+    """A warning when the site's address is unknown: its pages then name none (no canonical link, no URL to cite)."""
+    if settings.site_url:
+        return []
+    return [
+        Diagnostic.warning(
+            Location("mkdocs.yml"),
+            'site_url is not set: pages are built without their address (no URL in "Cite this page", '
+            "the citation metadata or canonical links)",
+            'set the SITE_URL environment variable to the published address (site_url: !ENV [SITE_URL, ""])',
+        )
+    ]
 
 
 _BATCH = 250  # pages drafted and finished together
@@ -198,26 +212,31 @@ def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source]
     return found
 
 
-READERS_SECTION = "Research"
-"""Title of the readers' section (a tab of its own): the hand-written `nav:` of `mkdocs.yml` follows it."""
-
-
 def _nav(ctx: Context) -> list[NavItem]:
-    """Home, then the readers' section: the topics and the index pages; notes and sources are reached from those.
+    """Home, then the readers' section: the topics, the notes the home page links to, and the index pages.
 
+    Other notes and the sources are reached from those pages (their breadcrumb
+    says where they belong: [`trail`][build_scripts.render.trail.trail]).
     The authors' and developers' pages (the authoring guide, the API reference)
     are in the hand-written `nav:` of `mkdocs.yml`, a section of their own.
-    Titles are HTML (escaped text), as MkDocs' own titles taken from headings are.
+    Titles are HTML (escaped text), as MkDocs' own titles taken from headings are;
+    a title's subtitle (after a colon) is left out.
     """
     index = ctx.index
     entries = (
-        NavItem("Topics", children=tuple(NavItem(nav_title(t.title), index.page(t.id)) for t in index.topics)),
+        NavItem("Topics", children=tuple(NavItem(_nav_title(t.title), index.page(t.id)) for t in index.topics)),
+        *(NavItem(_nav_title(n.title), index.page(n.id)) for n in trail.home_linked(ctx)),
         NavItem("Inconsistencies", "inconsistencies.md"),
         NavItem("Bibliography", "bibliography.md"),
         NavItem("All notes", "notes/index.md"),
     )
     home = [NavItem("Home", "index.md")] if index.home else []  # at the top, the home page is titled by the site
-    return [*home, NavItem(READERS_SECTION, children=entries)]
+    return [*home, NavItem(trail.READERS_SECTION, children=entries)]
+
+
+def _nav_title(title: str) -> str:
+    """A title in the nav: without its subtitle ("Overview: the wider order" → "Overview")."""
+    return nav_title(title.split(": ")[0])
 
 
 def _inputs_key(settings: Settings) -> str:

@@ -117,6 +117,14 @@ def test_bundled_site_is_free_of_foreign_scripts(bundled_site):
     assert_safe(bundled_site)
 
 
+CITATION_DOWNLOADS = ("data:application/x-bibtex;charset=utf-8,", "data:application/x-research-info-systems;charset=utf-8,")
+
+
+def _citation_download(tag) -> bool:
+    """A "Cite this page" download: a link that saves the page's BibTeX or RIS as a file (never opened as a page)."""
+    return tag.name == "a" and tag.has_attr("download") and str(tag.get("href", "")).startswith(CITATION_DOWNLOADS)
+
+
 def assert_safe(site: Path) -> None:
     """No script but Material's and the generator's own, no handlers, no dangerous URLs, in any file of `site`."""
     pages = 0
@@ -149,7 +157,7 @@ def assert_safe(site: Path) -> None:
             for name, value in tag.attrs.items():
                 assert not name.lower().startswith("on"), f"{rel}: <{tag.name} {name}={value!r}>"
                 assert name.lower() != "style" or tag.name in ("svg", "td", "th"), f"{rel}: style on <{tag.name}>"
-                if name.lower() in URL_ATTRIBUTES:
+                if name.lower() in URL_ATTRIBUTES and not _citation_download(tag):
                     scheme = re.match(r"\s*([a-z][a-z0-9+.-]*):", str(value).lower())
                     assert not scheme or scheme.group(1) in ("http", "https", "mailto"), f"{rel}: {name}={value!r}"
             if tag.name == "style":  # Material's font settings, nothing else

@@ -1,13 +1,32 @@
-// Claim and callout permalinks: following the link also copies "citation + permalink".
+// Claim and callout permalinks: following the link also copies "citation + permalink", and says so: beside the
+// link, and to a screen reader through a live region.
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a.research-permalink");
   if (!link || !navigator.clipboard) return;
   const url = new URL(link.getAttribute("href"), window.location.href).href;
   navigator.clipboard.writeText(`${link.dataset.cite} ${url}`).then(() => {
     link.dataset.copied = "true";
-    setTimeout(() => delete link.dataset.copied, 1500);
+    const status = document.querySelector(".research-status");
+    if (status) status.textContent = "Link copied";
+    setTimeout(() => {
+      delete link.dataset.copied;
+      if (status) status.textContent = "";
+    }, 2500);
   });
 });
+
+// On load: the live region that says "Link copied", and the reader's own date in "Cite this page" ("Accessed 5
+// December 2026"; the built page says "[the date you read it]", so that a build does not change from day to day).
+function onLoad() {
+  const status = document.createElement("div");
+  status.className = "research-status";
+  status.setAttribute("role", "status");
+  document.body.append(status);
+  const today = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+  document.querySelectorAll(".research-accessed").forEach((date) => (date.textContent = today));
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onLoad);
+else onLoad();
 
 // On a touch screen there is no hover: the first tap on a footnote mark opens its tooltip (the theme shows it
 // while the mark has focus), and a second tap follows the mark to the footnote. A matrix cell likewise shows

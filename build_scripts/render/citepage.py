@@ -2,11 +2,15 @@
 
 Each page is cited as a web page of the site: the site's name and authors
 (`site_name`, `site_author` in `mkdocs.yml`), the page title, its canonical URL
-(from `site_url`) and the date its content last changed
-([`PageState.date`][build_scripts.render.context.PageState.date]). The block
-shows it formatted in the site's CSL style, as BibTeX and as RIS, in content
-tabs with copy buttons. The page's front matter carries Highwire `citation_*`
-values that `overrides/main.html` turns into `<meta>` tags.
+(from `site_url`; left out when that is not set) and the date its content
+last changed ([`PageState.date`][build_scripts.render.context.PageState.date]).
+The block shows it formatted in the site's CSL style, followed by the date the
+reader opened the page (filled in by `research.js` in the reader's browser, so
+that a build stays the same from day to day), then as BibTeX and as RIS, in
+content tabs with copy buttons and download links (`data:` URLs: no files
+beside the page). The page's front matter carries Highwire `citation_*` values
+that `overrides/main.html` turns into `<meta>` tags, and the breadcrumb of a
+page outside the nav ([`trail`][build_scripts.render.trail.trail]).
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from .. import cite, metadata
 from ..bibtex_ris import bibtex, ris
 from ..cache import Cache, digest
 from ..cite import Reference
 from .context import Context, PageState, md_html
+from .trail import page_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +105,10 @@ def cite_block(citation: PageCitation, ref: Reference, cache: Cache | None = Non
     """The "Cite this page" section: formatted, BibTeX and RIS tabs; code blocks get copy buttons.
 
     The code blocks are written as HTML (`<pre><code>`), so that thousands of
-    pages do not each go through syntax highlighting for three short blocks.
-    The BibTeX and RIS of a page are kept in the cache, by the page's CSL data.
+    pages do not each go through syntax highlighting for three short blocks;
+    their long lines wrap (`research.css`), so that on a phone they never
+    need scrolling sideways, with or without a keyboard. The BibTeX and RIS of a page are kept in the cache, by the
+    page's CSL data.
     """
 
     def tab(title: str, body: str) -> list[str]:
@@ -108,23 +116,34 @@ def cite_block(citation: PageCitation, ref: Reference, cache: Cache | None = Non
 
     def code(text: str) -> str:  # entities, not backslashes: Markdown must not read links or emphasis in it
         escaped = html.escape(text.strip(), quote=False).translate(_CODE_ENTITIES)
-        return f"<pre><code>{escaped}</code></pre>"
+        return f'<pre class="research-cite"><code>{escaped}</code></pre>'
+
+    def download(text: str, kind: str, suffix: str) -> str:
+        url = f"data:{kind};charset=utf-8,{quote(text)}"
+        name = f"{citation.item['id']}{suffix}"
+        return f'<p class="research-download"><a href="{url}" download="{name}">Download {suffix} file</a></p>'
 
     lines = ["## Cite this page", ""]
-    lines += tab("Formatted", f"{md_html(ref.html)}\n\n{code(ref.text)}")
+    lines += tab("Formatted", f"{md_html(ref.html)} {ACCESSED}")
     key = digest(json.dumps(citation.item, sort_keys=True))
     exports = cache.get("page-exports", key) if cache else None
     if exports is None:
         exports = (bibtex(citation.item), ris(citation.item))
         if cache:
             cache.put("page-exports", key, exports)
-    lines += tab("BibTeX", code(exports[0]))
-    lines += tab("RIS", code(exports[1]))
+    lines += tab("BibTeX", f"{code(exports[0])}\n\n{download(exports[0], 'application/x-bibtex', '.bib')}")
+    lines += tab("RIS", f"{code(exports[1])}\n\n{download(exports[1], 'application/x-research-info-systems', '.ris')}")
     return "\n".join(lines)
 
 
-def front_matter(citation: PageCitation, title: str, state: PageState, searchable: bool = True) -> str:
-    """YAML front matter: the page's Highwire citation metadata, and `search.exclude` for unsearched pages."""
+ACCESSED = 'Accessed <span class="research-accessed">&#91;the date you read it&#93;</span>.'
+"""The access date after a page's formatted citation: `research.js` puts in the reader's date ("5 December 2026")."""
+
+
+def front_matter(
+    citation: PageCitation, title: str, state: PageState, searchable: bool = True, trail: list | None = None
+) -> str:
+    """YAML front matter: the page's Highwire citation metadata, `search.exclude` for unsearched pages, its trail."""
     refs = state.ctx.refs
     meta: dict[str, object] = {
         "citation_title": title,
@@ -134,17 +153,15 @@ def front_matter(citation: PageCitation, title: str, state: PageState, searchabl
     }
     if not searchable:
         meta["search"] = {"exclude": True}
+    if trail:
+        meta["research_trail"] = trail
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items() if value]
     return "---\n" + "\n".join(lines) + "\n---\n\n"  # JSON values are valid YAML
 
 
 def canonical_url(site_url: str, page: str) -> str:
     """Public URL of a docs page with directory URLs (`military.md` → `<site_url>military/`)."""
-    if not site_url:
-        return ""
-    path = page.removesuffix(".md")
-    path = "" if path == "index" else path.removesuffix("/index").removesuffix("index") + "/"
-    return site_url.rstrip("/") + "/" + path
+    return site_url.rstrip("/") + "/" + page_url(page) if site_url else ""
 
 
 def _name(text: str) -> dict:

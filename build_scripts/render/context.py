@@ -198,7 +198,7 @@ class PageState:
             return ""
         found = self.ctx.verifications.get(claim.id)
         flag = " *(not checked against the source text)*" if found and found.status is QuoteStatus.UNCHECKED else ""
-        return f'<q class="research-quote">{md_text(claim.quote)}</q>{flag}'
+        return f'<q class="research-quote">{md_text(inner_quotes(claim.quote))}</q>{flag}'
 
     def link(self, to_page: str, anchor: str = "") -> str:
         """Relative link from this page to another (and an optional anchor)."""
@@ -275,6 +275,14 @@ class PageState:
     def date(self) -> str:
         """When the page's content last changed: the latest date among its inputs ("" if unknown)."""
         return max((self.ctx.dates.get(path, "") for path in self.inputs), default="")
+
+
+_STRAIGHT_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def inner_quotes(text: str) -> str:
+    """A quotation's own quotation marks as single marks, as a quotation inside the `<q>`'s double marks reads."""
+    return _STRAIGHT_QUOTED.sub("‘\\1’", text).translate({ord("“"): "‘", ord("”"): "’"})
 
 
 def reference_anchor(key: str) -> str:

@@ -16,7 +16,7 @@ from .. import metadata
 from ..link import source_page
 from ..model import DisagreementKind, Inconsistency, Note, NoteKind, Page
 from ..verify import QuoteStatus
-from . import citepage, sourceinfo
+from . import citepage, sourceinfo, trail
 from .body import render_body
 from .charts_md import trailing_charts
 from .context import Context, PageState, attr, md_html, md_text, page_title
@@ -178,7 +178,7 @@ def source_page_md(key: str, ctx: Context) -> Draft:
                 f"({KIND_TITLES[issue.kind].lower()}): {md_text(summary(issue, state))}"
             )
         parts.append("")
-    return Draft(state, title, parts, searchable=False)  # the bibliography page is searched instead
+    return Draft(state, title, parts)
 
 
 def _checked(key: str, claims: list, ctx: Context) -> str:
@@ -332,14 +332,16 @@ def notes_index_page(ctx: Context) -> Draft:
 
 
 def assemble(drafts: list[Draft], ctx: Context) -> list[Page]:
-    """Finish the drafts: citation front matter, "Cite this page", footnotes."""
+    """Finish the drafts: front matter (citation metadata, breadcrumb), footnotes, "Cite this page"."""
     citations = [citepage.page_citation(d.state, d.title) for d in drafts]
     refs = citepage.format_citations(citations, ctx)
     pages = []
     for draft, citation in zip(drafts, citations, strict=True):
         body = "\n".join([*draft.parts, *draft.state.notes_section(), *draft.state.references()]).rstrip()
         block = citepage.cite_block(citation, refs[citation.item["id"]], ctx.formatter.cache)
-        front = citepage.front_matter(citation, draft.title, draft.state, draft.searchable)
+        front = citepage.front_matter(
+            citation, draft.title, draft.state, draft.searchable, trail.trail(draft.state.page, ctx)
+        )
         text = f"{front}{body}\n\n{block}\n"
         footnotes = draft.state.footnotes()
         if footnotes:
