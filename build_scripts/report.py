@@ -121,7 +121,7 @@ def _describe(item: dict) -> str:
 
 def _shown(claim: dict, positions: dict[str, dict]) -> str:
     norm = claim.get("normalised") or {}
-    declared = positions.get(claim["fact"], {}).get(norm.get("position") or "")
+    declared = positions.get(claim.get("fact", ""), {}).get(norm.get("position") or "")
     return " ".join(str((declared or {}).get("label") or norm.get("display") or claim["value"]).split())
 
 

@@ -97,9 +97,9 @@ def test_disagreement_callouts(site):
     assert len(callouts) == 2
     numeric = soup.find(id="disagreement-numeric-trade-1992").find_parent("div", class_="disagreement")
     assert "Figures disagree: Bilateral trade (1992)" in numeric.select_one(".admonition-title").get_text()
-    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in numeric.select("tbody tr")]
-    assert rows == [["Baev 2021", "USD 5.56 billion", "meagre USD 5.56 billion"],  # in <q>: marks from CSS
-                    ["Lo 2008", "US$5.85 billion", "trade stood at US$5.85 billion"]]
+    rows = [li.get_text(" ", strip=True) for li in numeric.select(".research-sides li")]
+    assert rows == ["Baev 2021 : USD 5.56 billion — meagre USD 5.56 billion",  # in <q>: marks from CSS
+                    "Lo 2008 : US$5.85 billion — trade stood at US$5.85 billion"]
     # Where each says it, and the permalink, are in a block that opens on demand (closed at first).
     details = numeric.find("details")
     assert details is not None and not details.has_attr("open")

@@ -295,7 +295,7 @@ def test_an_apparent_disagreement_is_explained_and_keeps_its_old_address(mini):
     callout = page.split('!!! disagreement "Apparent disagreement: Direction of the partnership"')[1]
     reading, closed = callout.split("??? info", 1)
     assert "**Our reading:** One speaks of trade, the other of politics." in reading
-    assert "| Source | Says | In its words |" in closed and "| Source |" not in reading
+    assert 'class="research-sides"' in closed and "research-sides" not in reading
     assert 'id="disagreement-apparent-trend"' in page and 'id="disagreement-assessment-trend"' in page
     assert "*What the positions mean:* **Peaked**: the partnership has reached its high point" in page
     assert "([sources seem to differ](#disagreement-apparent-trend))" in page
@@ -317,7 +317,7 @@ def test_a_suspected_error_is_shown_once_in_the_callout_of_its_disagreement(mini
     reading = callout.split("??? info")[0]  # in view, named by the source's reader label
     assert "⚠ Possible error in Lo 2008 (USD 5.85 bn): A misprint of 5.58.</p>" in reading
     assert "lo2008" not in reading.replace("sources/lo2008.md", "")
-    assert '| US$5.85 billion <abbr title="suspected error in the source">⚠</abbr> |' in callout
+    assert '**US$5.85 billion** <abbr title="suspected error in the source">⚠</abbr> —' in callout
     listing = (out / "docs" / "inconsistencies.md").read_text(encoding="utf-8")
     # The index's line for the possible error leads to the disagreement's callout, which shows it.
     row = next(line for line in listing.split("\n") if 'id="disagreement-internal-trade-1992"' in line)

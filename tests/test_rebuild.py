@@ -93,7 +93,7 @@ def test_new_source_with_archived_text_misspelt_position_then_widened_disagreeme
     done = cli(mini, "build")
     assert done.returncode == 0, done.stderr
     assert ("changes: widened disagreements (1): Direction of the partnership: 2 assessments from 3 sources "
-            "(+peaked wang2024)") in done.stderr
+            "(+Peaked Wang 2024)") in done.stderr  # as readers see them
     alpha = BeautifulSoup((mini / "site" / "alpha" / "index.html").read_text(), "html.parser")
     callout = alpha.find(id="disagreement-assessment-trend").find_parent("div", class_="disagreement")
     passage = callout.find("a", class_="research-passage", href=lambda h: h and "past-the-peak" in h)
