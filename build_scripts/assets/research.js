@@ -15,18 +15,18 @@ document.addEventListener("click", (event) => {
   });
 });
 
-// On load: the live region that says "Link copied", and the reader's own date in "Cite this page" ("Accessed 5
-// December 2026"; the built page says "[the date you read it]", so that a build does not change from day to day).
-function onLoad() {
-  const status = document.createElement("div");
-  status.className = "research-status";
-  status.setAttribute("role", "status");
-  document.body.append(status);
+// The live region that says "Link copied", and the reader's own date in "Cite this page" ("Accessed 5 December
+// 2026"; the built page says "[the date you read it]", so that a build does not change from day to day).
+function setUpCitations() {
+  if (!document.querySelector(".research-status")) {
+    const status = document.createElement("div");
+    status.className = "research-status";
+    status.setAttribute("role", "status");
+    document.body.append(status);
+  }
   const today = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
   document.querySelectorAll(".research-accessed").forEach((date) => (date.textContent = today));
 }
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onLoad);
-else onLoad();
 
 // On a touch screen there is no hover: the first tap on a footnote mark opens its tooltip (the theme shows it
 // while the mark has focus), and a second tap follows the mark to the footnote. A matrix cell likewise shows
@@ -97,6 +97,7 @@ function setUpFilters() {
 }
 
 function onLoad() {
+  setUpCitations();
   markOverflow();
   setUpFilters();
 }

@@ -269,7 +269,8 @@ class PageState:
         if not keys:
             return []
         items = [f'- <span class="anchor" id="{reference_anchor(k)}"></span>{self.reference(k)}' for k in keys]
-        return ["## References", "", *items, ""]
+        listed = ['<div class="research-references" markdown="block">', "", *items, "", "</div>"]
+        return ["## References", "", *listed, ""]
 
     @property
     def date(self) -> str:

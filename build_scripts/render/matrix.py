@@ -51,9 +51,9 @@ def matrix(facts: list[Fact], state: PageState, caption: str) -> list[str]:
     legend = " · ".join(text for key, text in _LEGEND.items() if key in used)
     return [
         f'<p class="research-matrix-caption" id="{ident}">{md_text(caption)} Rows are facts, columns sources; '
-        "each cell says what the source says, in short, and links to its claim and quotation.</p>",
+        "each cell says in short what the source says, and links to its claim and quotation.</p>",
         "",
-        *([f'<p class="research-matrix-legend">{md_text(legend)}</p>', ""] if legend else []),
+        *([f'<p class="research-matrix-legend">Key: {md_text(legend)}</p>', ""] if legend else []),
         f'<div class="research-matrix" role="region" aria-labelledby="{ident}" tabindex="0" markdown="block">',
         '<p class="research-scroll-cue" aria-hidden="true">Scroll sideways for every source →</p>',
         f'<table class="research-matrix-table" aria-labelledby="{ident}" markdown="block">',

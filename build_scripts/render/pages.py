@@ -10,6 +10,7 @@ and the footnotes.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .. import metadata
@@ -120,7 +121,7 @@ def _topic_sections(topic: Note, state: PageState) -> list[str]:
     out += trailing_charts(topic, state)
     tagged = _tagged(topic, ctx)
     if tagged:
-        out += ["## Notes on this topic", "", " · ".join(state.link_note(n.id) for n in tagged), ""]
+        out += ["## Notes on this topic", "", _links(state.link_note(n.id) for n in tagged), ""]
     return out
 
 
@@ -134,7 +135,12 @@ def _linked_from(note_id: str, state: PageState, listed: set[str]) -> list[str]:
     links = [n for n in state.ctx.index.backlinks.get(note_id, []) if n not in listed]
     if not links:
         return []
-    return ["## Linked from", "", " · ".join(state.link_note(n) for n in links), ""]
+    return ["## Linked from", "", _links(state.link_note(n) for n in links), ""]
+
+
+def _links(links: Iterable[str]) -> str:
+    """Links to move on by, in one compact paragraph."""
+    return f'<p class="research-links" markdown="span">{" · ".join(links)}</p>'
 
 
 def source_page_md(key: str, ctx: Context) -> Draft:

@@ -133,7 +133,9 @@ def test_the_footnotes_have_a_heading_in_the_table_of_contents(open_page, bundle
     page.goto(f"{bundled_url}/military/")
     heading = page.locator("article h2#footnotes")
     expect(heading).to_have_text(re.compile(r"^Footnotes"))
-    expect(heading.locator("xpath=following-sibling::*[1]")).to_have_class(re.compile("footnote"))
+    block = heading.locator("xpath=following-sibling::*[1]")  # the list, in a block that opens on demand
+    expect(block.locator(":scope > .footnote")).to_have_count(1)
+    expect(block.locator("summary")).to_contain_text("notes of this page")
     expect(page.locator(".md-sidebar--secondary a.md-nav__link[href='#footnotes']")).to_have_count(1)
     console.assert_clean()
 
