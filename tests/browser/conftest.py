@@ -172,6 +172,25 @@ def context(browser):
 
 
 @pytest.fixture
+def phone(browser):
+    """A phone: 390 px wide, touch, no hover."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                  device_scale_factor=2)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def wide(browser):
+    """A wide desktop window: 1,400 px."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
 def open_page(context):
     """open_page(base_url) -> (page, console): a page whose external requests are aborted."""
     def open_(base_url: str):

@@ -20,23 +20,6 @@ pytestmark = pytest.mark.browser
 READER_PAGES = ["/", "/military/", "/economic/", "/space/", "/ukraine/", "/inconsistencies/"]
 
 
-@pytest.fixture
-def wide(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
-                                  device_scale_factor=2)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
 @pytest.fixture(scope="module")
 def data(bundled_site) -> dict:
     return json.loads((bundled_site / "claims.json").read_text(encoding="utf-8"))

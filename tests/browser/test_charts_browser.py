@@ -27,24 +27,6 @@ TEXT_SIZES = f"""() => {{
 }}"""
 
 
-@pytest.fixture
-def phone(browser):
-    """A phone: 390 px wide, touch, no hover."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
-                                  device_scale_factor=2)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def wide(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
 def _economic(context, bundled_url: str):
     page = context.new_page()
     page.goto(f"{bundled_url}/economic/")

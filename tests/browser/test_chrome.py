@@ -21,14 +21,6 @@ pytestmark = pytest.mark.browser
 PLACEHOLDER_HOSTS = re.compile(r"example\.(org|com|net)|\.invalid\b|\.test\b|localhost", re.IGNORECASE)
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
 def _pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 

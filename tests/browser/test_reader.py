@@ -24,24 +24,6 @@ MAX_TOPIC_HEIGHT = 9_000  # px at 1,400 px wide: the military page was 30,571 px
 MAX_PHONE_HEIGHT = 15_000  # px at 390 px wide
 
 
-@pytest.fixture
-def phone(browser):
-    """A phone: 390 px wide, touch, no hover."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
-                                  device_scale_factor=2)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def wide(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
 def _nav_links(page) -> list[tuple[str, str]]:
     """(title, absolute URL) of every navigation entry the page renders: tabs and the primary nav."""
     return page.evaluate("""() => [...document.querySelectorAll('.md-tabs__link, .md-nav--primary a.md-nav__link')]
