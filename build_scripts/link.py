@@ -158,6 +158,8 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
                 if target and target != note.id:
                     backlinks[target].add(note.id)
     for note in by_id.values():
+        for entry in note.passed_over:
+            _check_key(entry.source, entry.location, sources, diags)
         for fact in note.facts:
             for span in (*fact.resolution_spans, *fact.apparent_spans):
                 for cite in span.citations:

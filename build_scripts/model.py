@@ -17,7 +17,7 @@ from .diagnostics import Diagnostic, Location, Severity
 
 __all__ = [
     "BuildResult", "Citation", "Claim", "CrossRef", "Diagnostic", "DisagreementKind", "Fact", "FactEmbed", "FactKind",
-    "Inconsistency", "Location", "NavItem", "Note", "NoteKind", "Page", "PageFile", "Position", "Problem",
+    "Inconsistency", "Location", "NavItem", "Note", "NoteKind", "Page", "PageFile", "PassedOver", "Position", "Problem",
     "ProblemKind", "Replacement", "Severity", "Side", "Source", "Span",
 ]  # fmt: skip
 
@@ -184,6 +184,23 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class PassedOver:
+    """Paragraphs of a source that the notes deliberately draw nothing from, and why.
+
+    Attributes:
+        source: Citekey of the source.
+        locator: The paragraphs, as a locator names them (`para. 1`, `paras. 30–31`).
+        reason: Why nothing is drawn from them ("author biography", "restates para. 12").
+        location: Where the entry is written.
+    """
+
+    source: str
+    locator: str
+    reason: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class Citation:
     """One `[@key, locator]` item inside a citation group.
 
@@ -290,6 +307,7 @@ class Note:
         questions_line: File line of `questions:`.
         lead_end: 0-based body line where the note's opening ends (its first heading; the body's end if none):
             the answer comes first, and a page's who-says-what matrix follows it.
+        passed_over: Paragraphs of its sources the note records as passed over, with the reason.
     """
 
     id: str
@@ -309,6 +327,7 @@ class Note:
     questions: tuple[str, ...] = ()
     questions_line: int = 1
     lead_end: int = 0
+    passed_over: tuple[PassedOver, ...] = ()
 
     @property
     def location(self) -> Location:

@@ -14,13 +14,39 @@ from . import frontmatter, paths, scan
 from .archive import quote_words
 from .cache import Cache, digest
 from .frontmatter import Reader
-from .model import Claim, Diagnostic, Fact, FactKind, Location, Note, NoteKind, Position, Span, position_label
+from .model import (
+    Claim,
+    Diagnostic,
+    Fact,
+    FactKind,
+    Location,
+    Note,
+    NoteKind,
+    PassedOver,
+    Position,
+    Span,
+    position_label,
+)
 from .paths import relative_path
 from .values import parse_period
+from .verify import paragraphs_named
 
 NOTE_KINDS = tuple(NoteKind)
 FACT_KINDS = tuple(FactKind)
-NOTE_KEYS = {"id", "title", "kind", "sources", "topics", "summary", "order", "facts", "claims", "questions"}
+NOTE_KEYS = {
+    "id",
+    "title",
+    "kind",
+    "sources",
+    "topics",
+    "summary",
+    "order",
+    "facts",
+    "claims",
+    "questions",
+    "passed_over",
+}
+PASSED_OVER_KEYS = {"source", "locator", "reason"}
 FACT_KEYS = {
     "id",
     "label",
@@ -132,6 +158,7 @@ def parse_note(data: bytes, path: str) -> tuple[Note | None, list[Diagnostic]]:
     diags.extend(scan_diags)
     facts = tuple(f for m in reader.mappings("facts") if (f := _fact(m, path, topics, diags)))
     claims = tuple(c for m in reader.mappings("claims") if (c := _claim(m, path, note_id, sources, diags)))
+    passed = tuple(p for m in reader.mappings("passed_over") if (p := _passed_over(m, path, sources, diags)))
     note = Note(
         id=note_id,
         title=title,
@@ -147,6 +174,7 @@ def parse_note(data: bytes, path: str) -> tuple[Note | None, list[Diagnostic]]:
         spans=tuple(spans),
         anchors=frozenset(scan.heading_anchors(parts.body)),
         lead_end=scan.lead_end(parts.body),
+        passed_over=passed,
         order=reader.get("order", int, default=0),
         questions=reader.strings("questions"),
         questions_line=reader.line("questions"),
@@ -301,6 +329,29 @@ def _when(time: str) -> str:
     """The time a fact refers to as people write it ("2021-01/2021-08" → "Jan–Aug 2021"), else as written."""
     period = parse_period(time) if time else None
     return period[2] if period is not None else time
+
+
+def _passed_over(
+    m: frontmatter.Mapping, path: str, sources: tuple[str, ...], diags: list[Diagnostic]
+) -> PassedOver | None:
+    """One `passed_over:` entry: paragraphs of a source deliberately not drawn on, and why."""
+    r = Reader(path, m, diags, what="passed_over")
+    r.unknown_keys(PASSED_OVER_KEYS)
+    source = r.get("source", str, default="") or (sources[0] if len(sources) == 1 else "")
+    locator = r.text("locator")
+    reason = " ".join(r.text("reason").split())
+    example = "'- {locator: paras. 30–31, reason: page furniture (share buttons)}'"
+    if not source:
+        r.error(None, "passed_over entry has no source", "add 'source: <citekey>' (the note does not name exactly one)")
+    if paragraphs_named(locator) is None:
+        r.error(
+            "locator" if locator else None, f"passed_over locator '{locator}' names no paragraph", f"e.g. {example}"
+        )
+    if not reason:
+        r.error("reason" if "reason" in m.data else None, "passed_over entry gives no reason", f"e.g. {example}")
+    if not source or not reason or paragraphs_named(locator) is None:
+        return None
+    return PassedOver(source, locator, reason, Location(path, m.line))
 
 
 def _claim(

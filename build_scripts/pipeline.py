@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from . import archive, bib, cite, history, notes, reconcile, report, verify
+from . import archive, bib, cite, coverage, history, notes, reconcile, report, verify
 from .cache import Cache, digest
 from .config import Settings
 from .csl_json import url_problems
@@ -49,6 +49,9 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
     texts, found = archive.load_texts(sources, settings.root)
     diags += found
     index.claims, verifications, found = verify.verify_claims(index.claims, texts)
+    diags += found
+    passed = [entry for note in index.notes.values() for entry in note.passed_over if entry.source in sources]
+    paragraph_uses, found = coverage.coverage(texts, sources, index.claims, passed)
     diags += found
     inconsistencies, values, found = reconcile.reconcile(index.facts, index.claims)
     diags += found
@@ -80,6 +83,7 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
         dates=history.last_changed(settings.root),
         texts=texts,
         verifications=verifications,
+        paragraph_uses=paragraph_uses,
     )
     return ctx, diags
 

@@ -12,6 +12,7 @@ from .. import fragments
 from ..archive import ArchivedText
 from ..cite import Formatter, Reference
 from ..config import Settings
+from ..coverage import ParagraphUse
 from ..link import Index, source_page
 from ..model import Claim, Inconsistency
 from ..source_labels import reader_labels
@@ -53,6 +54,8 @@ class Context:
         verifications: What checking each claim's quotation found, by claim id.
         placements: Callout anchor → pages showing that callout
             ([`placements`][build_scripts.render.placement.placements]).
+        paragraph_uses: What the notes do with each paragraph of each archived source, by citekey
+            ([`coverage`][build_scripts.coverage.coverage]).
         labels: Each source's one reader label, by citekey
             ([`reader_labels`][build_scripts.source_labels.reader_labels]).
         cited_at: Citekey → (note id, locator) of each citation of it in a note's text, in note order.
@@ -72,6 +75,7 @@ class Context:
     texts: dict[str, ArchivedText] = field(default_factory=dict)
     verifications: dict[str, Verification] = field(default_factory=dict)
     placements: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    paragraph_uses: dict[str, tuple[ParagraphUse, ...]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     cited_at: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 

@@ -74,9 +74,20 @@ def claims_data(ctx: Context) -> dict:
         "facts": facts,
         "claims": claims,
         "inconsistencies": inconsistencies,
-        "sources": {k: ctx.refs[k].csl for k in sorted(ctx.refs)},
+        "sources": {k: _source(k, ctx) for k in sorted(ctx.refs)},
         "labels": {k: ctx.label(k) for k in sorted(ctx.refs)},
     }
+
+
+def _source(key: str, ctx: Context) -> dict:
+    """A source's CSL-JSON item, and for an archived text what the notes do with each of its paragraphs."""
+    item = dict(ctx.refs[key].csl)
+    uses = ctx.paragraph_uses.get(key)
+    if uses is not None:
+        item["paragraphs"] = [
+            {"n": u.number, "claims": list(u.claims), "passed_over": u.passed_over or None} for u in uses
+        ]
+    return item
 
 
 def claims_json(data: dict) -> bytes:
