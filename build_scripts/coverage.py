@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from .archive import ArchivedText
 from .model import Claim, Diagnostic, PassedOver, Source
-from .verify import paragraphs_named
+from .verify import Verification, paragraphs_named
 
-__all__ = ["ParagraphUse", "coverage", "ranges"]
+__all__ = ["ParagraphUse", "coverage", "paras", "ranges"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +40,13 @@ def coverage(
     texts: Mapping[str, ArchivedText],
     sources: Mapping[str, Source],
     claims: Sequence[Claim],
+    verifications: Mapping[str, Verification],
     passed: Iterable[PassedOver],
 ) -> tuple[dict[str, tuple[ParagraphUse, ...]], list[Diagnostic]]:
     """Each archived source's paragraphs, with the claims drawn from each and the reasons for passing one over.
+
+    A claim draws on the paragraphs its locator names; a claim located
+    otherwise ("p. 4"), on the paragraph where its quotation was found.
 
     Returns:
         The uses of each archived source's paragraphs, by citekey, and the
@@ -52,7 +56,11 @@ def coverage(
     """
     drawn: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for claim in claims:
-        for number in sorted(paragraphs_named(claim.locator) or ()):
+        checked = verifications.get(claim.id)
+        where = paragraphs_named(claim.locator) or (
+            {checked.passage.paragraph} if checked is not None and checked.passage is not None else set()
+        )
+        for number in sorted(where):
             drawn[claim.source][number].append(claim.id)
     reasons: dict[str, dict[int, PassedOver]] = defaultdict(dict)
     diags: list[Diagnostic] = []
@@ -85,7 +93,12 @@ def coverage(
             diags.append(
                 Diagnostic.warning(
                     sources[key].location,
-                    f"{_paras(missing)} of '{key}' feed no claim and are not passed over",
+                    f"{paras(missing)} of '{key}' "
+                    + (
+                        "feeds no claim and is not passed over"
+                        if len(missing) == 1
+                        else "feed no claim and are not passed over"
+                    ),
                     "read them: record a claim drawn from each, or add "
                     "'passed_over: [{locator: para. N, reason: ...}]' to a note on the source saying why not",
                 )
@@ -135,6 +148,8 @@ def ranges(numbers: Iterable[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _paras(numbers: list[int]) -> str:
+def paras(numbers: Iterable[int]) -> str:
+    """Paragraph numbers as a locator writes them: "para. 3", "paras. 1–3, 7"."""
+    numbers = sorted(numbers)
     parts = [f"{a}" if a == b else f"{a}–{b}" for a, b in ranges(numbers)]
     return f"para. {parts[0]}" if len(numbers) == 1 else f"paras. {', '.join(parts)}"

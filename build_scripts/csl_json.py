@@ -87,6 +87,26 @@ def _url(fields: dict[str, str] | Any) -> str:
     return re.sub(r"\s+", "", value.replace("{", "").replace("}", ""))
 
 
+ATTRIBUTED = "[attributed]"
+"""What a name shows when the entry marks it as attributed, not stated by the source (biblatex `author+an`)."""
+
+
+def _annotated(names: list[dict[str, str]], annotation: str) -> list[dict[str, str]]:
+    """Names with biblatex's data annotation applied: `author+an = {=attributed}` marks every name, `{1=attributed}`
+    the first, as attributed (inferred, not stated by the source); the name then shows "[attributed]" after it."""
+    marked: set[int] = set()
+    for part in annotation.split(";"):
+        where, _, what = part.partition("=")
+        if "attributed" not in what.casefold():
+            continue
+        where = where.strip()
+        marked |= set(range(len(names))) if not where else {int(where) - 1} if where.isdigit() else set()
+    return [
+        {**name, "suffix": " ".join(filter(None, [name.get("suffix", ""), ATTRIBUTED]))} if i in marked else name
+        for i, name in enumerate(names)
+    ]
+
+
 def _names(value: str) -> list[dict[str, str]]:
     """CSL names from a BibTeX name list ("Last, First and First von Last and {Corp}")."""
     out: list[dict[str, str]] = []
@@ -179,7 +199,7 @@ def to_csl(source: Source) -> dict:
     item: dict[str, Any] = {"id": source.key, "type": kind}
     for role in ("author", "editor", "translator"):
         if names := _names(f.get(role, "")):
-            item[role] = names
+            item[role] = _annotated(names, f.get(f"{role}+an", ""))
 
     def first(*names: str) -> str:
         return next((_display(f[n]) for n in names if f.get(n, "").strip()), "")

@@ -18,6 +18,8 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 
+from ..coverage import paras
+from ..csl_json import ATTRIBUTED
 from ..model import Claim
 from ..verify import paragraphs_named
 from .context import (
@@ -38,8 +40,12 @@ def uncertain(csl: dict) -> list[str]:
     """What the entry's data leaves uncertain, in plain words ("Date: approximate"), from its CSL-JSON item."""
     issued = csl.get("issued") or {}
     title = str(csl.get("title", ""))
+    names = csl.get("author") or csl.get("editor") or []
     marks = [
-        "Author: not established" if not (csl.get("author") or csl.get("editor")) else "",
+        "Author: not established" if not names else "",
+        "Author: attributed (inferred, not stated in the text)"
+        if any(ATTRIBUTED in str(name.get("suffix", "")) for name in names)
+        else "",
         "Title: a description in brackets, not the source's own"
         if title.startswith("[") and title.endswith("]")
         else "",
@@ -93,7 +99,7 @@ def passages(key: str, state: PageState) -> list[str]:
         for number in sorted(paragraphs_named(locator) or ()):
             citing[number][note_id] = None
     numbers = sorted(claims.keys() | citing.keys())
-    if not numbers:
+    if not numbers and not ctx.paragraph_uses.get(key):
         return []
     if ctx.refs[key].url:
         intro = (
@@ -106,7 +112,7 @@ def passages(key: str, state: PageState) -> list[str]:
             "here: each paragraph the site draws on, with every claim taken from it and its words. "
             "The text itself is not published."
         )
-    out = ["## Passages this site draws on", "", intro, ""]
+    out = ["## Passages this site draws on", "", intro, "", *_accounted(key, ctx)]
     for number in numbers:
         out += [f"### Para. {number} {{ #{paragraph_anchor(number)} }}", ""]
         opening = _opening(key, number, ctx)
@@ -119,6 +125,28 @@ def passages(key: str, state: PageState) -> list[str]:
             out += ["", f"Cited in {notes}."] if claims[number] else [f"Cited in {notes}."]
         out.append("")
     return out
+
+
+def _accounted(key: str, ctx: Context) -> list[str]:
+    """How many of the archived text's paragraphs the notes draw on, and which they pass over and why."""
+    uses = ctx.paragraph_uses.get(key, ())
+    if not uses:
+        return []
+    drawn = sum(1 for use in uses if use.claims)
+    by_reason: dict[str, list[int]] = defaultdict(list)
+    for use in uses:
+        if use.passed_over and not use.claims:
+            by_reason[use.passed_over].append(use.number)
+    out = [f"Claims are drawn from {drawn} of the text's {len(uses)} paragraphs."]
+    if by_reason:
+        passed = sum(len(numbers) for numbers in by_reason.values())
+        out[0] += (
+            f" {passed} is passed over, with its reason:"
+            if passed == 1
+            else f" {passed} are passed over, each for a reason:"
+        )
+        out += ["", *(f"- {paras(numbers).capitalize()}: {md_text(reason)}" for reason, numbers in by_reason.items())]
+    return [*out, ""]
 
 
 def _opening(key: str, number: int, ctx: Context) -> str:
