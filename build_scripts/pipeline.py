@@ -27,7 +27,7 @@ from .link import build_index
 from .model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
 from .paths import relative_path, remove_except, write_changed
 from .render import pages, trail
-from .render.context import Context, nav_title
+from .render.context import Context, nav_title, short_title
 from .render.export import claims_data, claims_json
 from .render.placement import note_order
 
@@ -240,7 +240,7 @@ def _nav(ctx: Context) -> list[NavItem]:
 
 def _nav_title(title: str) -> str:
     """A title in the nav: without its subtitle ("Overview: the wider order" → "Overview")."""
-    return nav_title(title.split(": ")[0])
+    return nav_title(short_title(title))
 
 
 def _inputs_key(settings: Settings) -> str:

@@ -357,6 +357,11 @@ def page_title(text: str) -> str:
     return md_text(_defuse_tags(text))
 
 
+def short_title(title: str) -> str:
+    """A title without its subtitle, for navigation and tables ("Overview: the wider order" → "Overview")."""
+    return title.split(": ")[0]
+
+
 def nav_title(text: str) -> str:
     """A title for the site navigation, which the theme writes as HTML: escaped, tags defused as in `page_title`."""
     return html.escape(_LINE_BREAKS.sub(" ", _defuse_tags(text)), quote=False)

@@ -20,7 +20,7 @@ from ..verify import QuoteStatus
 from . import citepage, sourceinfo, trail
 from .body import render_body
 from .charts_md import trailing_charts
-from .context import Context, PageState, attr, md_html, md_text, page_title
+from .context import Context, PageState, attr, md_html, md_text, page_title, short_title
 from .describe import summary
 from .facts import KIND_TITLES, callouts, claims_table, companion
 from .linking import link_urls
@@ -241,7 +241,7 @@ def inconsistencies_page(ctx: Context) -> Draft:
     page); one that no other page shows is set out here, below the index.
     """
     state = PageState(INCONSISTENCIES_PAGE, ctx)
-    topics = {t.id: t.title for t in ctx.index.topics}
+    topics = {t.id: short_title(t.title) for t in ctx.index.topics}
     issues = [i for found in ctx.inconsistencies.values() for i in found]
     issues.sort(key=lambda i: (_topic_of(i, topics) or "~", list(KIND_NAMES).index(i.kind), i.fact.title.casefold()))
     here = [i for i in issues if _placed(i, ctx) == INCONSISTENCIES_PAGE and not _shown_with_partner(i, ctx)]
@@ -314,7 +314,9 @@ def _index_row(issue: Inconsistency, topics: dict[str, str], state: PageState, h
     partner = companion(issue, ctx.inconsistencies)
     target = partner.anchor if _shown_with_partner(issue, ctx) and partner is not None else issue.anchor
     ident = "" if page == INCONSISTENCIES_PAGE else f' id="{issue.anchor}"'  # links to the index land on the line
-    where = "" if here or page == INCONSISTENCIES_PAGE else f" ({md_text(_page_title(page, ctx))})"
+    topic_page = ctx.index.page(topic) if topic else ""
+    shown_elsewhere = not here and page not in (INCONSISTENCIES_PAGE, topic_page)
+    where = f" (on {md_text(short_title(_page_title(page, ctx)))})" if shown_elsewhere else ""
     what = f"[{md_text(issue.fact.title)}]({state.link(page, target)}){where}"
     return (
         f'<tr{ident} data-topic="{attr(topic or TOPICLESS)}" data-kind="{issue.kind}" markdown="block">'
