@@ -41,6 +41,17 @@ def test_every_seed_is_archived_in_the_project_and_has_notes(ctx):
         assert any(key in n.sources for n in ctx.index.notes.values()), f"no note draws on {key}"
 
 
+def test_every_paragraph_of_every_archived_source_is_accounted_for(ctx):
+    """Read paragraph by paragraph: each non-empty line of a source feeds a claim or is passed over with a reason."""
+    for key, text in ctx.texts.items():
+        uses = ctx.paragraph_uses[key]
+        assert [u.number for u in uses] == list(range(1, len(text.paragraphs) + 1)), key
+        idle = [u.number for u in uses if not u.claims and not u.passed_over]
+        assert not idle, f"{key}: paragraphs {idle} feed no claim and are not passed over"
+        drawn = sum(1 for u in uses if u.claims)
+        assert drawn >= len(uses) / 3, f"{key}: only {drawn} of {len(uses)} paragraphs feed a claim"
+
+
 def test_every_outside_source_backs_a_reading(ctx):
     """A source without an archived text is outside data: cited by our readings or prose, never a seed."""
     outside = set(ctx.index.sources) - {text.key for text in ctx.texts.values()}
