@@ -25,7 +25,7 @@ from .describe import summary
 from .facts import KIND_TITLES, callouts, claims_table, companion
 from .linking import link_urls
 from .matrix import contested, matrix
-from .placement import INCONSISTENCIES_PAGE, topic_callouts
+from .placement import INCONSISTENCIES_PAGE, topic_callouts, topic_elsewhere
 
 TOPICLESS = "General"
 
@@ -60,8 +60,8 @@ def note_page(note: Note, ctx: Context) -> Draft:
     if note.claims:
         claims = ctx.claims_by_note.get(note.id, [])
         parts += ["## Claims recorded in this note", "", claims_table(claims, state, anchors=True)]
-    listed = {n.id for n in _tagged(note, ctx)} if note.kind is NoteKind.TOPIC else set()
-    parts += _linked_from(note.id, state, listed)
+    if note.kind is not NoteKind.TOPIC:  # a topic page says it with its notes
+        parts += _linked_from(note.id, state)
     return Draft(state, note.title, parts)
 
 
@@ -114,15 +114,36 @@ def _topic_matrix(topic: Note, state: PageState) -> list[str]:
 def _topic_sections(topic: Note, state: PageState) -> list[str]:
     ctx = state.ctx
     out: list[str] = []
-    rest = topic_callouts(topic, ctx.index, ctx.inconsistencies)  # those the text does not embed
-    if rest:
+    rest = topic_callouts(topic, ctx.index, ctx.inconsistencies)  # those no note's text embeds
+    elsewhere = [
+        issue
+        for issue in topic_elsewhere(topic, ctx.index, ctx.inconsistencies)
+        if issue.kind is not DisagreementKind.INTERNAL or companion(issue, ctx.inconsistencies) is None
+    ]
+    if rest or elsewhere:
         out += ["## Other disagreements", ""]
         out += callouts(rest, state)
+    if elsewhere:
+        out += ["Set out in full in the notes:", ""]
+        out += [_elsewhere_line(issue, state) for issue in elsewhere]
+        out.append("")
     out += trailing_charts(topic, state)
     tagged = _tagged(topic, ctx)
-    if tagged:
-        out += ["## Notes on this topic", "", _links(state.link_note(n.id) for n in tagged), ""]
+    others = [n for n in ctx.index.backlinks.get(topic.id, []) if n not in {t.id for t in tagged}]
+    if tagged or others:
+        out += ["## Notes on this topic", ""]
+        out += [_links(state.link_note(n.id) for n in tagged), ""] if tagged else []
+        out += [_links([state.link_note(n) for n in others], "Also linked from: "), ""] if others else []
     return out
+
+
+def _elsewhere_line(issue: Inconsistency, state: PageState) -> str:
+    """A disagreement set out on another page, in one line: what, who says what, and where to read it."""
+    page = (state.ctx.placements.get(issue.anchor) or (INCONSISTENCIES_PAGE,))[0]
+    return (
+        f"- [{md_text(issue.fact.title)}]({state.link(page, issue.anchor)}) "
+        f"({KIND_TITLES[issue.kind].lower()}): {md_text(summary(issue, state))}"
+    )
 
 
 def _tagged(topic: Note, ctx: Context) -> list[Note]:
@@ -130,17 +151,17 @@ def _tagged(topic: Note, ctx: Context) -> list[Note]:
     return [n for n in ctx.index.notes.values() if topic.id in n.topics and n.id != topic.id]
 
 
-def _linked_from(note_id: str, state: PageState, listed: set[str]) -> list[str]:
-    """The notes linking to this one, but for those the page lists already (a topic's own notes)."""
-    links = [n for n in state.ctx.index.backlinks.get(note_id, []) if n not in listed]
+def _linked_from(note_id: str, state: PageState) -> list[str]:
+    """The notes linking to this one."""
+    links = state.ctx.index.backlinks.get(note_id, [])
     if not links:
         return []
     return ["## Linked from", "", _links(state.link_note(n) for n in links), ""]
 
 
-def _links(links: Iterable[str]) -> str:
+def _links(links: Iterable[str], lead: str = "") -> str:
     """Links to move on by, in one compact paragraph."""
-    return f'<p class="research-links" markdown="span">{" · ".join(links)}</p>'
+    return f'<p class="research-links" markdown="span">{lead}{" · ".join(links)}</p>'
 
 
 def source_page_md(key: str, ctx: Context) -> Draft:
