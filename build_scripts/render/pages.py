@@ -124,9 +124,17 @@ def _topic_sections(topic: Note, state: PageState) -> list[str]:
         out += ["## Other disagreements", ""]
         out += callouts(rest, state)
     if elsewhere:
-        out += ["Set out in full in the notes:", ""]
-        out += [_elsewhere_line(issue, state) for issue in elsewhere]
-        out.append("")
+        lines = [_elsewhere_line(issue, state) for issue in elsewhere]
+        out += [
+            '<div class="research-links" markdown="block">',
+            "",
+            "Set out in full in the notes:",
+            "",
+            *lines,
+            "",
+            "</div>",
+            "",
+        ]
     out += trailing_charts(topic, state)
     tagged = _tagged(topic, ctx)
     others = [n for n in ctx.index.backlinks.get(topic.id, []) if n not in {t.id for t in tagged}]
