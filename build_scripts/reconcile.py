@@ -10,7 +10,7 @@ values make an `internal` one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from build_scripts.model import (
@@ -26,7 +26,7 @@ from build_scripts.model import (
 )
 from build_scripts.values import CURRENCIES, Normalised, normalise
 
-__all__ = ["DEFAULT_TOLERANCE", "KINDS", "claim_key", "disagree", "reconcile", "tolerance_of"]
+__all__ = ["DEFAULT_TOLERANCE", "KINDS", "claim_key", "disagree", "explain", "reconcile", "tolerance_of"]
 
 DEFAULT_TOLERANCE = 0.005
 """Relative tolerance for numbers when the fact sets none (0.5 %)."""
@@ -166,17 +166,30 @@ def _internal(fact: Fact, group: list[Claim], read: list[tuple[Claim, Normalised
     if not problems:
         return None
     claims = tuple(claim for claim in group if claim_key(claim) in involved)
-    summary = "; ".join(_reason(problem) for problem in problems)
+    summary = " ".join(explain(problem) for problem in problems)
     return Inconsistency(fact, DisagreementKind.INTERNAL, claims, summary, problems=tuple(problems))
 
 
-def _reason(problem: Problem) -> str:
-    """A problem in one line, for data exports (the source named by citekey)."""
+def explain(problem: Problem, who: Callable[[str], str] = str, said: Callable[[str], str] = str) -> str:
+    """A reason to doubt a source's value, as a sentence: the one wording of the data export and the pages.
+
+    Args:
+        problem: The problem.
+        who: Names the source (its citekey by default; the pages pass its reader label).
+        said: Shows a value (as normalised by default; the pages show a position by its label).
+    """
+    name, values = who(problem.source), [said(value) for value in problem.values]
     if problem.kind is ProblemKind.SUSPECT:
-        return f"suspected error in {problem.source} ({problem.values[0]}): {problem.why}"
+        return f"Possible error in {name} ({values[0]}): {_sentence(problem.why)}"
     if problem.kind is ProblemKind.CONTRADICTS_ITSELF:
-        return f"{problem.source} contradicts itself: {' vs '.join(problem.values)}"
-    return f"impossible value in {problem.source}: {problem.values[0]} ({problem.why})"
+        return f"{name} gives {' and '.join(values)}, which cannot both be right."
+    return f"{name} gives {values[0]}, which cannot be right: {_sentence(problem.why)}"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _impossible(fact: Fact, value: Normalised) -> str:

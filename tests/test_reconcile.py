@@ -116,7 +116,7 @@ def test_suspect_claim_is_internal() -> None:
     [found] = run([fact(unit="USD")], claims)
     assert found.kind == "internal"
     assert found.claims == tuple(claims)
-    assert found.summary == "suspected error in alpha (USD 383,373 bn): a misprint for 383.373 billion"
+    assert found.summary == "Possible error in alpha (USD 383,373 bn): A misprint for 383.373 billion."
 
 
 def test_same_source_contradiction() -> None:
@@ -125,7 +125,7 @@ def test_same_source_contradiction() -> None:
     assert kinds(found) == ["internal", "numeric"]
     internal = found[0]
     assert [c.id for c in internal.claims] == ["f--alpha-1", "f--alpha-2"]
-    assert internal.summary == "alpha contradicts itself: 70% vs 73%"
+    assert internal.summary == "alpha gives 70% and 73%, which cannot both be right."
 
 
 def test_same_source_agreement_is_not_internal() -> None:
@@ -152,8 +152,9 @@ def test_impossible_values(kind: str, unit: str, value: str, reason: str) -> Non
         return
     [internal] = found
     assert internal.kind == "internal"
-    assert internal.summary.endswith(f"({reason})")
-    assert internal.summary.startswith("impossible value in alpha: ")
+    (problem,) = internal.problems
+    assert (problem.kind, problem.source, problem.why) == ("impossible", "alpha", reason)
+    assert internal.summary.startswith("alpha gives ") and internal.summary.endswith(f"cannot be right: {reason[:1].upper()}{reason[1:]}.")
 
 
 def test_one_internal_inconsistency_lists_every_reason() -> None:
@@ -162,9 +163,11 @@ def test_one_internal_inconsistency_lists_every_reason() -> None:
     assert internal.kind == "internal"
     assert internal.claims == tuple(claims)
     assert internal.summary == (
-        "suspected error in alpha (120%): probably 12; alpha contradicts itself: 12% vs 120%; "
-        "impossible value in alpha: 120% (a share outside 0–100%)"
+        "Possible error in alpha (120%): Probably 12. alpha gives 12% and 120%, which cannot both be right. "
+        "alpha gives 120%, which cannot be right: A share outside 0–100%."
     )
+    # The pages say the same, naming the source by its label and a position by its label.
+    assert [p.kind for p in internal.problems] == ["suspect", "contradicts-itself", "impossible"]
 
 
 def test_unknown_fact_and_unreadable_values_are_skipped() -> None:

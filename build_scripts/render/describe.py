@@ -9,7 +9,8 @@ words readers see: sources by their reader label, positions by their label.
 
 from __future__ import annotations
 
-from ..model import DisagreementKind, Fact, Inconsistency, Problem, ProblemKind
+from ..model import DisagreementKind, Fact, Inconsistency, Problem
+from ..reconcile import explain
 from .context import PageState, md_text
 from .spans import render_text
 
@@ -30,14 +31,8 @@ def sides(issue: Inconsistency, state: PageState) -> str:
 
 
 def problem(fact: Fact, found: Problem, state: PageState) -> str:
-    """One reason to doubt a source's value, as a plain sentence."""
-    who = state.ctx.label(found.source)
-    values = [said(fact, v) for v in found.values]
-    if found.kind is ProblemKind.SUSPECT:
-        return f"Possible error in {who} ({values[0]}): {_sentence(found.why)}"
-    if found.kind is ProblemKind.CONTRADICTS_ITSELF:
-        return f"{who} gives {' and '.join(values)}, which cannot both be right."
-    return f"{who} gives {values[0]}, which cannot be right: {_sentence(found.why)}"
+    """One reason to doubt a source's value, as a plain sentence naming the source by its label."""
+    return explain(found, state.ctx.label, lambda value: said(fact, value))
 
 
 def summary(issue: Inconsistency, state: PageState) -> str:
@@ -60,9 +55,3 @@ def reading(issue: Inconsistency, state: PageState) -> str:
     if issue.kind is DisagreementKind.INTERNAL:
         return md_text(" ".join(problem(fact, p, state) for p in issue.problems))
     return render_text(fact.resolution, fact.resolution_spans, state) if fact.resolution else ""
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
