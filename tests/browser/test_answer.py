@@ -158,8 +158,12 @@ def test_the_inconsistencies_page_is_a_filterable_index_agreeing_with_the_home_p
     expect(callout.locator(".research-reading")).to_be_visible()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["/", "/military/", "/inconsistencies/", "/sources/baev2021/"])
-def test_axe_finds_no_serious_violation_on_a_phone(phone, bundled_url, path):
+def test_axe_finds_no_serious_violation_on_a_phone(phone, bundled_url, path, scheme):
     page = phone.new_page()
+    page.emulate_media(color_scheme=scheme)  # the palette follows the system's
     page.goto(f"{bundled_url}{path}")
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
     assert not serious_violations(page)
