@@ -93,11 +93,20 @@ def _cell(fact: Fact, claims: list[Claim], apparent: bool, state: PageState, use
     if not claims:
         used.add("none")
         return '<td class="research-none">–<span class="research-sr-only"> no claim</span></td>'
-    shown = " / ".join(_said(fact, c, state, used) for c in claims)
+    said_once = {_short(fact, c, state): c for c in reversed(claims)}  # a source saying one thing twice: once
+    shown = " / ".join(_said(fact, c, state, used) for c in claims if said_once[_short(fact, c, state)] is c)
     if apparent:  # differing words, one substance: shown as agreeing, with the marker that says so
         used.add("apparent")
         shown += ' <abbr class="research-same" title="differ only in wording; agree in substance">≈</abbr>'
     return f'<td class="research-cell{" research-agree" if apparent else ""}" markdown="span">{shown}</td>'
+
+
+def _short(fact: Fact, claim: Claim, state: PageState) -> str:
+    """What a claim says in a word or two: its position's label, else its normalised value."""
+    if claim.position:
+        return said(fact, claim.position)
+    value = state.ctx.values.get(claim_key(claim))
+    return value.display if value is not None else claim.value
 
 
 def _said(fact: Fact, claim: Claim, state: PageState, used: set[str]) -> str:
@@ -107,8 +116,7 @@ def _said(fact: Fact, claim: Claim, state: PageState, used: set[str]) -> str:
     link has focus (a tap on a phone, see `research.js`).
     """
     state.use(claim)
-    value = state.ctx.values.get(claim_key(claim))
-    text = said(fact, claim.position) if claim.position else (value.display if value is not None else claim.value)
+    text = _short(fact, claim, state)
     flag = ""
     if claim.suspect:
         used.add("suspect")
