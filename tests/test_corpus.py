@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from build_scripts import load_settings, pipeline
 
@@ -196,3 +197,22 @@ def test_deep_links_open_passages_of_their_own_source(ctx, bundled_site):
             assert _fold(start) in text and _fold(end) in text, f"{page}: {a['href']}"
             links += 1
     assert links >= 50
+
+
+def test_a_flagged_slip_shows_the_outside_data_that_backs_it(ctx, bundled_site):
+    """Where a fact's resolution cites outside data for a suspected slip, the slip's reading links that source."""
+    outside = set(ctx.index.sources) - {text.key for text in ctx.texts.values()}
+    flagged = {c.fact for c in ctx.index.claims if c.suspect}
+    backed = {fid: key for fid in flagged
+              for key in re.findall(r"@([\w-]+)", ctx.index.facts[fid].resolution) if key in outside}
+    assert backed, "no suspected slip is backed by outside data"
+    pages = [BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in bundled_site.rglob("*.html")]
+    for fid, key in backed.items():
+        anchors = [(soup, soup.find(id=f"disagreement-internal-{fid}")) for soup in pages]
+        shown = [(soup, box) for soup, el in anchors if el and (box := el.find_parent(class_="admonition"))]
+        assert shown, f"the possible error on {fid} is shown in no callout"
+        for soup, box in shown:
+            reading = box.find(class_="research-reading")
+            notes = " ".join(soup.find(id=a["href"][1:]).get_text(" ", strip=True)
+                             for a in reading.find_all("a", class_="footnote-ref"))
+            assert ctx.index.sources[key].fields["url"] in notes, f"{fid}: its reading does not cite {key}"

@@ -47,11 +47,17 @@ def reading(issue: Inconsistency, state: PageState) -> str:
 
     An apparent disagreement's reading is why it is only apparent; a
     disagreement between sources has the fact's `resolution`; a possible error
-    in a source, the reasons to doubt it. Citations in the text become footnotes.
+    in a source, the reasons to doubt it, then the `resolution` with the
+    outside data that backs them, unless a disagreement between sources on the
+    same fact shows that resolution itself. Citations in the text become footnotes.
     """
     fact = issue.fact
     if issue.kind is DisagreementKind.APPARENT:
         return render_text(fact.apparent, fact.apparent_spans, state)
-    if issue.kind is DisagreementKind.INTERNAL:
-        return md_text(" ".join(problem(fact, p, state) for p in issue.problems))
-    return render_text(fact.resolution, fact.resolution_spans, state) if fact.resolution else ""
+    if issue.kind is not DisagreementKind.INTERNAL:
+        return render_text(fact.resolution, fact.resolution_spans, state) if fact.resolution else ""
+    doubts = md_text(" ".join(problem(fact, p, state) for p in issue.problems))
+    others = state.ctx.inconsistencies.get(fact.id, [])
+    if not fact.resolution or any(i.kind is not DisagreementKind.INTERNAL for i in others):
+        return doubts
+    return f"{doubts} {render_text(fact.resolution, fact.resolution_spans, state)}"
