@@ -96,6 +96,17 @@ class Formatter:
         self.cache = cache
 
     @property
+    def title(self) -> str:
+        """The style's own title ("Chicago Manual of Style 18th edition (author-date)"), else its name as given.
+
+        Raises:
+            StyleError: If the style is unknown or unusable.
+        """
+        info = _style(self.style).root.find("{http://purl.org/net/xbiblio/csl}info")
+        found = info.find("{http://purl.org/net/xbiblio/csl}title") if info is not None else None
+        return " ".join((found.text or "").split()) if found is not None and found.text else self.style
+
+    @property
     def author_date(self) -> bool:
         """Whether the style cites by author and date (so equal labels need "1989a"-style suffixes).
 

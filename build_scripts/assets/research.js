@@ -88,7 +88,12 @@ function setUpFilters() {
         row.hidden = !show;
         shown += show ? 1 : 0;
       });
-      output.textContent = shown === rows.length ? `Showing all ${rows.length}` : `Showing ${shown} of ${rows.length}`;
+      output.textContent =
+        shown === rows.length
+          ? `Showing all ${rows.length}`
+          : shown === 0
+            ? `No disagreement of this kind on this topic (of ${rows.length})`
+            : `Showing ${shown} of ${rows.length}`;
     };
     form.addEventListener("change", apply);
     form.hidden = false;

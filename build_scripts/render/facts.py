@@ -41,16 +41,18 @@ def inline_value(fact: Fact, state: PageState) -> str:
         state.use(claim)
     issues = state.ctx.inconsistencies.get(fact.id, [])
     disputed = next((i for i in issues if i.kind is not DisagreementKind.INTERNAL), None)
+    notes = []
     if disputed is None:
         cites = SEPARATOR.join(state.cite_claim(c) for c in claims)
         text = f"{md_text(claims[0].value)}{cites}"
     else:
-        text = f"{_sides_inline(disputed, claims, state)} ([{_DIFFER[disputed.kind is DisagreementKind.APPARENT]}]"
-        text += f"({state.link(state.page, disputed.anchor)}))"
+        text = _sides_inline(disputed, claims, state)
+        differ = _DIFFER[disputed.kind is DisagreementKind.APPARENT]
+        notes.append(f"[{differ}]({state.link(state.page, disputed.anchor)})")
     internal = [i for i in issues if i.kind is DisagreementKind.INTERNAL]
     if internal:
-        text += f" ([possible error]({state.link(state.page, internal[0].anchor)}))"
-    return text
+        notes.append(f"[possible error]({state.link(state.page, internal[0].anchor)})")
+    return f"{text} ({'; '.join(notes)})" if notes else text
 
 
 _DIFFER = {True: "sources seem to differ", False: "sources disagree"}

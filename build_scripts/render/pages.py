@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from .. import metadata
 from ..link import source_page
-from ..model import DisagreementKind, Inconsistency, Note, NoteKind, Page
-from ..verify import QuoteStatus
+from ..model import Claim, DisagreementKind, Inconsistency, Note, NoteKind, Page
+from ..verify import QuoteStatus, paragraphs_named
 from . import citepage, sourceinfo, trail
 from .body import render_body
 from .charts_md import trailing_charts
@@ -82,6 +82,8 @@ def _byline(note: Note, state: PageState) -> str:
 def _home_sections(state: PageState) -> list[str]:
     ctx, index = state.ctx, state.ctx.index
     verified = sum(v.status is QuoteStatus.VERIFIED for v in ctx.verifications.values())
+    analysed = len(ctx.claims_by_source)
+    outside = len(index.sources) > analysed
     out = ["## Topics", ""]
     for topic in index.topics:
         out.append(f"- {state.link_note(topic.id)}{': ' + md_text(topic.summary) if topic.summary else ''}")
@@ -89,10 +91,11 @@ def _home_sections(state: PageState) -> list[str]:
         "",
         "## In numbers",
         "",
-        "| | |",
+        "| What | How many |",
         "|---|---:|",
         f"| Notes | {len(index.notes)} |",
-        f"| Sources | {len(index.sources)} |",
+        f"| Sources analysed (their claims quoted and checked) | {analysed} |",
+        *([f"| Outside references our readings cite | {len(index.sources) - analysed} |"] if outside else []),
         f"| Facts | {len(index.facts)} |",
         f"| Claims | {len(index.claims)} |",
         f"| Claims whose quotation was checked against the source | {verified} |",
@@ -193,7 +196,7 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     citing = ctx.index.cited_by.get(key, [])
     if citing:
         parts += ["## Cited by", "", *(f"- {state.link_note(n)}" for n in citing), ""]
-    claims = ctx.claims_by_source.get(key, [])
+    claims = sorted(ctx.claims_by_source.get(key, []), key=_in_text_order)
     if claims:
         parts += [
             "## Claims by this source",
@@ -216,6 +219,12 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     return Draft(state, title, parts)
 
 
+def _in_text_order(claim: Claim) -> tuple[int, str]:
+    """A source's claims in the order of its text: by the first paragraph the locator names, then by id."""
+    named = paragraphs_named(claim.locator)
+    return (min(named) if named else 1 << 30, claim.id)
+
+
 def _checked(key: str, claims: list, ctx: Context) -> str:
     """How many of the source's quotations were found in its archived text."""
     quoted = [c for c in claims if c.quote]
@@ -234,7 +243,12 @@ def _checked(key: str, claims: list, ctx: Context) -> str:
 def bibliography_page(ctx: Context) -> Draft:
     """Every source, formatted, in reference-list order, with COinS for reference managers."""
     state = PageState("bibliography.md", ctx)
-    parts = ["# Bibliography", "", f"{len(ctx.refs)} sources, formatted in the `{ctx.settings.csl_style}` style.", ""]
+    parts = [
+        "# Bibliography",
+        "",
+        f"{len(ctx.refs)} sources, formatted in the {md_text(ctx.formatter.title)} style.",
+        "",
+    ]
     for key in ctx.in_reference_order(list(ctx.refs)):
         ref = ctx.refs[key]
         state.inputs.add(ctx.index.sources[key].location.path)
@@ -248,7 +262,7 @@ def bibliography_page(ctx: Context) -> Draft:
 KIND_NAMES = {
     DisagreementKind.NUMERIC: "Figures",
     DisagreementKind.DATE: "Dates",
-    DisagreementKind.CATEGORICAL: "Facts",
+    DisagreementKind.CATEGORICAL: "Questions of fact",
     DisagreementKind.ASSESSMENT: "Assessments",
     DisagreementKind.APPARENT: "Apparent (wording only)",
     DisagreementKind.INTERNAL: "Possible error in a source",
@@ -259,8 +273,12 @@ KIND_NAMES = {
 def disagreement_counts(ctx: Context) -> str:
     """How many disagreements there are, by kind, in words: the home page and the index say the same."""
     kinds = Counter(i.kind for found in ctx.inconsistencies.values() for i in found)
+    total = sum(kinds.values())
     apparent, internal = kinds.pop(DisagreementKind.APPARENT, 0), kinds.pop(DisagreementKind.INTERNAL, 0)
-    return f"{sum(kinds.values())} between sources (and {apparent} apparent, {internal} possible errors in a source)"
+    return (
+        f"{total} in all: {sum(kinds.values())} between sources, {apparent} apparent (in wording only), "
+        f"{internal} possible errors in a source"
+    )
 
 
 def inconsistencies_page(ctx: Context) -> Draft:
@@ -277,7 +295,7 @@ def inconsistencies_page(ctx: Context) -> Draft:
     parts = [
         "# Inconsistencies",
         "",
-        f"Where the sources disagree: {md_text(disagreement_counts(ctx))}. Each line says what is disputed and "
+        f"Where the sources disagree, {md_text(disagreement_counts(ctx))}. Each line says what is disputed and "
         "who says what, and links to where the disagreement is set out in full, with the sources' own words "
         "and our reading.",
         "",
@@ -338,6 +356,8 @@ def _filters(issues: list[Inconsistency], topics: dict[str, str]) -> list[str]:
 def _index_row(issue: Inconsistency, topics: dict[str, str], state: PageState, here: bool) -> str:
     """One disagreement: what (linked to where it is set out), who says what, kind, topic."""
     ctx = state.ctx
+    for claim in issue.claims:
+        state.use(claim)  # the page's date is its latest input's
     topic = _topic_of(issue, topics)
     page = _placed(issue, ctx)
     partner = companion(issue, ctx.inconsistencies)

@@ -135,8 +135,9 @@ def test_the_inconsistencies_page_is_a_filterable_index_agreeing_with_the_home_p
     page.goto(f"{bundled_url}/inconsistencies/")
     rows = page.locator(".research-index-table tbody tr")
     assert rows.count() == len(data["inconsistencies"])
-    counts = re.search(r"\d+ between sources \(and \d+ apparent, \d+ possible errors in a source\)",
+    counts = re.search(r"\d+ in all: \d+ between sources, \d+ apparent \(in wording only\), \d+ possible errors",
                        _visible_text(page)).group(0)
+    assert counts.startswith(f"{rows.count()} in all")
     home = wide.new_page()
     home.goto(f"{bundled_url}/")
     assert counts in _visible_text(home)
@@ -145,6 +146,9 @@ def test_the_inconsistencies_page_is_a_filterable_index_agreeing_with_the_home_p
     military = sum(1 for i in range(rows.count()) if rows.nth(i).get_attribute("data-topic") == "military")
     expect(page.locator(".research-index-table tbody tr:not([hidden])")).to_have_count(military)
     expect(page.locator(".research-filter output")).to_have_text(f"Showing {military} of {rows.count()}")
+    page.select_option("select[data-filter='kind']", "numeric")
+    if military and not page.locator(".research-index-table tbody tr:not([hidden])").count():
+        expect(page.locator(".research-filter output")).to_contain_text("No disagreement of this kind")
     page.select_option("select[data-filter='kind']", "apparent")
     shown = page.evaluate("""() => [...document.querySelectorAll('.research-index-table tbody tr')]
         .filter(row => !row.hidden).map(row => [row.dataset.topic, row.dataset.kind])""")
