@@ -26,8 +26,8 @@ from .csl_json import url_problems
 from .link import build_index
 from .model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
 from .paths import relative_path, remove_except, write_changed
-from .render import pages, trail
-from .render.context import Context, nav_title, short_title
+from .render import disagreements, pages, trail
+from .render.context import Context, Draft, nav_title, short_title
 from .render.export import claims_data, claims_json
 from .render.placement import note_order
 
@@ -182,17 +182,17 @@ def changes(settings: Settings, result: BuildResult) -> list[str]:
     return lines
 
 
-def page_drafts(ctx: Context) -> list[Callable[[], pages.Draft]]:
+def page_drafts(ctx: Context) -> list[Callable[[], Draft]]:
     """Every page of the site, in site order, each as a function drafting it from the context alone.
 
     Everything global (the index, where each callout is placed, backlinks) is
     in the context already, so the drafts may run in any order, or apart.
     """
     index = ctx.index
-    drafts: list[Callable[[], pages.Draft]] = [partial(pages.note_page, note, ctx) for note in note_order(index)]
+    drafts: list[Callable[[], Draft]] = [partial(pages.note_page, note, ctx) for note in note_order(index)]
     drafts += [partial(pages.source_page_md, key, ctx) for key in sorted(index.sources)]
     drafts += [partial(pages.bibliography_page, ctx), partial(pages.notes_index_page, ctx),
-               partial(pages.inconsistencies_page, ctx)]  # fmt: skip
+               partial(disagreements.inconsistencies_page, ctx)]  # fmt: skip
     return drafts
 
 

@@ -138,6 +138,16 @@ class Context:
         return " ".join(text.paragraphs[paragraph - 1].split()[:OPENING_WORDS])
 
 
+@dataclass(slots=True)
+class Draft:
+    """A page before assembly: its state, title, Markdown parts, and whether search indexes it."""
+
+    state: PageState
+    title: str
+    parts: list[str]
+    searchable: bool = True
+
+
 class PageState:
     """What one page collects while it is rendered: citation footnotes, and the inputs it draws on.
 
