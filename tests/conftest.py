@@ -10,6 +10,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = ROOT.parent / "shared"
+"""Outside corpora beside the repository (the seed texts, real BibTeX libraries): optional, never required."""
+
+
+def outside(*parts: str) -> Path:
+    """A path in the outside corpora beside the repository; the test is skipped, with the reason, without it."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs the outside corpus {path}, which is not part of this repository")
+    return path
 
 
 @pytest.fixture

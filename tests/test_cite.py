@@ -12,7 +12,7 @@ from build_scripts.cite import Formatter, Reference, StyleError
 from build_scripts.csl_json import to_csl
 from build_scripts.model import Location, Source
 
-REAL_BIB = Path(__file__).parents[1].parent / "shared" / "corpus" / "real-bib"
+from .conftest import outside
 
 LIBRARY = r"""
 @article{baev2021,
@@ -166,7 +166,7 @@ def test_deeply_nested_title_formats() -> None:
 
 def test_every_real_library_formats() -> None:
     for name in ("xampl.bib", "biblatex-examples.bib", "jabref-complex.bib"):
-        loaded, _ = load_library([REAL_BIB / name], REAL_BIB)
+        loaded, _ = load_library([outside("corpus", "real-bib") / name], outside("corpus", "real-bib"))
         refs = Formatter().references(loaded.values())
         assert set(refs) == set(loaded)
         assert all(ref.text and ref.label for ref in refs.values())
