@@ -25,7 +25,7 @@ import html
 import json
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from .csl_json import to_csl, web_url
 from .model import Source
 from .workers import cores, fork_map
 
-__all__ = ["Formatter", "Reference", "StyleError", "disambiguate", "plain"]
+__all__ = ["Formatter", "Reference", "StyleError", "disambiguate", "issued_year", "names_short", "plain"]
 
 citeproc_compat.patch()
 
@@ -283,7 +283,7 @@ def _format(style: CitationStylesStyle, items: dict[str, dict]) -> dict[str, Ref
         label = citeproc_compat.fix_punctuation(labels.get(low, "").strip(), piq)
         if label.startswith("(") and label.endswith(")"):
             label = label[1:-1].strip()
-        label, year = label or _fallback_label(item), _year(item)
+        label, year = label or _fallback_label(item), issued_year(item)
         if year and (item.get("issued") or {}).get("circa"):
             if not marks_uncertain:
                 markup, label = _inferred(markup, year), _inferred(label, year)
@@ -295,7 +295,8 @@ def _format(style: CitationStylesStyle, items: dict[str, dict]) -> dict[str, Ref
     return out
 
 
-def _year(item: dict) -> str:
+def issued_year(item: Mapping[str, Any]) -> str:
+    """The year a CSL item was issued ("" when unknown)."""
     issued = item.get("issued") or {}
     parts = issued.get("date-parts") or []
     return str(parts[0][0]) if parts and parts[0] else ""
@@ -313,20 +314,21 @@ def _link(item: dict) -> str:
     return web_url(f"https://doi.org/{item['DOI']}") if item.get("DOI") else ""
 
 
+def names_short(item: Mapping[str, Any]) -> str:
+    """The authors (else editors) of a CSL item as an author-date label names them: "A", "A and B",
+    "A et al." ("" when it has none)."""
+    names = item.get("author") or item.get("editor") or []
+    family = [f for n in names if (f := str(n.get("family") or n.get("literal") or ""))]
+    if len(family) > 2:
+        return f"{family[0]} et al."
+    return " and ".join(family)
+
+
 def _fallback_label(item: dict) -> str:
     """Author-date label computed without the style: "A", "A and B", "A et al."; else short title."""
-    names = item.get("author") or item.get("editor") or []
-    family = [n.get("family") or n.get("literal", "") for n in names]
-    if len(family) == 1:
-        who = family[0]
-    elif len(family) == 2:
-        who = f"{family[0]} and {family[1]}"
-    elif family:
-        who = f"{family[0]} et al."
-    else:
-        title = item.get("title-short") or item.get("title") or item["id"]
-        who = " ".join(title.split(":")[0].split()[:4])
-    return " ".join(p for p in (who, _year(item) or "n.d.") if p)
+    title = item.get("title-short") or item.get("title") or item["id"]
+    who = names_short(item) or " ".join(title.split(":")[0].split()[:4])
+    return " ".join(p for p in (who, issued_year(item) or "n.d.") if p)
 
 
 def _title_key(ref: Reference) -> tuple[str, str]:

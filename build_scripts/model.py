@@ -353,10 +353,12 @@ class Side:
     Attributes:
         value: The normalised display ("USD 5.56 bn", "4 Feb 2022") or the position id.
         sources: Citekeys of the sources that give it, in order.
+        claims: Ids of the claims that give it.
     """
 
     value: str
     sources: tuple[str, ...]
+    claims: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from .model import (
     position_label,
 )
 from .paths import relative_path
-from .values import parse_period
+from .periods import period_label
 from .verify import paragraphs_named
 
 NOTE_KINDS = tuple(NoteKind)
@@ -217,7 +217,7 @@ def _fact(m: frontmatter.Mapping, path: str, note_topics: tuple[str, ...], diags
         location=Location(path, m.line),
         unit=r.get("unit", str, default=""),
         time=time,
-        when=_when(time),
+        when=period_label(time),
         tolerance=float(tolerance) if tolerance is not None else None,
         resolution=resolution,
         resolution_spans=resolution_spans,
@@ -323,12 +323,6 @@ def _reading(r: Reader, key: str) -> tuple[str, tuple[Span, ...]]:
         else:
             kept.append(span)
     return text, tuple(kept)
-
-
-def _when(time: str) -> str:
-    """The time a fact refers to as people write it ("2021-01/2021-08" → "Jan–Aug 2021"), else as written."""
-    period = parse_period(time) if time else None
-    return period[2] if period is not None else time
 
 
 def _passed_over(

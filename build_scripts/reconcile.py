@@ -118,15 +118,16 @@ def _across_sources(fact: Fact, group: list[Claim], read: list[tuple[Claim, Norm
         a.source != b.source and disagree(x, y, tolerance) for i, (a, x) in enumerate(read) for b, y in read[i + 1 :]
     ):
         return None
-    shown: dict[str, tuple[Normalised, list[str]]] = {}
+    shown: dict[str, tuple[Normalised, list[Claim]]] = {}
     for claim, value in read:
-        sources = shown.setdefault(value.display, (value, []))[1]
-        if claim.source not in sources:
-            sources.append(claim.source)
+        shown.setdefault(value.display, (value, []))[1].append(claim)
     items = list(shown.values())
     if fact.kind in (FactKind.NUMBER, FactKind.DATE):
         items.sort(key=lambda item: (item[0].low, item[0].high, item[0].display))
-    sides = tuple(Side(_line(value.display), tuple(sources)) for value, sources in items)
+    sides = tuple(
+        Side(_line(value.display), tuple(dict.fromkeys(c.source for c in mine)), tuple(claim_key(c) for c in mine))
+        for value, mine in items
+    )
     parts = " vs ".join(f"{side.value} ({', '.join(side.sources)})" for side in sides)
     count = len({claim.source for claim, _ in read})
     if fact.apparent:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .cite import Reference
+from .cite import Reference, issued_year, names_short
 from .latex import decode_latex
 from .model import Source
 
@@ -44,7 +44,7 @@ def reader_label(source: Source, ref: Reference) -> str:
     if given:
         return given
     csl = ref.csl
-    year = _year(csl)
+    year = issued_year(csl) or "n.d."
     return f"{_who(source, csl)} {year}".strip()
 
 
@@ -53,23 +53,11 @@ def _shorthand(source: Source) -> str:
 
 
 def _who(source: Source, csl: Mapping) -> str:
-    names = csl.get("author") or csl.get("editor") or []
-    family = [str(n.get("family") or n.get("literal") or "") for n in names]
-    family = [f for f in family if f]
-    if len(family) == 1:
-        return family[0]
-    if len(family) == 2:
-        return f"{family[0]} and {family[1]}"
-    if family:
-        return f"{family[0]} et al."
+    if names := names_short(csl):
+        return names
     organization = " ".join(decode_latex(source.fields.get("organization", "")).split())
     if organization:
         return organization
     if csl.get("title-short"):
         return " ".join(str(csl["title-short"]).split())
     return " ".join(str(csl.get("title") or source.key).split(":")[0].split()[:4])
-
-
-def _year(csl: Mapping) -> str:
-    parts = (csl.get("issued") or {}).get("date-parts") or []
-    return str(parts[0][0]) if parts and parts[0] and parts[0][0] else "n.d."

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,11 @@ def outside(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"needs the outside corpus {path}, which is not part of this repository")
     return path
+
+
+def real_bib() -> Path:
+    """The real BibTeX libraries of the outside corpora (skipped without them)."""
+    return outside("corpus", "real-bib")
 
 
 @pytest.fixture
@@ -57,3 +65,9 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def cli(project: Path, *args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the command line (`python -m build_scripts ARGS`) in `project`, as a user would; nothing raised."""
+    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=project, capture_output=True,
+                          text=True, check=False, env=env)

@@ -18,7 +18,7 @@ from build_scripts.bib import MAX_FIELD_CHARS, load_library
 from build_scripts.latex import decode_latex
 from build_scripts.model import Diagnostic, Severity, Source
 
-from .conftest import outside
+from .conftest import real_bib
 
 Loader = Callable[..., tuple[dict[str, Source], list[Diagnostic]]]
 
@@ -424,7 +424,7 @@ def test_big_file_stays_within_memory_bounds(tmp_path: Path) -> None:
 
     A 50 MB file peaks at about 7.5x its size (bibtexparser sees one 1 MB piece at a time).
     """
-    text = (outside("corpus", "real-bib") / "tugboat.bib").read_text(encoding="utf-8")
+    text = (real_bib() / "tugboat.bib").read_text(encoding="utf-8")
     path = tmp_path / "big.bib"
     path.write_text(text + re.sub(r"(@Article\{[^,]+),", r"\1-copy,", text.replace("@String", "@Comment")))
     script = (
@@ -441,10 +441,10 @@ def test_big_file_stays_within_memory_bounds(tmp_path: Path) -> None:
 
 def test_pieces_give_the_same_result_as_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     """Big files are parsed piece by piece; cutting them anywhere bibtexparser cuts changes nothing."""
-    paths = [outside("corpus", "real-bib") / name for name in REAL_FILES]
-    whole = load_library(paths, outside("corpus", "real-bib"))
+    paths = [real_bib() / name for name in REAL_FILES]
+    whole = load_library(paths, real_bib())
     monkeypatch.setattr(bib, "_CHUNK_CHARS", 1)  # a piece per entry
-    assert load_library(paths, outside("corpus", "real-bib")) == whole
+    assert load_library(paths, real_bib()) == whole
 
 
 def test_oversized_file_is_refused(monkeypatch: pytest.MonkeyPatch, load: Loader) -> None:
@@ -500,7 +500,7 @@ def bbt_expected_problems() -> set[tuple[int, str]]:
     is an undefined macro; a crossref is dangling when no entry has that key (ignoring case).
     The fields of an entry dropped for its repeated key are not looked at.
     """
-    lines = (outside("corpus", "real-bib") / "bbt-873-paren-entries.bib").read_text(encoding="utf-8").split("\n")
+    lines = (real_bib() / "bbt-873-paren-entries.bib").read_text(encoding="utf-8").split("\n")
     entry_start = re.compile(r"^\s*@\s*(\w+)\s*[({]\s*([^,\s]+)\s*,")
     bare = re.compile(r"(?:^\s*\w+\s*=|[}\"]\s*#)\s*([^\s,{}\"#()]+)")  # not the `#` in a URL
     keys = {m.group(2).lower() for line in lines if (m := entry_start.match(line))}
@@ -523,7 +523,7 @@ def bbt_expected_problems() -> set[tuple[int, str]]:
 
 
 def test_sources_md_states_the_counts_used_here() -> None:
-    text = (outside("corpus", "real-bib") / "SOURCES.md").read_text(encoding="utf-8")
+    text = (real_bib() / "SOURCES.md").read_text(encoding="utf-8")
     for name, count in STATED_COUNTS.items():
         row = next(line for line in text.splitlines() if line.startswith(f"| {name} "))
         assert re.search(rf"\b{count} entries\b", row), name
@@ -533,8 +533,8 @@ def test_sources_md_states_the_counts_used_here() -> None:
 
 @pytest.mark.parametrize("name", REAL_FILES)
 def test_real_library_loads_with_exact_counts_and_problems(name: str) -> None:
-    path = outside("corpus", "real-bib") / name
-    sources, diags = load_library([path], outside("corpus", "real-bib"))
+    path = real_bib() / name
+    sources, diags = load_library([path], real_bib())
     assert len(sources) == ENTRY_COUNTS[name]
     assert all(d.location.path == name and d.location.line > 0 and d.hint for d in diags)
     problems = [(d.location.line, kind(d)) for d in diags]
@@ -553,7 +553,7 @@ def test_real_library_loads_with_exact_counts_and_problems(name: str) -> None:
 
 
 def test_bbt_problems_by_line() -> None:
-    sources, diags = load_library([outside("corpus", "real-bib") / "bbt-873-paren-entries.bib"], outside("corpus", "real-bib"))
+    sources, diags = load_library([real_bib() / "bbt-873-paren-entries.bib"], real_bib())
     dups = [(d.location.line, d.message) for d in diags if kind(d) == "duplicate key"]
     assert dups == [(line, f"'{key}': duplicate key (first defined at bbt-873-paren-entries.bib:{first})")
                     for line, key, first in BBT_DUPLICATES]
@@ -569,13 +569,13 @@ def test_bbt_problems_by_line() -> None:
     assert (123, "'McAllester:91': crossref to unknown entry 'AAAI91'") in messages
     assert (157, "undefined macro 'ERLBAUM' in field 'publisher' of 'Scripts'") in messages
     # The 594 parenthesis-delimited entries all load (but for the repeated keys).
-    text = (outside("corpus", "real-bib") / "bbt-873-paren-entries.bib").read_text(encoding="utf-8")
+    text = (real_bib() / "bbt-873-paren-entries.bib").read_text(encoding="utf-8")
     paren = re.findall(r"^\s*@\s*\w+\s*\(\s*([^,\s]+)\s*,", text, re.MULTILINE)
     assert len(paren) == 594 and set(paren) <= set(sources)
 
 
 def test_xampl_crossref_upper_case_and_bare_months() -> None:
-    sources, _ = load_library([outside("corpus", "real-bib") / "xampl.bib"], outside("corpus", "real-bib"))
+    sources, _ = load_library([real_bib() / "xampl.bib"], real_bib())
     child = sources["article-crossref"].fields
     assert child["journal"] == "\\mbox{G-Animal's} Journal"
     assert child["month"] == "July"
@@ -588,7 +588,7 @@ def test_xampl_crossref_upper_case_and_bare_months() -> None:
 
 
 def test_summarise_counts_per_file() -> None:
-    summaries, diags = bib.summarise([outside("corpus", "real-bib") / name for name in REAL_FILES], outside("corpus", "real-bib"))
+    summaries, diags = bib.summarise([real_bib() / name for name in REAL_FILES], real_bib())
     assert [(s.path, s.entries, s.macros) for s in summaries] == [
         (name, ENTRY_COUNTS[name], MACRO_COUNTS[name]) for name in REAL_FILES]
     assert sum(s.problems for s in summaries) == len(diags) == 424
@@ -601,7 +601,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_check_bib_over_the_real_libraries(tmp_path: Path) -> None:
-    done = run_cli("check-bib", *(str(outside("corpus", "real-bib") / name) for name in REAL_FILES), cwd=outside("corpus", "real-bib"))
+    done = run_cli("check-bib", *(str(real_bib() / name) for name in REAL_FILES), cwd=real_bib())
     assert "Traceback" not in done.stderr
     assert done.returncode == 1  # bbt-873 has duplicate keys
     assert done.stdout.splitlines() == [

@@ -12,7 +12,7 @@ from build_scripts.cite import Formatter, Reference, StyleError
 from build_scripts.csl_json import to_csl
 from build_scripts.model import Location, Source
 
-from .conftest import outside
+from .conftest import real_bib
 
 LIBRARY = r"""
 @article{baev2021,
@@ -166,7 +166,7 @@ def test_deeply_nested_title_formats() -> None:
 
 def test_every_real_library_formats() -> None:
     for name in ("xampl.bib", "biblatex-examples.bib", "jabref-complex.bib"):
-        loaded, _ = load_library([outside("corpus", "real-bib") / name], outside("corpus", "real-bib"))
+        loaded, _ = load_library([real_bib() / name], real_bib())
         refs = Formatter().references(loaded.values())
         assert set(refs) == set(loaded)
         assert all(ref.text and ref.label for ref in refs.values())

@@ -36,6 +36,7 @@ def test_every_seed_is_archived_in_the_project_and_has_notes(ctx):
     for name, seed in seed_texts().items():
         assert seed in archived.values(), f"{name} is not archived under bib/"
     assert len(archived) == len(seed_texts())
+    assert set(archived) == {k for k in ctx.index.sources if ctx.claims_by_source.get(k)}  # the analysed ones
     for key in archived:
         assert any(key in n.sources for n in ctx.index.notes.values()), f"no note draws on {key}"
 
@@ -53,11 +54,11 @@ def test_every_paragraph_of_every_archived_source_is_accounted_for(ctx):
 
 def test_every_outside_source_backs_a_reading(ctx):
     """A source without an archived text is outside data: cited by our readings or prose, never a seed."""
-    outside = set(ctx.index.sources) - {text.key for text in ctx.texts.values()}
-    assert outside, "the readings cite no outside source"
+    references = set(ctx.index.sources) - {text.key for text in ctx.texts.values()}
+    assert references, "the readings cite no outside source"
     readings = " ".join(f"{f.resolution or ''} {f.apparent or ''}" for f in ctx.index.facts.values())
     bodies = " ".join(n.body for n in ctx.index.notes.values())
-    for key in outside:
+    for key in references:
         assert f"@{key}" in readings + bodies, f"{key} is in bib/ but nothing cites it"
         assert not any(c.source == key for c in ctx.index.claims), f"{key} has claims but no archived text"
 
@@ -199,10 +200,10 @@ def test_deep_links_open_passages_of_their_own_source(ctx, bundled_site):
 
 def test_a_flagged_slip_shows_the_outside_data_that_backs_it(ctx, bundled_site):
     """Where a fact's resolution cites outside data for a suspected slip, the slip's reading links that source."""
-    outside = set(ctx.index.sources) - {text.key for text in ctx.texts.values()}
+    references = set(ctx.index.sources) - {text.key for text in ctx.texts.values()}
     flagged = {c.fact for c in ctx.index.claims if c.suspect}
     backed = {fid: key for fid in flagged
-              for key in re.findall(r"@([\w-]+)", ctx.index.facts[fid].resolution) if key in outside}
+              for key in re.findall(r"@([\w-]+)", ctx.index.facts[fid].resolution) if key in references}
     assert backed, "no suspected slip is backed by outside data"
     pages = [BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in bundled_site.rglob("*.html")]
     for fid, key in backed.items():

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
@@ -14,7 +12,7 @@ from build_scripts.coverage import coverage, paras, ranges
 from build_scripts.model import Claim, Location, PassedOver, Severity, Source
 from build_scripts.notes import parse_note
 
-from .conftest import write
+from .conftest import cli, write
 
 TEXT = "Title\n\nFirst point about trade.\nSecond point about arms.\n\nAuthor biography.\n"
 SOURCE = Source("s", "online", {}, Location("bib/library.bib", 3))
@@ -101,16 +99,14 @@ def test_ranges_and_locators_of_paragraphs():
 
 
 def test_claims_json_and_the_source_page_say_what_is_drawn_on_and_passed_over(mini):
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "build"], cwd=mini, capture_output=True, text=True,
-                          check=False)
+    done = cli(mini, "build")
     assert done.returncode == 0 and "feed no claim" not in done.stderr, done.stderr
-    built_mini = mini
-    data = json.loads((built_mini / "site" / "claims.json").read_text(encoding="utf-8"))
+    data = json.loads((mini / "site" / "claims.json").read_text(encoding="utf-8"))
     lo = data["sources"]["lo2008"]["paragraphs"]
     assert lo[0] == {"n": 1, "claims": [], "passed_over": "the excerpt's title"}
     assert all(p["claims"] or p["passed_over"] for source in data["sources"].values()
                for p in source.get("paragraphs", []))
-    page = BeautifulSoup((built_mini / "site" / "sources" / "lo2008" / "index.html").read_text(encoding="utf-8"),
+    page = BeautifulSoup((mini / "site" / "sources" / "lo2008" / "index.html").read_text(encoding="utf-8"),
                          "html.parser").get_text(" ", strip=True)
     assert "Claims are drawn from 3 of the text's 4 paragraphs. 1 is passed over, with its reason:" in page
     assert "Para. 1: the excerpt's title" in page

@@ -7,8 +7,6 @@ its entry given a note and an approximate date; Baev 2021 has an address.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from bs4 import BeautifulSoup, Tag
 from build_scripts.render.linking import link_urls
 from build_scripts.render.sourceinfo import uncertain
 
-from .conftest import copy_fixture
+from .conftest import cli, copy_fixture
 from .renderers import RENDERERS, Renderer
 
 LO_NOTE = "Year on the title page; the publisher page at https://example.org/lo-2008 was consulted."
@@ -36,8 +34,7 @@ def site(request, tmp_path_factory) -> Path:
     assert lo in bib.read_text(encoding="utf-8")
     bib.write_text(bib.read_text(encoding="utf-8").replace(lo, f"  date = {{2008~}},\n  note = {{{LO_NOTE}}}\n}}"),
                    encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "build", "--renderer", renderer.name],
-                          cwd=project, capture_output=True, text=True, check=False)
+    done = cli(project, "build", "--renderer", renderer.name)
     assert done.returncode == 0, done.stderr
     return project / "site"
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from build_scripts import pipeline
 from build_scripts.config import load_settings
 from build_scripts.model import Severity
 
-from .conftest import ROOT
+from .conftest import ROOT, cli
 
 
 def _from_env(project: Path) -> Path:
@@ -58,8 +56,7 @@ def test_without_an_address_pages_name_none_and_the_build_warns(mini, monkeypatc
 def test_strict_turns_the_missing_address_into_a_failure(mini, strict, status):
     _from_env(mini)
     env = {"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"}  # no SITE_URL
-    args = [sys.executable, "-m", "build_scripts", *(["--strict"] if strict else []), "build"]
-    done = subprocess.run(args, cwd=mini, capture_output=True, text=True, check=False, env=env)
+    done = cli(mini, *(["--strict"] if strict else []), "build", env=env)
     assert done.returncode == status, done.stderr
     assert "mkdocs.yml: warning: site_url is not set" in done.stderr
     assert (mini / "site" / "index.html").is_file() is (not strict)

@@ -19,7 +19,7 @@ from ..source_labels import reader_labels
 from ..values import Normalised
 from ..verify import QuoteStatus, Verification, paragraphs_named
 from .linking import link_urls, locator_anchor
-from .placement import placements
+from .placement import INCONSISTENCIES_PAGE, placements
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}])")
 _LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
@@ -130,6 +130,10 @@ class Context:
             return fragments.text_fragment(ref.url, words)
         return ref.url
 
+    def home_of(self, anchor: str) -> str:
+        """The page where a callout is set out first: its first placement, else the Inconsistencies page."""
+        return (self.placements.get(anchor) or (INCONSISTENCIES_PAGE,))[0]
+
     def opening(self, key: str, paragraph: int) -> str:
         """The first words of a paragraph of the source's archived text ("" if there is no such paragraph)."""
         text = self.texts.get(key)
@@ -217,6 +221,11 @@ class PageState:
     def link(self, to_page: str, anchor: str = "") -> str:
         """Relative link from this page to another (and an optional anchor)."""
         return rel(self.page, to_page, anchor)
+
+    def link_callout(self, anchor: str) -> str:
+        """Relative link to a callout: on this page when the page shows it, else where it is set out first."""
+        here = self.page in self.ctx.placements.get(anchor, ())
+        return self.link(self.page if here else self.ctx.home_of(anchor), anchor)
 
     def link_note(self, note_id: str, text: str = "", anchor: str = "") -> str:
         """A Markdown link to a note's page, titled by the note unless `text` is given."""

@@ -54,6 +54,7 @@ def inconsistencies_page(ctx: Context) -> Draft:
     issues = [i for found in ctx.inconsistencies.values() for i in found]
     issues.sort(key=lambda i: (_topic_of(i, topics) or "~", list(KIND_NAMES).index(i.kind), i.fact.title.casefold()))
     here = [i for i in issues if _placed(i, ctx) == INCONSISTENCIES_PAGE and not _shown_with_partner(i, ctx)]
+    titles = {ctx.index.page(n.id): short_title(n.title) for n in ctx.index.notes.values()}
     parts = [
         "# Inconsistencies",
         "",
@@ -69,7 +70,7 @@ def inconsistencies_page(ctx: Context) -> Draft:
         '<thead><tr><th scope="col">Disagreement</th><th scope="col">Who says what</th>'
         '<th scope="col">Kind</th><th scope="col">Topic</th></tr></thead>',
         '<tbody markdown="block">',
-        *(_index_row(issue, topics, state, issue in here) for issue in issues),
+        *(_index_row(issue, topics, titles, state, issue in here) for issue in issues),
         "</tbody>",
         "</table>",
         "</div>",
@@ -89,7 +90,7 @@ def _placed(issue: Inconsistency, ctx: Context) -> str:
     """The page where a disagreement is set out in full (for a possible error shown with its partner, the partner's)."""
     partner = companion(issue, ctx.inconsistencies)
     shown = partner if partner is not None and issue.kind is DisagreementKind.INTERNAL else issue
-    return (ctx.placements.get(shown.anchor) or (INCONSISTENCIES_PAGE,))[0]
+    return ctx.home_of(shown.anchor)
 
 
 def _shown_with_partner(issue: Inconsistency, ctx: Context) -> bool:
@@ -115,7 +116,9 @@ def _filters(issues: list[Inconsistency], topics: dict[str, str]) -> list[str]:
     ]
 
 
-def _index_row(issue: Inconsistency, topics: dict[str, str], state: PageState, here: bool) -> str:
+def _index_row(
+    issue: Inconsistency, topics: dict[str, str], titles: dict[str, str], state: PageState, here: bool
+) -> str:
     """One disagreement: what (linked to where it is set out), who says what, kind, topic."""
     ctx = state.ctx
     for claim in issue.claims:
@@ -127,14 +130,10 @@ def _index_row(issue: Inconsistency, topics: dict[str, str], state: PageState, h
     ident = "" if page == INCONSISTENCIES_PAGE else f' id="{issue.anchor}"'  # links to the index land on the line
     topic_page = ctx.index.page(topic) if topic else ""
     shown_elsewhere = not here and page not in (INCONSISTENCIES_PAGE, topic_page)
-    where = f" (on {md_text(short_title(_page_title(page, ctx)))})" if shown_elsewhere else ""
+    where = f" (on {md_text(titles.get(page, page))})" if shown_elsewhere else ""
     what = f"[{md_text(issue.fact.title)}]({state.link(page, target)}){where}"
     return (
         f'<tr{ident} data-topic="{attr(topic or TOPICLESS)}" data-kind="{issue.kind}" markdown="block">'
         f'<td markdown="span">{what}</td><td markdown="span">{md_text(summary(issue, state))}</td>'
         f"<td>{KIND_NAMES[issue.kind]}</td><td>{md_text(topics.get(topic, TOPICLESS))}</td></tr>"
     )
-
-
-def _page_title(page: str, ctx: Context) -> str:
-    return next((n.title for n in ctx.index.notes.values() if ctx.index.page(n.id) == page), page)

@@ -60,14 +60,10 @@ _DIFFER = {True: "sources seem to differ", False: "sources disagree"}
 
 def _sides_inline(issue: Inconsistency, claims: list[Claim], state: PageState) -> str:
     """Each side of a disagreement, with its sources by label and a footnote for each claim."""
-    values = state.ctx.values
+    by_key = {claim_key(c): c for c in claims}
     parts = []
     for side in issue.sides:
-        mine = [
-            c
-            for c in claims
-            if (v := values.get(claim_key(c))) is not None and " ".join(v.display.split()) == side.value
-        ]
+        mine = [by_key[k] for k in side.claims if k in by_key]
         who = ", ".join(f"{md_text(state.ctx.label(c.source))}{state.cite_claim(c)}" for c in mine)
         parts.append(f"{md_text(said(issue.fact, side.value))} ({who})")
     return " vs ".join(parts)
@@ -119,10 +115,10 @@ def callout(issue: Inconsistency, state: PageState, internal: Inconsistency | No
     if internal is not None:
         anchors.append(f'<span class="anchor" id="{internal.anchor}"></span>')
     body = [f'<div class="research-anchors">{"".join(anchors)}</div>', ""]  # a block of its own: no empty line
-    said = reading(issue, state)
-    if said:
-        body += [f'<p class="research-reading" markdown="span">**Our reading:** {said}</p>', ""]
-    table = _sides_table(issue, state)
+    ours = reading(issue, state)
+    if ours:
+        body += [f'<p class="research-reading" markdown="span">**Our reading:** {ours}</p>', ""]
+    table = _sides_list(issue, state)
     if issue.kind is not DisagreementKind.APPARENT:
         body += [*table, ""]
     if internal is not None:
@@ -132,7 +128,7 @@ def callout(issue: Inconsistency, state: PageState, internal: Inconsistency | No
     return f'!!! disagreement "{title}"\n\n' + indent("\n".join(body)) + "\n"
 
 
-def _sides_table(issue: Inconsistency, state: PageState) -> list[str]:
+def _sides_list(issue: Inconsistency, state: PageState) -> list[str]:
     """Each source's position (its label; a figure or date as the source gives it) and its own words.
 
     A list, one line per source, rather than a table: it reads as well and
@@ -187,7 +183,7 @@ def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str
             citation = f"{ctx.label(claim.source)}, {claim.locator}: {fact.title}: {claim.value}"
             anchor = f'<span class="anchor" id="{claim.id}"></span>{_permalink(claim.id, citation, state)} '
         flags = "".join(
-            f' [⚠]({state.link(_home_of(i, state), i.anchor)} "{attr(what)}"){{ aria-label="{attr(what)}" }}'
+            f' [⚠]({state.link(ctx.home_of(i.anchor), i.anchor)} "{attr(what)}"){{ aria-label="{attr(what)}" }}'
             for i in ctx.inconsistencies.get(fact.id, [])
             for what in [f"{KIND_TITLES[i.kind]}: {summary(i, state)}"]
         )
@@ -210,8 +206,3 @@ def _permalink(anchor: str, citation: str, state: PageState, text: str = "¶") -
         f'title="Copy the link and citation" aria-label="Permalink: copy the link and citation" '
         f'data-cite="{attr(citation)}" }}'
     )
-
-
-def _home_of(issue: Inconsistency, state: PageState) -> str:
-    """The page where an inconsistency's callout is: its first placement, else the index of all."""
-    return (state.ctx.placements.get(issue.anchor) or (INCONSISTENCIES_PAGE,))[0]

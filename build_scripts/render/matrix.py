@@ -19,7 +19,6 @@ from ..reconcile import claim_key
 from ..slugs import slug
 from .context import PageState, attr, md_text
 from .describe import said
-from .placement import INCONSISTENCIES_PAGE
 
 SIDES = frozenset(DisagreementKind) - {DisagreementKind.INTERNAL, DisagreementKind.APPARENT}
 """Kinds of disagreement that have sides: not a possible error in one source, nor one that dissolves on reading."""
@@ -77,9 +76,7 @@ def _row_title(fact: Fact, issue: Inconsistency | None, state: PageState) -> str
     """The fact's title, linked to its disagreement's callout (on this page when it is here)."""
     if issue is None:  # a question the sources agree on
         return md_text(fact.title)
-    where = state.ctx.placements.get(issue.anchor) or (INCONSISTENCIES_PAGE,)
-    page = state.page if state.page in where else where[0]
-    return f"[{md_text(fact.title)}]({state.link(page, issue.anchor)})"
+    return f"[{md_text(fact.title)}]({state.link_callout(issue.anchor)})"
 
 
 def _row(fact: Fact, claims: list[Claim], sources: list[str], state: PageState, used: set[str]) -> str:
@@ -93,8 +90,10 @@ def _cell(fact: Fact, claims: list[Claim], apparent: bool, state: PageState, use
     if not claims:
         used.add("none")
         return '<td class="research-none">–<span class="research-sr-only"> no claim</span></td>'
-    said_once = {_short(fact, c, state): c for c in reversed(claims)}  # a source saying one thing twice: once
-    shown = " / ".join(_said(fact, c, state, used) for c in claims if said_once[_short(fact, c, state)] is c)
+    once: dict[str, Claim] = {}  # a source saying one thing twice: shown once, by its first claim
+    for claim in claims:
+        once.setdefault(_short(fact, claim, state), claim)
+    shown = " / ".join(_said(fact, claim, text, state, used) for text, claim in once.items())
     if apparent:  # differing words, one substance: shown as agreeing, with the marker that says so
         used.add("apparent")
         shown += ' <abbr class="research-same" title="differ only in wording; agree in substance">≈</abbr>'
@@ -109,14 +108,13 @@ def _short(fact: Fact, claim: Claim, state: PageState) -> str:
     return value.display if value is not None else claim.value
 
 
-def _said(fact: Fact, claim: Claim, state: PageState, used: set[str]) -> str:
+def _said(fact: Fact, claim: Claim, text: str, state: PageState, used: set[str]) -> str:
     """What the claim says, in a few words, linked to the claim on its note's page.
 
     The value as the source puts it is the link's title, and shows when the
     link has focus (a tap on a phone, see `research.js`).
     """
     state.use(claim)
-    text = _short(fact, claim, state)
     flag = ""
     if claim.suspect:
         used.add("suspect")

@@ -25,7 +25,7 @@ from .disagreements import disagreement_counts
 from .facts import KIND_TITLES, callouts, claims_table, companion
 from .linking import link_urls
 from .matrix import contested, matrix
-from .placement import INCONSISTENCIES_PAGE, topic_callouts, topic_elsewhere
+from .placement import INCONSISTENCIES_PAGE, topic_rest
 
 
 def note_page(note: Note, ctx: Context) -> Draft:
@@ -105,17 +105,17 @@ def _topic_matrix(topic: Note, state: PageState) -> list[str]:
 def _topic_sections(topic: Note, state: PageState) -> list[str]:
     ctx = state.ctx
     out: list[str] = []
-    rest = topic_callouts(topic, ctx.index, ctx.inconsistencies)  # those no note's text embeds
-    elsewhere = [
+    rest, named = topic_rest(topic, ctx.index, ctx.inconsistencies, ctx.placements)
+    elsewhere = [  # a possible error shown with its disagreement is named with it
         issue
-        for issue in topic_elsewhere(topic, ctx.index, ctx.inconsistencies)
+        for issue in named
         if issue.kind is not DisagreementKind.INTERNAL or companion(issue, ctx.inconsistencies) is None
     ]
     if rest or elsewhere:
         out += ["## Other disagreements", ""]
         out += callouts(rest, state)
     if elsewhere:
-        lines = [_elsewhere_line(issue, state) for issue in elsewhere]
+        lines = [_disagreement_line(issue, state) for issue in elsewhere]
         out += [
             '<div class="research-links" markdown="block">',
             "",
@@ -136,11 +136,10 @@ def _topic_sections(topic: Note, state: PageState) -> list[str]:
     return out
 
 
-def _elsewhere_line(issue: Inconsistency, state: PageState) -> str:
-    """A disagreement set out on another page, in one line: what, who says what, and where to read it."""
-    page = (state.ctx.placements.get(issue.anchor) or (INCONSISTENCIES_PAGE,))[0]
+def _disagreement_line(issue: Inconsistency, state: PageState) -> str:
+    """A disagreement set out on another page, in one line: what, its kind, who says what, linked to its callout."""
     return (
-        f"- [{md_text(issue.fact.title)}]({state.link(page, issue.anchor)}) "
+        f"- [{md_text(issue.fact.title)}]({state.link_callout(issue.anchor)}) "
         f"({KIND_TITLES[issue.kind].lower()}): {md_text(summary(issue, state))}"
     )
 
@@ -196,14 +195,7 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     parts += sourceinfo.passages(key, state)
     issues = ctx.inconsistencies_by_source.get(key, [])
     if issues:
-        parts += ["## Disagreements it takes part in", ""]
-        for issue in issues:
-            where = ctx.placements.get(issue.anchor) or [INCONSISTENCIES_PAGE]
-            parts.append(
-                f"- [{md_text(issue.fact.title)}]({state.link(where[0], issue.anchor)}) "
-                f"({KIND_TITLES[issue.kind].lower()}): {md_text(summary(issue, state))}"
-            )
-        parts.append("")
+        parts += ["## Disagreements it takes part in", "", *(_disagreement_line(i, state) for i in issues), ""]
     return Draft(state, title, parts)
 
 

@@ -18,9 +18,20 @@ from collections.abc import Mapping, Sequence
 from ..link import Index
 from ..model import Inconsistency, Note, NoteKind
 
-__all__ = ["INCONSISTENCIES_PAGE", "body_callouts", "note_order", "placements", "topic_callouts", "topic_elsewhere"]
+__all__ = [
+    "INCONSISTENCIES_PAGE",
+    "Placements",
+    "body_callouts",
+    "note_order",
+    "placements",
+    "topic_issues",
+    "topic_rest",
+]
 
 INCONSISTENCIES_PAGE = "inconsistencies.md"
+
+Placements = dict[str, tuple[str, ...]]
+"""Callout anchor → the pages that show it."""
 
 
 def note_order(index: Index) -> list[Note]:
@@ -38,48 +49,36 @@ def body_callouts(note: Note, inconsistencies: Mapping[str, Sequence[Inconsisten
     return list(shown.values())
 
 
-def topic_callouts(
+def topic_issues(
     topic: Note, index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]]
 ) -> list[Inconsistency]:
-    """The callouts a topic page adds after its text: its facts' disagreements that no note's text embeds."""
-    embedded = _embedded(index, inconsistencies)
-    return [issue for issue in _topic_issues(topic, index, inconsistencies) if issue.anchor not in embedded]
+    """The disagreements on the facts of a topic."""
+    facts = [fact for fact in index.facts.values() if topic.id in fact.topics]
+    return [issue for fact in facts for issue in inconsistencies.get(fact.id, [])]
 
 
-def topic_elsewhere(
-    topic: Note, index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]]
-) -> list[Inconsistency]:
-    """A topic's disagreements that another note's text sets out, and its own does not: named in a line."""
+def topic_rest(
+    topic: Note, index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]], placed: Placements
+) -> tuple[list[Inconsistency], list[Inconsistency]]:
+    """A topic's disagreements that its text does not set out: those its page adds after its text (no note's
+    text embeds them), and those another note's text sets out (the page names them in a line)."""
+    page = index.page(topic.id)
     in_body = {issue.anchor for issue in body_callouts(topic, inconsistencies)}
-    embedded = _embedded(index, inconsistencies)
-    return [
-        issue
-        for issue in _topic_issues(topic, index, inconsistencies)
-        if issue.anchor in embedded and issue.anchor not in in_body
-    ]
+    issues = [issue for issue in topic_issues(topic, index, inconsistencies) if issue.anchor not in in_body]
+    added = [issue for issue in issues if page in placed.get(issue.anchor, ())]
+    elsewhere = [issue for issue in issues if page not in placed.get(issue.anchor, ())]
+    return added, elsewhere
 
 
-def _topic_issues(
-    topic: Note, index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]]
-) -> list[Inconsistency]:
-    return [
-        issue for fact in index.facts.values() if topic.id in fact.topics for issue in inconsistencies.get(fact.id, [])
-    ]
-
-
-def _embedded(index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]]) -> set[str]:
-    """The callouts some note's text embeds."""
-    return {issue.anchor for note in index.notes.values() for issue in body_callouts(note, inconsistencies)}
-
-
-def placements(index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]]) -> dict[str, tuple[str, ...]]:
+def placements(index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]]) -> Placements:
     """Callout anchor → the pages that show it, in [`note_order`][build_scripts.render.placement.note_order];
     the Inconsistencies page for a callout that no note shows."""
+    embedded = {issue.anchor for note in index.notes.values() for issue in body_callouts(note, inconsistencies)}
     pages: dict[str, list[str]] = {}
     for note in note_order(index):
         shown = body_callouts(note, inconsistencies)
-        if note.kind is NoteKind.TOPIC:
-            shown += topic_callouts(note, index, inconsistencies)
+        if note.kind is NoteKind.TOPIC:  # the disagreements of its facts that no note's text sets out
+            shown += [i for i in topic_issues(note, index, inconsistencies) if i.anchor not in embedded]
         for issue in shown:
             pages.setdefault(issue.anchor, []).append(index.page(note.id))
     for issues in inconsistencies.values():

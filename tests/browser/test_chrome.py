@@ -133,7 +133,7 @@ def test_the_footnotes_have_a_heading_in_the_table_of_contents(open_page, bundle
 
 
 def test_a_quotation_inside_a_quotation_takes_single_marks(open_page, bundled_url):
-    page, _ = open_page(bundled_url)
+    page, console = open_page(bundled_url)
     page.goto(f"{bundled_url}/sources/nolimits-partnership/")
     quotes = page.locator("q.research-quote").all_inner_texts()
     nested = [q for q in quotes if "‘" in q]
@@ -141,6 +141,7 @@ def test_a_quotation_inside_a_quotation_takes_single_marks(open_page, bundled_ur
     assert not [q for q in quotes if re.search(r"[“”\"]", q)], quotes  # the <q> itself draws the double marks
     marks = page.locator("q.research-quote", has_text="‘").first.evaluate("q => getComputedStyle(q).quotes")
     assert marks.split()[:2] == ['"“"', '"”"'], marks
+    console.assert_clean()
 
 
 def test_cite_this_page_shows_the_citation_once_with_access_date_and_downloads(open_page, bundled_url, artifacts):

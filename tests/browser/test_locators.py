@@ -70,10 +70,6 @@ def test_every_paragraph_link_that_stays_on_the_site_reaches_a_block_with_a_quot
     console.assert_clean()
 
 
-# Notes on this source are titled "The aerospace-partnership article on …" (content/, renamed under item 3 of
-# issue 19 by another change): strict, so that the mark must go once they are.
-
-
 @pytest.mark.parametrize("key", CITEKEYS)
 def test_a_source_page_shows_no_citekey_until_the_for_authors_block_is_opened(open_page, bundled_url, key):
     page, console = open_page(bundled_url)
