@@ -30,11 +30,11 @@ WORK = Path(__file__).resolve().parent / "work"
 #: Functions timed (wall clock, no profiler) in a first, unprofiled build: (module, attribute, label).
 #: The attribute may be dotted (a class's method). Names the pipeline does not have (it changes) are skipped.
 STAGES = [
-    ("build_scripts.notes", "load_notes", "load notes (front matter + markdown-it scan)"),
+    ("build_scripts.notes.load", "load_notes", "load notes (front matter + markdown-it scan)"),
     ("build_scripts.pipeline", "_library", "load the BibTeX library"),
     ("build_scripts.pipeline", "build_index", "link (global index)"),
-    ("build_scripts.reconcile", "reconcile", "reconcile claims"),
-    ("build_scripts.cite", "Formatter.references", "format references (citeproc)"),
+    ("build_scripts.check.reconcile", "reconcile", "reconcile claims"),
+    ("build_scripts.citations.cite", "Formatter.references", "format references (citeproc)"),
     ("build_scripts.history", "last_changed", "git history"),
     ("build_scripts.render.pages", "note_page", "render note and topic pages"),
     ("build_scripts.render.pages", "source_page_md", "render source pages"),

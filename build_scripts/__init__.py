@@ -1,9 +1,9 @@
 """Research-site generator: structured notes and a BibTeX library in, cross-referenced pages out.
 
-The stages, in order: [`notes`][build_scripts.notes] and [`bib`][build_scripts.bib]
-load the inputs, [`link`][build_scripts.link] resolves every reference,
-[`reconcile`][build_scripts.reconcile] finds where sources disagree,
-[`cite`][build_scripts.cite] formats references, and [`render`][build_scripts.render]
+The stages, in order: [`notes`][build_scripts.notes.load] and [`bib`][build_scripts.library.bib]
+load the inputs, [`link`][build_scripts.notes.link] resolves every reference,
+[`reconcile`][build_scripts.check.reconcile] finds where sources disagree,
+[`cite`][build_scripts.citations.cite] formats references, and [`render`][build_scripts.render]
 writes Markdown. [`pipeline`][build_scripts.pipeline] runs them top to bottom.
 """
 

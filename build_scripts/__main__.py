@@ -14,16 +14,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import add_source, bib, history, pipeline, project
-from .cache import Cache
-from .config import Settings, load_settings
-from .model import BuildResult, Diagnostic, Severity
-from .paths import relative_path, stamps
-from .project import Renderer
-from .workers import forked
+from build_scripts import history, pipeline
+from build_scripts.cache import Cache
+from build_scripts.config import Settings, load_settings
+from build_scripts.library import add_source, bib
+from build_scripts.model import BuildResult, Diagnostic, Severity
+from build_scripts.paths import relative_path, stamps
+from build_scripts.renderers import project
+from build_scripts.renderers.project import Renderer
+from build_scripts.workers import forked
 
 if TYPE_CHECKING:  # MkDocs is imported only by the commands that build
-    from .mkdocs_adapter import SiteBuild
+    from build_scripts.renderers.mkdocs_adapter import SiteBuild
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -186,7 +188,7 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
 
 def _build_with_zensical(config_file: Path, settings: Settings, result: BuildResult, site_dir: Path) -> int:
     """The Zensical stage: write the project into the cache, build it, swap the site in."""
-    from . import zensical_adapter as zensical
+    from build_scripts.renderers import zensical_adapter as zensical
 
     try:
         zensical.installed_version()  # before writing anything
@@ -212,7 +214,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Live preview: each save rebuilds what changed and prints one line."""
     if args.renderer == Renderer.ZENSICAL:
         return _serve_with_zensical(args, settings)
-    from .mkdocs_adapter import serve
+    from build_scripts.renderers.mkdocs_adapter import serve
 
     inputs: dict[str, tuple[int, int]] = {}
     cache = Cache(settings.cache_dir)
@@ -256,7 +258,7 @@ def _watched(config_file: Path, settings: Settings) -> list[Path]:
 
 def _serve_with_zensical(args: argparse.Namespace, settings: Settings) -> int:
     """Live preview with Zensical's own server, on a project written again whenever an input changes."""
-    from . import zensical_adapter as zensical
+    from build_scripts.renderers import zensical_adapter as zensical
 
     inputs: dict[str, tuple[int, int]] = {}
     cache, folder = Cache(settings.cache_dir), settings.cache_dir / "zensical-serve"
@@ -287,7 +289,7 @@ def _build_site(
     settings: Settings, config_file: Path, result: BuildResult, site_dir: Path, cache: Cache, **options: Any
 ) -> SiteBuild | None:
     """The MkDocs stage; None (with the reason on stderr) when it fails, the previous site kept."""
-    from .mkdocs_adapter import SiteError, build_site
+    from build_scripts.renderers.mkdocs_adapter import SiteError, build_site
 
     try:
         with _source_date_epoch(settings):

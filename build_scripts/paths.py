@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISDIR
 
-from .model import Diagnostic, Location
+from build_scripts.model import Diagnostic, Location
 
 __all__ = ["find_notes", "inside", "real", "relative_path", "remove_except", "stamps", "write_changed"]
 

@@ -6,7 +6,7 @@ for d in result.diagnostics: print(d)
 ```
 
 Nothing here knows about MkDocs: the result is Markdown pages, other files and
-a navigation tree, which [`mkdocs_hook`][build_scripts.mkdocs_hook] (or any
+a navigation tree, which [`mkdocs_hook`][build_scripts.renderers.mkdocs_hook] (or any
 other renderer) turns into a site. With a [`Cache`][build_scripts.cache.Cache],
 unchanged notes, libraries and references are not read or formatted again.
 """
@@ -19,23 +19,27 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from . import archive, bib, cite, coverage, history, notes, reconcile, report, verify
-from .cache import Cache, digest
-from .config import Settings
-from .csl_json import url_problems
-from .link import build_index
-from .model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
-from .paths import relative_path, remove_except, write_changed
-from .render import disagreements, pages, trail
-from .render.context import Context, Draft, nav_title, short_title
-from .render.export import claims_data, claims_json
-from .render.placement import note_order
+from build_scripts import history, report
+from build_scripts.cache import Cache, digest
+from build_scripts.check import coverage, reconcile, verify
+from build_scripts.citations import cite
+from build_scripts.citations.csl_json import url_problems
+from build_scripts.config import Settings
+from build_scripts.library import archive, bib
+from build_scripts.model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
+from build_scripts.notes import load as notes
+from build_scripts.notes.link import build_index
+from build_scripts.paths import relative_path, remove_except, write_changed
+from build_scripts.render import disagreements, pages, trail
+from build_scripts.render.context import Context, Draft, nav_title, short_title
+from build_scripts.render.export import claims_data, claims_json
+from build_scripts.render.placement import note_order
 
 
 def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | None, list[Diagnostic]]:
     """Load, link and reconcile everything; return the render context and all diagnostics.
 
-    References are formatted by one [`Formatter`][build_scripts.cite.Formatter]
+    References are formatted by one [`Formatter`][build_scripts.citations.cite.Formatter]
     (the site's style, the cache), which the context hands on to the renderers.
     The context is None when there are errors, so nothing is rendered from broken inputs.
     """

@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from .model import BuildResult
+from build_scripts.model import BuildResult
 
 SHOWN = 8  # names listed per line before "and N more"
 VERSION = 3  # inventories of another version are not compared (their shape differs)

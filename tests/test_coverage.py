@@ -7,10 +7,10 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from build_scripts.archive import ArchivedText, paragraphs_of
-from build_scripts.coverage import coverage, paras, ranges
+from build_scripts.check.coverage import coverage, paras, ranges
+from build_scripts.library.archive import ArchivedText, paragraphs_of
 from build_scripts.model import Claim, Location, PassedOver, Severity, Source
-from build_scripts.notes import parse_note
+from build_scripts.notes.load import parse_note
 
 from .conftest import cli, write
 
@@ -62,8 +62,8 @@ def test_a_passed_over_entry_that_cannot_be_right_is_reported_where_it_is_writte
 
 
 def test_a_claim_located_by_page_draws_on_the_paragraph_where_its_quotation_was_found():
-    from build_scripts.archive import Passage
-    from build_scripts.verify import QuoteStatus, Verification
+    from build_scripts.check.verify import QuoteStatus, Verification
+    from build_scripts.library.archive import Passage
     found = {"c1": Verification(QuoteStatus.VERIFIED, Passage(3, ((0, 5),), ("Second",)))}
     uses, _ = coverage({"s": text()}, {"s": SOURCE}, [claim("p. 4")], found, [])
     assert uses["s"][2].claims == ("c1",)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from build_scripts.link import build_index
 from build_scripts.model import Location, Severity, Source
-from build_scripts.notes import load_notes
+from build_scripts.notes.link import build_index
+from build_scripts.notes.load import load_notes
 
 from .conftest import write
 

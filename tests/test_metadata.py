@@ -1,4 +1,4 @@
-"""Tests for build_scripts.metadata and build_scripts.bibtex_ris: COinS, Highwire, BibTeX and RIS from CSL-JSON items."""
+"""Tests for build_scripts.citations.metadata and build_scripts.citations.bibtex_ris: COinS, Highwire, BibTeX and RIS from CSL-JSON items."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from urllib.parse import parse_qsl
 import bibtexparser
 import pytest
 
-from build_scripts.bibtex_ris import bibtex, ris
-from build_scripts.csl_json import to_csl
-from build_scripts.latex import decode_latex
-from build_scripts.metadata import coins, highwire_reference, page_item
+from build_scripts.citations.bibtex_ris import bibtex, ris
+from build_scripts.citations.csl_json import to_csl
+from build_scripts.citations.metadata import coins, highwire_reference, page_item
+from build_scripts.library.latex import decode_latex
 from build_scripts.model import Location, Source
 
 HOSTILE = '"<script>alert(1)</script>" & "quotes"'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from build_scripts.model import Severity
-from build_scripts.notes import load_notes, parse_note
+from build_scripts.notes.load import load_notes, parse_note
 
 from .conftest import write
 

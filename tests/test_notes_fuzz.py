@@ -8,10 +8,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_scripts.link import build_index
 from build_scripts.model import Location, Replacement, Source
-from build_scripts.notes import parse_note
-from build_scripts.scan import scan
+from build_scripts.notes.link import build_index
+from build_scripts.notes.load import parse_note
+from build_scripts.notes.scan import scan
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

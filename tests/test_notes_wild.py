@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.frontmatter import MAX_ID_LENGTH
-from build_scripts.link import build_index, source_page
 from build_scripts.model import Location, Severity, Source
-from build_scripts.notes import load_notes, parse_note
+from build_scripts.notes.frontmatter import MAX_ID_LENGTH
+from build_scripts.notes.link import build_index, source_page
+from build_scripts.notes.load import load_notes, parse_note
 
 from .conftest import write
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_scripts import zensical_adapter
-from build_scripts.project import dump_config, project_config, read_config
+from build_scripts.renderers import zensical_adapter
+from build_scripts.renderers.project import dump_config, project_config, read_config
 
 from .conftest import ROOT, write
 from .renderers import RENDERERS, ZENSICAL, Renderer, needs_zensical

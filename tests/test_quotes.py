@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_scripts import fragments
-from build_scripts.archive import ArchivedText, closest, find, load_texts, normalise, paragraphs_of, quote_words
+from build_scripts.check.verify import QuoteStatus, paragraphs_named, verify_claims
+from build_scripts.library.archive import ArchivedText, closest, find, load_texts, normalise, paragraphs_of, quote_words
 from build_scripts.model import Claim, Location, Severity, Source
-from build_scripts.verify import QuoteStatus, paragraphs_named, verify_claims
+from build_scripts.render import fragments
 
 from .conftest import write
 

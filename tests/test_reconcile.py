@@ -1,11 +1,11 @@
-"""Tests for finding disagreements between claims (build_scripts.reconcile)."""
+"""Tests for finding disagreements between claims (build_scripts.check.reconcile)."""
 
 from __future__ import annotations
 
 import pytest
 
+from build_scripts.check.reconcile import claim_key, reconcile
 from build_scripts.model import Claim, Fact, Inconsistency, Location
-from build_scripts.reconcile import claim_key, reconcile
 
 FACT_AT = Location("content/topics/t.md", 4)
 

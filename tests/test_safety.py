@@ -293,7 +293,7 @@ def test_claims_json_keeps_the_data_but_no_markup(hostile_site):
 
 
 def scanned(body: str):
-    from build_scripts.scan import scan
+    from build_scripts.notes.scan import scan
     return scan(body, "n.md", 10)
 
 

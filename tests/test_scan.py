@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from build_scripts.scan import heading_anchors, scan
+from build_scripts.notes.scan import heading_anchors, scan
 from build_scripts.slugs import heading_anchor, slug
 
 

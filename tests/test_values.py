@@ -1,4 +1,4 @@
-"""Tests for reading claim values (build_scripts.values)."""
+"""Tests for reading claim values (build_scripts.notes.values)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from build_scripts.model import Claim, Fact, Location, Severity
-from build_scripts.values import Normalised, canonical_unit, normalise, parse_period
+from build_scripts.notes.values import Normalised, canonical_unit, normalise, parse_period
 
 HERE = Location("content/notes/x.md", 7)
 

@@ -1,6 +1,6 @@
 """A note body as Python-Markdown: citations to footnotes, `[[...]]` to links and values.
 
-Only the spans that [`scan`][build_scripts.scan] found are replaced; the rest of
+Only the spans that [`scan`][build_scripts.notes.scan] found are replaced; the rest of
 the author's Markdown passes through untouched. Raw HTML comes out as `scan`
 cleaned it ([`Replacement`][build_scripts.model.Replacement] spans). A callout
 for a disputed fact embedded with `[[fact:ID]]` is placed after the top-level
@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from ..model import Inconsistency, Note, Replacement, Span
-from .charts_md import Series, chart_md, page_series
-from .context import SEPARATOR, PageState
-from .facts import callouts, inline_value
-from .spans import substitute
+from build_scripts.model import Inconsistency, Note, Replacement, Span
+from build_scripts.render.charts_md import Series, chart_md, page_series
+from build_scripts.render.context import SEPARATOR, PageState
+from build_scripts.render.facts import callouts, inline_value
+from build_scripts.render.spans import substitute
 
 
 def render_body(note: Note, state: PageState, after_lead: Sequence[str] = ()) -> str:

@@ -18,10 +18,10 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .. import charts
-from ..model import Fact, FactKind, Note, NoteKind
-from ..slugs import slug
-from .context import Context, PageState, md_text
+from build_scripts.model import Fact, FactKind, Note, NoteKind
+from build_scripts.render import charts
+from build_scripts.render.context import Context, PageState, md_text
+from build_scripts.slugs import slug
 
 __all__ = ["NARROW", "WIDE", "Series", "chart_md", "page_series", "trailing_charts"]
 

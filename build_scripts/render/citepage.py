@@ -21,12 +21,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .. import cite, metadata
-from ..bibtex_ris import bibtex, ris
-from ..cache import Cache, digest
-from ..cite import Reference
-from .context import Context, PageState, md_html
-from .trail import page_url
+from build_scripts.cache import Cache, digest
+from build_scripts.citations import cite, metadata
+from build_scripts.citations.bibtex_ris import bibtex, ris
+from build_scripts.citations.cite import Reference
+from build_scripts.render.context import Context, PageState, md_html
+from build_scripts.render.trail import page_url
 
 
 @dataclass(frozen=True, slots=True)

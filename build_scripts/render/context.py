@@ -8,18 +8,18 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .. import fragments
-from ..archive import ArchivedText
-from ..cite import Formatter, Reference
-from ..config import Settings
-from ..coverage import ParagraphUse
-from ..link import Index, source_page
-from ..model import Claim, Inconsistency
-from ..source_labels import reader_labels
-from ..values import Normalised
-from ..verify import QuoteStatus, Verification, paragraphs_named
-from .linking import link_urls, locator_anchor
-from .placement import INCONSISTENCIES_PAGE, placements
+from build_scripts.check.coverage import ParagraphUse
+from build_scripts.check.verify import QuoteStatus, Verification, paragraphs_named
+from build_scripts.citations.cite import Formatter, Reference
+from build_scripts.citations.source_labels import reader_labels
+from build_scripts.config import Settings
+from build_scripts.library.archive import ArchivedText
+from build_scripts.model import Claim, Inconsistency
+from build_scripts.notes.link import Index, source_page
+from build_scripts.notes.values import Normalised
+from build_scripts.render import fragments
+from build_scripts.render.linking import link_urls, locator_anchor
+from build_scripts.render.placement import INCONSISTENCIES_PAGE, placements
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}])")
 _LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
@@ -55,9 +55,9 @@ class Context:
         placements: Callout anchor → pages showing that callout
             ([`placements`][build_scripts.render.placement.placements]).
         paragraph_uses: What the notes do with each paragraph of each archived source, by citekey
-            ([`coverage`][build_scripts.coverage.coverage]).
+            ([`coverage`][build_scripts.check.coverage.coverage]).
         labels: Each source's one reader label, by citekey
-            ([`reader_labels`][build_scripts.source_labels.reader_labels]).
+            ([`reader_labels`][build_scripts.citations.source_labels.reader_labels]).
         cited_at: Citekey → (note id, locator) of each citation of it in a note's text, in note order.
     """
 

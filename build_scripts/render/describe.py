@@ -1,6 +1,6 @@
 """Disagreements in readers' words: who says what, what is doubted, and our reading.
 
-The [`reconcile`][build_scripts.reconcile] stage records each disagreement as
+The [`reconcile`][build_scripts.check.reconcile] stage records each disagreement as
 data ([`Side`][build_scripts.model.Side]s and
 [`Problem`][build_scripts.model.Problem]s, naming sources by citekey and
 positions by id). This module is the one place that turns that data into the
@@ -9,10 +9,10 @@ words readers see: sources by their reader label, positions by their label.
 
 from __future__ import annotations
 
-from ..model import DisagreementKind, Fact, Inconsistency, Problem
-from ..reconcile import explain
-from .context import PageState, md_text
-from .spans import render_text
+from build_scripts.check.reconcile import explain
+from build_scripts.model import DisagreementKind, Fact, Inconsistency, Problem
+from build_scripts.render.context import PageState, md_text
+from build_scripts.render.spans import render_text
 
 __all__ = ["problem", "reading", "said", "sides", "summary"]
 

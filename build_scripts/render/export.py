@@ -6,7 +6,7 @@ import json
 import math
 import re
 
-from .context import Context
+from build_scripts.render.context import Context
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 _JSON_HTML = re.compile("[<>&]")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..verify import paragraphs_named
+from build_scripts.check.verify import paragraphs_named
 
 __all__ = ["link_urls", "locator_anchor", "paragraph_anchor"]
 

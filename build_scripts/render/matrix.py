@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model import Claim, DisagreementKind, Fact, Inconsistency
-from ..reconcile import claim_key
-from ..slugs import slug
-from .context import PageState, attr, md_text
-from .describe import said
+from build_scripts.check.reconcile import claim_key
+from build_scripts.model import Claim, DisagreementKind, Fact, Inconsistency
+from build_scripts.render.context import PageState, attr, md_text
+from build_scripts.render.describe import said
+from build_scripts.slugs import slug
 
 SIDES = frozenset(DisagreementKind) - {DisagreementKind.INTERNAL, DisagreementKind.APPARENT}
 """Kinds of disagreement that have sides: not a possible error in one source, nor one that dissolves on reading."""

@@ -12,20 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .. import metadata
-from ..link import source_page
-from ..model import Claim, DisagreementKind, Inconsistency, Note, NoteKind, Page
-from ..verify import QuoteStatus, paragraphs_named
-from . import citepage, sourceinfo, trail
-from .body import render_body
-from .charts_md import trailing_charts
-from .context import Context, Draft, PageState, md_html, md_text, page_title
-from .describe import summary
-from .disagreements import disagreement_counts
-from .facts import KIND_TITLES, callouts, claims_table, companion
-from .linking import link_urls
-from .matrix import contested, matrix
-from .placement import INCONSISTENCIES_PAGE, topic_rest
+from build_scripts.check.verify import QuoteStatus, paragraphs_named
+from build_scripts.citations import metadata
+from build_scripts.model import Claim, DisagreementKind, Inconsistency, Note, NoteKind, Page
+from build_scripts.notes.link import source_page
+from build_scripts.render import citepage, sourceinfo, trail
+from build_scripts.render.body import render_body
+from build_scripts.render.charts_md import trailing_charts
+from build_scripts.render.context import Context, Draft, PageState, md_html, md_text, page_title
+from build_scripts.render.describe import summary
+from build_scripts.render.disagreements import disagreement_counts
+from build_scripts.render.facts import KIND_TITLES, callouts, claims_table, companion
+from build_scripts.render.linking import link_urls
+from build_scripts.render.matrix import contested, matrix
+from build_scripts.render.placement import INCONSISTENCIES_PAGE, topic_rest
 
 
 def note_page(note: Note, ctx: Context) -> Draft:

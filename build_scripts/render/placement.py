@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..link import Index
-from ..model import Inconsistency, Note, NoteKind
+from build_scripts.model import Inconsistency, Note, NoteKind
+from build_scripts.notes.link import Index
 
 __all__ = [
     "INCONSISTENCIES_PAGE",

@@ -18,11 +18,11 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 
-from ..coverage import paras
-from ..csl_json import ATTRIBUTED
-from ..model import Claim
-from ..verify import paragraphs_named
-from .context import (
+from build_scripts.check.coverage import paras
+from build_scripts.check.verify import paragraphs_named
+from build_scripts.citations.csl_json import ATTRIBUTED
+from build_scripts.model import Claim
+from build_scripts.render.context import (
     OPENING_WORDS,
     Context,
     PageState,
@@ -31,7 +31,7 @@ from .context import (
     md_html,
     md_text,
 )
-from .linking import link_urls, paragraph_anchor
+from build_scripts.render.linking import link_urls, paragraph_anchor
 
 __all__ = ["about", "for_authors", "passages", "uncertain"]
 

@@ -1,4 +1,4 @@
-"""Replacing the spans [`scan`][build_scripts.scan] found in a text: one loop for note bodies and readings.
+"""Replacing the spans [`scan`][build_scripts.notes.scan] found in a text: one loop for note bodies and readings.
 
 A note body ([`render_body`][build_scripts.render.body.render_body]) and the
 short texts of a fact (its `resolution`, its `apparent` explanation) are
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from ..model import Replacement, Span
-from .context import SEPARATOR, PageState
+from build_scripts.model import Replacement, Span
+from build_scripts.render.context import SEPARATOR, PageState
 
 __all__ = ["render_text", "substitute"]
 
@@ -44,7 +44,7 @@ def substitute(lines: list[str | None], spans: Sequence[Span], replace: Callable
 def render_text(text: str, spans: Sequence[Span], state: PageState) -> str:
     """A short Markdown text (a fact's resolution) with its citations as footnotes and its HTML cleaned.
 
-    Such texts hold citations and Markdown only ([`notes`][build_scripts.notes] refuses fact embeds and
+    Such texts hold citations and Markdown only ([`notes`][build_scripts.notes.load] refuses fact embeds and
     cross-references in them); line breaks become spaces, so the text stays one paragraph.
     """
     lines: list[str | None] = list(text.split("\n"))

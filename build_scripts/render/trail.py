@@ -10,8 +10,8 @@ shows it where the theme shows the breadcrumb of a page in the nav.
 
 from __future__ import annotations
 
-from ..model import Note, NoteKind
-from .context import Context
+from build_scripts.model import Note, NoteKind
+from build_scripts.render.context import Context
 
 READERS_SECTION = "Research"
 """Title of the readers' section (a tab of its own): the hand-written `nav:` of `mkdocs.yml` follows it."""

@@ -13,8 +13,8 @@ import html
 
 import pytest
 
-from build_scripts import fragments
-from build_scripts.archive import ArchivedText, find, paragraphs_of
+from build_scripts.library.archive import ArchivedText, find, paragraphs_of
+from build_scripts.render import fragments
 
 from ..conftest import ROOT
 

@@ -1,0 +1,1 @@
+"""Checks across notes and library: quotations against the archive, disagreements, paragraph coverage."""

@@ -1,0 +1,1 @@
+"""Notes: front matter, note bodies (citations, cross-references, safety), claim values, and the global index."""

@@ -1,0 +1,1 @@
+"""Renderers: the generated pages as a site, through MkDocs (Material) or Zensical."""
