@@ -22,6 +22,14 @@ from pathlib import Path
 import yaml
 from yaml_env_tag import construct_env_tag
 
+#: What `research-site new` writes for a setting it was not given: a site still carrying one of these
+#: is warned about (an error under `--strict`), so that a scaffold is not published under them.
+PLACEHOLDERS: dict[str, str] = {
+    "site_name": "My research site",
+    "site_author": "Your Name",
+    "site_description": "What this research site asks, and from which sources.",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
