@@ -29,6 +29,14 @@ from build_scripts.library import archive, bib
 from build_scripts.model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
 from build_scripts.notes import load as notes
 from build_scripts.notes.link import build_index
+from build_scripts.page_paths import (
+    ASSETS_DIR,
+    BIBLIOGRAPHY_PAGE,
+    CLAIMS_FILE,
+    HOME_PAGE,
+    INCONSISTENCIES_PAGE,
+    NOTES_INDEX_PAGE,
+)
 from build_scripts.paths import relative_path, remove_except, write_changed
 from build_scripts.render import disagreements, pages, trail
 from build_scripts.render.context import Context, Draft, nav_title, short_title
@@ -132,7 +140,7 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
         batch = pages.assemble([draft() for draft in drafts[start : start + _BATCH]], ctx)
         result.pages += [_write(folder, page.path, page.title, page.markdown.encode("utf-8")) for page in batch]
     data = claims_data(ctx)
-    result.files = [_write(folder, "claims.json", "", claims_json(data)).path]
+    result.files = [_write(folder, CLAIMS_FILE, "", claims_json(data)).path]
     result.stylesheets, result.scripts = _assets(folder, ".css"), _assets(folder, ".js")
     result.files += [*result.stylesheets, *result.scripts]
     remove_except(folder, {*(page.path for page in result.pages), *result.files})  # a deleted note's page
@@ -166,7 +174,7 @@ ASSETS = Path(__file__).parent / "assets"
 def _assets(folder: Path, suffix: str) -> list[str]:
     """Copy the generator's own assets ending in `suffix` into the generated docs tree, under `assets/research/`."""
     return [
-        _write(folder, f"assets/research/{asset.name}", "", asset.read_bytes()).path
+        _write(folder, f"{ASSETS_DIR}{asset.name}", "", asset.read_bytes()).path
         for asset in sorted(ASSETS.glob(f"*{suffix}"))
     ]
 
@@ -234,11 +242,11 @@ def _nav(ctx: Context) -> list[NavItem]:
     entries = (
         NavItem("Topics", children=tuple(NavItem(_nav_title(t.title), index.page(t.id)) for t in index.topics)),
         *(NavItem(_nav_title(n.title), index.page(n.id)) for n in trail.home_linked(ctx)),
-        NavItem("Inconsistencies", "inconsistencies.md"),
-        NavItem("Bibliography", "bibliography.md"),
-        NavItem("All notes", "notes/index.md"),
+        NavItem("Inconsistencies", INCONSISTENCIES_PAGE),
+        NavItem("Bibliography", BIBLIOGRAPHY_PAGE),
+        NavItem("All notes", NOTES_INDEX_PAGE),
     )
-    home = [NavItem("Home", "index.md")] if index.home else []  # at the top, the home page is titled by the site
+    home = [NavItem("Home", HOME_PAGE)] if index.home else []  # at the top, the home page is titled by the site
     return [*home, NavItem(trail.READERS_SECTION, children=entries)]
 
 

@@ -8,9 +8,6 @@ out which pages link to which (backlinks) and which notes cite each source.
 from __future__ import annotations
 
 import difflib
-import functools
-import hashlib
-import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,25 +16,21 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz, process
 
 from build_scripts.model import Claim, CrossRef, Diagnostic, Fact, Location, Note, NoteKind, Source
+from build_scripts.page_paths import GENERATED_NAMES, NOTES_DIR, NOTES_INDEX_PAGE, note_page, source_page
 from build_scripts.slugs import slug
 
-RESERVED_IDS = {
-    "index",
-    "bibliography",
-    "inconsistencies",
-    "sources",
-    "notes",
+RESERVED_IDS = GENERATED_NAMES | {
     "reference",
     "authoring",
-    "claims",
     "charts",
-    "assets",
     "stylesheets",
     "javascripts",
     "search",
     "404",
 }
-RESERVED_NOTE_IDS = {"index"}
+"""Ids no topic may take: its page would be at the address of a generated page or of a hand-written section."""
+RESERVED_NOTE_IDS = {NOTES_INDEX_PAGE.removeprefix(NOTES_DIR).removesuffix(".md")}
+"""Ids no note may take: its page would be the list of all notes."""
 
 
 @dataclass(slots=True)
@@ -66,29 +59,7 @@ class Index:
 
     def page(self, note_id: str) -> str:
         """Path of a note's page in the docs tree."""
-        note = self.notes[note_id]
-        if note.kind is NoteKind.HOME:
-            return "index.md"
-        return f"{note.id}.md" if note.kind is NoteKind.TOPIC else f"notes/{note.id}.md"
-
-
-MAX_SLUG = 80
-"""Longest source slug; a longer citekey is cut and given a hash, so file names stay short."""
-
-
-@functools.cache  # every page links sources, many times each: slugging them once is enough
-def source_page(key: str) -> str:
-    """Path of a source's page in the docs tree (`sources/<slug>.md`), always inside `sources/`.
-
-    The slug ([`slug`][build_scripts.slugs.slug]) keeps lower-case ASCII
-    letters, digits, `.`, `_` and `-`; anything else (`/`, `..` as a whole,
-    spaces) becomes `-`, so a citekey such as `../../evil` cannot name a path
-    outside `sources/`.
-    """
-    name = re.sub(r"\.{2,}", ".", slug(key, keep="._")) or "source"
-    if len(name) > MAX_SLUG:
-        name = name[: MAX_SLUG - 9].rstrip("-.") + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-    return f"sources/{name}.md"
+        return note_page(self.notes[note_id])
 
 
 def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, list[Diagnostic]]:
@@ -196,7 +167,7 @@ def _unique_notes(notes: list[Note], diags: list[Diagnostic]) -> dict[str, Note]
             diags.append(
                 Diagnostic.error(
                     note.location,
-                    f"note id '{note.id}' is reserved (notes/{note.id}.md is the list of all notes)",
+                    f"note id '{note.id}' is reserved ({NOTES_INDEX_PAGE} is the list of all notes)",
                     "choose another id",
                 )
             )

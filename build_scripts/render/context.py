@@ -15,11 +15,12 @@ from build_scripts.citations.source_labels import reader_labels
 from build_scripts.config import Settings
 from build_scripts.library.archive import ArchivedText
 from build_scripts.model import Claim, Inconsistency
-from build_scripts.notes.link import Index, source_page
+from build_scripts.notes.link import Index
 from build_scripts.notes.values import Normalised
+from build_scripts.page_paths import INCONSISTENCIES_PAGE, source_page, source_slug
 from build_scripts.render import fragments
 from build_scripts.render.linking import link_urls, locator_anchor
-from build_scripts.render.placement import INCONSISTENCIES_PAGE, placements
+from build_scripts.render.placement import placements
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}])")
 _LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
@@ -311,7 +312,7 @@ def inner_quotes(text: str) -> str:
 
 def reference_anchor(key: str) -> str:
     """Anchor of a source's entry in a page's References list (`ref-baev2021`), named as its page is."""
-    return "ref-" + source_page(key).removeprefix("sources/").removesuffix(".md")
+    return "ref-" + source_slug(key)
 
 
 def rel(from_page: str, to_page: str, anchor: str = "") -> str:

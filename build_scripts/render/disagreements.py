@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter
 
 from build_scripts.model import DisagreementKind, Inconsistency
+from build_scripts.page_paths import INCONSISTENCIES_PAGE
 from build_scripts.render.context import Context, Draft, PageState, attr, md_text, short_title
 from build_scripts.render.describe import summary
 from build_scripts.render.facts import callouts, companion
-from build_scripts.render.placement import INCONSISTENCIES_PAGE
 
 __all__ = ["KIND_NAMES", "TOPICLESS", "disagreement_counts", "inconsistencies_page"]
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from build_scripts.check.verify import QuoteStatus, paragraphs_named
 from build_scripts.citations import metadata
 from build_scripts.model import Claim, DisagreementKind, Inconsistency, Note, NoteKind, Page
-from build_scripts.notes.link import source_page
+from build_scripts.page_paths import BIBLIOGRAPHY_PAGE, INCONSISTENCIES_PAGE, NOTES_INDEX_PAGE, source_page
 from build_scripts.render import citepage, sourceinfo, trail
 from build_scripts.render.body import render_body
 from build_scripts.render.charts_md import trailing_charts
@@ -25,7 +25,7 @@ from build_scripts.render.disagreements import disagreement_counts
 from build_scripts.render.facts import KIND_TITLES, callouts, claims_table, companion
 from build_scripts.render.linking import link_urls
 from build_scripts.render.matrix import contested, matrix
-from build_scripts.render.placement import INCONSISTENCIES_PAGE, topic_rest
+from build_scripts.render.placement import topic_rest
 
 
 def note_page(note: Note, ctx: Context) -> Draft:
@@ -222,7 +222,7 @@ def _checked(key: str, claims: list, ctx: Context) -> str:
 
 def bibliography_page(ctx: Context) -> Draft:
     """Every source, formatted, in reference-list order, with COinS for reference managers."""
-    state = PageState("bibliography.md", ctx)
+    state = PageState(BIBLIOGRAPHY_PAGE, ctx)
     parts = [
         "# Bibliography",
         "",
@@ -241,7 +241,7 @@ def bibliography_page(ctx: Context) -> Draft:
 
 def notes_index_page(ctx: Context) -> Draft:
     """All notes, by title."""
-    state = PageState("notes/index.md", ctx)
+    state = PageState(NOTES_INDEX_PAGE, ctx)
     parts = ["# All notes", ""]
     for note in sorted(ctx.index.notes.values(), key=lambda n: n.title.casefold()):
         if note.kind is NoteKind.NOTE:

@@ -17,9 +17,9 @@ from collections.abc import Mapping, Sequence
 
 from build_scripts.model import Inconsistency, Note, NoteKind
 from build_scripts.notes.link import Index
+from build_scripts.page_paths import INCONSISTENCIES_PAGE
 
 __all__ = [
-    "INCONSISTENCIES_PAGE",
     "Placements",
     "body_callouts",
     "note_order",
@@ -27,8 +27,6 @@ __all__ = [
     "topic_issues",
     "topic_rest",
 ]
-
-INCONSISTENCIES_PAGE = "inconsistencies.md"
 
 Placements = dict[str, tuple[str, ...]]
 """Callout anchor → the pages that show it."""

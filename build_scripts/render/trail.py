@@ -11,6 +11,7 @@ shows it where the theme shows the breadcrumb of a page in the nav.
 from __future__ import annotations
 
 from build_scripts.model import Note, NoteKind
+from build_scripts.page_paths import BIBLIOGRAPHY_PAGE, HOME_PAGE, NOTES_DIR, NOTES_INDEX_PAGE, SOURCES_DIR
 from build_scripts.render.context import Context
 
 READERS_SECTION = "Research"
@@ -29,8 +30,9 @@ def _home_linked(note: Note, ctx: Context) -> bool:
 
 def page_url(page: str) -> str:
     """A docs page's URL relative to the site's root, with directory URLs (`notes/a.md` → `notes/a/`)."""
-    path = page.removesuffix(".md")
-    return "" if path == "index" else path.removesuffix("/index").removesuffix("index") + "/"
+    if page == HOME_PAGE:
+        return ""
+    return page.removesuffix(".md").removesuffix("/index").removesuffix("index") + "/"
 
 
 def trail(page: str, ctx: Context) -> list[dict[str, str]]:
@@ -40,13 +42,13 @@ def trail(page: str, ctx: Context) -> list[dict[str, str]]:
     under All notes. Each step is `{"title": plain text, "url": URL from the site's root}`.
     """
     index = ctx.index
-    if page.startswith("sources/"):
-        parent = ("Bibliography", "bibliography.md")
+    if page.startswith(SOURCES_DIR):
+        parent = ("Bibliography", BIBLIOGRAPHY_PAGE)
     else:
-        note = index.notes.get(page.removeprefix("notes/").removesuffix(".md"))
+        note = index.notes.get(page.removeprefix(NOTES_DIR).removesuffix(".md"))
         if note is None or index.page(note.id) != page or note.kind is not NoteKind.NOTE or _home_linked(note, ctx):
             return []
         topic = next((index.notes[t] for t in note.topics if t in index.notes), None)
-        parent = (topic.title, index.page(topic.id)) if topic else ("All notes", "notes/index.md")
+        parent = (topic.title, index.page(topic.id)) if topic else ("All notes", NOTES_INDEX_PAGE)
     first = index.page(index.topics[0].id) if index.topics else parent[1]  # a section links to its first page
     return [{"title": READERS_SECTION, "url": page_url(first)}, {"title": parent[0], "url": page_url(parent[1])}]
