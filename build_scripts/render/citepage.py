@@ -27,6 +27,7 @@ from build_scripts.citations.bibtex_ris import bibtex, ris
 from build_scripts.citations.cite import Reference
 from build_scripts.render.context import Context, PageState, md_html
 from build_scripts.render.trail import page_url
+from build_scripts.slugs import slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ def page_citation(state: PageState, title: str) -> PageCitation:
     """The citation of the page `state` is rendering."""
     settings = state.ctx.settings
     url = canonical_url(settings.site_url, state.page)
-    key = "page-" + (re.sub(r"[^a-z0-9]+", "-", state.page.removesuffix(".md").lower()).strip("-") or "home")
+    key = "page-" + (slug(state.page.removesuffix(".md")) or "home")
     authors = [_name(a) for a in re.split(r"\s*(?:;|\band\b)\s*", settings.site_author) if a.strip()]
     item = metadata.page_item(
         title=title, url=url, site_name=settings.site_name, authors=authors, date=state.date, key=key
