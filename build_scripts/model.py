@@ -18,7 +18,7 @@ from build_scripts.diagnostics import Diagnostic, Location, Severity
 __all__ = [
     "BuildResult", "Citation", "Claim", "CrossRef", "Diagnostic", "DisagreementKind", "Fact", "FactEmbed", "FactKind",
     "Inconsistency", "Location", "NavItem", "Note", "NoteKind", "Page", "PageFile", "PassedOver", "Position", "Problem",
-    "ProblemKind", "Replacement", "Severity", "Side", "Source", "Span",
+    "ProblemKind", "Replacement", "Severity", "Side", "Source", "Span", "callout_anchor",
 ]  # fmt: skip
 
 
@@ -378,6 +378,14 @@ class Problem:
     why: str = ""
 
 
+def callout_anchor(kind: DisagreementKind, fact_id: str) -> str:
+    """Anchor id of the callout of a disagreement of `kind` on a fact (`disagreement-numeric-trade-2021`).
+
+    Readers' links and permalinks point at it, so it stays the same from build to build.
+    """
+    return f"disagreement-{kind}-{fact_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class Inconsistency:
     """A disagreement about one fact.
@@ -401,7 +409,7 @@ class Inconsistency:
     @property
     def anchor(self) -> str:
         """Stable anchor id of the callout for this inconsistency."""
-        return f"disagreement-{self.kind}-{self.fact.id}"
+        return callout_anchor(self.kind, self.fact.id)
 
 
 @dataclass(frozen=True, slots=True)

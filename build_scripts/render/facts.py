@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from build_scripts.check.reconcile import KINDS, claim_key
-from build_scripts.model import Claim, DisagreementKind, Fact, Inconsistency
+from build_scripts.model import Claim, DisagreementKind, Fact, Inconsistency, callout_anchor
 from build_scripts.page_paths import INCONSISTENCIES_PAGE
 from build_scripts.render.context import SEPARATOR, PageState, attr, indent, md_text, title_text
 from build_scripts.render.describe import reading, said, summary
@@ -111,7 +111,7 @@ def callout(issue: Inconsistency, state: PageState, internal: Inconsistency | No
     fact = issue.fact
     anchors = [f'<span class="anchor" id="{issue.anchor}"></span>']
     if issue.kind is DisagreementKind.APPARENT:  # it keeps the address it had as a real one, so links still work
-        anchors.append(f'<span class="anchor" id="disagreement-{KINDS[fact.kind]}-{fact.id}"></span>')
+        anchors.append(f'<span class="anchor" id="{callout_anchor(KINDS[fact.kind], fact.id)}"></span>')
     if internal is not None:
         anchors.append(f'<span class="anchor" id="{internal.anchor}"></span>')
     body = [f'<div class="research-anchors">{"".join(anchors)}</div>', ""]  # a block of its own: no empty line
