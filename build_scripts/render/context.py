@@ -17,10 +17,10 @@ from build_scripts.library.archive import ArchivedText
 from build_scripts.model import Claim, Inconsistency
 from build_scripts.notes.link import Index
 from build_scripts.notes.values import Normalised
-from build_scripts.page_paths import INCONSISTENCIES_PAGE, source_page, source_slug
+from build_scripts.page_paths import source_page, source_slug
 from build_scripts.render import fragments
 from build_scripts.render.linking import link_urls, locator_anchor
-from build_scripts.render.placement import placements
+from build_scripts.render.placement import Placements, placements
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#{}])")
 _LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
@@ -53,7 +53,7 @@ class Context:
         inconsistencies_by_source: Disagreements, by the citekeys taking part.
         texts: Archived text of each source that has one (for checking only: never published).
         verifications: What checking each claim's quotation found, by claim id.
-        placements: Callout anchor → pages showing that callout
+        placements: Where each callout is shown
             ([`placements`][build_scripts.render.placement.placements]).
         paragraph_uses: What the notes do with each paragraph of each archived source, by citekey
             ([`coverage`][build_scripts.check.coverage.coverage]).
@@ -75,7 +75,7 @@ class Context:
     inconsistencies_by_source: dict[str, list[Inconsistency]] = field(default_factory=dict)
     texts: dict[str, ArchivedText] = field(default_factory=dict)
     verifications: dict[str, Verification] = field(default_factory=dict)
-    placements: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    placements: Placements = field(default_factory=lambda: Placements({}, {}, {}))
     paragraph_uses: dict[str, tuple[ParagraphUse, ...]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     cited_at: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -130,10 +130,6 @@ class Context:
         if named is not None and len(named) == 1 and (words := self.opening(key, min(named))):
             return fragments.text_fragment(ref.url, words)
         return ref.url
-
-    def home_of(self, anchor: str) -> str:
-        """The page where a callout is set out first: its first placement, else the Inconsistencies page."""
-        return (self.placements.get(anchor) or (INCONSISTENCIES_PAGE,))[0]
 
     def opening(self, key: str, paragraph: int) -> str:
         """The first words of a paragraph of the source's archived text ("" if there is no such paragraph)."""
@@ -225,8 +221,8 @@ class PageState:
 
     def link_callout(self, anchor: str) -> str:
         """Relative link to a callout: on this page when the page shows it, else where it is set out first."""
-        here = self.page in self.ctx.placements.get(anchor, ())
-        return self.link(self.page if here else self.ctx.home_of(anchor), anchor)
+        placed = self.ctx.placements
+        return self.link(self.page if placed.shows(self.page, anchor) else placed.home(anchor), anchor)
 
     def link_note(self, note_id: str, text: str = "", anchor: str = "") -> str:
         """A Markdown link to a note's page, titled by the note unless `text` is given."""

@@ -53,7 +53,8 @@ def inconsistencies_page(ctx: Context) -> Draft:
     topics = {t.id: short_title(t.title) for t in ctx.index.topics}
     issues = [i for found in ctx.inconsistencies.values() for i in found]
     issues.sort(key=lambda i: (_topic_of(i, topics) or "~", list(KIND_NAMES).index(i.kind), i.fact.title.casefold()))
-    here = [i for i in issues if _placed(i, ctx) == INCONSISTENCIES_PAGE and not _shown_with_partner(i, ctx)]
+    placed = ctx.placements
+    here = [i for i in issues if placed.home(i.anchor) == INCONSISTENCIES_PAGE and not _shown_with_partner(i, ctx)]
     titles = {ctx.index.page(n.id): short_title(n.title) for n in ctx.index.notes.values()}
     parts = [
         "# Inconsistencies",
@@ -84,13 +85,6 @@ def inconsistencies_page(ctx: Context) -> Draft:
 
 def _topic_of(issue: Inconsistency, topics: dict[str, str]) -> str:
     return next((t for t in topics if t in issue.fact.topics), "")
-
-
-def _placed(issue: Inconsistency, ctx: Context) -> str:
-    """The page where a disagreement is set out in full (for a possible error shown with its partner, the partner's)."""
-    partner = companion(issue, ctx.inconsistencies)
-    shown = partner if partner is not None and issue.kind is DisagreementKind.INTERNAL else issue
-    return ctx.home_of(shown.anchor)
 
 
 def _shown_with_partner(issue: Inconsistency, ctx: Context) -> bool:
@@ -124,7 +118,7 @@ def _index_row(
     for claim in issue.claims:
         state.use(claim)  # the page's date is its latest input's
     topic = _topic_of(issue, topics)
-    page = _placed(issue, ctx)
+    page = ctx.placements.home(issue.anchor)  # a possible error shown with its partner: the same pages
     partner = companion(issue, ctx.inconsistencies)
     target = partner.anchor if _shown_with_partner(issue, ctx) and partner is not None else issue.anchor
     ident = "" if page == INCONSISTENCIES_PAGE else f' id="{issue.anchor}"'  # links to the index land on the line

@@ -65,7 +65,7 @@ def claims_data(ctx: Context) -> dict:
             "kind": i.kind,
             "summary": i.summary,
             "claims": [c.id for c in i.claims],
-            "pages": sorted(set(ctx.placements.get(i.anchor, []))),
+            "pages": sorted(set(ctx.placements.where(i.anchor))),
         }
         for issues in ctx.inconsistencies.values()
         for i in issues

@@ -9,7 +9,7 @@ and citation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from build_scripts.check.reconcile import KINDS, claim_key
 from build_scripts.model import Claim, DisagreementKind, Fact, Inconsistency, callout_anchor
@@ -69,7 +69,7 @@ def _sides_inline(issue: Inconsistency, claims: list[Claim], state: PageState) -
     return " vs ".join(parts)
 
 
-def callouts(issues: list[Inconsistency], state: PageState) -> list[str]:
+def callouts(issues: Sequence[Inconsistency], state: PageState) -> list[str]:
     """The callouts of `issues` (all those of each fact shown), a suspected error shown once.
 
     Where a fact has both a disagreement between sources and a possible error
@@ -183,7 +183,7 @@ def claims_table(claims: list[Claim], state: PageState, *, anchors: bool) -> str
             citation = f"{ctx.label(claim.source)}, {claim.locator}: {fact.title}: {claim.value}"
             anchor = f'<span class="anchor" id="{claim.id}"></span>{_permalink(claim.id, citation, state)} '
         flags = "".join(
-            f' [⚠]({state.link(ctx.home_of(i.anchor), i.anchor)} "{attr(what)}"){{ aria-label="{attr(what)}" }}'
+            f' [⚠]({state.link(ctx.placements.home(i.anchor), i.anchor)} "{attr(what)}"){{ aria-label="{attr(what)}" }}'
             for i in ctx.inconsistencies.get(fact.id, [])
             for what in [f"{KIND_TITLES[i.kind]}: {summary(i, state)}"]
         )

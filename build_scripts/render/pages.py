@@ -25,7 +25,6 @@ from build_scripts.render.disagreements import disagreement_counts
 from build_scripts.render.facts import KIND_TITLES, callouts, claims_table, companion
 from build_scripts.render.linking import link_urls
 from build_scripts.render.matrix import contested, matrix
-from build_scripts.render.placement import topic_rest
 
 
 def note_page(note: Note, ctx: Context) -> Draft:
@@ -105,7 +104,7 @@ def _topic_matrix(topic: Note, state: PageState) -> list[str]:
 def _topic_sections(topic: Note, state: PageState) -> list[str]:
     ctx = state.ctx
     out: list[str] = []
-    rest, named = topic_rest(topic, ctx.index, ctx.inconsistencies, ctx.placements)
+    rest, named = ctx.placements.added.get(topic.id, ()), ctx.placements.named.get(topic.id, ())
     elsewhere = [  # a possible error shown with its disagreement is named with it
         issue
         for issue in named

@@ -14,22 +14,47 @@ appears, and `claims.json` lists the pages, whatever order pages are drafted in.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from build_scripts.model import Inconsistency, Note, NoteKind
 from build_scripts.notes.link import Index
 from build_scripts.page_paths import INCONSISTENCIES_PAGE
 
-__all__ = [
-    "Placements",
-    "body_callouts",
-    "note_order",
-    "placements",
-    "topic_issues",
-    "topic_rest",
-]
+__all__ = ["Placements", "body_callouts", "note_order", "placements", "topic_issues"]
 
-Placements = dict[str, tuple[str, ...]]
-"""Callout anchor → the pages that show it."""
+
+@dataclass(frozen=True, slots=True)
+class Placements:
+    """Where each callout is shown: the one answer every page asks (links, the index, a topic's extra callouts).
+
+    A page's body shows the callouts of the facts it embeds, each after the
+    block that embeds it ([`render_body`][build_scripts.render.body.render_body]
+    places them, on the pages named here).
+
+    Attributes:
+        pages: Callout anchor → the pages that show it, in note order; the
+            Inconsistencies page alone for a callout that no note shows.
+        added: Topic id → the callouts its page adds after its text: of its
+            facts, and embedded in no note's text.
+        named: Topic id → its disagreements that another note's text sets
+            out: its page names each in a line, linking there.
+    """
+
+    pages: Mapping[str, tuple[str, ...]]
+    added: Mapping[str, tuple[Inconsistency, ...]]
+    named: Mapping[str, tuple[Inconsistency, ...]]
+
+    def where(self, anchor: str) -> tuple[str, ...]:
+        """The pages that show a callout."""
+        return self.pages.get(anchor, ())
+
+    def home(self, anchor: str) -> str:
+        """The page where a callout is set out first (the Inconsistencies page for one no note shows)."""
+        return self.pages[anchor][0]
+
+    def shows(self, page: str, anchor: str) -> bool:
+        """Whether `page` shows a callout."""
+        return page in self.where(anchor)
 
 
 def note_order(index: Index) -> list[Note]:
@@ -55,31 +80,28 @@ def topic_issues(
     return [issue for fact in facts for issue in inconsistencies.get(fact.id, [])]
 
 
-def topic_rest(
-    topic: Note, index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]], placed: Placements
-) -> tuple[list[Inconsistency], list[Inconsistency]]:
-    """A topic's disagreements that its text does not set out: those its page adds after its text (no note's
-    text embeds them), and those another note's text sets out (the page names them in a line)."""
-    page = index.page(topic.id)
-    in_body = {issue.anchor for issue in body_callouts(topic, inconsistencies)}
-    issues = [issue for issue in topic_issues(topic, index, inconsistencies) if issue.anchor not in in_body]
-    added = [issue for issue in issues if page in placed.get(issue.anchor, ())]
-    elsewhere = [issue for issue in issues if page not in placed.get(issue.anchor, ())]
-    return added, elsewhere
-
-
 def placements(index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]]) -> Placements:
-    """Callout anchor → the pages that show it, in [`note_order`][build_scripts.render.placement.note_order];
-    the Inconsistencies page for a callout that no note shows."""
+    """Where each callout is shown, pages in [`note_order`][build_scripts.render.placement.note_order].
+
+    A callout is shown on each page whose body embeds its fact; on the page of
+    each topic of its fact when no note's body embeds it; else on the
+    Inconsistencies page alone.
+    """
     embedded = {issue.anchor for note in index.notes.values() for issue in body_callouts(note, inconsistencies)}
     pages: dict[str, list[str]] = {}
+    added: dict[str, tuple[Inconsistency, ...]] = {}
+    named: dict[str, tuple[Inconsistency, ...]] = {}
     for note in note_order(index):
         shown = body_callouts(note, inconsistencies)
-        if note.kind is NoteKind.TOPIC:  # the disagreements of its facts that no note's text sets out
-            shown += [i for i in topic_issues(note, index, inconsistencies) if i.anchor not in embedded]
+        if note.kind is NoteKind.TOPIC:  # the disagreements of its facts that its own text does not set out
+            in_body = {issue.anchor for issue in shown}
+            rest = [i for i in topic_issues(note, index, inconsistencies) if i.anchor not in in_body]
+            added[note.id] = tuple(i for i in rest if i.anchor not in embedded)
+            named[note.id] = tuple(i for i in rest if i.anchor in embedded)
+            shown += added[note.id]
         for issue in shown:
             pages.setdefault(issue.anchor, []).append(index.page(note.id))
     for issues in inconsistencies.values():
         for issue in issues:
             pages.setdefault(issue.anchor, [INCONSISTENCIES_PAGE])
-    return {anchor: tuple(where) for anchor, where in pages.items()}
+    return Placements({anchor: tuple(where) for anchor, where in pages.items()}, added, named)
