@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from build_scripts.renderers.project import ConfigDumper, ConfigLoader
+from build_scripts.config import ConfigDumper, ConfigLoader
 
 REPO = Path(__file__).resolve().parent.parent
 

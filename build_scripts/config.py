@@ -16,8 +16,9 @@ extra:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml_env_tag import construct_env_tag
@@ -72,12 +73,76 @@ class Settings:
         return sorted(self.bib_dir.glob("*.bib")) if self.bib_dir.is_dir() else []
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Safe loader that resolves `!ENV` as MkDocs does (pyyaml-env-tag) and reads other tags as None."""
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """A YAML value with a tag (`!ENV [NAME, default]`, `!!python/name:module.object`), kept as written.
+
+    Attributes:
+        tag: The tag, as YAML resolves it (`!ENV`, `tag:yaml.org,2002:python/name:…`).
+        value: The value under the tag: a string, list or mapping.
+        node: The YAML node read, to resolve `!ENV` as MkDocs does.
+    """
+
+    tag: str
+    value: Any
+    node: yaml.Node | None = field(default=None, compare=False, repr=False)
+
+    def resolved(self) -> Any:
+        """The value MkDocs would see: an `!ENV` value from the environment (pyyaml-env-tag), any other None."""
+        if self.tag != "!ENV" or self.node is None:
+            return None
+        return construct_env_tag(yaml.SafeLoader(""), self.node)
 
 
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_TolerantLoader.add_constructor("!ENV", construct_env_tag)
+class ConfigLoader(yaml.SafeLoader):
+    """The one reader of `mkdocs.yml`: a safe loader that keeps MkDocs' tagged values as they are written.
+
+    Each becomes a [`Tagged`][build_scripts.config.Tagged] value instead of being run.
+
+    Settings resolve them ([`Tagged.resolved`][build_scripts.config.Tagged.resolved]);
+    a written project writes them back as they were ([`ConfigDumper`][build_scripts.config.ConfigDumper]).
+    """
+
+
+def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return Tagged(node.tag, value, node)
+
+
+ConfigLoader.add_multi_constructor("!", _construct_tagged)
+ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
+
+
+class ConfigDumper(yaml.SafeDumper):
+    """Safe dumper that writes tagged values back with their tags."""
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, str(data.value))
+
+
+ConfigDumper.add_representer(Tagged, _represent_tagged)
+
+
+def _resolved(data: Any) -> Any:
+    """`data` as MkDocs reads it: tagged values resolved ([`Tagged.resolved`][build_scripts.config.Tagged.resolved])."""
+    if isinstance(data, Tagged):
+        return data.resolved()
+    if isinstance(data, dict):
+        return {key: _resolved(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_resolved(value) for value in data]
+    return data
 
 
 def load_settings(config_file: Path) -> Settings:
@@ -85,7 +150,7 @@ def load_settings(config_file: Path) -> Settings:
     root = config_file.parent.resolve()
     data: dict = {}
     if config_file.is_file():
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        data = _resolved(yaml.load(config_file.read_text(encoding="utf-8"), Loader=ConfigLoader)) or {}
     extra = (data.get("extra") or {}).get("research") or {}
     return Settings(
         root=root,

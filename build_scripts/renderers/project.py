@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from build_scripts.config import ConfigDumper, ConfigLoader
 from build_scripts.model import BuildResult, NavItem
 from build_scripts.paths import inside, real, relative_path, remove_except, write_changed
 
@@ -89,48 +90,6 @@ class Project:
 
 
 # -- the config file --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Tagged:
-    """A YAML value with a tag (`!ENV [NAME, default]`, `!!python/name:module.object`), kept to be written back."""
-
-    tag: str
-    value: Any
-
-
-class ConfigLoader(yaml.SafeLoader):
-    """Safe loader that keeps MkDocs' tagged values as they are written, instead of running them."""
-
-
-def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return _Tagged(node.tag, value)
-
-
-ConfigLoader.add_multi_constructor("!", _construct_tagged)
-ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
-
-
-class ConfigDumper(yaml.SafeDumper):
-    """Safe dumper that writes tagged values back with their tags."""
-
-
-def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
-    if isinstance(data.value, list):
-        return dumper.represent_sequence(data.tag, data.value)
-    if isinstance(data.value, dict):
-        return dumper.represent_mapping(data.tag, data.value)
-    return dumper.represent_scalar(data.tag, str(data.value))
-
-
-ConfigDumper.add_representer(_Tagged, _represent_tagged)
 
 
 def read_config(config_file: Path) -> dict[str, Any]:
