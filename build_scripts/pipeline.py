@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -60,7 +61,8 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
     diags += found
     texts, found = archive.load_texts(sources, settings.root)
     diags += found
-    index.claims, verifications, found = verify.verify_claims(index.claims, texts)
+    claims, verifications, found = verify.verify_claims(index.claims, texts)
+    index = replace(index, claims=claims)
     diags += found
     passed = [entry for note in index.notes.values() for entry in note.passed_over if entry.source in sources]
     paragraph_uses, found = coverage.coverage(texts, sources, index.claims, verifications, passed)

@@ -8,10 +8,11 @@ out which pages link to which (backlinks) and which notes cite each source.
 from __future__ import annotations
 
 import difflib
+import functools
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
@@ -33,29 +34,58 @@ RESERVED_NOTE_IDS = {NOTES_INDEX_PAGE.removeprefix(NOTES_DIR).removesuffix(".md"
 """Ids no note may take: its page would be the list of all notes."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True)
 class Index:
     """Everything the renderer needs, resolved and sorted.
 
+    Made by [`build_index`][build_scripts.notes.link.build_index] from what it
+    checked; what follows from that (topics, home, backlinks, citing notes) is
+    worked out here, from the index's own fields, when first asked for.
+
     Attributes:
         notes: Notes by id, in path order.
-        topics: Topic notes, by `order` then id.
-        home: The home note, if any.
         sources: Sources by citekey.
         facts: Facts by id.
         claims: All claims, each with its stable `id`.
-        backlinks: Note id → ids of the notes linking to it.
-        cited_by: Citekey → ids of the notes citing it (in text, claims or `sources`).
     """
 
     notes: dict[str, Note]
-    topics: list[Note]
-    home: Note | None
     sources: dict[str, Source]
     facts: dict[str, Fact]
     claims: list[Claim]
-    backlinks: dict[str, list[str]] = field(default_factory=dict)
-    cited_by: dict[str, list[str]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def topics(self) -> list[Note]:
+        """Topic notes, by `order` then id."""
+        return sorted((n for n in self.notes.values() if n.kind is NoteKind.TOPIC), key=lambda n: (n.order, n.id))
+
+    @functools.cached_property
+    def home(self) -> Note | None:
+        """The home note, if any (the first, if there are several)."""
+        return next((n for n in self.notes.values() if n.kind is NoteKind.HOME), None)
+
+    @functools.cached_property
+    def backlinks(self) -> dict[str, list[str]]:
+        """Note id → ids of the other notes linking to it."""
+        links: dict[str, set[str]] = defaultdict(set)
+        for note in self.notes.values():
+            for span in note.spans:
+                if span.ref is not None and span.ref.target in self.notes and span.ref.target != note.id:
+                    links[span.ref.target].add(note.id)
+        return {k: sorted(v) for k, v in sorted(links.items())}
+
+    @functools.cached_property
+    def cited_by(self) -> dict[str, list[str]]:
+        """Citekey → ids of the notes citing it (in `sources`, in text, in a fact's texts, or in claims)."""
+        cited: dict[str, set[str]] = defaultdict(set)
+        for note in self.notes.values():
+            spans = [*note.spans, *(s for f in note.facts for s in (*f.resolution_spans, *f.apparent_spans))]
+            for key in [*note.sources, *(c.key for span in spans for c in span.citations)]:
+                if key in self.sources:
+                    cited[key].add(note.id)
+        for claim in self.claims:
+            cited[claim.source].add(claim.note)
+        return {k: sorted(v) for k, v in sorted(cited.items())}
 
     def page(self, note_id: str) -> str:
         """Path of a note's page in the docs tree."""
@@ -66,7 +96,6 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
     """Index `notes` and `sources` and check every reference between them."""
     diags: list[Diagnostic] = []
     by_id = _unique_notes(notes, diags)
-    topics = sorted((n for n in by_id.values() if n.kind is NoteKind.TOPIC), key=lambda n: (n.order, n.id))
     homes = [n for n in by_id.values() if n.kind is NoteKind.HOME]
     for extra in homes[1:]:
         diags.append(
@@ -78,21 +107,11 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
         )
     facts = _unique_facts(by_id.values(), diags)
     _unique_source_pages(sources, diags)
-    index = Index(
-        notes=by_id,
-        topics=topics,
-        home=homes[0] if homes else None,
-        sources=sources,
-        facts=facts,
-        claims=_claims(by_id.values(), facts, sources, diags),
-    )
-    topic_ids = {t.id for t in topics}
-    backlinks: dict[str, set[str]] = defaultdict(set)
-    cited_by: dict[str, set[str]] = defaultdict(set)
+    index = Index(notes=by_id, sources=sources, facts=facts, claims=_claims(by_id.values(), facts, sources, diags))
+    topic_ids = {t.id for t in index.topics}
     for note in by_id.values():
         for key in note.sources:
-            if _check_key(key, Location(note.path, 1), sources, diags):
-                cited_by[key].add(note.id)
+            _check_key(key, Location(note.path, 1), sources, diags)
         for topic in note.topics:
             if topic not in topic_ids:
                 diags.append(
@@ -113,8 +132,7 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
                 )
         for span in note.spans:
             for cite in span.citations:
-                if _check_key(cite.key, cite.location, sources, diags):
-                    cited_by[cite.key].add(note.id)
+                _check_key(cite.key, cite.location, sources, diags)
             if span.embed is not None and span.embed.fact not in index.facts:
                 fact_id = span.embed.fact
                 diags.append(
@@ -125,21 +143,14 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
                     )
                 )
             if span.ref is not None:
-                target = _check_ref(span.ref, index, diags)
-                if target and target != note.id:
-                    backlinks[target].add(note.id)
+                _check_ref(span.ref, index, diags)
     for note in by_id.values():
         for entry in note.passed_over:
             _check_key(entry.source, entry.location, sources, diags)
         for fact in note.facts:
             for span in (*fact.resolution_spans, *fact.apparent_spans):
                 for cite in span.citations:
-                    if _check_key(cite.key, cite.location, sources, diags):
-                        cited_by[cite.key].add(note.id)
-    for claim in index.claims:
-        cited_by[claim.source].add(claim.note)
-    index.backlinks = {k: sorted(v) for k, v in sorted(backlinks.items())}
-    index.cited_by = {k: sorted(v) for k, v in sorted(cited_by.items())}
+                    _check_key(cite.key, cite.location, sources, diags)
     return index, diags
 
 

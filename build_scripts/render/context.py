@@ -3,6 +3,7 @@ and the [`PageState`][build_scripts.render.context.PageState] one page collects 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import defaultdict
@@ -35,9 +36,13 @@ SEPARATOR = '<sup class="fn-sep">,</sup>'
 """Between consecutive footnote marks, so that marks 4 and 5 do not read as 45."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True)
 class Context:
     """Shared, read-only state of one build, all of it computed before any page is drafted.
+
+    The fields are what the earlier stages found; what follows from them
+    (claims by fact, note and source, where each callout is shown, the
+    sources' labels...) is worked out here, once, when first asked for.
 
     Attributes:
         index: The resolved notes, sources, facts and claims.
@@ -47,19 +52,10 @@ class Context:
         settings: Project settings.
         formatter: Formats CSL items (the site's own pages) in the site's style.
         dates: Last-changed date (`YYYY-MM-DD`) of each input file, from git.
-        claims_by_fact: Claims, by fact id, sorted by source.
-        claims_by_note: Claims, by the id of the note that records them.
-        claims_by_source: Claims, by citekey.
-        inconsistencies_by_source: Disagreements, by the citekeys taking part.
         texts: Archived text of each source that has one (for checking only: never published).
         verifications: What checking each claim's quotation found, by claim id.
-        placements: Where each callout is shown
-            ([`placements`][build_scripts.render.placement.placements]).
         paragraph_uses: What the notes do with each paragraph of each archived source, by citekey
             ([`coverage`][build_scripts.check.coverage.coverage]).
-        labels: Each source's one reader label, by citekey
-            ([`reader_labels`][build_scripts.citations.source_labels.reader_labels]).
-        cited_at: Citekey → (note id, locator) of each citation of it in a note's text, in note order.
     """
 
     index: Index
@@ -69,41 +65,64 @@ class Context:
     settings: Settings
     formatter: Formatter
     dates: dict[str, str] = field(default_factory=dict)
-    claims_by_fact: dict[str, list[Claim]] = field(default_factory=dict)
-    claims_by_note: dict[str, list[Claim]] = field(default_factory=dict)
-    claims_by_source: dict[str, list[Claim]] = field(default_factory=dict)
-    inconsistencies_by_source: dict[str, list[Inconsistency]] = field(default_factory=dict)
     texts: dict[str, ArchivedText] = field(default_factory=dict)
     verifications: dict[str, Verification] = field(default_factory=dict)
-    placements: Placements = field(default_factory=lambda: Placements({}, {}, {}))
     paragraph_uses: dict[str, tuple[ParagraphUse, ...]] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
-    cited_at: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
+    @functools.cached_property
+    def claims_by_fact(self) -> dict[str, list[Claim]]:
+        """Claims, by fact id, sorted by source."""
         by_fact: dict[str, list[Claim]] = defaultdict(list)
-        by_note: dict[str, list[Claim]] = defaultdict(list)
-        by_source: dict[str, list[Claim]] = defaultdict(list)
         for claim in self.index.claims:
             by_fact[claim.fact].append(claim)
+        return {k: sorted(v, key=lambda c: (c.source, c.id)) for k, v in by_fact.items()}
+
+    @functools.cached_property
+    def claims_by_note(self) -> dict[str, list[Claim]]:
+        """Claims, by the id of the note that records them."""
+        by_note: dict[str, list[Claim]] = defaultdict(list)
+        for claim in self.index.claims:
             by_note[claim.note].append(claim)
+        return dict(by_note)
+
+    @functools.cached_property
+    def claims_by_source(self) -> dict[str, list[Claim]]:
+        """Claims, by citekey."""
+        by_source: dict[str, list[Claim]] = defaultdict(list)
+        for claim in self.index.claims:
             by_source[claim.source].append(claim)
-        self.claims_by_fact = {k: sorted(v, key=lambda c: (c.source, c.id)) for k, v in by_fact.items()}
-        self.placements = placements(self.index, self.inconsistencies)
-        self.claims_by_note, self.claims_by_source = dict(by_note), dict(by_source)
+        return dict(by_source)
+
+    @functools.cached_property
+    def inconsistencies_by_source(self) -> dict[str, list[Inconsistency]]:
+        """Disagreements, by the citekeys taking part."""
         issues: dict[str, list[Inconsistency]] = defaultdict(list)
         for found in self.inconsistencies.values():
             for issue in found:
                 for key in dict.fromkeys(c.source for c in issue.claims):
                     issues[key].append(issue)
-        self.inconsistencies_by_source = dict(issues)
-        self.labels = reader_labels(self.index.sources, self.refs)
+        return dict(issues)
+
+    @functools.cached_property
+    def placements(self) -> Placements:
+        """Where each callout is shown ([`placements`][build_scripts.render.placement.placements])."""
+        return placements(self.index, self.inconsistencies)
+
+    @functools.cached_property
+    def labels(self) -> dict[str, str]:
+        """Each source's one reader label, by citekey
+        ([`reader_labels`][build_scripts.citations.source_labels.reader_labels])."""
+        return reader_labels(self.index.sources, self.refs)
+
+    @functools.cached_property
+    def cited_at(self) -> dict[str, list[tuple[str, str]]]:
+        """Citekey → (note id, locator) of each citation of it in a note's text, in note order."""
         cited: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for note in self.index.notes.values():
             for span in note.spans:
                 for citation in span.citations:
                     cited[citation.key].append((note.id, citation.locator))
-        self.cited_at = dict(cited)
+        return dict(cited)
 
     def in_reference_order(self, keys: list[str]) -> list[str]:
         """Citekeys in the order of a reference list: by formatted reference, then by key."""
