@@ -40,9 +40,11 @@ from build_scripts.page_paths import (
 )
 from build_scripts.paths import relative_path, remove_except, write_changed
 from build_scripts.render import disagreements, pages, trail
-from build_scripts.render.context import Context, Draft, nav_title, short_title
+from build_scripts.render.context import Context
 from build_scripts.render.export import claims_data, claims_json
+from build_scripts.render.page_state import Draft
 from build_scripts.render.placement import note_order
+from build_scripts.render.text import nav_title, short_title
 
 
 def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | None, list[Diagnostic]]:

@@ -7,7 +7,7 @@ import pytest
 from build_scripts import load_settings, pipeline
 from build_scripts.model import Citation, Location, Span
 from build_scripts.render.body import render_body
-from build_scripts.render.context import SEPARATOR, PageState
+from build_scripts.render.page_state import SEPARATOR, PageState
 
 from .conftest import FIXTURES
 

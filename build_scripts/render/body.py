@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from build_scripts.model import Inconsistency, Note, Replacement, Span
 from build_scripts.render.charts_md import Series, chart_md, page_series
-from build_scripts.render.context import SEPARATOR, PageState
 from build_scripts.render.facts import callouts, inline_value
+from build_scripts.render.page_state import SEPARATOR, PageState
 from build_scripts.render.spans import substitute
 
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 from build_scripts.model import Fact, FactKind, Note, NoteKind
 from build_scripts.render import charts
-from build_scripts.render.context import Context, PageState, md_text
+from build_scripts.render.context import Context
+from build_scripts.render.page_state import PageState
+from build_scripts.render.text import md_text
 from build_scripts.slugs import slug
 
 __all__ = ["NARROW", "WIDE", "Series", "chart_md", "page_series", "trailing_charts"]

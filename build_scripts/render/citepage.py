@@ -3,7 +3,7 @@
 Each page is cited as a web page of the site: the site's name and authors
 (`site_name`, `site_author` in `mkdocs.yml`), the page title, its canonical URL
 (from `site_url`; left out when that is not set) and the date its content
-last changed ([`PageState.date`][build_scripts.render.context.PageState.date]).
+last changed ([`PageState.date`][build_scripts.render.page_state.PageState.date]).
 The block shows it formatted in the site's CSL style, followed by the date the
 reader opened the page (filled in by `research.js` in the reader's browser, so
 that a build stays the same from day to day), then as BibTeX and as RIS, in
@@ -25,7 +25,9 @@ from build_scripts.cache import Cache, digest
 from build_scripts.citations import cite, metadata
 from build_scripts.citations.bibtex_ris import bibtex, ris
 from build_scripts.citations.cite import Reference
-from build_scripts.render.context import Context, PageState, md_html
+from build_scripts.render.context import Context
+from build_scripts.render.page_state import PageState
+from build_scripts.render.text import md_html
 from build_scripts.render.trail import page_url
 from build_scripts.slugs import slug
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from build_scripts.check.reconcile import explain
 from build_scripts.model import DisagreementKind, Fact, Inconsistency, Problem
-from build_scripts.render.context import PageState, md_text
+from build_scripts.render.page_state import PageState
 from build_scripts.render.spans import render_text
+from build_scripts.render.text import md_text
 
 __all__ = ["problem", "reading", "said", "sides", "summary"]
 

@@ -12,9 +12,11 @@ from collections import Counter
 
 from build_scripts.model import DisagreementKind, Inconsistency
 from build_scripts.page_paths import INCONSISTENCIES_PAGE
-from build_scripts.render.context import Context, Draft, PageState, attr, md_text, short_title
+from build_scripts.render.context import Context
 from build_scripts.render.describe import summary
 from build_scripts.render.facts import callouts, companion
+from build_scripts.render.page_state import Draft, PageState
+from build_scripts.render.text import attr, md_text, short_title
 
 __all__ = ["KIND_NAMES", "TOPICLESS", "disagreement_counts", "inconsistencies_page"]
 

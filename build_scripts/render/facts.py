@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from build_scripts.check.reconcile import KINDS, claim_key
 from build_scripts.model import Claim, DisagreementKind, Fact, Inconsistency, callout_anchor
 from build_scripts.page_paths import INCONSISTENCIES_PAGE
-from build_scripts.render.context import SEPARATOR, PageState, attr, indent, md_text, title_text
 from build_scripts.render.describe import reading, said, summary
+from build_scripts.render.page_state import SEPARATOR, PageState
+from build_scripts.render.text import attr, indent, md_text, title_text
 
 KIND_TITLES = {
     DisagreementKind.NUMERIC: "Figures disagree",

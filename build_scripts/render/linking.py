@@ -1,4 +1,5 @@
-"""Links that follow a rule of their own: a locator's place on its source's page, addresses in references.
+"""Links between pages, and links that follow a rule of their own: a locator's place on its source's page,
+a source's entry in a page's References, addresses in references.
 
 A locator naming paragraphs ("para. 12", "paras. 53–54") leads to the block
 of its (first) paragraph on the source's page, `sources/KEY.md#para-12`
@@ -12,12 +13,30 @@ from __future__ import annotations
 import re
 
 from build_scripts.check.verify import paragraphs_named
+from build_scripts.page_paths import source_slug
 
-__all__ = ["link_urls", "locator_anchor", "paragraph_anchor"]
+__all__ = ["link_urls", "locator_anchor", "paragraph_anchor", "reference_anchor", "rel"]
 
 _TAG = re.compile(r"(<[^<>]*>)")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _URL_TRAILING = ".,;:!?"
+
+
+def rel(from_page: str, to_page: str, anchor: str = "") -> str:
+    """Relative link from one docs page to another (and an optional anchor)."""
+    if from_page == to_page and anchor:
+        return f"#{anchor}"
+    here, there = from_page.split("/")[:-1], to_page.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    path = "/".join([".."] * (len(here) - common) + there[common:])
+    return f"{path}#{anchor}" if anchor else path
+
+
+def reference_anchor(key: str) -> str:
+    """Anchor of a source's entry in a page's References list (`ref-baev2021`), named as its page is."""
+    return "ref-" + source_slug(key)
 
 
 def paragraph_anchor(number: int) -> str:

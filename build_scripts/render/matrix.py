@@ -16,8 +16,9 @@ from collections.abc import Iterable
 
 from build_scripts.check.reconcile import claim_key
 from build_scripts.model import Claim, DisagreementKind, Fact, Inconsistency
-from build_scripts.render.context import PageState, attr, md_text
 from build_scripts.render.describe import said
+from build_scripts.render.page_state import PageState
+from build_scripts.render.text import attr, md_text
 from build_scripts.slugs import slug
 
 SIDES = frozenset(DisagreementKind) - {DisagreementKind.INTERNAL, DisagreementKind.APPARENT}

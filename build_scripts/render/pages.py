@@ -2,7 +2,7 @@
 disagreements is in [`disagreements`][build_scripts.render.disagreements]).
 
 Each page is first drafted: its content, with a
-[`PageState`][build_scripts.render.context.PageState] recording what it cites
+[`PageState`][build_scripts.render.page_state.PageState] recording what it cites
 and draws on. [`assemble`][build_scripts.render.pages.assemble] then formats
 every page's own citation in one run and adds front matter, "Cite this page"
 and the footnotes.
@@ -19,12 +19,14 @@ from build_scripts.page_paths import BIBLIOGRAPHY_PAGE, INCONSISTENCIES_PAGE, NO
 from build_scripts.render import citepage, sourceinfo, trail
 from build_scripts.render.body import render_body
 from build_scripts.render.charts_md import trailing_charts
-from build_scripts.render.context import Context, Draft, PageState, md_html, md_text, page_title
+from build_scripts.render.context import Context
 from build_scripts.render.describe import summary
 from build_scripts.render.disagreements import disagreement_counts
 from build_scripts.render.facts import KIND_TITLES, callouts, claims_table, companion
 from build_scripts.render.linking import link_urls
 from build_scripts.render.matrix import contested, matrix
+from build_scripts.render.page_state import Draft, PageState
+from build_scripts.render.text import md_html, md_text, page_title
 
 
 def note_page(note: Note, ctx: Context) -> Draft:

@@ -22,16 +22,10 @@ from build_scripts.check.coverage import paras
 from build_scripts.check.verify import paragraphs_named
 from build_scripts.citations.csl_json import ATTRIBUTED
 from build_scripts.model import Claim
-from build_scripts.render.context import (
-    OPENING_WORDS,
-    Context,
-    PageState,
-    indent,
-    md_code,
-    md_html,
-    md_text,
-)
+from build_scripts.render.context import OPENING_WORDS, Context
 from build_scripts.render.linking import link_urls, paragraph_anchor
+from build_scripts.render.page_state import PageState
+from build_scripts.render.text import indent, md_code, md_html, md_text
 
 __all__ = ["about", "for_authors", "passages", "uncertain"]
 

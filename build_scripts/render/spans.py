@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from build_scripts.model import Replacement, Span
-from build_scripts.render.context import SEPARATOR, PageState
+from build_scripts.render.page_state import SEPARATOR, PageState
 
 __all__ = ["render_text", "substitute"]
 
