@@ -29,18 +29,15 @@ from build_scripts.check.reconcile import claim_key, disagree, tolerance_of
 from build_scripts.model import Claim, Fact, FactKind
 from build_scripts.notes.periods import part_period_name, part_periods, period_label, period_x
 from build_scripts.notes.values import Normalised, canonical_unit
+from build_scripts.render.chart_axes import FONT, TOP, Frame, axes, plot_height_for
 from build_scripts.render.chart_geometry import (
-    RIGHT,
     Box,
     R,
     Segment,
     fmt,
     free_spot,
     legend,
-    nice_ticks,
     shape_path,
-    text_width,
-    year_ticks,
 )
 from build_scripts.slugs import slug
 
@@ -50,9 +47,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#8
 """Okabe–Ito colours (without yellow and black, which vanish on light or dark pages)."""
 
 _SHAPES = ("circle", "square", "triangle", "diamond", "down", "cross")
-_TOP, _FONT = 16, 12
 _GAP = 11.0
-_SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "mn"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,20 +107,20 @@ def series_chart(
         keyed.append(("sources disagree", "", "band"))
     if any(p.partial for p in points):
         keyed.append((part_period_name(facts), "", "hollow"))
-    frame = _Frame.fit(points, width, _unit(facts)) if points else None
-    plot_height = frame.plot_height if frame else _plot_height(width)
-    rows, legend_svg = legend(keyed, frame.left if frame else 16.0, width, _TOP + plot_height + 44)
-    height = _TOP + plot_height + 44 + rows * 20 + 4
+    frame = _frame(points, width, _unit(facts)) if points else None
+    plot_height = frame.plot_height if frame else plot_height_for(width)
+    rows, legend_svg = legend(keyed, frame.left if frame else 16.0, width, TOP + plot_height + 44)
+    height = TOP + plot_height + 44 + rows * 20 + 4
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{uid}-title {uid}-desc"'
         f' viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="series-chart"'
-        f' font-family="sans-serif" font-size="{_FONT}">',
+        f' font-family="sans-serif" font-size="{FONT}">',
         f'<title id="{uid}-title">{escape(title)}</title>',
         f'<desc id="{uid}-desc">{escape(_describe(title, points, sources, labels, disputed))}</desc>',
     ]
     if frame is not None:
         placed = _place(points, frame, {key: i for i, key in enumerate(sources)})
-        out += _axes(frame)
+        out += axes(frame)
         out += _bands(placed, disputed, labels)
         out += _marks(placed, frame, sources, style, labels)
     out += legend_svg
@@ -163,101 +158,15 @@ def _disputed(points: list[_Point]) -> set[str]:
     return out
 
 
-def _plot_height(width: int) -> int:
-    return 240 if width >= 480 else 200
+def _frame(points: list[_Point], width: int, unit: str) -> Frame:
+    """The frame of the chart: its points and their ranges, room for the widest group of dots side by side."""
+    xs = [p.x for p in points]
+    ys = [v for p in points for v in (p.y, p.low, p.high) if math.isfinite(v)]
+    widest = max(Counter(p.fact.id for p in points).values())
+    return Frame.fit(xs, ys, (widest - 1) / 2 * _GAP + 2 * R, width, unit)
 
 
-@dataclass(frozen=True, slots=True)
-class _Frame:
-    """The plot area's size, data ranges and the mapping from data to SVG coordinates."""
-
-    width: int
-    left: float
-    plot_height: int
-    x_lo: float
-    x_hi: float
-    y_ticks: list[float]
-    inset: float
-    unit: str
-
-    @classmethod
-    def fit(cls, points: list[_Point], width: int, unit: str) -> _Frame:
-        xs = [p.x for p in points]
-        ys = [v for p in points for v in (p.y, p.low, p.high) if math.isfinite(v)]
-        widest = max(Counter(p.fact.id for p in points).values())
-        inset = (widest - 1) / 2 * _GAP + 2 * R
-        lo, hi = min(xs), max(xs)
-        if hi - lo < 1:
-            lo, hi = lo - 0.5, hi + 0.5
-        ticks = nice_ticks(min(ys), max(ys))
-        widest_tick = max(len(text) for text in _tick_texts(ticks))
-        left = math.ceil((32 if _axis_title(ticks, unit) else 12) + text_width("0" * widest_tick, _FONT))
-        return cls(width, left, _plot_height(width), lo, hi, ticks, inset, unit)
-
-    @property
-    def right(self) -> float:
-        return self.width - RIGHT
-
-    @property
-    def bottom(self) -> float:
-        return _TOP + self.plot_height
-
-    def sx(self, x: float) -> float:
-        width = self.right - self.left - 2 * self.inset
-        return self.left + self.inset + (x - self.x_lo) / (self.x_hi - self.x_lo) * width
-
-    def x_span(self) -> tuple[float, float]:
-        """Data x at the left and right edges of the plot area."""
-        per_pixel = (self.x_hi - self.x_lo) / (self.right - self.left - 2 * self.inset)
-        return self.x_lo - self.inset * per_pixel, self.x_hi + self.inset * per_pixel
-
-    def sy(self, y: float) -> float:
-        lo, hi = self.y_ticks[0], self.y_ticks[-1]
-        return _TOP + self.plot_height - (min(max(y, lo), hi) - lo) / (hi - lo) * self.plot_height
-
-
-def _scale(ticks: list[float]) -> tuple[float, str]:
-    return next(((d, w) for d, w in _SCALES if max(abs(ticks[0]), abs(ticks[-1])) >= d), (1.0, ""))
-
-
-def _tick_texts(ticks: list[float]) -> list[str]:
-    divisor = _scale(ticks)[0]
-    decimals = max(0, -math.floor(math.log10((ticks[1] - ticks[0]) / divisor) + 1e-9))
-    return [f"{t / divisor:,.{decimals}f}" for t in ticks]
-
-
-def _axis_title(ticks: list[float], unit: str) -> str:
-    return " ".join(part for part in ("%" if unit == "percent" else unit, _scale(ticks)[1]) if part)
-
-
-def _axes(frame: _Frame) -> list[str]:
-    left, bottom, right, ticks = frame.left, frame.bottom, frame.right, frame.y_ticks
-    years = year_ticks(*frame.x_span(), most=max(2, int((right - left) / 60)))
-    out = ['<g class="grid" stroke="currentColor" stroke-opacity="0.15">']
-    out += [f'<line x1="{left}" y1="{fmt(frame.sy(t))}" x2="{right}" y2="{fmt(frame.sy(t))}"/>' for t in ticks]
-    out += [
-        "</g>",
-        '<g class="axes" stroke="currentColor" fill="none">',
-        f'<path d="M{left} {_TOP}V{bottom}H{right}"/>',
-    ]
-    out += [f'<path d="M{fmt(frame.sx(t))} {bottom}v5"/>' for t in years]
-    out += [f'<path d="M{left} {fmt(frame.sy(t))}h-5"/>' for t in ticks]
-    out += ["</g>", '<g class="labels" fill="currentColor">']
-    out += [
-        f'<text x="{left - 8}" y="{fmt(frame.sy(t) + 4)}" text-anchor="end">{text}</text>'
-        for t, text in zip(ticks, _tick_texts(ticks), strict=True)
-    ]
-    out += [f'<text x="{fmt(frame.sx(t))}" y="{bottom + 18}" text-anchor="middle">{t}</text>' for t in years]
-    axis = _axis_title(ticks, frame.unit)
-    if axis:
-        mid = fmt(_TOP + frame.plot_height / 2)
-        out.append(
-            f'<text x="14" y="{mid}" transform="rotate(-90 14 {mid})" text-anchor="middle">{escape(axis)}</text>'
-        )
-    return [*out, "</g>"]
-
-
-def _place(points: list[_Point], frame: _Frame, order: dict[str, int]) -> list[tuple[_Point, float, float]]:
+def _place(points: list[_Point], frame: Frame, order: dict[str, int]) -> list[tuple[_Point, float, float]]:
     """SVG positions of the points, those on one fact side by side."""
     by_fact: dict[str, list[_Point]] = {}
     for p in points:
@@ -291,7 +200,7 @@ def _bands(placed: list[tuple[_Point, float, float]], disputed: set[str], labels
 
 def _marks(
     placed: list[tuple[_Point, float, float]],
-    frame: _Frame,
+    frame: Frame,
     sources: list[str],
     style: dict[str, tuple[str, str]],
     labels: Mapping[str, str],
@@ -330,7 +239,7 @@ def _marks(
     return out + _period_labels(placed, frame, segments)
 
 
-def _period_labels(placed: list[tuple[_Point, float, float]], frame: _Frame, segments: list[Segment]) -> list[str]:
+def _period_labels(placed: list[tuple[_Point, float, float]], frame: Frame, segments: list[Segment]) -> list[str]:
     """Beside each part-period point, its period ("Jan–Aug 2021"), clear of the lines and of each other."""
     taken = [Box(px - R - 1, py - R - 1, px + R + 1, py + R + 1) for _, px, py in placed]
     area = Box(frame.left + 2, 2, frame.width - 2, frame.bottom - 2)
@@ -342,7 +251,7 @@ def _period_labels(placed: list[tuple[_Point, float, float]], frame: _Frame, seg
         mine = [(qx, qy) for q, qx, qy in placed if q.fact.id == p.fact.id]
         x, y = sum(qx for qx, _ in mine) / len(mine), min(qy for _, qy in mine)
         text = period_label(p.fact.time)
-        lx, ly, anchor, box, far = free_spot((x, y), text, _FONT, area, taken, segments)
+        lx, ly, anchor, box, far = free_spot((x, y), text, FONT, area, taken, segments)
         taken.append(box)
         if far:
             end = (box.x0 + box.x1) / 2, box.y1 if box.y1 < y else box.y0
