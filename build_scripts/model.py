@@ -4,16 +4,19 @@ Every record carries the [`Location`][build_scripts.diagnostics.Location] it was
 read from, so that any later stage can report a problem by `path:line`
 (a [`Diagnostic`][build_scripts.diagnostics.Diagnostic]; both are defined in
 [`diagnostics`][build_scripts.diagnostics] and importable from here).
+Disagreements are defined in [`disagreement`][build_scripts.disagreement], a
+build's output in [`output`][build_scripts.output]; both are importable from here too.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from build_scripts.diagnostics import Diagnostic, Location, Severity
+from build_scripts.disagreement import DisagreementKind, Inconsistency, Problem, ProblemKind, Side, callout_anchor
+from build_scripts.output import BuildResult, NavItem, Page, PageFile
 
 __all__ = [
     "BuildResult", "Citation", "Claim", "CrossRef", "Diagnostic", "DisagreementKind", "Fact", "FactEmbed", "FactKind",
@@ -42,19 +45,6 @@ class NoteKind(enum.StrEnum):
     NOTE = "note"
     TOPIC = "topic"
     HOME = "home"
-
-
-class DisagreementKind(enum.StrEnum):
-    """What sort of disagreement an [`Inconsistency`][build_scripts.model.Inconsistency] is."""
-
-    NUMERIC = "numeric"
-    DATE = "date"
-    CATEGORICAL = "categorical"
-    ASSESSMENT = "assessment"
-    APPARENT = "apparent"
-    """Sources seem to differ, but the difference dissolves on reading both passages (explained)."""
-    INTERNAL = "internal"
-    """A suspected error, a source contradicting itself, or an impossible value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,159 +323,3 @@ class Note:
     def location(self) -> Location:
         """Location of the note's first line."""
         return Location(self.path, 1)
-
-
-class ProblemKind(enum.StrEnum):
-    """What makes a value suspect within one source (an `internal` inconsistency)."""
-
-    SUSPECT = "suspect"
-    """The author of the notes thinks the value is an error, and says why."""
-    CONTRADICTS_ITSELF = "contradicts-itself"
-    """The source gives values for the fact that cannot both be right."""
-    IMPOSSIBLE = "impossible"
-    """The value cannot be right (a share over 100 %, a year 3021)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Side:
-    """One side of a disagreement: a value (normalised display, or position id) and the sources giving it.
-
-    Attributes:
-        value: The normalised display ("USD 5.56 bn", "4 Feb 2022") or the position id.
-        sources: Citekeys of the sources that give it, in order.
-        claims: Ids of the claims that give it.
-    """
-
-    value: str
-    sources: tuple[str, ...]
-    claims: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A reason to doubt values of one source (part of an `internal` inconsistency).
-
-    Attributes:
-        kind: What sort of problem it is.
-        source: Citekey of the source.
-        values: The values concerned (normalised displays, or position ids).
-        why: The author's reason (suspect), or what makes the value impossible; "" for a contradiction.
-    """
-
-    kind: ProblemKind
-    source: str
-    values: tuple[str, ...]
-    why: str = ""
-
-
-def callout_anchor(kind: DisagreementKind, fact_id: str) -> str:
-    """Anchor id of the callout of a disagreement of `kind` on a fact (`disagreement-numeric-trade-2021`).
-
-    Readers' links and permalinks point at it, so it stays the same from build to build.
-    """
-    return f"disagreement-{kind}-{fact_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class Inconsistency:
-    """A disagreement about one fact.
-
-    Attributes:
-        fact: The disputed fact.
-        kind: What sort of disagreement it is.
-        claims: The claims involved.
-        summary: One line saying what disagrees (for data exports: names sources by citekey).
-        sides: For a disagreement between sources, each value and who gives it.
-        problems: For a possible error in a source, each reason to doubt it.
-    """
-
-    fact: Fact
-    kind: DisagreementKind
-    claims: tuple[Claim, ...]
-    summary: str
-    sides: tuple[Side, ...] = ()
-    problems: tuple[Problem, ...] = ()
-
-    @property
-    def anchor(self) -> str:
-        """Stable anchor id of the callout for this inconsistency."""
-        return callout_anchor(self.kind, self.fact.id)
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One generated Markdown page.
-
-    Attributes:
-        path: Path of the Markdown file inside the docs tree (`military.md`).
-        title: Page title.
-        markdown: Full Markdown text, in Python-Markdown syntax.
-    """
-
-    path: str
-    title: str
-    markdown: str
-
-
-@dataclass(frozen=True, slots=True)
-class PageFile:
-    """A generated page as a build leaves it: written to the build's folder, named by its Markdown's hash.
-
-    Attributes:
-        path: Path of the Markdown file inside the docs tree (`military.md`).
-        title: Page title.
-        digest: SHA-256 of the page's Markdown (UTF-8), hex.
-    """
-
-    path: str
-    title: str
-    digest: str
-
-
-@dataclass(frozen=True, slots=True)
-class NavItem:
-    """An entry of the site navigation: a page, or a section of entries."""
-
-    title: str
-    path: str = ""
-    children: tuple[NavItem, ...] = ()
-
-
-@dataclass(slots=True)
-class BuildResult:
-    """Everything the generator produces.
-
-    Pages and files are written to `folder` as they are made, so that memory
-    holds one batch of pages at a time, not the whole site.
-
-    Attributes:
-        folder: Where the pages and files are written (the docs tree of the generated pages).
-        pages: Generated Markdown pages, in site order.
-        files: Other generated files (`claims.json`), paths inside `folder`.
-        nav: Navigation tree.
-        diagnostics: Problems found, errors and warnings.
-        notes: Ids of the notes built.
-        archived: Archived source texts the quotations were checked against (paths from the project root).
-        archive_key: A hash of those texts, so that a rebuild notices when one changes.
-        inventory: What the build produced, for the change report
-            ([`report.inventory`][build_scripts.report.inventory]).
-        stylesheets: Stylesheets among `files` that every page needs (the renderer adds them to the theme).
-        scripts: Scripts among `files` that every page needs.
-    """
-
-    folder: Path | None = None
-    pages: list[PageFile] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    nav: list[NavItem] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    archived: list[str] = field(default_factory=list)
-    stylesheets: list[str] = field(default_factory=list)
-    scripts: list[str] = field(default_factory=list)
-    archive_key: str = ""
-    inventory: dict = field(default_factory=dict)
-
-    def read(self, path: str) -> bytes:
-        """A generated page or file, as written."""
-        assert self.folder is not None, "no pages were written"
-        return (self.folder / path).read_bytes()

@@ -1,8 +1,8 @@
 """Disagreements in readers' words: who says what, what is doubted, and our reading.
 
 The [`reconcile`][build_scripts.check.reconcile] stage records each disagreement as
-data ([`Side`][build_scripts.model.Side]s and
-[`Problem`][build_scripts.model.Problem]s, naming sources by citekey and
+data ([`Side`][build_scripts.disagreement.Side]s and
+[`Problem`][build_scripts.disagreement.Problem]s, naming sources by citekey and
 positions by id). This module is the one place that turns that data into the
 words readers see: sources by their reader label, positions by their label.
 """

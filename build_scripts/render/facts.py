@@ -2,7 +2,7 @@
 
 Callouts are Python-Markdown admonitions of their own type, `disagreement`,
 styled in `build_scripts/assets/research.css`; each carries a stable anchor
-([`Inconsistency.anchor`][build_scripts.model.Inconsistency.anchor]), and each
+([`Inconsistency.anchor`][build_scripts.disagreement.Inconsistency.anchor]), and each
 claim row carries the claim's own anchor and a link that copies its permalink
 and citation.
 """
