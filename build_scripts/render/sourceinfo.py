@@ -8,7 +8,7 @@ the source's own), no address.
 
 "Passages this site draws on" has one block per paragraph that a claim's
 locator names, anchored as its locators link to it
-([`locator_anchor`][build_scripts.render.context.locator_anchor]), listing
+([`locator_anchor`][build_scripts.render.linking.locator_anchor]), listing
 each claim drawn from it with its quotation, never the paragraph's text (the
 archived copy is for checking only).
 """
