@@ -4,9 +4,10 @@
 
 Writes the project to `benchmarks/work/profile-nN/` (reused when it is there
 already: the same N and seed give the same files), profiles one build in this
-process (imports excluded) after timing its main stages in an unprofiled
-build (cProfile inflates citeproc's deep recursion), prints the top functions (by `--sort`, then by own time) and saves the listing
-to `benchmarks/work/profile-nN.txt` and the raw stats to `.prof` beside it
+process (imports excluded) after timing each stage of `pipeline.STAGES` in an
+unprofiled build (cProfile inflates citeproc's deep recursion), prints the top
+functions (by `--sort`, then by own time) and saves the listing to
+`benchmarks/work/profile-nN.txt` and the raw stats to `.prof` beside it
 (`python -m pstats` or snakeviz can open it).
 """
 
@@ -14,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import functools
-import importlib
 import io
 import pstats
 import sys
@@ -27,57 +26,17 @@ import synth
 
 WORK = Path(__file__).resolve().parent / "work"
 
-#: Functions timed (wall clock, no profiler) in a first, unprofiled build: (module, attribute, label).
-#: The attribute may be dotted (a class's method). Names the pipeline does not have (it changes) are skipped.
-STAGES = [
-    ("build_scripts.notes.load", "load_notes", "load notes (front matter + markdown-it scan)"),
-    ("build_scripts.pipeline", "_library", "load the BibTeX library"),
-    ("build_scripts.pipeline", "build_index", "link (global index)"),
-    ("build_scripts.check.reconcile", "reconcile", "reconcile claims"),
-    ("build_scripts.citations.cite", "Formatter.references", "format references (citeproc)"),
-    ("build_scripts.history", "last_changed", "git history"),
-    ("build_scripts.render.pages", "note_page", "render note and topic pages"),
-    ("build_scripts.render.pages", "source_page_md", "render source pages"),
-    ("build_scripts.render.pages", "bibliography_page", "render the bibliography page"),
-    ("build_scripts.render.pages", "inconsistencies_page", "render the inconsistencies page"),
-    ("build_scripts.render.pages", "assemble", "assemble pages (citations, footnotes, cite-this-page)"),
-    ("build_scripts.pipeline", "claims_data", "claims.json data"),
-]
-
 
 def stage_times(build, settings, cache_dir: Path) -> tuple[float, list[tuple[str, float, int]]]:
-    """One unprofiled build with the functions of STAGES wrapped in timers; (total, [(label, seconds, calls)])."""
+    """One unprofiled build, timed stage by stage (`pipeline.STAGES`); (total, [(label, seconds, calls)])."""
     from build_scripts.cache import Cache
-    totals: dict[str, list] = {}
-    patched = []
-    for module_name, attr, label in STAGES:
-        module = importlib.import_module(module_name)
-        *owners, attr = attr.split(".")
-        for owner in owners:
-            module = getattr(module, owner, None)
-        original = getattr(module, attr, None) if module is not None else None
-        if original is None:
-            continue
-        totals[label] = [0.0, 0]
+    from build_scripts.pipeline import STAGES, StageTimes
 
-        def timer(*args, _f=original, _t=totals[label], **kwargs):
-            start = time.perf_counter()
-            try:
-                return _f(*args, **kwargs)
-            finally:
-                _t[0] += time.perf_counter() - start
-                _t[1] += 1
-
-        setattr(module, attr, functools.wraps(original)(timer))
-        patched.append((module, attr, original))
-    try:
-        start = time.perf_counter()
-        build(settings, Cache(cache_dir))
-        total = time.perf_counter() - start
-    finally:
-        for module, attr, original in patched:
-            setattr(module, attr, original)
-    return total, [(label, t[0], t[1]) for label, t in totals.items()]
+    times = StageTimes()
+    start = time.perf_counter()
+    build(settings, Cache(cache_dir), times=times)
+    total = time.perf_counter() - start
+    return total, [(f"{s.name}: {s.purpose}", times.seconds[s.name], times.calls[s.name]) for s in STAGES]
 
 
 def main() -> int:
@@ -102,7 +61,7 @@ def main() -> int:
               f"  {'seconds':>8}  {'share':>6}  {'calls':>6}  stage"]
     for label, seconds, calls in stages:
         timing.append(f"  {seconds:8.2f}  {100 * seconds / total:5.1f}%  {calls:6d}  {label}")
-    timing.append("  (nested stages overlap: `assemble` also formats references of pages; the rest is glue)\n")
+    timing.append("  (render includes formatting each page's own citation; the rest is glue: writing pages, nav)\n")
     with tempfile.TemporaryDirectory() as cache_dir:
         profiler = cProfile.Profile()
         start = time.perf_counter()

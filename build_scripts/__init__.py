@@ -1,10 +1,13 @@
 """Research-site generator: structured notes and a BibTeX library in, cross-referenced pages out.
 
-The stages, in order: [`notes`][build_scripts.notes.load] and [`bib`][build_scripts.library.bib]
-load the inputs, [`link`][build_scripts.notes.link] resolves every reference,
-[`reconcile`][build_scripts.check.reconcile] finds where sources disagree,
-[`cite`][build_scripts.citations.cite] formats references, and [`render`][build_scripts.render]
-writes Markdown. [`pipeline`][build_scripts.pipeline] runs them top to bottom.
+A build runs the stages of [`STAGES`][build_scripts.pipeline.STAGES], each
+named there with its module and purpose, in this order:
+
+notes → library → link → archive → verify → coverage → reconcile → cite → history → render → export
+
+[`build`][build_scripts.pipeline.build] runs them all and writes the pages;
+[`check`][build_scripts.pipeline.check] stops before rendering. A renderer
+(`renderers/`: MkDocs or Zensical) then turns the pages into a site.
 """
 
 from build_scripts.config import Settings, load_settings

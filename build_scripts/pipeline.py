@@ -1,8 +1,9 @@
-"""The build, top to bottom: load notes, load the library, link, reconcile, format, render.
+"""The build, top to bottom: the stages of [`STAGES`][build_scripts.pipeline.STAGES], each a module of its own.
 
 ```python
 result = build(load_settings(Path("mkdocs.yml")), Cache(Path(".research-cache")))
 for d in result.diagnostics: print(d)
+times = StageTimes(); build(settings, times=times)   # seconds spent in each stage
 ```
 
 Nothing here knows about MkDocs: the result is Markdown pages, other files and
@@ -14,9 +15,11 @@ unchanged notes, libraries and references are not read or formatted again.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -27,16 +30,12 @@ from build_scripts.citations import cite
 from build_scripts.citations.csl_json import url_problems
 from build_scripts.config import Settings
 from build_scripts.library import archive, bib
-from build_scripts.model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
+from build_scripts.model import BuildResult, Diagnostic, Location, PageFile, Severity, Source
 from build_scripts.notes import load as notes
 from build_scripts.notes.link import build_index
 from build_scripts.page_paths import (
     ASSETS_DIR,
-    BIBLIOGRAPHY_PAGE,
     CLAIMS_FILE,
-    HOME_PAGE,
-    INCONSISTENCIES_PAGE,
-    NOTES_INDEX_PAGE,
 )
 from build_scripts.paths import relative_path, remove_except, write_changed
 from build_scripts.render import disagreements, pages, trail
@@ -44,36 +43,102 @@ from build_scripts.render.context import Context
 from build_scripts.render.export import claims_data, claims_json
 from build_scripts.render.page_state import Draft
 from build_scripts.render.placement import note_order
-from build_scripts.render.text import nav_title, short_title
 
 
-def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | None, list[Diagnostic]]:
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage of the build.
+
+    Attributes:
+        name: Its short name (`link`), as [`StageTimes`][build_scripts.pipeline.StageTimes] reports it.
+        module: The module doing its work (`build_scripts.notes.link`).
+        purpose: What it does, in one line.
+    """
+
+    name: str
+    module: str
+    purpose: str
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("notes", "build_scripts.notes.load", "read the notes in `content/`: front matter, facts, claims, the body"),
+    Stage("library", "build_scripts.library.bib", "read the BibTeX library in `bib/`: entries, macros, crossrefs"),
+    Stage("link", "build_scripts.notes.link", "index everything, checking each citekey, topic, fact and link"),
+    Stage("archive", "build_scripts.library.archive", "read the archived text of each source (`bib/texts/`)"),
+    Stage("verify", "build_scripts.check.verify", "look each quotation up in its source's archived text"),
+    Stage("coverage", "build_scripts.check.coverage", "what the notes draw on, or pass over, in each paragraph"),
+    Stage("reconcile", "build_scripts.check.reconcile", "find where the claims on a fact disagree"),
+    Stage("cite", "build_scripts.citations.cite", "format every reference in the site's CSL style"),
+    Stage("history", "build_scripts.history", "date each input by its last commit"),
+    Stage("render", "build_scripts.render.pages", "draft each page from the context alone, then assemble it"),
+    Stage("export", "build_scripts.render.export", "every fact, claim and disagreement as data (`claims.json`)"),
+)
+"""The stages of a build, in the order they run: the README's table and the profiler read this list."""
+
+
+@dataclass
+class StageTimes:
+    """Wall-clock seconds spent in each stage of [`STAGES`][build_scripts.pipeline.STAGES], and how often it ran.
+
+    Attributes:
+        seconds: Seconds, by stage name, summed over the builds this was given to.
+        calls: How many times each stage ran (the render stage runs once per batch of pages).
+    """
+
+    seconds: dict[str, float] = field(default_factory=lambda: {stage.name: 0.0 for stage in STAGES})
+    calls: dict[str, int] = field(default_factory=lambda: {stage.name: 0 for stage in STAGES})
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        """Time the `with` block as part of the stage `name`."""
+        if name not in self.seconds:
+            raise KeyError(f"{name!r} is not a stage of pipeline.STAGES")
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - start
+            self.calls[name] += 1
+
+
+def check(
+    settings: Settings, cache: Cache | None = None, times: StageTimes | None = None
+) -> tuple[Context | None, list[Diagnostic]]:
     """Load, link and reconcile everything; return the render context and all diagnostics.
 
     References are formatted by one [`Formatter`][build_scripts.citations.cite.Formatter]
     (the site's style, the cache), which the context hands on to the renderers.
     The context is None when there are errors, so nothing is rendered from broken inputs.
     """
+    stage = times or StageTimes()
     diags: list[Diagnostic] = []
-    loaded_notes, found = notes.load_notes(settings.content_dir, settings.root, cache)
+    with stage("notes"):
+        loaded_notes, found = notes.load_notes(settings.content_dir, settings.root, cache)
     diags += found
-    sources, found = _library(settings, cache)
+    with stage("library"):
+        sources, found = _library(settings, cache)
     diags += found + url_problems(sources.values())
-    index, found = build_index(loaded_notes, sources)
+    with stage("link"):
+        index, found = build_index(loaded_notes, sources)
     diags += found
-    texts, found = archive.load_texts(sources, settings.root)
+    with stage("archive"):
+        texts, found = archive.load_texts(sources, settings.root)
     diags += found
-    claims, verifications, found = verify.verify_claims(index.claims, texts)
+    with stage("verify"):
+        claims, verifications, found = verify.verify_claims(index.claims, texts)
     index = replace(index, claims=claims)
     diags += found
     passed = [entry for note in index.notes.values() for entry in note.passed_over if entry.source in sources]
-    paragraph_uses, found = coverage.coverage(texts, sources, index.claims, verifications, passed)
+    with stage("coverage"):
+        paragraph_uses, found = coverage.coverage(texts, sources, index.claims, verifications, passed)
     diags += found
-    inconsistencies, values, found = reconcile.reconcile(index.facts, index.claims)
+    with stage("reconcile"):
+        inconsistencies, values, found = reconcile.reconcile(index.facts, index.claims)
     diags += found
     formatter = cite.Formatter(settings.csl_style, cache)
     try:
-        refs = formatter.references(sources.values())
+        with stage("cite"):
+            refs = formatter.references(sources.values())
     except cite.StyleError as exc:
         diags.append(
             Diagnostic.error(
@@ -89,6 +154,8 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
     by_fact: dict = defaultdict(list)
     for issue in inconsistencies:
         by_fact[issue.fact.id].append(issue)
+    with stage("history"):
+        dates = history.last_changed(settings.root)
     ctx = Context(
         index,
         refs,
@@ -96,7 +163,7 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
         values,
         settings,
         formatter,
-        dates=history.last_changed(settings.root),
+        dates=dates,
         texts=texts,
         verifications=verifications,
         paragraph_uses=paragraph_uses,
@@ -104,17 +171,18 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
     return ctx, diags
 
 
-def build(settings: Settings, cache: Cache | None = None) -> BuildResult:
+def build(settings: Settings, cache: Cache | None = None, times: StageTimes | None = None) -> BuildResult:
     """Run the whole generator: Markdown pages and `claims.json`, written to `settings.pages_dir`, and navigation.
 
     With a cache, a build whose inputs (notes, library, settings, git history)
     are all unchanged returns the previous result without rendering again.
+    `times`, if given, collects the seconds spent in each stage.
     """
     key = _inputs_key(settings) if cache else ""
     previous = cache.get("build", key) if cache else None
     if previous is not None and _still_there(previous, settings):
         return previous
-    result = _build(settings, cache)
+    result = _build(settings, cache, times or StageTimes())
     if cache:
         if not any(d.severity is Severity.ERROR for d in result.diagnostics):
             cache.put("build", key, result)
@@ -132,8 +200,8 @@ def _still_there(result: BuildResult, settings: Settings) -> bool:
     )
 
 
-def _build(settings: Settings, cache: Cache | None) -> BuildResult:
-    ctx, diags = check(settings, cache)
+def _build(settings: Settings, cache: Cache | None, stage: StageTimes) -> BuildResult:
+    ctx, diags = check(settings, cache, stage)
     result = BuildResult(diagnostics=sorted(diags + _address_problems(settings)))
     if ctx is None:
         return result
@@ -141,14 +209,17 @@ def _build(settings: Settings, cache: Cache | None) -> BuildResult:
     result.folder = folder = settings.pages_dir
     drafts = page_drafts(ctx)
     for start in range(0, len(drafts), _BATCH):  # a batch at a time: memory holds no more
-        batch = pages.assemble([draft() for draft in drafts[start : start + _BATCH]], ctx)
+        with stage("render"):
+            batch = pages.assemble([draft() for draft in drafts[start : start + _BATCH]], ctx)
         result.pages += [_write(folder, page.path, page.title, page.markdown.encode("utf-8")) for page in batch]
-    data = claims_data(ctx)
-    result.files = [_write(folder, CLAIMS_FILE, "", claims_json(data)).path]
+    with stage("export"):
+        data = claims_data(ctx)
+        exported = claims_json(data)
+    result.files = [_write(folder, CLAIMS_FILE, "", exported).path]
     result.stylesheets, result.scripts = _assets(folder, ".css"), _assets(folder, ".js")
     result.files += [*result.stylesheets, *result.scripts]
     remove_except(folder, {*(page.path for page in result.pages), *result.files})  # a deleted note's page
-    result.nav = _nav(ctx)
+    result.nav = trail.nav(ctx)
     result.notes = sorted(index.notes)
     result.inventory = report.inventory(data, result)
     result.archived = sorted(text.path for text in ctx.texts.values())
@@ -230,33 +301,6 @@ def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source]
         if cache:
             cache.put("library", key, found)
     return found
-
-
-def _nav(ctx: Context) -> list[NavItem]:
-    """Home, then the readers' section: the topics, the notes the home page links to, and the index pages.
-
-    Other notes and the sources are reached from those pages (their breadcrumb
-    says where they belong: [`trail`][build_scripts.render.trail.trail]).
-    The authors' and developers' pages (the authoring guide, the API reference)
-    are in the hand-written `nav:` of `mkdocs.yml`, a section of their own.
-    Titles are HTML (escaped text), as MkDocs' own titles taken from headings are;
-    a title's subtitle (after a colon) is left out.
-    """
-    index = ctx.index
-    entries = (
-        NavItem("Topics", children=tuple(NavItem(_nav_title(t.title), index.page(t.id)) for t in index.topics)),
-        *(NavItem(_nav_title(n.title), index.page(n.id)) for n in trail.home_linked(ctx)),
-        NavItem("Inconsistencies", INCONSISTENCIES_PAGE),
-        NavItem("Bibliography", BIBLIOGRAPHY_PAGE),
-        NavItem("All notes", NOTES_INDEX_PAGE),
-    )
-    home = [NavItem("Home", HOME_PAGE)] if index.home else []  # at the top, the home page is titled by the site
-    return [*home, NavItem(trail.READERS_SECTION, children=entries)]
-
-
-def _nav_title(title: str) -> str:
-    """A title in the nav: without its subtitle ("Overview: the wider order" → "Overview")."""
-    return nav_title(short_title(title))
 
 
 def _inputs_key(settings: Settings) -> str:

@@ -10,9 +10,17 @@ shows it where the theme shows the breadcrumb of a page in the nav.
 
 from __future__ import annotations
 
-from build_scripts.model import Note, NoteKind
-from build_scripts.page_paths import BIBLIOGRAPHY_PAGE, HOME_PAGE, NOTES_DIR, NOTES_INDEX_PAGE, SOURCES_DIR
+from build_scripts.model import NavItem, Note, NoteKind
+from build_scripts.page_paths import (
+    BIBLIOGRAPHY_PAGE,
+    HOME_PAGE,
+    INCONSISTENCIES_PAGE,
+    NOTES_DIR,
+    NOTES_INDEX_PAGE,
+    SOURCES_DIR,
+)
 from build_scripts.render.context import Context
+from build_scripts.render.text import nav_title, short_title
 
 READERS_SECTION = "Research"
 """Title of the readers' section (a tab of its own): the hand-written `nav:` of `mkdocs.yml` follows it."""
@@ -26,6 +34,33 @@ def home_linked(ctx: Context) -> list[Note]:
 def _home_linked(note: Note, ctx: Context) -> bool:
     home = ctx.index.home
     return note.kind is NoteKind.NOTE and home is not None and home.id in ctx.index.backlinks.get(note.id, ())
+
+
+def nav(ctx: Context) -> list[NavItem]:
+    """Home, then the readers' section: the topics, the notes the home page links to, and the index pages.
+
+    Other notes and the sources are reached from those pages (their breadcrumb
+    says where they belong: [`trail`][build_scripts.render.trail.trail]).
+    The authors' and developers' pages (the authoring guide, the API reference)
+    are in the hand-written `nav:` of `mkdocs.yml`, a section of their own.
+    Titles are HTML (escaped text), as MkDocs' own titles taken from headings are;
+    a title's subtitle (after a colon) is left out.
+    """
+    index = ctx.index
+    entries = (
+        NavItem("Topics", children=tuple(NavItem(_nav_title(t.title), index.page(t.id)) for t in index.topics)),
+        *(NavItem(_nav_title(n.title), index.page(n.id)) for n in home_linked(ctx)),
+        NavItem("Inconsistencies", INCONSISTENCIES_PAGE),
+        NavItem("Bibliography", BIBLIOGRAPHY_PAGE),
+        NavItem("All notes", NOTES_INDEX_PAGE),
+    )
+    home = [NavItem("Home", HOME_PAGE)] if index.home else []  # at the top, the home page is titled by the site
+    return [*home, NavItem(READERS_SECTION, children=entries)]
+
+
+def _nav_title(title: str) -> str:
+    """A title in the nav: without its subtitle ("Overview: the wider order" → "Overview")."""
+    return nav_title(short_title(title))
 
 
 def page_url(page: str) -> str:
