@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import bibtexparser
 from bibtexparser import model as bm
 
+from build_scripts.diagnostics import Code, Diagnostic, Location
 from build_scripts.library.bib.records import IDENT, WS, Field, Macro, RawEntry
-from build_scripts.model import Diagnostic, Location
 
 # bibtexparser logs every failed block; they are reported as diagnostics instead.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -184,6 +184,7 @@ def _entry(
                 loc,
                 f"'{key}': {what} (first defined at {first.location})",
                 "BibTeX keys are case-insensitive; rename or delete one entry (the first is used)",
+                Code.DUPLICATE_CITEKEY,
             )
         )
         return None, diagnostics
