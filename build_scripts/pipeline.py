@@ -65,15 +65,18 @@ STAGES: tuple[Stage, ...] = (
     Stage("library", "build_scripts.library.bib", "read the BibTeX library in `bib/`: entries, macros, crossrefs"),
     Stage("link", "build_scripts.notes.link", "index everything, checking each citekey, topic, fact and link"),
     Stage("archive", "build_scripts.library.archive", "read the archived text of each source (`bib/texts/`)"),
-    Stage("verify", "build_scripts.check.verify", "look each quotation up in its source's archived text"),
+    Stage("verify", "build_scripts.check.verify", "look each quotation up in the archived text of its source"),
     Stage("coverage", "build_scripts.check.coverage", "what the notes draw on, or pass over, in each paragraph"),
     Stage("reconcile", "build_scripts.check.reconcile", "find where the claims on a fact disagree"),
-    Stage("cite", "build_scripts.citations.cite", "format every reference in the site's CSL style"),
+    Stage("cite", "build_scripts.citations.cite", "format every reference in the CSL style of the site"),
     Stage("history", "build_scripts.history", "date each input by its last commit"),
     Stage("render", "build_scripts.render.pages", "draft each page from the context alone, then assemble it"),
     Stage("export", "build_scripts.render.export", "every fact, claim and disagreement as data (`claims.json`)"),
 )
-"""The stages of a build, in the order they run: the README's table and the profiler read this list."""
+"""The stages of a build, in the order they run: the README's table and the profiler read this list.
+
+No purpose holds an apostrophe: the API reference's links to this list carry its value in a `title`
+attribute that mkdocs-autorefs does not escape, and Python writes such a string between double quotes."""
 
 
 @dataclass
