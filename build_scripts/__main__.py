@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from build_scripts import history, pipeline
 from build_scripts.cache import Cache
-from build_scripts.config import Settings, load_settings
+from build_scripts.config import ConfigError, Settings, load_settings
 from build_scripts.library import add_source, bib
 from build_scripts.model import BuildResult, Diagnostic, Severity
 from build_scripts.paths import relative_path, stamps
@@ -38,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         return _check_bib(args)
     if not args.config_file.is_file():
         parser.error(f"no such configuration file: {args.config_file}")
-    return args.func(args, load_settings(args.config_file))
+    try:
+        settings = load_settings(args.config_file)
+    except ConfigError as exc:
+        return _report([exc.diagnostic], args.strict)
+    return args.func(args, settings)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -28,7 +28,7 @@ from build_scripts.config import Settings
 from build_scripts.library import archive, bib
 from build_scripts.model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
 from build_scripts.notes import load as notes
-from build_scripts.notes.link import build_index
+from build_scripts.notes.link import build_index, missing_home
 from build_scripts.paths import relative_path, remove_except, write_changed
 from build_scripts.render import disagreements, pages, trail
 from build_scripts.render.context import Context, Draft, nav_title, short_title
@@ -43,13 +43,13 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
     (the site's style, the cache), which the context hands on to the renderers.
     The context is None when there are errors, so nothing is rendered from broken inputs.
     """
-    diags: list[Diagnostic] = []
+    diags: list[Diagnostic] = list(settings.problems)
     loaded_notes, found = notes.load_notes(settings.content_dir, settings.root, cache)
     diags += found
     sources, found = _library(settings, cache)
     diags += found + url_problems(sources.values())
     index, found = build_index(loaded_notes, sources)
-    diags += found
+    diags += found + missing_home(index, relative_path(settings.content_dir, settings.root))
     texts, found = archive.load_texts(sources, settings.root)
     diags += found
     index.claims, verifications, found = verify.verify_claims(index.claims, texts)

@@ -172,6 +172,25 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
     return index, diags
 
 
+def missing_home(index: Index, content_dir: str) -> list[Diagnostic]:
+    """An error when no note is the home page: the site's front page (`index.md`) would be missing.
+
+    Args:
+        index: The linked notes.
+        content_dir: The notes' folder, relative to the project root (where the home note goes).
+    """
+    if index.home is not None:
+        return []
+    return [
+        Diagnostic.error(
+            Location(content_dir),
+            "no home note: the site's front page is made from the note with 'kind: home', and there is none",
+            f"add {content_dir}/index.md starting with the front matter `id: index`, `kind: home` and "
+            "`title: <your site's title>` (each on its own line between `---` lines), then the front page's text",
+        )
+    ]
+
+
 def _unique_notes(notes: list[Note], diags: list[Diagnostic]) -> dict[str, Note]:
     by_id: dict[str, Note] = {}
     folded: dict[str, Note] = {}
