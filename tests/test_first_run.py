@@ -1,0 +1,87 @@
+"""What a researcher meets when starting a site of their own: each mistake a clear `path:line` error with a hint."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from build_scripts.config import PLACEHOLDERS
+from tests.conftest import cli, write
+
+
+def _set(project: Path, old: str, new: str, name: str = "mkdocs.yml") -> None:
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _no_traceback(stderr: str) -> None:
+    assert "Traceback" not in stderr
+
+
+def test_a_project_without_a_home_note_fails_check_and_build_naming_it(mini: Path) -> None:
+    (mini / "content" / "index.md").unlink()
+    for args in (["check"], ["build", "-d", str(mini / "out")]):
+        done = cli(mini, *args)
+        assert done.returncode == 1, done.stderr
+        assert "content: error: no home note" in done.stderr
+        assert "kind: home" in done.stderr and "content/index.md" in done.stderr
+        _no_traceback(done.stderr)
+    assert not (mini / "out").exists()
+
+
+@pytest.mark.parametrize("setting", sorted(PLACEHOLDERS))
+def test_a_placeholder_setting_is_a_warning_at_its_line_and_an_error_under_strict(mini: Path, setting: str) -> None:
+    write(mini / "mkdocs.yml", (mini / "mkdocs.yml").read_text() + f"{setting}: {PLACEHOLDERS[setting]}\n")
+    line = len((mini / "mkdocs.yml").read_text().splitlines())
+    done = cli(mini, "check")
+    expected = f"mkdocs.yml:{line}: warning: {setting} is still the placeholder '{PLACEHOLDERS[setting]}'"
+    assert done.returncode == 0 and expected in done.stderr
+    strict = cli(mini, "--strict", "check")
+    assert strict.returncode == 1 and expected in strict.stderr
+
+
+def test_the_example_settings_are_not_placeholders(mini: Path) -> None:
+    assert "placeholder" not in cli(mini, "check").stderr
+
+
+BROKEN = {
+    "indentation": ("  name: material", " name: material", 7, "mapping values are not allowed here", "indentation"),
+    "tab": ("site_author: Test Author", "site_author:\n\tTest Author", 4, "'\\t'", "indent with spaces"),
+    "unknown tag": ("site_author: Test Author", "site_author: !Name Test", 3, "tag '!Name'", "!ENV"),
+    "list for a name": ("site_author: Test Author", "site_author: [A, B]", 3, "must be one value", "one line"),
+    "research not a group": ("  research:\n", "  research: content\n  x:\n", 32, "must be a group", "below it"),
+}
+
+
+@pytest.mark.parametrize("command", ["check", "build", "serve", "emit"])
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_a_malformed_mkdocs_yml_is_an_error_at_its_line_for_every_command(mini: Path, case: str, command: str) -> None:
+    old, new, line, problem, hint = BROKEN[case]
+    _set(mini, old, new)
+    args = {"emit": ["emit", str(mini / "out")], "build": ["build", "-d", str(mini / "out")]}.get(command, [command])
+    done = cli(mini, *args)
+    assert done.returncode == 1, done.stderr
+    first = done.stderr.splitlines()[0]
+    assert first.startswith(f"mkdocs.yml:{line}: error: "), first
+    assert problem in first and "(hint: " in first and hint in first.split("(hint: ")[1], first
+    _no_traceback(done.stderr)
+    assert not (mini / "out").exists()
+
+
+def test_a_value_split_at_a_comma_says_to_quote_it(mini: Path) -> None:
+    _set(mini, "value: USD 5.56 billion,", "value: Kansas, USA,", "content/notes/baev-note.md")
+    done = cli(mini, "check")
+    assert done.returncode == 1
+    assert re.search(r"content/notes/baev-note.md:8: error: unknown claim key 'USA'.*comma", done.stderr)
+    assert 'hint: quote the value: value: "Kansas, USA"' in done.stderr
+
+
+def test_a_key_with_no_value_that_follows_no_value_keeps_the_plain_message(mini: Path) -> None:
+    _set(mini, "value: USD 5.56 billion,", "value: USD 5.56 billion, colour: red,", "content/notes/baev-note.md")
+    done = cli(mini, "check")
+    assert "unknown claim key 'colour' (hint: allowed keys:" in done.stderr
+    assert "quote the value" not in done.stderr
