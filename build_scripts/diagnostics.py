@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import enum
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["Diagnostic", "Location", "Severity"]
+__all__ = ["Code", "Diagnostic", "Location", "Severity"]
 
 
 @functools.total_ordering
@@ -52,6 +52,13 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
+class Code(enum.StrEnum):
+    """What a diagnostic is about, for the code that acts on it (readers see its message and hint)."""
+
+    DUPLICATE_KEY = "duplicate-key"
+    """A BibTeX entry's citekey is already used (compared case-insensitively)."""
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
     """One problem found in the inputs.
@@ -61,17 +68,20 @@ class Diagnostic:
         severity: Error or warning.
         message: What is wrong, naming the key or id involved.
         hint: How to fix it, if there is something useful to say.
+        code: What kind of problem it is, where code acts on it; not compared (two diagnostics
+            saying the same at the same place are one).
     """
 
     location: Location
     severity: Severity
     message: str
     hint: str = ""
+    code: Code | None = field(default=None, compare=False)
 
     @classmethod
-    def error(cls, location: Location, message: str, hint: str = "") -> Diagnostic:
+    def error(cls, location: Location, message: str, hint: str = "", code: Code | None = None) -> Diagnostic:
         """An error at `location`: the build stops."""
-        return cls(location, Severity.ERROR, message, hint)
+        return cls(location, Severity.ERROR, message, hint, code)
 
     @classmethod
     def warning(cls, location: Location, message: str, hint: str = "") -> Diagnostic:

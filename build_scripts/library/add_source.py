@@ -26,6 +26,7 @@ import yaml
 
 from build_scripts.atomic import EncodingMismatch, append_atomically
 from build_scripts.config import Settings
+from build_scripts.diagnostics import Code
 from build_scripts.library import bib, latex
 from build_scripts.model import Diagnostic, Location, Severity, Source
 from build_scripts.notes import load as notes
@@ -139,7 +140,7 @@ def add_source(text: str, name: str, settings: Settings, strict: bool = False) -
             continue
         loc = Location(name, src.location.line)
         # bib reports the clash as a duplicate in the library; say it in add-source's terms instead.
-        diags = [d for d in diags if not (d.location == loc and f"first defined at {old.location}" in d.message)]
+        diags = [d for d in diags if not (d.location == loc and d.code is Code.DUPLICATE_KEY)]
         what = (
             f"({old.location})" if old.key == key else f"as '{old.key}' ({old.location}; citekeys are case-insensitive)"
         )
@@ -327,7 +328,7 @@ def _relocate(diag: Diagnostic, tmp_rel: str, name: str, severity: Severity) -> 
     loc = diag.location
     if loc.path == tmp_rel:
         loc = Location(name, loc.line, loc.col)
-    return Diagnostic(loc, severity, diag.message.replace(tmp_rel, name), diag.hint.replace(tmp_rel, name))
+    return Diagnostic(loc, severity, diag.message.replace(tmp_rel, name), diag.hint.replace(tmp_rel, name), diag.code)
 
 
 def _relocated(src: Source, name: str) -> Source:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import bibtexparser
 from bibtexparser import model as bm
 
+from build_scripts.diagnostics import Code
 from build_scripts.library.bib.records import IDENT, WS, Field, Macro, RawEntry
 from build_scripts.model import Diagnostic, Location
 
@@ -184,6 +185,7 @@ def _entry(
                 loc,
                 f"'{key}': {what} (first defined at {first.location})",
                 "BibTeX keys are case-insensitive; rename or delete one entry (the first is used)",
+                Code.DUPLICATE_KEY,
             )
         )
         return None, diagnostics
