@@ -85,3 +85,40 @@ def test_a_key_with_no_value_that_follows_no_value_keeps_the_plain_message(mini:
     done = cli(mini, "check")
     assert "unknown claim key 'colour' (hint: allowed keys:" in done.stderr
     assert "quote the value" not in done.stderr
+
+
+NEW_ENTRY = """@article{smith2030,
+  title = {Influenza in Kansas},
+  author = {Smith, Ann},
+  year = {2030},
+  file = {texts/smith2030.txt},
+}
+"""
+
+
+def test_add_source_naming_a_missing_archived_text_writes_nothing(mini: Path) -> None:
+    library = (mini / "bib" / "library.bib").read_bytes()
+    write(mini / "new.bib", "\n" + NEW_ENTRY)
+    done = cli(mini, "add-source", "new.bib")
+    assert done.returncode == 1
+    assert "new.bib:2: error: archived text of 'smith2030': 'bib/texts/smith2030.txt' does not exist" in done.stderr
+    assert "save the text first" in done.stderr
+    assert (mini / "bib" / "library.bib").read_bytes() == library
+    assert not (mini / "content" / "notes" / "smith2030.md").exists()
+
+
+def test_add_source_with_its_archived_text_in_place_adds_the_entry(mini: Path) -> None:
+    write(mini / "bib" / "texts" / "smith2030.txt", "The epidemic began in Kansas.\n")
+    write(mini / "new.bib", NEW_ENTRY)
+    done = cli(mini, "add-source", "new.bib")
+    assert done.returncode == 0, done.stderr
+    assert "added smith2030 to bib/library.bib" in done.stdout
+    assert (mini / "content" / "notes" / "smith2030.md").is_file()
+
+
+def test_add_source_reports_a_reused_citekey_once_in_its_own_terms(mini: Path) -> None:
+    write(mini / "new.bib", NEW_ENTRY.replace("smith2030", "Baev2021").replace("  file = {texts/Baev2021.txt},\n", ""))
+    done = cli(mini, "add-source", "new.bib")
+    assert done.returncode == 1
+    assert "citekey 'Baev2021' already exists in the library as 'baev2021'" in done.stderr
+    assert "duplicate key" not in done.stderr and "differs only by case" not in done.stderr
