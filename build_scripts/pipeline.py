@@ -28,7 +28,7 @@ from build_scripts.config import Settings
 from build_scripts.library import archive, bib
 from build_scripts.model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
 from build_scripts.notes import load as notes
-from build_scripts.notes.link import build_index, missing_home
+from build_scripts.notes.link import SitePage, build_index, missing_home
 from build_scripts.paths import relative_path, remove_except, write_changed
 from build_scripts.render import disagreements, pages, trail
 from build_scripts.render.context import Context, Draft, nav_title, short_title
@@ -234,8 +234,7 @@ def _nav(ctx: Context) -> list[NavItem]:
     entries = (
         NavItem("Topics", children=tuple(NavItem(_nav_title(t.title), index.page(t.id)) for t in index.topics)),
         *(NavItem(_nav_title(n.title), index.page(n.id)) for n in trail.home_linked(ctx)),
-        NavItem("Inconsistencies", "inconsistencies.md"),
-        NavItem("Bibliography", "bibliography.md"),
+        *(NavItem(page.heading, page.path) for page in SitePage),
         NavItem("All notes", "notes/index.md"),
     )
     home = [NavItem("Home", "index.md")] if index.home else []  # at the top, the home page is titled by the site

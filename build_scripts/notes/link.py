@@ -8,6 +8,7 @@ out which pages link to which (backlinks) and which notes cite each source.
 from __future__ import annotations
 
 import difflib
+import enum
 import functools
 import hashlib
 import re
@@ -20,6 +21,24 @@ from rapidfuzz import fuzz, process
 
 from build_scripts.model import Claim, CrossRef, Diagnostic, Fact, Location, Note, NoteKind, Source
 from build_scripts.slugs import slug
+
+
+class SitePage(enum.StrEnum):
+    """A page the generator writes that a note can link to by name: `[[inconsistencies]]`, `[[bibliography]]`."""
+
+    INCONSISTENCIES = "inconsistencies"
+    BIBLIOGRAPHY = "bibliography"
+
+    @property
+    def path(self) -> str:
+        """The page's path in the docs tree (`inconsistencies.md`)."""
+        return f"{self.value}.md"
+
+    @property
+    def heading(self) -> str:
+        """The page's title, the text of a link to it ("Inconsistencies")."""
+        return self.value.capitalize()
+
 
 RESERVED_IDS = {
     "index",

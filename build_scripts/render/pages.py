@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from build_scripts.check.verify import QuoteStatus, paragraphs_named
 from build_scripts.citations import metadata
 from build_scripts.model import Claim, DisagreementKind, Inconsistency, Note, NoteKind, Page
-from build_scripts.notes.link import source_page
+from build_scripts.notes.link import SitePage, source_page
 from build_scripts.render import citepage, sourceinfo, trail
 from build_scripts.render.body import render_body
 from build_scripts.render.charts_md import trailing_charts
@@ -222,7 +222,7 @@ def _checked(key: str, claims: list, ctx: Context) -> str:
 
 def bibliography_page(ctx: Context) -> Draft:
     """Every source, formatted, in reference-list order, with COinS for reference managers."""
-    state = PageState("bibliography.md", ctx)
+    state = PageState(SitePage.BIBLIOGRAPHY.path, ctx)
     parts = [
         "# Bibliography",
         "",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from build_scripts.model import Inconsistency, Note, NoteKind
-from build_scripts.notes.link import Index
+from build_scripts.notes.link import Index, SitePage
 
 __all__ = [
     "INCONSISTENCIES_PAGE",
@@ -28,7 +28,7 @@ __all__ = [
     "topic_rest",
 ]
 
-INCONSISTENCIES_PAGE = "inconsistencies.md"
+INCONSISTENCIES_PAGE = SitePage.INCONSISTENCIES.path
 
 Placements = dict[str, tuple[str, ...]]
 """Callout anchor → the pages that show it."""

@@ -11,6 +11,7 @@ shows it where the theme shows the breadcrumb of a page in the nav.
 from __future__ import annotations
 
 from build_scripts.model import Note, NoteKind
+from build_scripts.notes.link import SitePage
 from build_scripts.render.context import Context
 
 READERS_SECTION = "Research"
@@ -41,7 +42,7 @@ def trail(page: str, ctx: Context) -> list[dict[str, str]]:
     """
     index = ctx.index
     if page.startswith("sources/"):
-        parent = ("Bibliography", "bibliography.md")
+        parent = (SitePage.BIBLIOGRAPHY.heading, SitePage.BIBLIOGRAPHY.path)
     else:
         note = index.notes.get(page.removeprefix("notes/").removesuffix(".md"))
         if note is None or index.page(note.id) != page or note.kind is not NoteKind.NOTE or _home_linked(note, ctx):
