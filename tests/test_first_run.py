@@ -122,3 +122,27 @@ def test_add_source_reports_a_reused_citekey_once_in_its_own_terms(mini: Path) -
     assert done.returncode == 1
     assert "citekey 'Baev2021' already exists in the library as 'baev2021'" in done.stderr
     assert "duplicate key" not in done.stderr and "differs only by case" not in done.stderr
+
+
+def test_notes_link_the_generated_pages_by_name(mini: Path) -> None:
+    home = mini / "content" / "index.md"
+    write(home, home.read_text() + "\nSee [[inconsistencies]], [[bibliography|the sources]] and [[source:baev2021]].\n")
+    done = cli(mini, "emit", str(mini / "out"), "--pages-only")
+    assert done.returncode == 0, done.stderr
+    page = (mini / "out" / "index.md").read_text(encoding="utf-8")
+    links = "[Inconsistencies](inconsistencies.md), [the sources](bibliography.md) and [Baev 2021](sources/baev2021.md)"
+    assert f"See {links}." in page
+    assert "Mini study" in (mini / "out" / "sources" / "baev2021.md").read_text(encoding="utf-8")  # cited by home
+
+
+def test_an_unknown_link_target_lists_the_generated_pages(mini: Path) -> None:
+    home = mini / "content" / "index.md"
+    write(home, home.read_text() + "\nBad [[inconsistency]], [[source:nope2021]] and [[bibliography#x]].\n")
+    line = len(home.read_text().splitlines())
+    done = cli(mini, "check")
+    assert done.returncode == 1
+    assert f"content/index.md:{line}:5: error: unknown cross-reference target 'inconsistency' (hint: did you mean " \
+        "'inconsistencies'? link to a note or topic by its id, or to a generated page: [[inconsistencies]], " \
+        "[[bibliography]] or [[source:KEY]])" in done.stderr
+    assert f"content/index.md:{line}:24: error: unknown citekey 'nope2021'" in done.stderr
+    assert "error: [[bibliography#x]]: a link to a generated page takes no '#heading'" in done.stderr

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz, process
 
 from build_scripts.model import Claim, CrossRef, Diagnostic, Fact, Location, Note, NoteKind, Source
+from build_scripts.notes.scan import SOURCE_PREFIX
 from build_scripts.slugs import slug
 
 
@@ -172,6 +173,8 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
                         _suggest(fact_id, index.facts, "declare the fact under 'facts:'"),
                     )
                 )
+            if span.ref is not None and linked_source(span.ref) in sources:
+                cited_by[linked_source(span.ref)].add(note.id)
             if span.ref is not None:
                 target = _check_ref(span.ref, index, diags)
                 if target and target != note.id:
@@ -346,14 +349,38 @@ def _check_key(key: str, location: Location, sources: dict[str, Source], diags: 
     return False
 
 
+def linked_source(ref: CrossRef) -> str:
+    """The citekey a `[[source:KEY]]` link names ("" for a link to a note or another page)."""
+    return ref.target.removeprefix(SOURCE_PREFIX) if ref.target.startswith(SOURCE_PREFIX) else ""
+
+
 def _check_ref(ref: CrossRef, index: Index, diags: list[Diagnostic]) -> str | None:
-    """Resolve a cross-reference; return the id of the note it links to, if any."""
+    """Resolve a cross-reference; return the id of the note it links to, if any.
+
+    `[[source:KEY]]` links to a source's page, `[[inconsistencies]]` and `[[bibliography]]` to those pages.
+    """
+    generated = ref.target in set(SitePage) or bool(linked_source(ref))
+    if generated and ref.anchor:
+        diags.append(
+            Diagnostic.error(
+                ref.location,
+                f"[[{ref.target}#{ref.anchor}]]: a link to a generated page takes no '#heading'",
+                f"link to the whole page: [[{ref.target}]]",
+            )
+        )
+    if linked_source(ref):
+        _check_key(linked_source(ref), ref.location, index.sources, diags)
+        return None
+    if generated:
+        return None
     if ref.target not in index.notes:
+        pages = ", ".join(f"[[{page}]]" for page in SitePage)
         diags.append(
             Diagnostic.error(
                 ref.location,
                 f"unknown cross-reference target '{ref.target}'",
-                _suggest(ref.target, index.notes, "use the id of a note or topic"),
+                f"{_suggest(ref.target, [*index.notes, *SitePage], '')} link to a note or topic by its id, "
+                f"or to a generated page: {pages} or [[{SOURCE_PREFIX}KEY]]".lstrip(),
             )
         )
         return None

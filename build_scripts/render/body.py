@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from build_scripts.model import Inconsistency, Note, Replacement, Span
+from build_scripts.notes.link import SitePage, linked_source
 from build_scripts.render.charts_md import Series, chart_md, page_series
 from build_scripts.render.context import SEPARATOR, PageState
 from build_scripts.render.facts import callouts, inline_value
@@ -76,4 +77,8 @@ def _replace(span: Span, state: PageState, after: dict[int, list[Inconsistency]]
         return inline_value(fact, state)
     ref = span.ref
     assert ref is not None, "a span is a replacement, a citation group, a fact embed or a cross-reference"
+    if linked_source(ref):
+        return state.link_source(linked_source(ref), ref.label)
+    if ref.target in set(SitePage):
+        return state.link_page(SitePage(ref.target), ref.label)
     return state.link_note(ref.target, ref.label, ref.anchor)

@@ -15,7 +15,7 @@ from build_scripts.citations.source_labels import reader_labels
 from build_scripts.config import Settings
 from build_scripts.library.archive import ArchivedText
 from build_scripts.model import Claim, Inconsistency
-from build_scripts.notes.link import Index, source_page
+from build_scripts.notes.link import Index, SitePage, source_page
 from build_scripts.notes.values import Normalised
 from build_scripts.render import fragments
 from build_scripts.render.linking import link_urls, locator_anchor
@@ -233,10 +233,15 @@ class PageState:
         self.inputs.add(note.path)
         return f"[{md_text(text or note.title)}]({self.link(self.ctx.index.page(note_id), anchor)})"
 
-    def link_source(self, key: str) -> str:
-        """A Markdown link to a source's page, labelled "Author Year" (the source is then in the References)."""
+    def link_source(self, key: str, text: str = "") -> str:
+        """A Markdown link to a source's page, labelled "Author Year" unless `text` is given (the source is then
+        in the References)."""
         self.refer(key)
-        return f"[{md_text(self.ctx.label(key))}]({self.link(source_page(key))})"
+        return f"[{md_text(text or self.ctx.label(key))}]({self.link(source_page(key))})"
+
+    def link_page(self, page: SitePage, text: str = "") -> str:
+        """A Markdown link to a generated page (the Inconsistencies, the Bibliography), titled by it unless `text`."""
+        return f"[{md_text(text or page.heading)}]({self.link(page.path)})"
 
     def use(self, claim: Claim) -> None:
         """Record that a claim (and its fact's declaration) shows on the page."""
