@@ -311,9 +311,10 @@ def _counts(done: SiteBuild, seconds: float | None = None) -> str:
 
 @contextmanager
 def _source_date_epoch(settings: Settings):
-    """Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH (here: the last commit's time)."""
+    """Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH (here: the content's last commit)."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = saved or history.last_commit_time(settings.root) or "0"
+    inputs = (settings.content_dir, settings.bib_dir, settings.root / "mkdocs.yml")  # the project's, not the tool's
+    os.environ["SOURCE_DATE_EPOCH"] = saved or history.last_commit_time(settings.root, *inputs) or "0"
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         yield

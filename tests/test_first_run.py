@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,42 @@ def test_an_unknown_link_target_lists_the_generated_pages(mini: Path) -> None:
         "[[bibliography]] or [[source:KEY]])" in done.stderr
     assert f"content/index.md:{line}:24: error: unknown citekey 'nope2021'" in done.stderr
     assert "error: [[bibliography#x]]: a link to a generated page takes no '#heading'" in done.stderr
+
+
+def _git(project: Path, *args: str, date: str = "2001-02-03T12:00:00Z") -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args], cwd=project, env=env,
+                   check=True, capture_output=True)  # fmt: skip
+
+
+def _cited(project: Path, page: str) -> str:
+    """The formatted "Cite this page" line of an emitted page."""
+    text = (project / "out" / page).read_text(encoding="utf-8")
+    return text.split('=== "Formatted"', 1)[1].strip().splitlines()[0]
+
+
+def test_pages_are_dated_by_the_projects_own_commits(mini: Path) -> None:
+    _git(mini, "init", "-q")
+    _git(mini, "add", "bib", "mkdocs.yml", date="2001-02-03T12:00:00Z")
+    _git(mini, "commit", "-qm", "library", date="2001-02-03T12:00:00Z")
+    _git(mini, "add", "content", date="2002-03-04T12:00:00Z")
+    _git(mini, "commit", "-qm", "notes", date="2002-03-04T12:00:00Z")
+    write(mini / "tool" / "generator.py", "# the tool's own file\n")
+    _git(mini, "add", "tool")
+    _git(mini, "commit", "-qm", "the tool", date="2009-09-09T12:00:00Z")
+    assert cli(mini, "emit", str(mini / "out"), "--pages-only").returncode == 0
+    assert "March 4" in _cited(mini, "notes/baev-note.md") and "2002" in _cited(mini, "notes/baev-note.md")
+    assert "2001." in _cited(mini, "bibliography.md") and "February 3." in _cited(mini, "bibliography.md")
+    assert "2009" not in _cited(mini, "index.md")
+    library = mini / "bib" / "library.bib"
+    write(library, library.read_text() + "\n% an entry to come\n")  # its last commit no longer dates it
+    assert cli(mini, "emit", str(mini / "out"), "--pages-only").returncode == 0
+    assert "n.d." in _cited(mini, "bibliography.md") and "2001" not in _cited(mini, "bibliography.md")
+    assert cli(mini, "build", "-d", str(mini / "site")).returncode == 0
+    sitemap = (mini / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>2002-03-04</lastmod>" in sitemap and "2009" not in sitemap  # the content's last commit
+
+
+def test_outside_git_pages_are_undated(mini: Path) -> None:
+    assert cli(mini, "emit", str(mini / "out"), "--pages-only").returncode == 0
+    assert "n.d." in _cited(mini, "notes/baev-note.md")

@@ -244,8 +244,11 @@ class PageState:
         return f"[{md_text(text or page.heading)}]({self.link(page.path)})"
 
     def use(self, claim: Claim) -> None:
-        """Record that a claim (and its fact's declaration) shows on the page."""
+        """Record that a claim (its fact's declaration, the archived text its quotation is checked against)
+        shows on the page."""
         self.inputs.add(claim.location.path)
+        if claim.source in self.ctx.texts:
+            self.inputs.add(self.ctx.texts[claim.source].path)
         fact = self.ctx.index.facts.get(claim.fact)
         if fact is not None:
             self.inputs.add(fact.location.path)
