@@ -226,7 +226,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     def rebuild(site_dir: Path, site_url: str) -> str:
         start = time.perf_counter()
         current, changed, result = _regenerate(args, inputs, cache)
-        if result is None:
+        if result is None or current is None:
             return f"{changed}: not rebuilt, problems above; the preview shows the last good site"
         done = _build_site(current, args.config_file, result, site_dir, cache, site_url=site_url)
         if done is None:
@@ -241,12 +241,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _regenerate(
     args: argparse.Namespace, inputs: dict[str, tuple[int, int]], cache: Cache
-) -> tuple[Settings, str, BuildResult | None]:
+) -> tuple[Settings | None, str, BuildResult | None]:
     """For live preview: the settings (read again), what changed, and the generator's result.
 
-    The result is None when it has errors (or warnings, with `--strict`), which are printed.
+    The result is None when it has errors (or warnings, with `--strict`), which are printed; the settings
+    are None when `mkdocs.yml` cannot be read.
     """
-    current = load_settings(args.config_file)  # mkdocs.yml may have changed too
+    try:
+        current = load_settings(args.config_file)  # mkdocs.yml may have changed too
+    except ConfigError as exc:
+        print(exc.diagnostic, file=sys.stderr)
+        return None, relative_path(args.config_file, Path.cwd()), None
     changed = _changed_inputs(current, inputs)
     result = pipeline.build(current, cache)
     problems = [d for d in result.diagnostics if d.severity is Severity.ERROR or args.strict]

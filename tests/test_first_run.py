@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -187,3 +189,27 @@ def test_pages_are_dated_by_the_projects_own_commits(mini: Path) -> None:
 def test_outside_git_pages_are_undated(mini: Path) -> None:
     assert cli(mini, "emit", str(mini / "out"), "--pages-only").returncode == 0
     assert "n.d." in _cited(mini, "notes/baev-note.md")
+
+
+def test_serve_keeps_the_last_good_site_when_mkdocs_yml_breaks(mini: Path) -> None:
+    from tests.test_serve import fetch, free_port, wait_for
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "build_scripts", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                            cwd=mini, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    lines: list[str] = []
+    errors: list[str] = []
+    threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True).start()
+    threading.Thread(target=lambda: errors.extend(proc.stderr or []), daemon=True).start()
+    try:
+        assert wait_for(lambda: lines), "no first build"
+        _set(mini, "site_author: Test Author", "site_author:\n\tTest Author")
+        assert wait_for(lambda: len(lines) >= 2), errors
+        assert lines[1].startswith("mkdocs.yml: not rebuilt, problems above")
+        assert any(e.startswith("mkdocs.yml:4: error: found character '\\t'") for e in errors), errors
+        assert "Lo is more upbeat" in fetch(f"http://127.0.0.1:{port}/notes/lo-note/")
+        assert proc.poll() is None, "the preview goes on"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert not any("Traceback" in e for e in errors), errors
