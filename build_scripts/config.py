@@ -151,7 +151,7 @@ def _read(text: str, name: str) -> tuple[dict[str, Any], dict[str, int]]:
         raise ConfigError(Diagnostic.error(Location(name), str(exc), _yaml_hint(""))) from None
     finally:
         loader.dispose()
-    if data is None:
+    if data is None or node is None:
         return {}, {}
     if not isinstance(data, dict):
         raise ConfigError(
