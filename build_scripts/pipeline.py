@@ -28,7 +28,8 @@ from build_scripts.config import Settings
 from build_scripts.library import archive, bib
 from build_scripts.model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
 from build_scripts.notes import load as notes
-from build_scripts.notes.link import SitePage, build_index, missing_home
+from build_scripts.notes.link import build_index, missing_home
+from build_scripts.notes.site_pages import SitePage
 from build_scripts.paths import relative_path, remove_except, write_changed
 from build_scripts.render import disagreements, pages, trail
 from build_scripts.render.context import Context, Draft, nav_title, short_title

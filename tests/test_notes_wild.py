@@ -14,8 +14,9 @@ import pytest
 
 from build_scripts.model import Location, Severity, Source
 from build_scripts.notes.frontmatter import MAX_ID_LENGTH
-from build_scripts.notes.link import build_index, source_page
+from build_scripts.notes.link import build_index
 from build_scripts.notes.load import load_notes, parse_note
+from build_scripts.notes.site_pages import source_page
 
 from .conftest import write
 

@@ -8,10 +8,6 @@ out which pages link to which (backlinks) and which notes cite each source.
 from __future__ import annotations
 
 import difflib
-import enum
-import functools
-import hashlib
-import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -21,43 +17,8 @@ from rapidfuzz import fuzz, process
 
 from build_scripts.model import Claim, CrossRef, Diagnostic, Fact, Location, Note, NoteKind, Source
 from build_scripts.notes.scan import SOURCE_PREFIX
+from build_scripts.notes.site_pages import RESERVED_IDS, RESERVED_NOTE_IDS, SitePage, source_page
 from build_scripts.slugs import slug
-
-
-class SitePage(enum.StrEnum):
-    """A page the generator writes that a note can link to by name: `[[inconsistencies]]`, `[[bibliography]]`."""
-
-    INCONSISTENCIES = "inconsistencies"
-    BIBLIOGRAPHY = "bibliography"
-
-    @property
-    def path(self) -> str:
-        """The page's path in the docs tree (`inconsistencies.md`)."""
-        return f"{self.value}.md"
-
-    @property
-    def heading(self) -> str:
-        """The page's title, the text of a link to it ("Inconsistencies")."""
-        return self.value.capitalize()
-
-
-RESERVED_IDS = {
-    "index",
-    "bibliography",
-    "inconsistencies",
-    "sources",
-    "notes",
-    "reference",
-    "authoring",
-    "claims",
-    "charts",
-    "assets",
-    "stylesheets",
-    "javascripts",
-    "search",
-    "404",
-}
-RESERVED_NOTE_IDS = {"index"}
 
 
 @dataclass(slots=True)
@@ -90,25 +51,6 @@ class Index:
         if note.kind is NoteKind.HOME:
             return "index.md"
         return f"{note.id}.md" if note.kind is NoteKind.TOPIC else f"notes/{note.id}.md"
-
-
-MAX_SLUG = 80
-"""Longest source slug; a longer citekey is cut and given a hash, so file names stay short."""
-
-
-@functools.cache  # every page links sources, many times each: slugging them once is enough
-def source_page(key: str) -> str:
-    """Path of a source's page in the docs tree (`sources/<slug>.md`), always inside `sources/`.
-
-    The slug ([`slug`][build_scripts.slugs.slug]) keeps lower-case ASCII
-    letters, digits, `.`, `_` and `-`; anything else (`/`, `..` as a whole,
-    spaces) becomes `-`, so a citekey such as `../../evil` cannot name a path
-    outside `sources/`.
-    """
-    name = re.sub(r"\.{2,}", ".", slug(key, keep="._")) or "source"
-    if len(name) > MAX_SLUG:
-        name = name[: MAX_SLUG - 9].rstrip("-.") + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-    return f"sources/{name}.md"
 
 
 def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, list[Diagnostic]]:

@@ -14,9 +14,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from build_scripts.model import Inconsistency, Note, Replacement, Span
-from build_scripts.notes.link import SitePage, linked_source
+from build_scripts.notes.link import linked_source
+from build_scripts.notes.site_pages import SitePage
 from build_scripts.render.charts_md import Series, chart_md, page_series
-from build_scripts.render.context import SEPARATOR, PageState
+from build_scripts.render.context import SEPARATOR, PageState, md_text
 from build_scripts.render.facts import callouts, inline_value
 from build_scripts.render.spans import substitute
 
@@ -80,5 +81,6 @@ def _replace(span: Span, state: PageState, after: dict[int, list[Inconsistency]]
     if linked_source(ref):
         return state.link_source(linked_source(ref), ref.label)
     if ref.target in set(SitePage):
-        return state.link_page(SitePage(ref.target), ref.label)
+        page = SitePage(ref.target)
+        return f"[{md_text(ref.label or page.heading)}]({state.link(page.path)})"
     return state.link_note(ref.target, ref.label, ref.anchor)

@@ -15,7 +15,8 @@ from build_scripts.citations.source_labels import reader_labels
 from build_scripts.config import Settings
 from build_scripts.library.archive import ArchivedText
 from build_scripts.model import Claim, Inconsistency
-from build_scripts.notes.link import Index, SitePage, source_page
+from build_scripts.notes.link import Index
+from build_scripts.notes.site_pages import source_page
 from build_scripts.notes.values import Normalised
 from build_scripts.render import fragments
 from build_scripts.render.linking import link_urls, locator_anchor
@@ -234,24 +235,15 @@ class PageState:
         return f"[{md_text(text or note.title)}]({self.link(self.ctx.index.page(note_id), anchor)})"
 
     def link_source(self, key: str, text: str = "") -> str:
-        """A Markdown link to a source's page, labelled "Author Year" unless `text` is given (the source is then
-        in the References)."""
+        """A Markdown link to a source's page, labelled `text` or "Author Year" (the source joins the References)."""
         self.refer(key)
         return f"[{md_text(text or self.ctx.label(key))}]({self.link(source_page(key))})"
 
-    def link_page(self, page: SitePage, text: str = "") -> str:
-        """A Markdown link to a generated page (the Inconsistencies, the Bibliography), titled by it unless `text`."""
-        return f"[{md_text(text or page.heading)}]({self.link(page.path)})"
-
     def use(self, claim: Claim) -> None:
-        """Record that a claim (its fact's declaration, the archived text its quotation is checked against)
-        shows on the page."""
+        """Record that a claim (its fact's declaration, the text its quotation is checked against) shows on the page."""
+        fact, text = self.ctx.index.facts.get(claim.fact), self.ctx.texts.get(claim.source)
         self.inputs.add(claim.location.path)
-        if claim.source in self.ctx.texts:
-            self.inputs.add(self.ctx.texts[claim.source].path)
-        fact = self.ctx.index.facts.get(claim.fact)
-        if fact is not None:
-            self.inputs.add(fact.location.path)
+        self.inputs.update(path for path in (fact and fact.location.path, text and text.path) if path)
 
     def footnotes(self) -> str:
         """Footnote definitions, for the end of the page: the citation style's short form, then the quotation.

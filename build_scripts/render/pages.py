@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from build_scripts.check.verify import QuoteStatus, paragraphs_named
 from build_scripts.citations import metadata
 from build_scripts.model import Claim, DisagreementKind, Inconsistency, Note, NoteKind, Page
-from build_scripts.notes.link import SitePage, source_page
+from build_scripts.notes.site_pages import SitePage, source_page
 from build_scripts.render import citepage, sourceinfo, trail
 from build_scripts.render.body import render_body
 from build_scripts.render.charts_md import trailing_charts

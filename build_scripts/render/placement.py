@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from build_scripts.model import Inconsistency, Note, NoteKind
-from build_scripts.notes.link import Index, SitePage
+from build_scripts.notes.link import Index
+from build_scripts.notes.site_pages import SitePage
 
 __all__ = [
     "INCONSISTENCIES_PAGE",

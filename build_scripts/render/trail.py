@@ -11,7 +11,7 @@ shows it where the theme shows the breadcrumb of a page in the nav.
 from __future__ import annotations
 
 from build_scripts.model import Note, NoteKind
-from build_scripts.notes.link import SitePage
+from build_scripts.notes.site_pages import SitePage
 from build_scripts.render.context import Context
 
 READERS_SECTION = "Research"
