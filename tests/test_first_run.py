@@ -203,11 +203,13 @@ def test_serve_keeps_the_last_good_site_when_mkdocs_yml_breaks(mini: Path) -> No
     threading.Thread(target=lambda: errors.extend(proc.stderr or []), daemon=True).start()
     try:
         assert wait_for(lambda: lines), "no first build"
+        url = f"http://127.0.0.1:{port}/notes/lo-note/"
+        assert wait_for(lambda: "Lo is more upbeat" in fetch(url))  # serving, so watching
         _set(mini, "site_author: Test Author", "site_author:\n\tTest Author")
         assert wait_for(lambda: len(lines) >= 2), errors
         assert lines[1].startswith("mkdocs.yml: not rebuilt, problems above")
         assert any(e.startswith("mkdocs.yml:4: error: found character '\\t'") for e in errors), errors
-        assert "Lo is more upbeat" in fetch(f"http://127.0.0.1:{port}/notes/lo-note/")
+        assert "Lo is more upbeat" in fetch(url)
         assert proc.poll() is None, "the preview goes on"
     finally:
         proc.terminate()
