@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from build_scripts import history, pipeline
 from build_scripts.cache import Cache
-from build_scripts.config import Settings, load_settings
+from build_scripts.config import ConfigError, Settings, load_settings
 from build_scripts.library import add_source, bib
 from build_scripts.model import BuildResult, Diagnostic, Severity
 from build_scripts.paths import relative_path, stamps
@@ -38,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         return _check_bib(args)
     if not args.config_file.is_file():
         parser.error(f"no such configuration file: {args.config_file}")
-    return args.func(args, load_settings(args.config_file))
+    try:
+        settings = load_settings(args.config_file)
+    except ConfigError as exc:
+        return _report([exc.diagnostic], args.strict)
+    return args.func(args, settings)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -222,7 +226,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     def rebuild(site_dir: Path, site_url: str) -> str:
         start = time.perf_counter()
         current, changed, result = _regenerate(args, inputs, cache)
-        if result is None:
+        if result is None or current is None:
             return f"{changed}: not rebuilt, problems above; the preview shows the last good site"
         done = _build_site(current, args.config_file, result, site_dir, cache, site_url=site_url)
         if done is None:
@@ -237,12 +241,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _regenerate(
     args: argparse.Namespace, inputs: dict[str, tuple[int, int]], cache: Cache
-) -> tuple[Settings, str, BuildResult | None]:
+) -> tuple[Settings | None, str, BuildResult | None]:
     """For live preview: the settings (read again), what changed, and the generator's result.
 
-    The result is None when it has errors (or warnings, with `--strict`), which are printed.
+    The result is None when it has errors (or warnings, with `--strict`), which are printed; the settings
+    are None when `mkdocs.yml` cannot be read.
     """
-    current = load_settings(args.config_file)  # mkdocs.yml may have changed too
+    try:
+        current = load_settings(args.config_file)  # mkdocs.yml may have changed too
+    except ConfigError as exc:
+        print(exc.diagnostic, file=sys.stderr)
+        return None, relative_path(args.config_file, Path.cwd()), None
     changed = _changed_inputs(current, inputs)
     result = pipeline.build(current, cache)
     problems = [d for d in result.diagnostics if d.severity is Severity.ERROR or args.strict]
@@ -307,9 +316,10 @@ def _counts(done: SiteBuild, seconds: float | None = None) -> str:
 
 @contextmanager
 def _source_date_epoch(settings: Settings):
-    """Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH (here: the last commit's time)."""
+    """Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH (here: the content's last commit)."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = saved or history.last_commit_time(settings.root) or "0"
+    inputs = (settings.content_dir, settings.bib_dir, settings.root / "mkdocs.yml")  # the project's, not the tool's
+    os.environ["SOURCE_DATE_EPOCH"] = saved or history.last_commit_time(settings.root, *inputs) or "0"
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         yield

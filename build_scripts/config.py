@@ -16,12 +16,15 @@ extra:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml_env_tag import construct_env_tag
+
+from build_scripts.diagnostics import Diagnostic, Location
 
 #: What `research-site new` writes for a setting it was not given: a site still carrying one of these
 #: is warned about (an error under `--strict`), so that a scaffold is not published under them.
@@ -44,6 +47,8 @@ class Settings:
         site_name: The site's title.
         site_url: Canonical URL of the published site ("" if unset: pages then name no address).
         site_author: Author(s) of the site, for "cite this page".
+        problems: Warnings about the settings themselves (a scaffold's placeholder left in), reported
+            with the notes' problems.
     """
 
     root: Path
@@ -53,6 +58,7 @@ class Settings:
     site_name: str = "Research site"
     site_url: str = ""
     site_author: str = ""
+    problems: tuple[Diagnostic, ...] = ()
 
     @property
     def cache_dir(self) -> Path:
@@ -71,6 +77,18 @@ class Settings:
     def bib_files(self) -> list[Path]:
         """The `*.bib` files of the library, in name order."""
         return sorted(self.bib_dir.glob("*.bib")) if self.bib_dir.is_dir() else []
+
+
+class ConfigError(Exception):
+    """`mkdocs.yml` cannot be read, or one of the generator's settings in it has the wrong type.
+
+    Attributes:
+        diagnostic: The error, at the file's line.
+    """
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,19 +163,144 @@ def _resolved(data: Any) -> Any:
     return data
 
 
+_TEXT_SETTINGS = ("site_name", "site_url", "site_author", "site_description")
+_RESEARCH_SETTINGS = ("content_dir", "bib_dir", "csl_style")
+
+
 def load_settings(config_file: Path) -> Settings:
-    """Read settings from `config_file` (usually `mkdocs.yml`); defaults when it is absent."""
+    """Read settings from `config_file` (usually `mkdocs.yml`); defaults when it is absent.
+
+    Raises:
+        ConfigError: The file is not valid YAML, uses a tag MkDocs does not know, or gives one of the
+            generator's settings a value of the wrong type.
+    """
     root = config_file.parent.resolve()
-    data: dict = {}
+    name = config_file.name
+    data: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     if config_file.is_file():
-        data = _resolved(yaml.load(config_file.read_text(encoding="utf-8"), Loader=ConfigLoader)) or {}
-    extra = (data.get("extra") or {}).get("research") or {}
+        data, lines = _read(config_file.read_text(encoding="utf-8"), name)
+    extra = _mapping(data, "extra", lines, name)
+    research = _mapping(extra, "research", lines, name, "extra.")
+    for key in _TEXT_SETTINGS:
+        _text(data, key, lines, name)
+    for key in _RESEARCH_SETTINGS:
+        _text(research, key, lines, name, "extra.research.")
     return Settings(
         root=root,
-        content_dir=root / extra.get("content_dir", "content"),
-        bib_dir=root / extra.get("bib_dir", "bib"),
-        csl_style=str(extra.get("csl_style", "chicago-author-date")),
+        content_dir=root / str(research.get("content_dir", "content")),
+        bib_dir=root / str(research.get("bib_dir", "bib")),
+        csl_style=str(research.get("csl_style", "chicago-author-date")),
         site_name=str(data.get("site_name", "Research site")),
         site_url=str(data.get("site_url") or ""),
         site_author=str(data.get("site_author") or ""),
+        problems=tuple(_placeholders(data, lines, name)),
     )
+
+
+def _read(text: str, name: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """The settings, and the line of each (`site_name`, `extra.research.csl_style`); ConfigError if unreadable."""
+    loader = ConfigLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise ConfigError(
+            Diagnostic.error(Location(name, mark.line + 1 if mark else 0), problem, _yaml_hint(problem))
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(Diagnostic.error(Location(name), str(exc), _yaml_hint(""))) from None
+    finally:
+        loader.dispose()
+    if data is None or node is None:
+        return {}, {}
+    _check_tags(data, name)
+    data = _resolved(data)
+    if not isinstance(data, dict):
+        raise ConfigError(
+            Diagnostic.error(
+                Location(name, node.start_mark.line + 1), "the file does not hold settings (`name: value` lines)",
+                "write one setting per line, such as `site_name: My study`",
+            )
+        )  # fmt: skip
+    return data, dict(_key_lines(node))
+
+
+_KNOWN_TAGS = ("!ENV", "!relative", "tag:yaml.org,2002:python/")
+
+
+def _check_tags(data: Any, name: str) -> None:
+    """ConfigError at the first tagged value MkDocs would not know (`!ENV`, `!relative`, `!!python/...`)."""
+    if isinstance(data, Tagged):
+        if not data.tag.startswith(_KNOWN_TAGS):
+            line = data.node.start_mark.line + 1 if data.node is not None else 0
+            problem = f"could not determine a constructor for the tag '{data.tag}'"
+            raise ConfigError(Diagnostic.error(Location(name, line), problem, _yaml_hint(problem)))
+        return
+    for value in data.values() if isinstance(data, dict) else data if isinstance(data, list) else ():
+        _check_tags(value, name)
+
+
+def _key_lines(node: yaml.Node, prefix: str = "") -> list[tuple[str, int]]:
+    """The line of each key of a mapping node and of the mappings below it, by dotted name."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    found = []
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            found.append((prefix + key.value, key.start_mark.line + 1))
+            found += _key_lines(value, f"{prefix}{key.value}.")
+    return found
+
+
+def _yaml_hint(problem: str) -> str:
+    if "'\\t'" in problem:
+        return "indent with spaces: YAML does not allow tabs"
+    if "constructor for the tag" in problem:
+        return "the tags MkDocs reads are !ENV, !relative and !!python/name:...; remove the tag or fix its spelling"
+    return (
+        "check the indentation above this line (a setting's entries are indented by the same number of spaces) "
+        "and quote a value holding `: ` or starting with `{`, `[`, `*`, `&` or `!`"
+    )
+
+
+def _mapping(
+    data: Mapping[str, Any], key: str, lines: Mapping[str, int], name: str, prefix: str = ""
+) -> dict[str, Any]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(
+            Diagnostic.error(
+                Location(name, lines.get(prefix + key, 0)), f"'{prefix}{key}' must be a group of settings",
+                "put its settings on the lines below it, each indented by two more spaces",
+            )
+        )  # fmt: skip
+    return value
+
+
+def _text(data: Mapping[str, Any], key: str, lines: Mapping[str, int], name: str, prefix: str = "") -> None:
+    value = data.get(key)
+    if isinstance(value, (list, dict)):
+        raise ConfigError(
+            Diagnostic.error(
+                Location(name, lines.get(prefix + key, 0)), f"'{prefix}{key}' must be one value, not a list or group",
+                "write it on one line, e.g. `" + key + ": ...`; quote it if it holds `: ` or starts with `{` or `[`",
+            )
+        )  # fmt: skip
+
+
+def _placeholders(data: Mapping[str, Any], lines: Mapping[str, int], name: str) -> list[Diagnostic]:
+    """A warning for each setting still holding the scaffold's placeholder: the site is not to go out under it."""
+    return [
+        Diagnostic.warning(
+            Location(name, lines.get(key, 0)),
+            f"{key} is still the placeholder '{placeholder}'",
+            f"replace it in {name} with your site's own {key.removeprefix('site_')}",
+        )
+        for key, placeholder in PLACEHOLDERS.items()
+        if " ".join(str(data.get(key) or "").split()) == placeholder
+    ]

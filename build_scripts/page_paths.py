@@ -13,6 +13,7 @@ suffix, as MkDocs names pages; a page's URL is made from its path
 
 from __future__ import annotations
 
+import enum
 import functools
 import hashlib
 import re
@@ -31,6 +32,7 @@ __all__ = [
     "NOTES_DIR",
     "NOTES_INDEX_PAGE",
     "SOURCES_DIR",
+    "SitePage",
     "note_page",
     "source_page",
     "source_slug",
@@ -58,6 +60,25 @@ GENERATED_NAMES = frozenset(
     for path in (HOME_PAGE, INCONSISTENCIES_PAGE, BIBLIOGRAPHY_PAGE, NOTES_DIR, SOURCES_DIR, CLAIMS_FILE, ASSETS_DIR)
 )
 """The names the generated pages and files take at the top of the docs tree (`index`, `sources`, `claims`...)."""
+
+
+
+class SitePage(enum.StrEnum):
+    """A generated page a note can link to by name: `[[inconsistencies]]`, `[[bibliography]]`."""
+
+    INCONSISTENCIES = "inconsistencies"
+    BIBLIOGRAPHY = "bibliography"
+
+    @property
+    def path(self) -> str:
+        """The page's path in the docs tree (`inconsistencies.md`)."""
+        return {SitePage.INCONSISTENCIES: INCONSISTENCIES_PAGE, SitePage.BIBLIOGRAPHY: BIBLIOGRAPHY_PAGE}[self]
+
+    @property
+    def heading(self) -> str:
+        """The page's title, the text of a link to it ("Inconsistencies")."""
+        return self.value.capitalize()
+
 
 MAX_SLUG = 80
 """Longest source slug; a longer citekey is cut and given a hash, so file names stay short."""

@@ -32,7 +32,7 @@ from build_scripts.config import Settings
 from build_scripts.library import archive, bib
 from build_scripts.model import BuildResult, Diagnostic, Location, PageFile, Severity, Source
 from build_scripts.notes import load as notes
-from build_scripts.notes.link import build_index
+from build_scripts.notes.link import build_index, missing_home
 from build_scripts.page_paths import (
     ASSETS_DIR,
     CLAIMS_FILE,
@@ -114,7 +114,7 @@ def check(
     The context is None when there are errors, so nothing is rendered from broken inputs.
     """
     stage = times or StageTimes()
-    diags: list[Diagnostic] = []
+    diags: list[Diagnostic] = list(settings.problems)
     with stage("notes"):
         loaded_notes, found = notes.load_notes(settings.content_dir, settings.root, cache)
     diags += found
@@ -123,7 +123,7 @@ def check(
     diags += found + url_problems(sources.values())
     with stage("link"):
         index, found = build_index(loaded_notes, sources)
-    diags += found
+    diags += found + missing_home(index, relative_path(settings.content_dir, settings.root))
     with stage("archive"):
         texts, found = archive.load_texts(sources, settings.root)
     diags += found

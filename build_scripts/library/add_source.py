@@ -27,7 +27,7 @@ import yaml
 from build_scripts.atomic import EncodingMismatch, append_atomically
 from build_scripts.config import Settings
 from build_scripts.diagnostics import Code
-from build_scripts.library import bib, latex
+from build_scripts.library import archive, bib, latex
 from build_scripts.model import Diagnostic, Location, Severity, Source
 from build_scripts.notes import load as notes
 from build_scripts.paths import relative_path
@@ -159,6 +159,9 @@ def add_source(text: str, name: str, settings: Settings, strict: bool = False) -
                 "give one or more entries such as @article{key, title = {...}, ...}",
             )
         )
+    target = library[-1] if library else settings.bib_dir / "library.bib"
+    target_rel = relative_path(target, root)
+    diags += _text_problems(new_only, target_rel, name, root)
     if any(d.severity is Severity.ERROR for d in diags):
         return AddResult(), sorted(diags)
 
@@ -167,8 +170,6 @@ def add_source(text: str, name: str, settings: Settings, strict: bool = False) -
     if strict and diags:
         return AddResult(), sorted(diags)
 
-    target = library[-1] if library else settings.bib_dir / "library.bib"
-    target_rel = relative_path(target, root)
     try:
         append_atomically(target, text)
     except OSError as exc:
@@ -328,13 +329,24 @@ def _relocate(diag: Diagnostic, tmp_rel: str, name: str, severity: Severity) -> 
     loc = diag.location
     if loc.path == tmp_rel:
         loc = Location(name, loc.line, loc.col)
-    return replace(
-        diag,
-        location=loc,
-        severity=severity,
-        message=diag.message.replace(tmp_rel, name),
-        hint=diag.hint.replace(tmp_rel, name),
-    )
+    return Diagnostic(loc, severity, diag.message.replace(tmp_rel, name), diag.hint.replace(tmp_rel, name), diag.code)
+
+
+def _text_problems(new: dict[str, Source], target_rel: str, name: str, root: Path) -> list[Diagnostic]:
+    """Problems with the archived texts the new entries' `file` fields name (a missing file), at the entries.
+
+    A `file` path is read from the folder of the library file the entries are added to, as `check` will.
+    """
+    placed = {key: replace(src, location=Location(target_rel, src.location.line)) for key, src in new.items()}
+    _, found = archive.load_texts(placed, root)
+    return [
+        replace(
+            d,
+            location=Location(name, d.location.line),
+            hint=f"{d.hint}; the entry goes into {target_rel}: save the text first, then add the entry",
+        )
+        for d in found
+    ]
 
 
 def _relocated(src: Source, name: str) -> Source:

@@ -35,6 +35,9 @@ class Mapping:
             into `107.7` or `False` by YAML's typing.
         pairs: For keys holding a mapping, its entries with each key as
             written (so that `positions: {yes: ..., no: ...}` keeps `yes`).
+        comma_splits: Keys that are the rest of a value YAML split at a comma
+            (`{value: Kansas, USA}`), each with the key whose value it was split
+            from and that whole value (`USA` → `("value", "Kansas, USA")`).
     """
 
     data: dict[str, Any]
@@ -43,6 +46,7 @@ class Mapping:
     items: dict[str, list[Mapping | Any]]
     raw: dict[str, str] = field(default_factory=dict)
     pairs: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    comma_splits: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +194,26 @@ def _mapping(node: yaml.MappingNode, path: str, lines: _Lines, diags: list[Diagn
                 _mapping(item, path, lines, diags) if isinstance(item, yaml.MappingNode) else None
                 for item in value_node.value
             ]
-    return Mapping(data, lines.at(node.start_mark), key_lines, items, raw, pairs)
+    splits = _comma_splits(node) if node.flow_style else {}
+    return Mapping(data, lines.at(node.start_mark), key_lines, items, raw, pairs, splits)
+
+
+def _comma_splits(node: yaml.MappingNode) -> dict[str, tuple[str, str]]:
+    """In `{key: value, ...}`, the keys without a value that follow a plain value: the rest of it after a comma.
+
+    `{fact: x, value: Kansas, USA}` is read by YAML as `value: Kansas` and a key `USA` with no value.
+    """
+    runs: list[tuple[str, list[str]]] = []
+    found: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or not isinstance(value_node, yaml.ScalarNode):
+            runs.append(("", []))
+        elif runs and runs[-1][1] and value_node.tag.endswith(":null") and not value_node.value:
+            runs[-1][1].append(key_node.value)
+            found[key_node.value] = len(runs) - 1
+        else:
+            runs.append((key_node.value, [value_node.value] if value_node.value and not value_node.style else []))
+    return {key: (runs[run][0], ", ".join(runs[run][1])) for key, run in found.items()}
 
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -275,8 +298,17 @@ class Reader:
         return items
 
     def unknown_keys(self, allowed: set[str]) -> None:
+        split_up = set()  # a value split at several commas is reported once
         for key in sorted(set(self.m.data) - allowed, key=self.line):
-            self.error(key, f"unknown {self.what} key '{key}'", f"allowed keys: {', '.join(sorted(allowed))}")
+            owner, whole = self.m.comma_splits.get(key, ("", ""))
+            if owner in allowed and (owner, whole) in split_up:
+                continue
+            if owner in allowed:
+                split_up.add((owner, whole))
+                message = f"unknown {self.what} key '{key}': YAML ended the value of '{owner}' at the comma before it"
+                self.error(key, message, f'quote the value: {owner}: "{whole}"')
+            else:
+                self.error(key, f"unknown {self.what} key '{key}'", f"allowed keys: {', '.join(sorted(allowed))}")
 
 
 def _id_problem(value: str) -> str:

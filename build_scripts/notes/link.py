@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from build_scripts.model import Claim, CrossRef, Diagnostic, Fact, Location, Note, NoteKind, Source
-from build_scripts.page_paths import GENERATED_NAMES, NOTES_DIR, NOTES_INDEX_PAGE, note_page, source_page
+from build_scripts.notes.scan import SOURCE_PREFIX
+from build_scripts.page_paths import GENERATED_NAMES, NOTES_DIR, NOTES_INDEX_PAGE, SitePage, note_page, source_page
 from build_scripts.slugs import slug
 
 RESERVED_IDS = GENERATED_NAMES | {
@@ -80,7 +81,8 @@ class Index:
         cited: dict[str, set[str]] = defaultdict(set)
         for note in self.notes.values():
             spans = [*note.spans, *(s for f in note.facts for s in (*f.resolution_spans, *f.apparent_spans))]
-            for key in [*note.sources, *(c.key for span in spans for c in span.citations)]:
+            linked = (linked_source(span.ref) for span in note.spans if span.ref is not None)
+            for key in [*note.sources, *(c.key for span in spans for c in span.citations), *linked]:
                 if key in self.sources:
                     cited[key].add(note.id)
         for claim in self.claims:
@@ -152,6 +154,25 @@ def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, l
                 for cite in span.citations:
                     _check_key(cite.key, cite.location, sources, diags)
     return index, diags
+
+
+def missing_home(index: Index, content_dir: str) -> list[Diagnostic]:
+    """An error when no note is the home page: the site's front page (`index.md`) would be missing.
+
+    Args:
+        index: The linked notes.
+        content_dir: The notes' folder, relative to the project root (where the home note goes).
+    """
+    if index.home is not None:
+        return []
+    return [
+        Diagnostic.error(
+            Location(content_dir),
+            "no home note: the site's front page is made from the note with 'kind: home', and there is none",
+            f"add {content_dir}/index.md starting with the front matter `id: index`, `kind: home` and "
+            "`title: <your site's title>` (each on its own line between `---` lines), then the front page's text",
+        )
+    ]
 
 
 def _unique_notes(notes: list[Note], diags: list[Diagnostic]) -> dict[str, Note]:
@@ -290,14 +311,38 @@ def _check_key(key: str, location: Location, sources: dict[str, Source], diags: 
     return False
 
 
+def linked_source(ref: CrossRef) -> str:
+    """The citekey a `[[source:KEY]]` link names ("" for a link to a note or another page)."""
+    return ref.target.removeprefix(SOURCE_PREFIX) if ref.target.startswith(SOURCE_PREFIX) else ""
+
+
 def _check_ref(ref: CrossRef, index: Index, diags: list[Diagnostic]) -> str | None:
-    """Resolve a cross-reference; return the id of the note it links to, if any."""
+    """Resolve a cross-reference; return the id of the note it links to, if any.
+
+    `[[source:KEY]]` links to a source's page, `[[inconsistencies]]` and `[[bibliography]]` to those pages.
+    """
+    generated = ref.target in set(SitePage) or bool(linked_source(ref))
+    if generated and ref.anchor:
+        diags.append(
+            Diagnostic.error(
+                ref.location,
+                f"[[{ref.target}#{ref.anchor}]]: a link to a generated page takes no '#heading'",
+                f"link to the whole page: [[{ref.target}]]",
+            )
+        )
+    if linked_source(ref):
+        _check_key(linked_source(ref), ref.location, index.sources, diags)
+        return None
+    if generated:
+        return None
     if ref.target not in index.notes:
+        pages = ", ".join(f"[[{page}]]" for page in SitePage)
         diags.append(
             Diagnostic.error(
                 ref.location,
                 f"unknown cross-reference target '{ref.target}'",
-                _suggest(ref.target, index.notes, "use the id of a note or topic"),
+                f"{_suggest(ref.target, [*index.notes, *SitePage], '')} link to a note or topic by its id, "
+                f"or to a generated page: {pages} or [[{SOURCE_PREFIX}KEY]]".lstrip(),
             )
         )
         return None

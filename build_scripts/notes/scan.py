@@ -34,7 +34,9 @@ from build_scripts.notes.markdown import parser
 from build_scripts.slugs import heading_anchor
 
 FACT_PREFIX = "fact:"
-"""`[[fact:ID]]` embeds a fact; any other `[[...]]` links to a note."""
+"""`[[fact:ID]]` embeds a fact; any other `[[...]]` links to a page."""
+SOURCE_PREFIX = "source:"
+"""`[[source:KEY]]` links to a source's page (resolved in [`link`][build_scripts.notes.link])."""
 
 _CONTAINER = re.compile(r"(?:!!!|\?\?\?\+?|===\+?!?|\[\^[^\]]+\]:)(?:\s|$)")
 

@@ -14,10 +14,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from build_scripts.model import Inconsistency, Note, Replacement, Span
+from build_scripts.notes.link import linked_source
+from build_scripts.page_paths import SitePage
 from build_scripts.render.charts_md import Series, chart_md, page_series
 from build_scripts.render.facts import callouts, inline_value
 from build_scripts.render.page_state import SEPARATOR, PageState
 from build_scripts.render.spans import substitute
+from build_scripts.render.text import md_text
 
 
 def render_body(note: Note, state: PageState, after_lead: Sequence[str] = ()) -> str:
@@ -76,4 +79,9 @@ def _replace(span: Span, state: PageState, after: dict[int, list[Inconsistency]]
         return inline_value(fact, state)
     ref = span.ref
     assert ref is not None, "a span is a replacement, a citation group, a fact embed or a cross-reference"
+    if linked_source(ref):
+        return state.link_source(linked_source(ref), ref.label)
+    if ref.target in set(SitePage):
+        page = SitePage(ref.target)
+        return f"[{md_text(ref.label or page.heading)}]({state.link(page.path)})"
     return state.link_note(ref.target, ref.label, ref.anchor)

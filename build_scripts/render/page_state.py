@@ -115,17 +115,16 @@ class PageState:
         self.inputs.add(note.path)
         return f"[{md_text(text or note.title)}]({self.link(self.ctx.index.page(note_id), anchor)})"
 
-    def link_source(self, key: str) -> str:
-        """A Markdown link to a source's page, labelled "Author Year" (the source is then in the References)."""
+    def link_source(self, key: str, text: str = "") -> str:
+        """A Markdown link to a source's page, labelled `text` or "Author Year" (the source joins the References)."""
         self.refer(key)
-        return f"[{md_text(self.ctx.label(key))}]({self.link(source_page(key))})"
+        return f"[{md_text(text or self.ctx.label(key))}]({self.link(source_page(key))})"
 
     def use(self, claim: Claim) -> None:
-        """Record that a claim (and its fact's declaration) shows on the page."""
+        """Record that a claim (its fact's declaration, the text its quotation is checked against) shows on the page."""
+        fact, text = self.ctx.index.facts.get(claim.fact), self.ctx.texts.get(claim.source)
         self.inputs.add(claim.location.path)
-        fact = self.ctx.index.facts.get(claim.fact)
-        if fact is not None:
-            self.inputs.add(fact.location.path)
+        self.inputs.update(path for path in (fact and fact.location.path, text and text.path) if path)
 
     def footnotes(self) -> str:
         """Footnote definitions, for the end of the page: the citation style's short form, then the quotation.

@@ -169,6 +169,8 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     ref = ctx.refs[key]
     source = ctx.index.sources[key]
     state.inputs.add(source.location.path)
+    if key in ctx.texts:  # the paragraphs accounted for
+        state.inputs.add(ctx.texts[key].path)
     title = ref.csl.get("title") or key
     parts = [
         f"# {page_title(title)}",

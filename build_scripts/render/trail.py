@@ -11,14 +11,7 @@ shows it where the theme shows the breadcrumb of a page in the nav.
 from __future__ import annotations
 
 from build_scripts.model import NavItem, Note, NoteKind
-from build_scripts.page_paths import (
-    BIBLIOGRAPHY_PAGE,
-    HOME_PAGE,
-    INCONSISTENCIES_PAGE,
-    NOTES_DIR,
-    NOTES_INDEX_PAGE,
-    SOURCES_DIR,
-)
+from build_scripts.page_paths import HOME_PAGE, NOTES_DIR, NOTES_INDEX_PAGE, SOURCES_DIR, SitePage
 from build_scripts.render.context import Context
 from build_scripts.render.text import nav_title, short_title
 
@@ -50,8 +43,7 @@ def nav(ctx: Context) -> list[NavItem]:
     entries = (
         NavItem("Topics", children=tuple(NavItem(_nav_title(t.title), index.page(t.id)) for t in index.topics)),
         *(NavItem(_nav_title(n.title), index.page(n.id)) for n in home_linked(ctx)),
-        NavItem("Inconsistencies", INCONSISTENCIES_PAGE),
-        NavItem("Bibliography", BIBLIOGRAPHY_PAGE),
+        *(NavItem(page.heading, page.path) for page in SitePage),
         NavItem("All notes", NOTES_INDEX_PAGE),
     )
     home = [NavItem("Home", HOME_PAGE)] if index.home else []  # at the top, the home page is titled by the site
@@ -78,7 +70,7 @@ def trail(page: str, ctx: Context) -> list[dict[str, str]]:
     """
     index = ctx.index
     if page.startswith(SOURCES_DIR):
-        parent = ("Bibliography", BIBLIOGRAPHY_PAGE)
+        parent = (SitePage.BIBLIOGRAPHY.heading, SitePage.BIBLIOGRAPHY.path)
     else:
         note = index.notes.get(page.removeprefix(NOTES_DIR).removesuffix(".md"))
         if note is None or index.page(note.id) != page or note.kind is not NoteKind.NOTE or _home_linked(note, ctx):

@@ -49,7 +49,7 @@ from mkdocs.utils import CountHandler
 
 from build_scripts import pipeline
 from build_scripts.cache import Cache, code_version, digest
-from build_scripts.config import load_settings
+from build_scripts.config import ConfigError, load_settings
 from build_scripts.model import BuildResult, Severity
 from build_scripts.renderers.project import merged_assets, merged_nav, swap_in
 from build_scripts.workers import cores, fork_map
@@ -95,7 +95,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _result
     result = _supplied
     if result is None:
-        settings = load_settings(Path(config.config_file_path))
+        try:
+            settings = load_settings(Path(config.config_file_path))
+        except ConfigError as exc:  # plain `mkdocs build`: the CLI reports it before MkDocs starts
+            raise PluginError(str(exc)) from None
         result = pipeline.build(settings, Cache(settings.cache_dir))
         errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
         for diag in result.diagnostics:
