@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,11 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.func is _check_bib:  # needs no mkdocs.yml
+    command: Callable[..., int] = args.func
+    if command is _check_bib:  # needs no mkdocs.yml
         return _check_bib(args)
     if not args.config_file.is_file():
         parser.error(f"no such configuration file: {args.config_file}")
-    return args.func(args, load_settings(args.config_file))
+    return command(args, load_settings(args.config_file))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -306,7 +308,7 @@ def _counts(done: SiteBuild, seconds: float | None = None) -> str:
 
 
 @contextmanager
-def _source_date_epoch(settings: Settings):
+def _source_date_epoch(settings: Settings) -> Iterator[None]:
     """Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH (here: the last commit's time)."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = saved or history.last_commit_time(settings.root) or "0"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml_env_tag import construct_env_tag
@@ -83,7 +84,7 @@ _TolerantLoader.add_constructor("!ENV", construct_env_tag)
 def load_settings(config_file: Path) -> Settings:
     """Read settings from `config_file` (usually `mkdocs.yml`); defaults when it is absent."""
     root = config_file.parent.resolve()
-    data: dict = {}
+    data: dict[str, Any] = {}
     if config_file.is_file():
         data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
     extra = (data.get("extra") or {}).get("research") or {}

@@ -26,7 +26,7 @@ from build_scripts.citations import cite
 from build_scripts.citations.csl_json import url_problems
 from build_scripts.config import Settings
 from build_scripts.library import archive, bib
-from build_scripts.model import BuildResult, Diagnostic, Location, NavItem, PageFile, Severity, Source
+from build_scripts.model import BuildResult, Diagnostic, Inconsistency, Location, NavItem, PageFile, Severity, Source
 from build_scripts.notes import load as notes
 from build_scripts.notes.link import build_index
 from build_scripts.paths import relative_path, remove_except, write_changed
@@ -74,7 +74,7 @@ def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | Non
     diags = sorted(set(diags))
     if any(d.severity is Severity.ERROR for d in diags):
         return None, diags
-    by_fact: dict = defaultdict(list)
+    by_fact: defaultdict[str, list[Inconsistency]] = defaultdict(list)
     for issue in inconsistencies:
         by_fact[issue.fact.id].append(issue)
     ctx = Context(
@@ -100,7 +100,7 @@ def build(settings: Settings, cache: Cache | None = None) -> BuildResult:
     """
     key = _inputs_key(settings) if cache else ""
     previous = cache.get("build", key) if cache else None
-    if previous is not None and _still_there(previous, settings):
+    if isinstance(previous, BuildResult) and _still_there(previous, settings):
         return previous
     result = _build(settings, cache)
     if cache:

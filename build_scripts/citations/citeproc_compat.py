@@ -49,7 +49,8 @@ def _honour_initialize_false() -> None:
             )
             setting = (scope[0].get("initialize") if scope else None) or self.get_root().get("initialize")
         if (setting or "true").lower() != "false":
-            return original(self, given, mark, context)
+            initials: str = original(self, given, mark, context)
+            return initials
         return " ".join(original(self, w, mark, context) if _is_initials(w) else w for w in given.split())
 
     csl_model.Name.initialize = initialize
@@ -198,7 +199,8 @@ def _memoize_style_lookups() -> None:
             key = ("calls", self, "")
             if key not in _memo:
                 _memo[key] = original(self)
-            return _memo[key]
+            calls: bool = _memo[key]
+            return calls
 
         return calls_variable
 

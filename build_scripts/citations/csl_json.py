@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
+from build_scripts.citations.csl_values import CslItem
 from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Source
 from build_scripts.months import month_number
@@ -159,7 +160,7 @@ def _date_parts(text: str) -> list[int] | None:
     return parts
 
 
-def _issued(fields: dict[str, str] | Any) -> dict | None:
+def _issued(fields: dict[str, str] | Any) -> dict[str, Any] | None:
     """CSL `issued` from biblatex `date` (ISO, ranges with `/`) or `year` + `month`.
 
     An EDTF qualifier at the end of `date` (`2022~` approximate, `2022?`
@@ -185,7 +186,7 @@ def _issued(fields: dict[str, str] | Any) -> dict | None:
     return {"date-parts": [year_parts]}
 
 
-def to_csl(source: Source) -> dict:
+def to_csl(source: Source) -> CslItem:
     """CSL-JSON item for a Source (fields LaTeX-decoded with latex.decode_latex).
 
     Args:
@@ -196,7 +197,7 @@ def to_csl(source: Source) -> dict:
     """
     f = source.fields
     kind = _csl_type(source)
-    item: dict[str, Any] = {"id": source.key, "type": kind}
+    item: CslItem = {"id": source.key, "type": kind}
     for role in ("author", "editor", "translator"):
         if names := _names(f.get(role, "")):
             item[role] = _annotated(names, f.get(f"{role}+an", ""))

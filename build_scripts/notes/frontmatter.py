@@ -238,7 +238,7 @@ class Reader:
         return " ".join(str(self.m.raw.get(key, value)).split())
 
     def ident(self, key: str) -> str | None:
-        value = self.get(key, str, required=True)
+        value: str | None = self.get(key, str, required=True)
         if value is None:
             return None
         what = f"{self.what} id"
