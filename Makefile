@@ -45,7 +45,7 @@ test: $(STAMP) $(ZSTAMP) browser-deps lint  ## Lint, type-check, then run the wh
 
 lint: $(STAMP)  ## ruff (lint and format) and mypy (types), as configured in pyproject.toml
 	$(BIN)/ruff check build_scripts tests benchmarks
-	$(BIN)/ruff format --check build_scripts
+	$(BIN)/ruff format --check build_scripts tests benchmarks
 	$(BIN)/mypy
 
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).

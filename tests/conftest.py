@@ -54,8 +54,13 @@ def bundled_site(tmp_path_factory) -> Path:
     import sys
 
     site = tmp_path_factory.mktemp("bundled") / "site"
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "build", "-d", str(site)],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "build_scripts", "build", "-d", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return site
 
@@ -69,5 +74,11 @@ def write(path: Path, text: str) -> Path:
 
 def cli(project: Path, *args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the command line (`python -m build_scripts ARGS`) in `project`, as a user would; nothing raised."""
-    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=project, capture_output=True,
-                          text=True, check=False, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "build_scripts", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )

@@ -29,8 +29,14 @@ NEW = """@article{zhang2023,
 
 
 def run(project: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=project, input=stdin,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "build_scripts", *args],
+        cwd=project,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def add(project: Path, text: str, name: str = "new.bib") -> subprocess.CompletedProcess:
@@ -73,8 +79,14 @@ def test_note_skeleton_passes_check(mini):
     assert add(mini, NEW).returncode == 0
     note = (mini / "content" / "notes" / "zhang2023.md").read_text(encoding="utf-8")
     front = yaml.safe_load(note.split("---\n")[1])
-    assert front == {"id": "zhang2023", "title": 'Notes on Partners: "Uneasy" Allies', "sources": ["zhang2023"],
-                     "topics": [], "summary": "", "claims": []}
+    assert front == {
+        "id": "zhang2023",
+        "title": 'Notes on Partners: "Uneasy" Allies',
+        "sources": ["zhang2023"],
+        "topics": [],
+        "summary": "",
+        "claims": [],
+    }
     assert "[@zhang2023]" in note
     assert "<!--" in note and "locator:" in note and "[[" in note
     done = run(mini, "--strict", "check")
@@ -112,12 +124,21 @@ def test_key_differing_only_by_case_is_refused(mini, library):
     assert_nothing_written(mini, before, done)
 
 
-@pytest.mark.parametrize(("text", "why"), [
-    pytest.param("@article{other2023, title = {A different title}, doi = {https://doi.org/10.1000/abc.123}}\n",
-                 "same DOI 10.1000/abc.123", id="same_doi_with_prefix_and_case"),
-    pytest.param("@book{lo2008b, title = {Axis of convenience -- Moscow, Beijing and the new geopolitics}}\n",
-                 "same title", id="same_title_normalised"),
-])
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        pytest.param(
+            "@article{other2023, title = {A different title}, doi = {https://doi.org/10.1000/abc.123}}\n",
+            "same DOI 10.1000/abc.123",
+            id="same_doi_with_prefix_and_case",
+        ),
+        pytest.param(
+            "@book{lo2008b, title = {Axis of convenience -- Moscow, Beijing and the new geopolitics}}\n",
+            "same title",
+            id="same_title_normalised",
+        ),
+    ],
+)
 def test_likely_duplicate_warns_and_proceeds(mini, library, text, why):
     assert add(mini, NEW, "first.bib").returncode == 0
     done = add(mini, text)
@@ -135,17 +156,30 @@ def test_likely_duplicate_fails_under_strict(mini, library):
     assert_nothing_written(mini, before, done)
 
 
-@pytest.mark.parametrize(("text", "line", "message"), [
-    pytest.param("% a comment\n\n@article{broken, title = {x} year = {2020}}\n", 3, "malformed value",
-                 id="missing_comma"),
-    pytest.param("@article{ok1, title = {Fine}}\n\n@article{broken, title = {x\n", 3, "could not be parsed",
-                 id="unclosed_brace"),
-    pytest.param("\n@article{nomacro, title = {x}, journal = undefinedmacro}\n", 2, "undefined macro",
-                 id="undefined_macro"),
-    pytest.param("@article{twice, title = {x}}\n@article{Twice, title = {y}}\n", 2, "differs only by case",
-                 id="duplicate_within_new_text"),
-    pytest.param("just some text, no entry\n", 0, "no BibTeX entry found", id="no_entry"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        pytest.param(
+            "% a comment\n\n@article{broken, title = {x} year = {2020}}\n", 3, "malformed value", id="missing_comma"
+        ),
+        pytest.param(
+            "@article{ok1, title = {Fine}}\n\n@article{broken, title = {x\n",
+            3,
+            "could not be parsed",
+            id="unclosed_brace",
+        ),
+        pytest.param(
+            "\n@article{nomacro, title = {x}, journal = undefinedmacro}\n", 2, "undefined macro", id="undefined_macro"
+        ),
+        pytest.param(
+            "@article{twice, title = {x}}\n@article{Twice, title = {y}}\n",
+            2,
+            "differs only by case",
+            id="duplicate_within_new_text",
+        ),
+        pytest.param("just some text, no entry\n", 0, "no BibTeX entry found", id="no_entry"),
+    ],
+)
 def test_broken_input_is_rejected_with_its_line(mini, library, text, line, message):
     before = library.read_bytes()
     done = add(mini, text)
@@ -193,8 +227,9 @@ def test_appends_to_the_last_bib_file_or_creates_library(mini, library):
     assert (mini / "bib" / "library.bib").read_text() == NEW.replace("zhang2023", "zhang2024")
 
 
-@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()],
-                         ids=["os_error", "interrupt"])
+@pytest.mark.parametrize(
+    "failure", [OSError(28, "No space left on device"), KeyboardInterrupt()], ids=["os_error", "interrupt"]
+)
 def test_interrupted_write_leaves_the_library_intact(mini, library, monkeypatch, failure):
     before = library.read_bytes()
     settings = load_settings(mini / "mkdocs.yml")
@@ -208,7 +243,8 @@ def test_interrupted_write_leaves_the_library_intact(mini, library, monkeypatch,
         assert not result.written
         assert [str(d) for d in diags] == [
             "bib/library.bib: error: cannot write the library: No space left on device "
-            "(hint: nothing was changed; check the file's permissions and the free space)"]
+            "(hint: nothing was changed; check the file's permissions and the free space)"
+        ]
     else:
         with pytest.raises(KeyboardInterrupt):
             add_source.add_source(NEW, "new.bib", settings)
@@ -228,9 +264,11 @@ def test_entry_may_use_a_macro_of_the_library(mini, library):
 
 def test_note_name_and_id_avoid_existing_ones(mini):
     write(mini / "content" / "notes" / "wang-2020.md", "not a note of ours\n")
-    text = ("@misc{Wang:2020, title = {W}}\n"      # file wang-2020.md exists -> wang-2020-2
-            "@misc{Alpha, title = {A}}\n"          # id 'alpha' is a topic's -> alpha-2
-            "@misc{G\u00f3mez2021, title = {G}}\n")  # accents dropped from the slug
+    text = (
+        "@misc{Wang:2020, title = {W}}\n"  # file wang-2020.md exists -> wang-2020-2
+        "@misc{Alpha, title = {A}}\n"  # id 'alpha' is a topic's -> alpha-2
+        "@misc{G\u00f3mez2021, title = {G}}\n"
+    )  # accents dropped from the slug
     done = add(mini, text)
     assert done.returncode == 0, done.stderr
     notes = mini / "content" / "notes"

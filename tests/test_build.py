@@ -19,8 +19,9 @@ from .renderers import RENDERERS, Renderer
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=project,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "build_scripts", *args], cwd=project, capture_output=True, text=True, check=False
+    )
 
 
 @pytest.fixture(scope="module", params=RENDERERS)
@@ -40,8 +41,15 @@ def site(renderer: Renderer, tmp_path_factory) -> Path:
 
 def commit_all(project: Path, date: str) -> None:
     """Make `project` a git repository with everything committed at `date` (pages date from git)."""
-    env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@x",
-           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@x", "PATH": os.environ["PATH"]}
+    env = {
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@x",
+        "PATH": os.environ["PATH"],
+    }
     for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
         subprocess.run(["git", *cmd], cwd=project, env=env, check=True, capture_output=True)
 
@@ -51,13 +59,23 @@ def html(site: Path, page: str) -> BeautifulSoup:
 
 
 def test_pages_exist(site):
-    for page in ["index.html", "alpha/index.html", "beta/index.html", "sources/baev2021/index.html",
-                 "bibliography/index.html", "inconsistencies/index.html", "notes/baev-note/index.html",
-                 "notes/index.html", "claims.json"]:
+    for page in [
+        "index.html",
+        "alpha/index.html",
+        "beta/index.html",
+        "sources/baev2021/index.html",
+        "bibliography/index.html",
+        "inconsistencies/index.html",
+        "notes/baev-note/index.html",
+        "notes/index.html",
+        "claims.json",
+    ]:
         assert (site / page).is_file(), page
 
 
-BAEV_REFERENCE = "Baev, Pavel K. 2021. “Russia and China: A Mutually Exaggerated Strategic Partnership?” China Brief 21 (20)."
+BAEV_REFERENCE = (
+    "Baev, Pavel K. 2021. “Russia and China: A Mutually Exaggerated Strategic Partnership?” China Brief 21 (20)."
+)
 
 
 def test_citations_are_short_form_footnotes_with_the_full_reference_once_at_the_end(site):
@@ -98,13 +116,17 @@ def test_disagreement_callouts(site):
     numeric = soup.find(id="disagreement-numeric-trade-1992").find_parent("div", class_="disagreement")
     assert "Figures disagree: Bilateral trade (1992)" in numeric.select_one(".admonition-title").get_text()
     rows = [li.get_text(" ", strip=True) for li in numeric.select(".research-sides li")]
-    assert rows == ["Baev 2021 : USD 5.56 billion — meagre USD 5.56 billion",  # in <q>: marks from CSS
-                    "Lo 2008 : US$5.85 billion — trade stood at US$5.85 billion"]
+    assert rows == [
+        "Baev 2021 : USD 5.56 billion — meagre USD 5.56 billion",  # in <q>: marks from CSS
+        "Lo 2008 : US$5.85 billion — trade stood at US$5.85 billion",
+    ]
     # Where each says it, and the permalink, are in a block that opens on demand (closed at first).
     details = numeric.find("details")
     assert details is not None and not details.has_attr("open")
-    assert [li.get_text(" ", strip=True) for li in details.find_all("li")] == ["Baev 2021: para. 14, at the publisher",
-                                                                                    "Lo 2008: p. 2"]
+    assert [li.get_text(" ", strip=True) for li in details.find_all("li")] == [
+        "Baev 2021: para. 14, at the publisher",
+        "Lo 2008: p. 2",
+    ]
     assert details.find("a", class_="research-permalink")["href"] == "#disagreement-numeric-trade-1992"
     trend = soup.find(id="disagreement-assessment-trend").find_parent("div", class_="disagreement")
     # Our reading is in view, outside the closed block; what the positions mean is inside it.
@@ -134,8 +156,11 @@ def test_source_page_lists_citing_notes_and_disagreements(site):
 def test_backlinks_and_bibliography(site):
     beta = html(site, "beta/index.html")
     # A topic page names the notes linking to it with its own notes.
-    also = next(p for p in beta.find(id="notes-on-this-topic").find_all_next("p", class_="research-links")
-                if p.get_text().startswith("Also linked from:"))
+    also = next(
+        p
+        for p in beta.find(id="notes-on-this-topic").find_all_next("p", class_="research-links")
+        if p.get_text().startswith("Also linked from:")
+    )
     assert also.find("a", string="Alpha topic")
     bib = html(site, "bibliography/index.html").select(".md-content li")
     assert [li.get_text(" ", strip=True)[:10] for li in bib] == ["Baev, Pave", "Gómez, Ana", "Lo, Bobo. "]
@@ -171,10 +196,15 @@ def test_unknown_citekey_fails_check_and_build_and_keeps_the_old_site(mini):
 def test_check_exit_codes(mini):
     assert run(mini, "check").returncode == 0
     assert run(mini, "no-such-command").returncode == 2
-    write(mini / "content" / "notes" / "w.md",
-          "---\nid: w\ntitle: W\nsources: [lo2008]\nclaims:\n  - {fact: trend, value: up, position: rising}\n---\n")
+    write(
+        mini / "content" / "notes" / "w.md",
+        "---\nid: w\ntitle: W\nsources: [lo2008]\nclaims:\n  - {fact: trend, value: up, position: rising}\n---\n",
+    )
     done = run(mini, "check")
-    assert done.returncode == 0 and "content/notes/w.md:6: warning: claim on 'trend' by 'lo2008' has no locator" in done.stderr
+    assert (
+        done.returncode == 0
+        and "content/notes/w.md:6: warning: claim on 'trend' by 'lo2008' has no locator" in done.stderr
+    )
     assert run(mini, "--strict", "check").returncode == 1
 
 
@@ -189,12 +219,18 @@ def test_highwire_metadata_on_topic_page(site):
     assert meta["citation_publication_date"] == ["2024/05/06"]
     references = meta["citation_reference"]
     assert len(references) == 3  # baev2021, lo2008, gomez2022: one per cited source
-    assert any(r.startswith("citation_title=Russia and China: A Mutually Exaggerated Strategic Partnership?; "
-                            "citation_author=Baev, Pavel K.") for r in references)
+    assert any(
+        r.startswith(
+            "citation_title=Russia and China: A Mutually Exaggerated Strategic Partnership?; "
+            "citation_author=Baev, Pavel K."
+        )
+        for r in references
+    )
 
 
 def test_coins_on_bibliography_and_source_pages(site):
     from urllib.parse import parse_qsl
+
     spans = html(site, "bibliography/index.html").select("span.Z3988")
     assert len(spans) == 3
     pairs = dict(parse_qsl(spans[0]["title"]))
@@ -210,8 +246,10 @@ def test_cite_this_page(site):
     labels = [label.get_text(strip=True) for label in tabs.select(".tabbed-labels label")]
     assert labels == ["Formatted", "BibTeX", "RIS"]
     formatted = tabs.select_one(".tabbed-block").get_text(" ", strip=True)
-    assert formatted == ("Author, Test. 2024. “Alpha topic.” Mini Study, May 6. https://mini.example.org/alpha/. "
-                         "Accessed [the date you read it] .")  # research.js puts in the reader's date
+    assert formatted == (
+        "Author, Test. 2024. “Alpha topic.” Mini Study, May 6. https://mini.example.org/alpha/. "
+        "Accessed [the date you read it] ."
+    )  # research.js puts in the reader's date
     bibtex, ris = [code.get_text() for code in tabs.select("pre code")]
     assert bibtex.startswith("@online{") and "url = {https://mini.example.org/alpha/}" in " ".join(bibtex.split())
     assert "TY  - ELEC" in ris and "UR  - https://mini.example.org/alpha/" in ris
@@ -223,8 +261,11 @@ def test_claims_have_permalinks_with_citations(site):
     link = anchor.find_next("a", class_="research-permalink")
     assert link["href"] == "#claim-trade-1992--baev2021"
     assert link["data-cite"] == "Baev 2021, para. 14: Bilateral trade (1992): USD 5.56 billion"
-    callout = html(site, "alpha/index.html").find(id="disagreement-numeric-trade-1992").find_parent(
-        "div", class_="disagreement")
+    callout = (
+        html(site, "alpha/index.html")
+        .find(id="disagreement-numeric-trade-1992")
+        .find_parent("div", class_="disagreement")
+    )
     assert callout.find("a", class_="research-permalink")["href"] == "#disagreement-numeric-trade-1992"
 
 
@@ -237,8 +278,11 @@ def test_search_index_covers_every_page_sources_included(site, renderer):
 def test_sitemap_lists_every_page_dated_where_the_renderer_dates_them(site, renderer):
     sitemap = BeautifulSoup((site / "sitemap.xml").read_text(encoding="utf-8"), "xml")
     locations = [loc.get_text() for loc in sitemap.find_all("loc")]
-    assert {"https://mini.example.org/alpha/", "https://mini.example.org/sources/baev2021/",
-            "https://mini.example.org/notes/baev-note/"} <= set(locations)
+    assert {
+        "https://mini.example.org/alpha/",
+        "https://mini.example.org/sources/baev2021/",
+        "https://mini.example.org/notes/baev-note/",
+    } <= set(locations)
     dates = [lastmod.get_text() for lastmod in sitemap.find_all("lastmod")]
     assert dates == (["2024-05-06"] * len(locations) if renderer.sitemap_lastmod else [])  # the last commit's day
 
@@ -253,5 +297,7 @@ def test_meta_tags_are_encoded_as_the_renderer_does_and_mean_the_same(site, rend
     raw = (site / "alpha" / "index.html").read_text(encoding="utf-8")
     url = "https://mini.example.org/alpha/".replace("/", renderer.slash_in_meta)
     assert f'<meta name="citation_public_url" content="{url}">' in raw
-    assert html(site, "alpha/index.html").find("meta", attrs={"name": "citation_public_url"})["content"] == \
-        "https://mini.example.org/alpha/"
+    assert (
+        html(site, "alpha/index.html").find("meta", attrs={"name": "citation_public_url"})["content"]
+        == "https://mini.example.org/alpha/"
+    )

@@ -21,8 +21,16 @@ HERE = Location("content/topics/economic.md", 5)
 
 
 def trade(year: str, fid: str = "") -> Fact:
-    return Fact(fid or f"trade-{year}", "China–Russia trade", "number", ("economic",), HERE,
-                unit="USD", time=year, series="trade")
+    return Fact(
+        fid or f"trade-{year}",
+        "China–Russia trade",
+        "number",
+        ("economic",),
+        HERE,
+        unit="USD",
+        time=year,
+        series="trade",
+    )
 
 
 FACTS = [trade("1992"), trade("2010"), trade("2021-01/2021-08", "trade-2021")]
@@ -36,8 +44,12 @@ CLAIMS = [
 LABELS = {"nolimits": "No Limits 2022", "axis": "Beijing–Moscow axis", "baev": "Baev 2021"}
 
 
-def chart(facts: list[Fact] = FACTS, claims: list[Claim] = CLAIMS, labels: dict[str, str] = LABELS,
-          title: str = "China–Russia trade") -> str:
+def chart(
+    facts: list[Fact] = FACTS,
+    claims: list[Claim] = CLAIMS,
+    labels: dict[str, str] = LABELS,
+    title: str = "China–Russia trade",
+) -> str:
     _, values, _ = reconcile({f.id: f for f in facts}, claims)
     return series_chart(title, facts, claims, values, labels)
 
@@ -94,8 +106,11 @@ def test_disputed_point_is_marked() -> None:
     [band] = list(group.iter(f"{SVG}rect"))
     tip = band.find(f"{SVG}title")
     assert tip is not None and "USD 5.56 bn (No Limits 2022) vs USD 5.85 bn (Beijing–Moscow axis)" in (tip.text or "")
-    starts = {el.get("data-claim"): el.get("d", "").split(" ")[0] for el in root.iter(f"{SVG}path")
-              if el.get("class") == "point"}
+    starts = {
+        el.get("data-claim"): el.get("d", "").split(" ")[0]
+        for el in root.iter(f"{SVG}path")
+        if el.get("class") == "point"
+    }
     assert starts["trade-1992--axis"] != starts["trade-1992--nolimits"]  # side by side, not on top of each other
 
 
@@ -139,8 +154,11 @@ def test_empty_series_is_still_a_valid_svg() -> None:
 
 def test_claims_without_values_or_time_are_left_out() -> None:
     facts = [*FACTS, trade("", "trade-undated")]
-    claims = [*CLAIMS, Claim("trade-undated", "baev", "USD 1 bn", "n3", HERE, id="u"),
-              Claim("trade-2010", "ye", "lots", "n5", HERE, id="unreadable")]
+    claims = [
+        *CLAIMS,
+        Claim("trade-undated", "baev", "USD 1 bn", "n3", HERE, id="u"),
+        Claim("trade-2010", "ye", "lots", "n5", HERE, id="unreadable"),
+    ]
     drawn = [el.get("data-claim") for el in points(ET.fromstring(chart(facts, claims)))]
     assert sorted(drawn) == sorted(c.id for c in CLAIMS)
 
@@ -160,7 +178,6 @@ def test_period_x(time: str, x: float | None) -> None:
     assert period_x(time) == (pytest.approx(x) if x is not None else None)
 
 
-
 def test_long_legend_labels_are_shortened_with_the_full_text_as_tooltip() -> None:
     long = "A very long source title that goes on and on " * 3
     root = ET.fromstring(chart(labels={**LABELS, "baev": long}))
@@ -171,6 +188,7 @@ def test_long_legend_labels_are_shortened_with_the_full_text_as_tooltip() -> Non
 
 
 # --- part-period figures ----------------------------------------------------------------------
+
 
 def centre_x(el: ET.Element) -> float:
     """Roughly where a marker sits: the x its path starts at (within a marker's radius of its centre)."""
@@ -208,11 +226,15 @@ def test_without_part_year_figures_no_hollow_marker_in_the_legend() -> None:
 @pytest.mark.parametrize(
     ("times", "partial"),
     [
-        pytest.param(["1992", "2020", "2021-01/2021-08", "Jan–Oct 2022"], {"2021-01/2021-08", "Jan–Oct 2022"},
-                     id="months_among_years"),
+        pytest.param(
+            ["1992", "2020", "2021-01/2021-08", "Jan–Oct 2022"],
+            {"2021-01/2021-08", "Jan–Oct 2022"},
+            id="months_among_years",
+        ),
         pytest.param(["2019", "2020", "2021-04/2021-06"], {"2021-04/2021-06"}, id="quarter_among_years"),
-        pytest.param(["2021-01", "2021-02", "2021-03-01/2021-03-15"], {"2021-03-01/2021-03-15"},
-                     id="days_among_months"),
+        pytest.param(
+            ["2021-01", "2021-02", "2021-03-01/2021-03-15"], {"2021-03-01/2021-03-15"}, id="days_among_months"
+        ),
         pytest.param(["2021-01", "2021-02", "2021-03"], set(), id="all_months"),
         pytest.param(["Jan–Aug 2021", "Jan–Aug 2022"], set(), id="same_part_every_year"),
         pytest.param(["1990s", "2000s", "2010"], {"2010"}, id="year_among_decades"),

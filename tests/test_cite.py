@@ -122,8 +122,7 @@ def test_chicago_label(chicago: dict[str, Reference], key: str) -> None:
 def test_plain_text_and_metadata(chicago: dict[str, Reference]) -> None:
     baev = chicago["baev2021"]
     assert baev.text == (
-        "Baev, Pavel K. 2021. “Russia and China: A Mutually Exaggerated Strategic Partnership?” "
-        "China Brief 21 (20)."
+        "Baev, Pavel K. 2021. “Russia and China: A Mutually Exaggerated Strategic Partnership?” China Brief 21 (20)."
     )
     assert (baev.key, baev.year, baev.url) == ("baev2021", "2021", "")
     assert chicago["kim2020"].url == "https://doi.org/10.1525/as.2020.60.2.201"
@@ -273,7 +272,7 @@ def test_entry_types(entry_type: str, fields: dict[str, str], csl_type: str) -> 
         pytest.param("{World Health Organization}", [{"literal": "World Health Organization"}], id="corporate"),
         pytest.param("{Barnes {\\&} Noble}", [{"literal": "Barnes & Noble"}], id="corporate_nested_braces"),
         pytest.param(
-            "M{\\\"u}ller, J{\\\"u}rgen and Smith, Ann",
+            'M{\\"u}ller, J{\\"u}rgen and Smith, Ann',
             [{"family": "Müller", "given": "Jürgen"}, {"family": "Smith", "given": "Ann"}],
             id="two_with_latex",
         ),

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from build_scripts.model import Diagnostic, Location, Severity
 
-LOCATIONS = st.builds(Location, st.sampled_from(["a.md", "b.md", "bib/x.bib"]), st.integers(0, 5),
-                      st.one_of(st.none(), st.integers(1, 5)))
+LOCATIONS = st.builds(
+    Location, st.sampled_from(["a.md", "b.md", "bib/x.bib"]), st.integers(0, 5), st.one_of(st.none(), st.integers(1, 5))
+)
 DIAGNOSTICS = st.builds(Diagnostic, LOCATIONS, st.sampled_from(Severity), st.text(max_size=20), st.text(max_size=10))
 
 
@@ -34,9 +35,11 @@ def test_unsafe_image_and_raw_html_on_one_line_give_two_diagnostics(mini):
 
     (mini / "content" / "crash.md").write_text(
         "---\nid: crash\ntitle: Crash\n---\nText ![x](javascript:alert(1)) <script>alert(1)</script> end.\n",
-        encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "check"], cwd=mini, capture_output=True, text=True,
-                          check=False)
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "build_scripts", "check"], cwd=mini, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "content/crash.md:5: warning: raw HTML was sanitised" in done.stderr
     assert "content/crash.md:5:6: error: unsafe image 'javascript:alert(1)'" in done.stderr

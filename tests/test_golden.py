@@ -31,8 +31,13 @@ def project(tmp_path_factory) -> Path:
 
 
 def emitted(project: Path, out: Path) -> dict[str, str]:
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "emit", "--pages-only", str(out)], cwd=project,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "build_scripts", "emit", "--pages-only", str(out)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*")) if p.is_file()}
 
@@ -41,15 +46,20 @@ def test_generated_pages_match_the_golden_files(project, tmp_path):
     found = emitted(project, tmp_path / "out")
     # The stylesheet and script every page needs come with the pages, as the package holds them.
     assets = {name: text for name, text in found.items() if name.startswith("assets/")}
-    assert assets == {f"assets/research/{p.name}": p.read_text(encoding="utf-8")
-                      for p in sorted((ROOT / "build_scripts" / "assets").iterdir())}
+    assert assets == {
+        f"assets/research/{p.name}": p.read_text(encoding="utf-8")
+        for p in sorted((ROOT / "build_scripts" / "assets").iterdir())
+    }
     found = {name: text for name, text in found.items() if name not in assets}
     if os.environ.get("UPDATE_GOLDEN"):
         for name, text in found.items():
             (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / name).write_text(text, encoding="utf-8")
-    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
-                for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
+    expected = {
+        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(GOLDEN.rglob("*"))
+        if p.is_file()
+    }
     assert sorted(found) == sorted(expected)
     for name, text in expected.items():
         assert found[name] == text, f"{name} differs from tests/golden/mini/{name}"

@@ -83,7 +83,10 @@ class Edits:
         self.added += 1
         key = f"new{self.added}"
         entry = f"@book{{{key},\n  author = {{Novak, Ana}},\n  title = {{Volume {self.added}}},\n  year = {{20{10 + self.added}}}\n}}\n"
-        assert main(["-f", str(self.project / "mkdocs.yml"), "add-source", str(write(self.project / f"{key}.bib", entry))]) == 0
+        assert (
+            main(["-f", str(self.project / "mkdocs.yml"), "add-source", str(write(self.project / f"{key}.bib", entry))])
+            == 0
+        )
         return f"add-source {key}"
 
     def change_fact(self) -> str:

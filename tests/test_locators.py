@@ -32,8 +32,10 @@ def site(request, tmp_path_factory) -> Path:
     bib = project / "bib" / "library.bib"
     lo = "  year      = {2008}\n}"
     assert lo in bib.read_text(encoding="utf-8")
-    bib.write_text(bib.read_text(encoding="utf-8").replace(lo, f"  date = {{2008~}},\n  note = {{{LO_NOTE}}}\n}}"),
-                   encoding="utf-8")
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace(lo, f"  date = {{2008~}},\n  note = {{{LO_NOTE}}}\n}}"),
+        encoding="utf-8",
+    )
     done = cli(project, "build", "--renderer", renderer.name)
     assert done.returncode == 0, done.stderr
     return project / "site"
@@ -134,15 +136,26 @@ def test_addresses_in_references_are_links(site):
     assert entry.find("a", href=url).get_text() == url
 
 
-@pytest.mark.parametrize(("markup", "links"), [
-    pytest.param("“T.” https://x.org/a_b.", [("https://x.org/a_b", "https://x.org/a_b")], id="full_stop_outside"),
-    pytest.param("(see https://x.org/p?a=1&amp;b=2)", [("https://x.org/p?a=1&b=2", "https://x.org/p?a=1&b=2")],
-                 id="entity_and_bracket"),
-    pytest.param('https://x.org/&quot;onmouseover=&quot;alert(1)', [
-        ('https://x.org/"onmouseover="alert(1)', 'https://x.org/"onmouseover="alert(1)')], id="quote_stays_inside"),
-    pytest.param("javascript:alert(1) ftp://x.org", [], id="only_http"),
-    pytest.param('<a href="https://y.org">https://y.org</a>', [("https://y.org", "https://y.org")], id="no_double_link"),
-])
+@pytest.mark.parametrize(
+    ("markup", "links"),
+    [
+        pytest.param("“T.” https://x.org/a_b.", [("https://x.org/a_b", "https://x.org/a_b")], id="full_stop_outside"),
+        pytest.param(
+            "(see https://x.org/p?a=1&amp;b=2)",
+            [("https://x.org/p?a=1&b=2", "https://x.org/p?a=1&b=2")],
+            id="entity_and_bracket",
+        ),
+        pytest.param(
+            "https://x.org/&quot;onmouseover=&quot;alert(1)",
+            [('https://x.org/"onmouseover="alert(1)', 'https://x.org/"onmouseover="alert(1)')],
+            id="quote_stays_inside",
+        ),
+        pytest.param("javascript:alert(1) ftp://x.org", [], id="only_http"),
+        pytest.param(
+            '<a href="https://y.org">https://y.org</a>', [("https://y.org", "https://y.org")], id="no_double_link"
+        ),
+    ],
+)
 def test_only_http_addresses_become_links_and_cannot_leave_their_attribute(markup, links):
     soup = BeautifulSoup(link_urls(markup), "html.parser")
     found = soup.find_all("a")
@@ -150,15 +163,30 @@ def test_only_http_addresses_become_links_and_cannot_leave_their_attribute(marku
     assert all(list(a.attrs) == ["href"] for a in found)
 
 
-@pytest.mark.parametrize(("csl", "marks"), [
-    pytest.param({"title": "[Untitled essay]", "issued": {"date-parts": [[2022]], "circa": True},
-                  "publisher": "The China Story", "URL": "https://x.org/"},
-                 ["Author: not established", "Title: a description in brackets, not the source's own",
-                  "Date: approximate"], id="no_author_bracketed_title_approximate_date"),
-    pytest.param({"title": "T", "author": [{"family": "Ye"}], "container-title": "J", "DOI": "10.1/x"},
-                 ["Date: not established"], id="doi_is_an_address"),
-    pytest.param({"title": "T", "editor": [{"family": "Lo"}], "issued": {"date-parts": [[2008]]}},
-                 ["Outlet: not established", "Online address: not established"], id="editor_counts_as_author"),
-])
+@pytest.mark.parametrize(
+    ("csl", "marks"),
+    [
+        pytest.param(
+            {
+                "title": "[Untitled essay]",
+                "issued": {"date-parts": [[2022]], "circa": True},
+                "publisher": "The China Story",
+                "URL": "https://x.org/",
+            },
+            ["Author: not established", "Title: a description in brackets, not the source's own", "Date: approximate"],
+            id="no_author_bracketed_title_approximate_date",
+        ),
+        pytest.param(
+            {"title": "T", "author": [{"family": "Ye"}], "container-title": "J", "DOI": "10.1/x"},
+            ["Date: not established"],
+            id="doi_is_an_address",
+        ),
+        pytest.param(
+            {"title": "T", "editor": [{"family": "Lo"}], "issued": {"date-parts": [[2008]]}},
+            ["Outlet: not established", "Online address: not established"],
+            id="editor_counts_as_author",
+        ),
+    ],
+)
 def test_what_an_entry_leaves_uncertain_is_listed_in_plain_words(csl, marks):
     assert uncertain(csl) == marks

@@ -13,38 +13,142 @@ from build_scripts.notes.link import build_index
 from build_scripts.notes.load import parse_note
 from build_scripts.notes.scan import scan
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 SOURCES = {k: Source(k, "article", {"title": k}, Location("bib/l.bib", 1)) for k in ("a", "b", "k1")}
 
 # -- strategies -------------------------------------------------------------------------------
 
-WORDS = st.sampled_from(["a", "b", "k1", "f", "x", "note", "topic", "home", "number", "date", "assessment",
-                         "category", "rising", "USD 5 bn", "p. 3", "1992", "", " ", "é", "e\u0301", "<b>",
-                         "<script>", "javascript:alert(1)", "[@a]", "[[x]]", "{: onclick=1 }", "\t", "\n",
-                         "!!python/object:os.system", "&amp;", "--- ", "...", ":", "- x", "'", '"', "\u2028"])
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-                    st.text(max_size=20), WORDS)
-VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                        st.dictionaries(WORDS, inner, max_size=4)),
-                      max_leaves=12)
-FACT_KEYS = st.sampled_from(["id", "label", "kind", "unit", "time", "topics", "tolerance", "resolution", "series",
-                             "bogus"])
+WORDS = st.sampled_from(
+    [
+        "a",
+        "b",
+        "k1",
+        "f",
+        "x",
+        "note",
+        "topic",
+        "home",
+        "number",
+        "date",
+        "assessment",
+        "category",
+        "rising",
+        "USD 5 bn",
+        "p. 3",
+        "1992",
+        "",
+        " ",
+        "é",
+        "e\u0301",
+        "<b>",
+        "<script>",
+        "javascript:alert(1)",
+        "[@a]",
+        "[[x]]",
+        "{: onclick=1 }",
+        "\t",
+        "\n",
+        "!!python/object:os.system",
+        "&amp;",
+        "--- ",
+        "...",
+        ":",
+        "- x",
+        "'",
+        '"',
+        "\u2028",
+    ]
+)
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=True), st.text(max_size=20), WORDS
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(WORDS, inner, max_size=4)),
+    max_leaves=12,
+)
+FACT_KEYS = st.sampled_from(
+    ["id", "label", "kind", "unit", "time", "topics", "tolerance", "resolution", "series", "bogus"]
+)
 CLAIM_KEYS = st.sampled_from(["fact", "source", "value", "locator", "quote", "position", "suspect", "bogus"])
-NOTE_KEYS = st.sampled_from(["id", "title", "kind", "sources", "topics", "summary", "order", "facts", "claims",
-                             "topic", "Id"])
-ITEM = st.one_of(st.dictionaries(FACT_KEYS, VALUES, max_size=6), st.dictionaries(CLAIM_KEYS, VALUES, max_size=6),
-                 VALUES)
+NOTE_KEYS = st.sampled_from(
+    ["id", "title", "kind", "sources", "topics", "summary", "order", "facts", "claims", "topic", "Id"]
+)
+ITEM = st.one_of(
+    st.dictionaries(FACT_KEYS, VALUES, max_size=6), st.dictionaries(CLAIM_KEYS, VALUES, max_size=6), VALUES
+)
 FRONT = st.dictionaries(NOTE_KEYS, st.one_of(VALUES, st.lists(ITEM, max_size=4)), max_size=9)
 
-FRAGMENTS = st.sampled_from([
-    "[@", "[@a", "[@a]", "[@a, p. 3]", "[@a; @b, ch. 2]", "[@a,\n p. 3]", "@", "[[", "]]", "[[x]]", "[[x#y|z]]",
-    "[[fact:f]]", "[[|]]", "[[#]]", ";", ",", "\n", "\n\n", "`", "``", "```", "\n```\n", "    ", "\t", "> ", "- ",
-    "1. ", "# ", "!!! note \"t\"\n", "??? x\n", "=== \"t\"\n", "[^1]: ", "<b>", "</b>", "<script>", "</script>",
-    "<div onclick=x>", "<!--", "-->", "<a/onmouseover=1>", "<", ">", "&", "&#106;", "](", "](javascript:x)",
-    "[x]: data:y", "{: onclick=1 }", "{", "}", "\\", "*", "_", "|", "é", "e\u0301", "\x00", "\u2028", " ", "word",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "[@",
+        "[@a",
+        "[@a]",
+        "[@a, p. 3]",
+        "[@a; @b, ch. 2]",
+        "[@a,\n p. 3]",
+        "@",
+        "[[",
+        "]]",
+        "[[x]]",
+        "[[x#y|z]]",
+        "[[fact:f]]",
+        "[[|]]",
+        "[[#]]",
+        ";",
+        ",",
+        "\n",
+        "\n\n",
+        "`",
+        "``",
+        "```",
+        "\n```\n",
+        "    ",
+        "\t",
+        "> ",
+        "- ",
+        "1. ",
+        "# ",
+        '!!! note "t"\n',
+        "??? x\n",
+        '=== "t"\n',
+        "[^1]: ",
+        "<b>",
+        "</b>",
+        "<script>",
+        "</script>",
+        "<div onclick=x>",
+        "<!--",
+        "-->",
+        "<a/onmouseover=1>",
+        "<",
+        ">",
+        "&",
+        "&#106;",
+        "](",
+        "](javascript:x)",
+        "[x]: data:y",
+        "{: onclick=1 }",
+        "{",
+        "}",
+        "\\",
+        "*",
+        "_",
+        "|",
+        "é",
+        "e\u0301",
+        "\x00",
+        "\u2028",
+        " ",
+        "word",
+    ]
+)
 BODY = st.lists(st.one_of(FRAGMENTS, st.text(max_size=8)), max_size=40).map("".join)
 
 

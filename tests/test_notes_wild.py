@@ -37,33 +37,60 @@ def errors(diags):
         pytest.param("---\nid: n\ntitle: [unclosed\n---\n", 3, "not valid YAML", id="malformed-yaml"),
         pytest.param("---\nid: n\ntitle: a: b: c\n---\n", 3, "not valid YAML", id="unquoted-colon"),
         pytest.param("---\nid: n\ntitle: T\ntitle: U\n---\n", 4, "duplicate key 'title'", id="duplicate-key"),
-        pytest.param(HEAD + "sources: [a]\nclaims:\n  - {fact: f, value: 1, value: 2, locator: p}\n---\n", 6,
-                     "duplicate key 'value'", id="duplicate-key-in-claim"),
+        pytest.param(
+            HEAD + "sources: [a]\nclaims:\n  - {fact: f, value: 1, value: 2, locator: p}\n---\n",
+            6,
+            "duplicate key 'value'",
+            id="duplicate-key-in-claim",
+        ),
         pytest.param("---\nid: n\ntitle: [a, b]\n---\n", 3, "'title' must be a str, not list", id="title-list"),
         pytest.param(HEAD + "order: first\n---\n", 4, "'order' must be an int", id="order-text"),
         pytest.param(HEAD + "sources: {a: 1}\n---\n", 4, "'sources' must be a list of names", id="sources-mapping"),
         pytest.param(HEAD + "topics: [1, 2]\n---\n", 4, "'topics' must be a list of names", id="topics-numbers"),
         pytest.param(HEAD + "facts: {id: f}\n---\n", 4, "'facts' must be a list of mappings", id="facts-mapping"),
         pytest.param(HEAD + "facts: [just, words]\n---\n", 4, "'facts' must be a list of mappings", id="facts-words"),
-        pytest.param(HEAD + "sources: [a]\nclaims:\n  - {fact: f, value: {x: 1}, locator: p}\n---\n", 6,
-                     "'value' must be a single value, not a mapping", id="value-mapping"),
-        pytest.param(HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: lots}\n---\n", 5,
-                     "'tolerance' must be an int or float", id="tolerance-text"),
-        pytest.param(HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: .nan}\n---\n", 5,
-                     "tolerance nan of fact 'f' is out of range", id="tolerance-nan"),
-        pytest.param(HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: -1}\n---\n", 5,
-                     "out of range", id="tolerance-negative"),
+        pytest.param(
+            HEAD + "sources: [a]\nclaims:\n  - {fact: f, value: {x: 1}, locator: p}\n---\n",
+            6,
+            "'value' must be a single value, not a mapping",
+            id="value-mapping",
+        ),
+        pytest.param(
+            HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: lots}\n---\n",
+            5,
+            "'tolerance' must be an int or float",
+            id="tolerance-text",
+        ),
+        pytest.param(
+            HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: .nan}\n---\n",
+            5,
+            "tolerance nan of fact 'f' is out of range",
+            id="tolerance-nan",
+        ),
+        pytest.param(
+            HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: -1}\n---\n",
+            5,
+            "out of range",
+            id="tolerance-negative",
+        ),
         pytest.param(HEAD + "\tsources: [a]\n---\n", 4, "not valid YAML", id="tab-indent"),
-        pytest.param("---\nid: n\ntitle: !!python/object:os.system x\n---\n", 3, "cannot read 'title'",
-                     id="python-object-tag"),
-        pytest.param("---\nid: n\ntitle: !!python/object/apply:os.system [echo hi]\n---\n", 3,
-                     "cannot read 'title'", id="python-apply-tag"),
-        pytest.param("---\nid: n\ntitle: !!python/name:os.system ''\n---\n", 3, "cannot read 'title'",
-                     id="python-name-tag"),
+        pytest.param(
+            "---\nid: n\ntitle: !!python/object:os.system x\n---\n", 3, "cannot read 'title'", id="python-object-tag"
+        ),
+        pytest.param(
+            "---\nid: n\ntitle: !!python/object/apply:os.system [echo hi]\n---\n",
+            3,
+            "cannot read 'title'",
+            id="python-apply-tag",
+        ),
+        pytest.param(
+            "---\nid: n\ntitle: !!python/name:os.system ''\n---\n", 3, "cannot read 'title'", id="python-name-tag"
+        ),
         pytest.param("---\nid: n\ntitle: !custom x\n---\n", 3, "cannot read 'title'", id="custom-tag"),
         pytest.param(HEAD + "sources: &a [*a]\n---\n", 4, "cannot read 'sources'", id="recursive-alias"),
-        pytest.param("---\nid: n\ntitle: " + "[" * 3000 + "]" * 3000 + "\n---\n", 3, "nested too deeply",
-                     id="deep-nesting"),
+        pytest.param(
+            "---\nid: n\ntitle: " + "[" * 3000 + "]" * 3000 + "\n---\n", 3, "nested too deeply", id="deep-nesting"
+        ),
         pytest.param(HEAD + "order: 1" + "0" * 5000 + "\n---\n", 4, "cannot read 'order'", id="huge-int"),
         pytest.param("---\n- a\n- b\n---\n", 2, "must be a mapping", id="front-matter-list"),
         pytest.param("---\nid: n\ntitle: ''\n---\n", 3, "note title is empty", id="empty-title"),
@@ -80,17 +107,34 @@ def errors(diags):
         pytest.param("---\nid: Bad Id\ntitle: t\n---\n", 2, "invalid note id", id="bad-id"),
         pytest.param("---\ntitle: t\n---\n", 2, "note has no 'id'", id="no-id"),
         pytest.param("---\nid: x\ntitle: t\nkind: page\n---\n", 4, "unknown kind 'page'", id="bad-kind"),
-        pytest.param("---\nid: x\ntitle: t\nclaims:\n  - {fact: f, value: 1, locator: p}\n---\n", 5,
-                     "has no source", id="claim-without-source"),
-        pytest.param("---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, locator: p}\n---\n", 6,
-                     "claim has no value", id="claim-without-value"),
-        pytest.param("---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, value: 2, locator: p, "
-                     "quote: one two three four five six seven eight nine ten eleven twelve thirteen}\n---\n",
-                     6, "quotation of 13 words", id="long-quote"),
-        pytest.param("---\nid: x\ntitle: t\nfacts:\n  - {id: f, label: F, kind: guess}\n---\n", 5,
-                     "unknown fact kind 'guess'", id="bad-fact-kind"),
-        pytest.param("---\nid: x\ntitle: t\nclaims: just text\n---\n", 4, "must be a list of mappings",
-                     id="claims-not-list"),
+        pytest.param(
+            "---\nid: x\ntitle: t\nclaims:\n  - {fact: f, value: 1, locator: p}\n---\n",
+            5,
+            "has no source",
+            id="claim-without-source",
+        ),
+        pytest.param(
+            "---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, locator: p}\n---\n",
+            6,
+            "claim has no value",
+            id="claim-without-value",
+        ),
+        pytest.param(
+            "---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, value: 2, locator: p, "
+            "quote: one two three four five six seven eight nine ten eleven twelve thirteen}\n---\n",
+            6,
+            "quotation of 13 words",
+            id="long-quote",
+        ),
+        pytest.param(
+            "---\nid: x\ntitle: t\nfacts:\n  - {id: f, label: F, kind: guess}\n---\n",
+            5,
+            "unknown fact kind 'guess'",
+            id="bad-fact-kind",
+        ),
+        pytest.param(
+            "---\nid: x\ntitle: t\nclaims: just text\n---\n", 4, "must be a list of mappings", id="claims-not-list"
+        ),
     ],
 )
 def test_broken_notes_are_errors_with_lines(data, line, message):
@@ -162,8 +206,10 @@ def test_fact_ids_are_checked_like_note_ids():
 
 def test_titles_and_values_keep_their_text():
     decomposed = "Cafe\u0301 <b> & \u00e9"
-    note, diags = parse(f'---\nid: n\ntitle: "{decomposed}"\nsources: [k]\n'
-                        "claims:\n  - {fact: f, value: 107.70, position: no, locator: p. 2, quote: 107.70}\n---\n")
+    note, diags = parse(
+        f'---\nid: n\ntitle: "{decomposed}"\nsources: [k]\n'
+        "claims:\n  - {fact: f, value: 107.70, position: no, locator: p. 2, quote: 107.70}\n---\n"
+    )
     assert not diags
     assert note.title == decomposed
     (claim,) = note.claims
@@ -195,8 +241,10 @@ def test_empty_content_folder_is_a_warning(tmp_path):
     (tmp_path / "content").mkdir()
     notes, diags = load(tmp_path)
     assert notes == []
-    assert messages(diags) == ["content: warning: no notes found (no *.md files in the content directory) "
-                               "(hint: add notes as content/<name>.md, each starting with YAML front matter)"]
+    assert messages(diags) == [
+        "content: warning: no notes found (no *.md files in the content directory) "
+        "(hint: add notes as content/<name>.md, each starting with YAML front matter)"
+    ]
 
 
 def test_duplicate_ids_are_errors(tmp_path):
@@ -205,7 +253,10 @@ def test_duplicate_ids_are_errors(tmp_path):
     write(tmp_path / "content" / "c.md", note_text("Same"))
     notes, diags = load(tmp_path)
     index_diags = build_index(notes, {})[1]
-    assert any(m.startswith("content/b.md:1: error: duplicate note id 'same' (also in content/a.md)") for m in messages(index_diags))
+    assert any(
+        m.startswith("content/b.md:1: error: duplicate note id 'same' (also in content/a.md)")
+        for m in messages(index_diags)
+    )
     assert any(str(d).startswith("content/c.md:2: error: invalid note id 'Same': ids are lower-case") for d in diags)
 
 
@@ -241,13 +292,14 @@ def test_source_pages_stay_inside_sources(key):
 def test_citekeys_sharing_a_page_are_an_error():
     sources = {k: Source(k, "misc", {}, Location("bib/l.bib", n)) for n, k in enumerate(["Lo/2008", "lo-2008"], 1)}
     _, diags = build_index([], sources)
-    assert messages(diags) == ["bib/l.bib:2: error: citekeys 'Lo/2008' and 'lo-2008' would share the page "
-                               "sources/lo-2008.md (hint: rename one of them (keys differing only in case or "
-                               "punctuation clash))"]
+    assert messages(diags) == [
+        "bib/l.bib:2: error: citekeys 'Lo/2008' and 'lo-2008' would share the page "
+        "sources/lo-2008.md (hint: rename one of them (keys differing only in case or "
+        "punctuation clash))"
+    ]
 
 
-needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32",
-                                    reason="symbolic links")
+needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="symbolic links")
 
 
 @needs_symlinks
@@ -294,8 +346,9 @@ def test_links_inside_the_project_are_followed_once(tmp_path):
     notes, diags = load(tmp_path)
     assert sorted(n.id for n in notes) == ["a", "shared"]
     assert [n.path for n in notes if n.id == "shared"] == ["content/shared/s.md"]
-    assert messages(diags) == ["content/again.md: warning: same file as content/a.md (a symbolic link); read once "
-                               "(hint: remove the link)"]
+    assert messages(diags) == [
+        "content/again.md: warning: same file as content/a.md (a symbolic link); read once (hint: remove the link)"
+    ]
 
 
 @needs_symlinks
@@ -307,13 +360,21 @@ def test_check_on_a_wild_corpus_reports_without_traceback(mini):
     (content / "escape.md").write_text("---\nid: ../escape\ntitle: T\n---\n")
     os.symlink("..", content / "loop")
     os.symlink("/etc/passwd", content / "passwd.md")
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "check"], cwd=mini, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "build_scripts", "check"],
+        cwd=mini,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "pwned" not in done.stdout
-    for expected in ["content/notes/empty.md:1: error: note is empty",
-                     "content/notes/latin.md:3:11: error: note is not UTF-8",
-                     "content/notes/tag.md:3: error: cannot read 'title'",
-                     "content/notes/escape.md:2: error: invalid note id '../escape'",
-                     "content/notes/passwd.md: error: symbolic link to a file outside the project"]:
+    for expected in [
+        "content/notes/empty.md:1: error: note is empty",
+        "content/notes/latin.md:3:11: error: note is not UTF-8",
+        "content/notes/tag.md:3: error: cannot read 'title'",
+        "content/notes/escape.md:2: error: invalid note id '../escape'",
+        "content/notes/passwd.md: error: symbolic link to a file outside the project",
+    ]:
         assert expected in done.stderr, done.stderr

@@ -110,7 +110,9 @@ def test_emit_refuses_to_replace_what_it_did_not_write(mini, where):
 
 
 def test_config_tags_are_kept_and_paths_follow_the_config(tmp_path):
-    config = write(tmp_path / "mkdocs.yml", """\
+    config = write(
+        tmp_path / "mkdocs.yml",
+        """\
 site_name: Tags
 theme: {name: material, custom_dir: overrides}
 markdown_extensions:
@@ -124,7 +126,8 @@ plugins:
 extra:
   analytics: !ENV [ANALYTICS_KEY, none]
 hooks: [hook.py]
-""")
+""",
+    )
     data = project_config(read_config(config), [{"Home": "index.md"}], tmp_path, tmp_path / "build" / "project")
     text = dump_config(data)
     assert "!!python/name:pymdownx.superfences.fence_code_format" in text

@@ -17,7 +17,10 @@ from build_scripts.render import fragments
 
 from .conftest import write
 
-TEXT = ArchivedText("src", "bib/texts/src.txt", paragraphs_of("""Title line
+TEXT = ArchivedText(
+    "src",
+    "bib/texts/src.txt",
+    paragraphs_of("""Title line
 
 On 4 February 2022 the two declared a ‘no limits’ partnership that “surpasses an alliance.”
 
@@ -26,38 +29,53 @@ Trade reached US$146.9 billion — a record — in 2021, and the Beijing–Mosco
 A phrase that repeats. A phrase that repeats.
 
 A phrase that repeats, once more.
-"""))
+"""),
+)
 
 
 def claim(quote: str, locator: str = "", source: str = "src", line: int = 7) -> Claim:
-    return Claim("fact", source, "v", "note", Location("content/n.md", line), locator=locator, quote=quote,
-                 id=f"claim-fact--{source}")
+    return Claim(
+        "fact",
+        source,
+        "v",
+        "note",
+        Location("content/n.md", line),
+        locator=locator,
+        quote=quote,
+        id=f"claim-fact--{source}",
+    )
 
 
 # -- Matching ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("quote", [
-    "declared a 'no limits' partnership",           # straight for typographic single quotes
-    'that "surpasses an alliance."',                 # straight for typographic double quotes
-    "US$146.9 billion - a record -\n in 2021",       # hyphen for an em dash, a line break for a space
-    "US$146.9 billion—a record—in 2021",             # no spaces around the dash
-    "the   Beijing-Moscow axis",                     # several spaces, hyphen for an en dash
-    "On 4 February 2022 … “surpasses an alliance.”",  # two fragments joined by an ellipsis
-    "On 4 February 2022 ... surpasses an alliance",
-])
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "declared a 'no limits' partnership",  # straight for typographic single quotes
+        'that "surpasses an alliance."',  # straight for typographic double quotes
+        "US$146.9 billion - a record -\n in 2021",  # hyphen for an em dash, a line break for a space
+        "US$146.9 billion—a record—in 2021",  # no spaces around the dash
+        "the   Beijing-Moscow axis",  # several spaces, hyphen for an en dash
+        "On 4 February 2022 … “surpasses an alliance.”",  # two fragments joined by an ellipsis
+        "On 4 February 2022 ... surpasses an alliance",
+    ],
+)
 def test_typographic_variants_whitespace_and_line_breaks_are_tolerated(quote):
     [found] = find(TEXT, quote)
     assert found.paragraph in (2, 3)
 
 
-@pytest.mark.parametrize("quote", [
-    "declared a ‘No Limits’ partnership",  # case differs
-    "Trade reached US$146.8 billion",      # a figure differs
-    "declared a no limits partnership",    # quotation marks dropped
-    "clared a ‘no limits’",                # cuts a word in two
-    "surpasses an alliance … On 4 February 2022",  # fragments out of order
-])
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "declared a ‘No Limits’ partnership",  # case differs
+        "Trade reached US$146.8 billion",  # a figure differs
+        "declared a no limits partnership",  # quotation marks dropped
+        "clared a ‘no limits’",  # cuts a word in two
+        "surpasses an alliance … On 4 February 2022",  # fragments out of order
+    ],
+)
 def test_anything_else_is_not_tolerated(quote):
     assert find(TEXT, quote) == []
 
@@ -65,7 +83,7 @@ def test_anything_else_is_not_tolerated(quote):
 def test_the_passage_is_the_archives_own_words_with_offsets():
     [found] = find(TEXT, "a 'no limits' partnership")
     paragraph = TEXT.paragraphs[found.paragraph - 1]
-    (start, end), = found.spans
+    ((start, end),) = found.spans
     assert paragraph[start:end] == found.text[0] == "a ‘no limits’ partnership"
 
 
@@ -98,7 +116,7 @@ def test_any_run_of_up_to_twelve_words_is_found_at_its_own_paragraph(paragraphs,
     number = data.draw(st.integers(1, len(text.paragraphs)))
     words = text.paragraphs[number - 1].split()
     start = data.draw(st.integers(0, len(words) - 1))
-    run = words[start:start + data.draw(st.integers(1, 12))]
+    run = words[start : start + data.draw(st.integers(1, 12))]
     assert number in {p.paragraph for p in find(text, " ".join(run))}
 
 
@@ -108,8 +126,12 @@ def test_any_run_of_up_to_twelve_words_is_found_at_its_own_paragraph(paragraphs,
 def test_a_quotation_where_the_locator_says_is_verified():
     _claims, results, diags = verify_claims([claim("Trade reached US$146.9 billion", "para. 3")], {"src": TEXT})
     assert diags == [] and results["claim-fact--src"].status is QuoteStatus.VERIFIED
-    assert results["claim-fact--src"].as_json() == {"status": "verified", "verified": True, "paragraph": 3,
-                                                    "spans": [[0, 30]]}
+    assert results["claim-fact--src"].as_json() == {
+        "status": "verified",
+        "verified": True,
+        "paragraph": 3,
+        "spans": [[0, 30]],
+    }
 
 
 def test_a_misquote_is_an_error_at_the_claim_with_the_closest_passage():
@@ -131,8 +153,10 @@ def test_a_missing_locator_is_computed_from_the_quotation():
     assert diags == [] and checked.locator == "para. 3"
 
 
-@pytest.mark.parametrize(("locator", "severity"), [("para. 5", None), ("paras. 4, 5", None),
-                                                     ("para. 2", Severity.WARNING), ("", Severity.WARNING)])
+@pytest.mark.parametrize(
+    ("locator", "severity"),
+    [("para. 5", None), ("paras. 4, 5", None), ("para. 2", Severity.WARNING), ("", Severity.WARNING)],
+)
 def test_a_quotation_found_in_several_places_needs_the_locator_to_name_one(locator, severity):
     _, _, diags = verify_claims([claim("A phrase that repeats", locator)], {"src": TEXT})
     assert [d.severity for d in diags] == ([severity] if severity else [])
@@ -147,10 +171,20 @@ def test_a_source_without_archived_text_is_not_checked():
     assert results["claim-fact--other"].status is QuoteStatus.UNCHECKED
 
 
-@pytest.mark.parametrize(("locator", "named"), [
-    ("para. 4", {4}), ("paras. 4, 6", {4, 6}), ("paras. 4–6", {4, 5, 6}), ("paragraph 12", {12}),
-    ("¶ 3", {3}), ("paras. 2 and 9", {2, 9}), ("p. 4", None), ("chapter 2", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("locator", "named"),
+    [
+        ("para. 4", {4}),
+        ("paras. 4, 6", {4, 6}),
+        ("paras. 4–6", {4, 5, 6}),
+        ("paragraph 12", {12}),
+        ("¶ 3", {3}),
+        ("paras. 2 and 9", {2, 9}),
+        ("p. 4", None),
+        ("chapter 2", None),
+        ("", None),
+    ],
+)
 def test_paragraph_locators(locator, named):
     assert paragraphs_named(locator) == (frozenset(named) if named else None)
 
@@ -162,16 +196,19 @@ def source(field: str, key: str = "k") -> Source:
     return Source(key, "article", {"file": field}, Location("bib/library.bib", 3))
 
 
-@pytest.mark.parametrize(("field", "setup", "message"), [
-    ("texts/missing.txt", None, "'bib/texts/missing.txt' does not exist"),
-    ("texts/latin.txt", b"caf\xe9\n", "is not UTF-8 (byte 0xe9 at offset 3)"),
-    ("texts/binary.txt", b"PK\x03\x04\x00\x00", "is a binary file"),
-    ("../../etc/passwd", None, "'../../etc/passwd' is outside the project and is not read"),
-    ("/etc/passwd", None, "is outside the project"),
-    ("texts/a.txt;texts/b.txt", None, "the file field names 2 files"),
-    ("texts/paper.pdf", b"%PDF-1.4", "is a PDF, which is not read"),
-    ("texts/page.html", b"<p>x</p>", "is not a .txt or .md file"),
-])
+@pytest.mark.parametrize(
+    ("field", "setup", "message"),
+    [
+        ("texts/missing.txt", None, "'bib/texts/missing.txt' does not exist"),
+        ("texts/latin.txt", b"caf\xe9\n", "is not UTF-8 (byte 0xe9 at offset 3)"),
+        ("texts/binary.txt", b"PK\x03\x04\x00\x00", "is a binary file"),
+        ("../../etc/passwd", None, "'../../etc/passwd' is outside the project and is not read"),
+        ("/etc/passwd", None, "is outside the project"),
+        ("texts/a.txt;texts/b.txt", None, "the file field names 2 files"),
+        ("texts/paper.pdf", b"%PDF-1.4", "is a PDF, which is not read"),
+        ("texts/page.html", b"<p>x</p>", "is not a .txt or .md file"),
+    ],
+)
 def test_bad_archive_files_are_errors_at_the_entry(tmp_path, field, setup, message):
     if setup is not None:
         target = tmp_path / "bib" / field
@@ -185,8 +222,9 @@ def test_bad_archive_files_are_errors_at_the_entry(tmp_path, field, setup, messa
 def test_archive_txt_md_and_zotero_file_fields_are_read(tmp_path):
     write(tmp_path / "bib" / "texts" / "a.txt", "\ufeffFirst\n\n  Second  \n")
     write(tmp_path / "bib" / "texts" / "b.md", "# Heading\nText\n")
-    texts, diags = load_texts({"a": source("texts/a.txt", "a"), "b": source("Full text:texts/b.md:text/markdown", "b")},
-                              tmp_path)
+    texts, diags = load_texts(
+        {"a": source("texts/a.txt", "a"), "b": source("Full text:texts/b.md:text/markdown", "b")}, tmp_path
+    )
     assert diags == []
     assert texts["a"].paragraphs == ("First", "Second") and texts["a"].path == "bib/texts/a.txt"
     assert texts["b"].paragraphs == ("# Heading", "Text")
@@ -234,8 +272,9 @@ def test_a_long_passage_is_linked_by_its_first_and_last_words():
 
 
 def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=project, capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "build_scripts", *args], cwd=project, capture_output=True, text=True, check=False
+    )
 
 
 def test_misquote_and_wrong_locator_stop_the_build_at_the_claim(mini):
@@ -245,19 +284,23 @@ def test_misquote_and_wrong_locator_stop_the_build_at_the_claim(mini):
     assert cli(mini, "--strict", "check").returncode == 0
     assert cli(mini, "build").returncode == 0
     built = (mini / "site" / "alpha" / "index.html").read_bytes()
-    note.write_text(good.replace('quote: "meagre USD 5.56 billion"', 'quote: "meagre USD 5.65 billion"'),
-                    encoding="utf-8")
+    note.write_text(
+        good.replace('quote: "meagre USD 5.56 billion"', 'quote: "meagre USD 5.65 billion"'), encoding="utf-8"
+    )
     done = cli(mini, "check")
     assert done.returncode == 1
-    assert "content/notes/baev-note.md:8: error: quotation of baev2021 on 'trade-1992' is not in the source text" \
+    assert (
+        "content/notes/baev-note.md:8: error: quotation of baev2021 on 'trade-1992' is not in the source text"
         in done.stderr
+    )
     assert "closest passage, para. 14: “meagre USD 5.56 billion,”" in done.stderr
     note.write_text(good.replace("locator: para. 14", "locator: para. 15"), encoding="utf-8")
     done = cli(mini, "build")
     assert done.returncode == 1
     assert (mini / "site" / "alpha" / "index.html").read_bytes() == built  # the previous site stays
-    assert "content/notes/baev-note.md:8: error: quotation of baev2021 on 'trade-1992' is not at 'para. 15'" \
-        in done.stderr
+    assert (
+        "content/notes/baev-note.md:8: error: quotation of baev2021 on 'trade-1992' is not at 'para. 15'" in done.stderr
+    )
     assert "found in para. 14" in done.stderr
 
 
@@ -265,28 +308,40 @@ def test_claims_json_records_each_verification(mini):
     out = mini / "out"
     assert cli(mini, "emit", str(out)).returncode == 0
     import json
+
     claims = {c["id"]: c for c in json.loads((out / "docs" / "claims.json").read_text())["claims"]}
     assert claims["claim-trade-1992--baev2021"]["verification"] == {
-        "status": "verified", "verified": True, "paragraph": 14, "spans": [[20, 43]]}
+        "status": "verified",
+        "verified": True,
+        "paragraph": 14,
+        "spans": [[20, 43]],
+    }
     assert claims["claim-trade-2020--lo2008"]["verification"]["status"] == "verified"
 
 
 def test_a_broken_archive_field_stops_the_build_at_the_entry(mini):
     library = mini / "bib" / "library.bib"
-    library.write_text(library.read_text(encoding="utf-8").replace("texts/lo2008.txt", "../../../etc/passwd"),
-                       encoding="utf-8")
+    library.write_text(
+        library.read_text(encoding="utf-8").replace("texts/lo2008.txt", "../../../etc/passwd"), encoding="utf-8"
+    )
     done = cli(mini, "check")
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "bib/library.bib:16: error: archived text of 'lo2008': '../../../etc/passwd' is outside the project" \
+    assert (
+        "bib/library.bib:16: error: archived text of 'lo2008': '../../../etc/passwd' is outside the project"
         in done.stderr
+    )
 
 
 def test_an_apparent_disagreement_is_explained_and_keeps_its_old_address(mini):
     topic = mini / "content" / "topics" / "alpha.md"
-    topic.write_text(topic.read_text(encoding="utf-8").replace(
-        "    resolution: The later source had more data.\n",
-        "    resolution: The later source had more data.\n"
-        "    apparent: One speaks of trade, the other of politics.\n"), encoding="utf-8")
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace(
+            "    resolution: The later source had more data.\n",
+            "    resolution: The later source had more data.\n"
+            "    apparent: One speaks of trade, the other of politics.\n",
+        ),
+        encoding="utf-8",
+    )
     out = mini / "out"
     assert cli(mini, "emit", str(out)).returncode == 0
     page = (out / "docs" / "alpha.md").read_text(encoding="utf-8")
@@ -303,9 +358,13 @@ def test_an_apparent_disagreement_is_explained_and_keeps_its_old_address(mini):
 
 def test_a_suspected_error_is_shown_once_in_the_callout_of_its_disagreement(mini):
     note = mini / "content" / "notes" / "lo-note.md"
-    note.write_text(note.read_text(encoding="utf-8").replace(
-        'quote: "trade stood at US$5.85 billion"}',
-        'quote: "trade stood at US$5.85 billion", suspect: "a misprint of 5.58"}'), encoding="utf-8")
+    note.write_text(
+        note.read_text(encoding="utf-8").replace(
+            'quote: "trade stood at US$5.85 billion"}',
+            'quote: "trade stood at US$5.85 billion", suspect: "a misprint of 5.58"}',
+        ),
+        encoding="utf-8",
+    )
     out = mini / "out"
     assert cli(mini, "emit", str(out)).returncode == 0
     page = (out / "docs" / "alpha.md").read_text(encoding="utf-8")
@@ -326,7 +385,11 @@ def test_a_suspected_error_is_shown_once_in_the_callout_of_its_disagreement(mini
 
 def test_paragraphs_are_the_non_empty_lines_as_editors_count_them():
     assert paragraphs_of("One\r\n\r\nTwo\u2028still two\rThree\n  \n\xa0\nFour") == (
-        "One", "Two\u2028still two", "Three", "Four")
+        "One",
+        "Two\u2028still two",
+        "Three",
+        "Four",
+    )
 
 
 def test_a_changed_archived_text_is_noticed_by_the_next_build(mini):
@@ -336,8 +399,10 @@ def test_a_changed_archived_text_is_noticed_by_the_next_build(mini):
     text.write_text(text.read_text(encoding="utf-8").replace("a meagre USD", "a modest USD"), encoding="utf-8")
     done = cli(mini, "build")
     assert done.returncode == 1
-    assert "content/notes/baev-note.md:8: error: quotation of baev2021 on 'trade-1992' is not in the source text" \
+    assert (
+        "content/notes/baev-note.md:8: error: quotation of baev2021 on 'trade-1992' is not in the source text"
         in done.stderr
+    )
 
 
 FOLDABLE = "ab -\u2013\u2014\u00ad \u201c\u201d\u2019'\n\t\u00a0.\u2003"

@@ -44,8 +44,9 @@ def copy_hostile(target: Path) -> Path:
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=project, capture_output=True, text=True, timeout=300,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, *args], cwd=project, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +97,13 @@ def test_check_warns_about_sanitised_html_and_dropped_urls(tmp_path):
     done = run(project, "-m", "build_scripts", "check")
     assert done.returncode == 0, done.stderr
     assert "content/index.md:7: warning: raw HTML was sanitised (removed: <script>, onclick)" in done.stderr
-    assert "content/index.md:10: warning: raw HTML was sanitised (removed: onclick, style, <script>, <iframe>, " \
-           "<style>)" in done.stderr
-    assert "bib/library.bib:1: warning: url 'javascript:alert('url')' of 'evil2020' is not an http(s) URL" \
-           in done.stderr
+    assert (
+        "content/index.md:10: warning: raw HTML was sanitised (removed: onclick, style, <script>, <iframe>, "
+        "<style>)" in done.stderr
+    )
+    assert (
+        "bib/library.bib:1: warning: url 'javascript:alert('url')' of 'evil2020' is not an http(s) URL" in done.stderr
+    )
     assert "bib/library.bib:1: warning: doi 'javascript:alert('doi')' of 'evil2020' is not a DOI" in done.stderr
     assert "of 'other2021' is not an http(s) URL" in done.stderr
     assert run(project, "-m", "build_scripts", "--strict", "check").returncode == 1
@@ -117,7 +121,10 @@ def test_bundled_site_is_free_of_foreign_scripts(bundled_site):
     assert_safe(bundled_site)
 
 
-CITATION_DOWNLOADS = ("data:application/x-bibtex;charset=utf-8,", "data:application/x-research-info-systems;charset=utf-8,")
+CITATION_DOWNLOADS = (
+    "data:application/x-bibtex;charset=utf-8,",
+    "data:application/x-research-info-systems;charset=utf-8,",
+)
 
 
 def _citation_download(tag) -> bool:
@@ -164,8 +171,25 @@ def assert_safe(site: Path) -> None:
                 assert (tag.string or "").startswith(":root{--md-text-font:"), f"{rel}: {tag}"
         content = page.select_one(".md-content")
         if content is not None:  # what the notes and the library fill: no embedded or active elements
-            for tag in content.find_all(["iframe", "object", "embed", "img", "form", "math", "style", "link",
-                                         "meta", "base", "frame", "video", "audio", "template", "textarea"]):
+            for tag in content.find_all(
+                [
+                    "iframe",
+                    "object",
+                    "embed",
+                    "img",
+                    "form",
+                    "math",
+                    "style",
+                    "link",
+                    "meta",
+                    "base",
+                    "frame",
+                    "video",
+                    "audio",
+                    "template",
+                    "textarea",
+                ]
+            ):
                 raise AssertionError(f"{rel}: {tag}")
             for tag in content.find_all("input"):  # the radio buttons of content tabs ("Cite this page")
                 assert tag.get("type") == "radio" and tag["id"].startswith("__tabbed_"), f"{rel}: {tag}"
@@ -181,7 +205,8 @@ def check_script(script, rel: str) -> None:
     if script.get("id") == "__config":
         config = json.loads(body)
         assert SEARCH_WORKER.match(config["search"].lstrip("./").replace("../", "")) or config["search"].endswith(
-            ".min.js"), config["search"]
+            ".min.js"
+        ), config["search"]
         assert "alert(" not in body
         return
     assert body.startswith(MATERIAL_INLINE) and "alert(" not in body, f"{rel}: {body[:80]}"
@@ -191,33 +216,50 @@ def check_script(script, rel: str) -> None:
     "page, shown",
     [
         pytest.param("index.html", "Welcome.", id="home-body"),
-        pytest.param("evil/index.html", "Evil <\u2060script>alert('topic-title')<\u2060/script> & co", id="topic-title"),
-        pytest.param("index.html", "Summary <img src=x onerror=alert('topic-summary')> "
-                                   "[x](javascript:alert('summary-link')) *em*", id="topic-summary"),
+        pytest.param(
+            "evil/index.html", "Evil <\u2060script>alert('topic-title')<\u2060/script> & co", id="topic-title"
+        ),
+        pytest.param(
+            "index.html",
+            "Summary <img src=x onerror=alert('topic-summary')> [x](javascript:alert('summary-link')) *em*",
+            id="topic-summary",
+        ),
         pytest.param("evil/index.html", "USD 5 billion <script>alert('value')</script>", id="claim-value"),
         pytest.param("evil/index.html", "p. <img src=x onerror=alert('locator')>", id="claim-locator"),
         pytest.param("evil/index.html", "<script>alert('quote')</script>", id="claim-quote"),
         pytest.param("evil/index.html", "<script>alert('gloss')</script> going up", id="position-gloss"),
         pytest.param("evil/index.html", "[neither](javascript:alert('gloss-link'))", id="position-gloss-link"),
         pytest.param("evil/index.html", "<iframe src=javascript:alert('suspect')>", id="claim-suspect"),
-        pytest.param("evil/index.html", "Trade <script>alert('label')</script> [x](javascript:alert('label-link')) "
-                                        "{: onclick=alert(1) }", id="fact-label"),
+        pytest.param(
+            "evil/index.html",
+            "Trade <script>alert('label')</script> [x](javascript:alert('label-link')) {: onclick=alert(1) }",
+            id="fact-label",
+        ),
         pytest.param("evil/index.html", "p. 3 | injected | cell", id="table-cell"),
         pytest.param("evil/index.html", "down {: onclick=alert('attr') }", id="attr-list-in-value"),
         pytest.param("evil/index.html", "See <img src=x onerror=alert('crossref-label')>", id="crossref-label"),
         pytest.param("evil/index.html", "<script>alert('author’)</script> and Doe 2020", id="bibtex-author-label"),
-        pytest.param("notes/index.html", "<img src=x onerror=alert('note-title')> : "
-                                         "[click](javascript:alert('note-summary'))", id="note-title-summary"),
+        pytest.param(
+            "notes/index.html",
+            "<img src=x onerror=alert('note-title')> : [click](javascript:alert('note-summary'))",
+            id="note-title-summary",
+        ),
         pytest.param("notes/xss-note/index.html", "<script>alert('code-span')</script>", id="code-span"),
-        pytest.param("sources/evil2020/index.html", "Title <script>alert('title’)</script> "
-                                                    "[click](javascript:alert('title-link’)) & *stars*",
-                     id="bibtex-title"),
+        pytest.param(
+            "sources/evil2020/index.html",
+            "Title <script>alert('title’)</script> [click](javascript:alert('title-link’)) & *stars*",
+            id="bibtex-title",
+        ),
         pytest.param("sources/evil2020/index.html", "<img Src=x Onerror=alert('journal’)>", id="bibtex-journal"),
-        pytest.param("sources/evil2020/index.html", "Abstract <script>alert('abstract’)</script>", id="bibtex-abstract"),
-        pytest.param("sources/other2021/index.html", "Other \"quoted\" <\u2060b onmouseover=", id="bibtex-title-quotes"),
-        pytest.param("bibliography/index.html", "Title <script>alert('title’)</script> "
-                                                "[click](javascript:alert('title-link’)) & *stars*",
-                     id="bibliography-entry"),
+        pytest.param(
+            "sources/evil2020/index.html", "Abstract <script>alert('abstract’)</script>", id="bibtex-abstract"
+        ),
+        pytest.param("sources/other2021/index.html", 'Other "quoted" <\u2060b onmouseover=', id="bibtex-title-quotes"),
+        pytest.param(
+            "bibliography/index.html",
+            "Title <script>alert('title’)</script> [click](javascript:alert('title-link’)) & *stars*",
+            id="bibliography-entry",
+        ),
     ],
 )
 def test_hostile_strings_show_as_text(hostile_site, page, shown):
@@ -294,6 +336,7 @@ def test_claims_json_keeps_the_data_but_no_markup(hostile_site):
 
 def scanned(body: str):
     from build_scripts.notes.scan import scan
+
     return scan(body, "n.md", 10)
 
 
@@ -302,6 +345,7 @@ def rendered(body: str) -> str:
 
     from build_scripts.model import Note
     from build_scripts.render.body import render_body
+
     spans, _ = scanned(body)
     note = Note(id="n", title="T", kind="note", path="n.md", body=body, spans=tuple(spans))
     return render_body(note, SimpleNamespace(inputs=set()))
@@ -334,9 +378,21 @@ def test_unsafe_links_are_errors(body, where):
 
 @pytest.mark.parametrize(
     "body",
-    ["[x](https://a.org)", "[x](http://a.org/p?q=1#f)", "[x](mailto:me@a.org)", "<me@a.org>", "[x](../n/)",
-     "[x](#anchor)", "[x](/abs/path)", "![i](img/a.png)", "[x](a.md#b:c)", "<https://a.org>",
-     "Figure [2]: a caption: with colons", "[^1]: a footnote: text", "time {x} and a=b"],
+    [
+        "[x](https://a.org)",
+        "[x](http://a.org/p?q=1#f)",
+        "[x](mailto:me@a.org)",
+        "<me@a.org>",
+        "[x](../n/)",
+        "[x](#anchor)",
+        "[x](/abs/path)",
+        "![i](img/a.png)",
+        "[x](a.md#b:c)",
+        "<https://a.org>",
+        "Figure [2]: a caption: with colons",
+        "[^1]: a footnote: text",
+        "time {x} and a=b",
+    ],
 )
 def test_safe_links_pass(body):
     assert scanned(body)[1] == []
@@ -348,14 +404,27 @@ def test_safe_links_pass(body):
         pytest.param("a <b>bold</b> c", "a <b>bold</b> c", None, id="allowed-tags-untouched"),
         pytest.param("a <script>alert(1)</script> c", "a  c", "<script>", id="inline-script-with-content"),
         pytest.param("a <img src=x onerror=alert(1)> c", "a  c", "<img>", id="img"),
-        pytest.param('a <span class="k" onclick="x" style="y">s</span>', 'a <span class="k">s</span>',
-                     "onclick, style", id="attributes"),
-        pytest.param('<a href="javascript:x">y</a>', '<a rel="noopener noreferrer">y</a>',
-                     'href="javascript:x"', id="raw-link"),
-        pytest.param("<div>\n<script>\nx\n</script>\n</div>\n\nnext", "<div>\n\n</div>\n\nnext", "<script>",
-                     id="block-lines-removed"),
-        pytest.param("> <div onclick=x>\n> text\n\nnext", "> <div>\n> text</div>\n\nnext", "onclick",
-                     id="block-in-quote-keeps-markers"),
+        pytest.param(
+            'a <span class="k" onclick="x" style="y">s</span>',
+            'a <span class="k">s</span>',
+            "onclick, style",
+            id="attributes",
+        ),
+        pytest.param(
+            '<a href="javascript:x">y</a>', '<a rel="noopener noreferrer">y</a>', 'href="javascript:x"', id="raw-link"
+        ),
+        pytest.param(
+            "<div>\n<script>\nx\n</script>\n</div>\n\nnext",
+            "<div>\n\n</div>\n\nnext",
+            "<script>",
+            id="block-lines-removed",
+        ),
+        pytest.param(
+            "> <div onclick=x>\n> text\n\nnext",
+            "> <div>\n> text</div>\n\nnext",
+            "onclick",
+            id="block-in-quote-keeps-markers",
+        ),
         pytest.param("a <a/onmouseover=x>b", "a &lt;a/onmouseover=x>b", None, id="python-markdown-only-tag"),
         pytest.param("1 < 2 and <3", "1 < 2 and <3", None, id="plain-less-than"),
         pytest.param("x <!-- note to self --> y", "x <!-- note to self --> y", None, id="comment-kept"),
@@ -374,8 +443,11 @@ def test_raw_html_is_cleaned(body, shown, removed):
         pytest.param("# Title { onclick=alert(1) }", "attribute 'onclick' is not allowed", id="heading"),
         pytest.param("| a |\n|---|\n| b { style=x } |", "attribute 'style' is not allowed", id="table-cell"),
         pytest.param("[x](https://a.org){: href=javascript:x }", "attribute 'href' is not allowed", id="link"),
-        pytest.param("- item\n\n        <img src=x onerror=alert(1)>", "in a code block that Python-Markdown",
-                     id="indented-code-in-list"),
+        pytest.param(
+            "- item\n\n        <img src=x onerror=alert(1)>",
+            "in a code block that Python-Markdown",
+            id="indented-code-in-list",
+        ),
         pytest.param("`code\n<img src=x onerror=alert(1)>`", "a code span holding HTML", id="multiline-code-span"),
         pytest.param("a <img\nsrc=x onerror=alert(1)>", "an HTML tag spans several lines", id="multiline-tag"),
     ],
@@ -387,7 +459,7 @@ def test_other_unsafe_constructs_are_errors(body, message):
 
 
 def test_harmless_attribute_lists_and_fenced_html_pass():
-    body = "# Title { #t .c title=\"x\" data-k=v }\n\n```html\n<script>ok</script>\n```\n"
+    body = '# Title { #t .c title="x" data-k=v }\n\n```html\n<script>ok</script>\n```\n'
     assert scanned(body) == ([], [])
 
 
@@ -395,5 +467,5 @@ def test_admonition_bodies_are_scanned_as_markdown():
     body = '!!! note "Title [@a]"\n\n    Inside [@b, p. 2] and <b>ok</b> <script>x</script>.\n\n    ??? tip\n\n        Deep [@c]'
     spans, diags = scanned(body)
     lines = body.split("\n")
-    assert [lines[s.line][s.start:s.end] for s in spans] == ["[@a]", "[@b, p. 2]", "<script>x</script>", "[@c]"]
+    assert [lines[s.line][s.start : s.end] for s in spans] == ["[@a]", "[@b, p. 2]", "<script>x</script>", "[@c]"]
     assert [str(d.location) for d in diags] == ["n.md:12"]

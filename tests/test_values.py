@@ -170,8 +170,14 @@ def test_a_fact_of_unknown_kind_cannot_be_made() -> None:
 
 @pytest.mark.parametrize(
     ("written", "canonical"),
-    [("US$", "USD"), ("usd", "USD"), ("Per  cent", "percent"), ("%", "percent"), ("yuan", "RMB"),
-     ("Passengers", "passengers")],
+    [
+        ("US$", "USD"),
+        ("usd", "USD"),
+        ("Per  cent", "percent"),
+        ("%", "percent"),
+        ("yuan", "RMB"),
+        ("Passengers", "passengers"),
+    ],
 )
 def test_canonical_unit(written: str, canonical: str) -> None:
     assert canonical_unit(written) == canonical

@@ -73,8 +73,11 @@ def test_readers_see_no_citekey_and_no_position_id(wide, bundled_url, data, path
     keys = [key for key in data["labels"] if re.search(rf"(?<![\w/.-]){re.escape(key)}(?![\w-])", text)]
     assert not keys, f"citekeys on {path}: {keys}"
     shown = [
-        position for fact in data["facts"] for position, about in (fact["positions"] or {}).items()
-        if "-" in position and position.casefold() != about["label"].casefold()
+        position
+        for fact in data["facts"]
+        for position, about in (fact["positions"] or {}).items()
+        if "-" in position
+        and position.casefold() != about["label"].casefold()
         and re.search(rf"(?<![\w-]){re.escape(position)}(?![\w-])", text)
     ]
     assert not shown, f"position ids on {path}: {shown}"
@@ -136,8 +139,9 @@ def test_the_inconsistencies_page_is_a_filterable_index_agreeing_with_the_home_p
     page.goto(f"{bundled_url}/inconsistencies/")
     rows = page.locator(".research-index-table tbody tr")
     assert rows.count() == len(data["inconsistencies"])
-    counts = re.search(r"\d+ in all: \d+ between sources, \d+ apparent \(in wording only\), \d+ possible errors",
-                       _visible_text(page)).group(0)
+    counts = re.search(
+        r"\d+ in all: \d+ between sources, \d+ apparent \(in wording only\), \d+ possible errors", _visible_text(page)
+    ).group(0)
     assert counts.startswith(f"{rows.count()} in all")
     home = wide.new_page()
     home.goto(f"{bundled_url}/")
@@ -148,8 +152,9 @@ def test_the_inconsistencies_page_is_a_filterable_index_agreeing_with_the_home_p
     expect(page.locator(".research-index-table tbody tr:not([hidden])")).to_have_count(military)
     expect(page.locator(".research-filter output")).to_have_text(f"Showing {military} of {rows.count()}")
     # A topic and kind with no disagreement: the filter says so.
-    lines = [(rows.nth(i).get_attribute("data-topic"), rows.nth(i).get_attribute("data-kind"))
-             for i in range(rows.count())]
+    lines = [
+        (rows.nth(i).get_attribute("data-topic"), rows.nth(i).get_attribute("data-kind")) for i in range(rows.count())
+    ]
     kinds = page.locator("select[data-filter='kind'] option").evaluate_all("options => options.map(o => o.value)")
     empty = next(kind for kind in kinds if kind and ("military", kind) not in lines)
     page.select_option("select[data-filter='kind']", empty)

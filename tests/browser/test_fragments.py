@@ -20,8 +20,10 @@ from ..conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-STYLE = ("body { font: 16px/1.6 sans-serif; max-width: 40em; margin: 2em auto; } "
-         "::target-text { background-color: rgb(255, 0, 0); color: rgb(255, 0, 0); }")
+STYLE = (
+    "body { font: 16px/1.6 sans-serif; max-width: 40em; margin: 2em auto; } "
+    "::target-text { background-color: rgb(255, 0, 0); color: rgb(255, 0, 0); }"
+)
 
 COUNT_RED = """async (data) => {
   const image = new Image();
@@ -43,13 +45,19 @@ COUNT_RED = """async (data) => {
 @pytest.fixture(scope="module")
 def archive_copy(tmp_path_factory, serve):
     """(base URL, archived text): the aerospace article's archived text as a long HTML page."""
-    text = ArchivedText("aerospace-partnership", "bib/texts/aerospace-partnership.txt", paragraphs_of(
-        (ROOT / "bib" / "texts" / "aerospace-partnership.txt").read_text(encoding="utf-8")))
+    text = ArchivedText(
+        "aerospace-partnership",
+        "bib/texts/aerospace-partnership.txt",
+        paragraphs_of((ROOT / "bib" / "texts" / "aerospace-partnership.txt").read_text(encoding="utf-8")),
+    )
     body = "".join(f'<p id="p{i}">{html.escape(p)}</p>' for i, p in enumerate(text.paragraphs, start=1))
     folder = tmp_path_factory.mktemp("archive-copy")
-    (folder / "article.html").write_text(f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-                                         f"<title>Archived copy</title><style>{STYLE}</style></head>"
-                                         f"<body>{body}</body></html>", encoding="utf-8")
+    (folder / "article.html").write_text(
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>Archived copy</title><style>{STYLE}</style></head>"
+        f"<body>{body}</body></html>",
+        encoding="utf-8",
+    )
     return serve(folder), text
 
 

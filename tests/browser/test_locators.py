@@ -19,10 +19,15 @@ from ..conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-TOPICS = sorted(yaml.safe_load(p.read_text(encoding="utf-8").split("---")[1])["id"]
-                for p in (ROOT / "content" / "topics").glob("*.md"))
-CITEKEYS = re.findall(r"^@(?!string)\w+\{([^,\s]+),", (ROOT / "bib" / "library.bib").read_text(encoding="utf-8"),
-                      re.MULTILINE | re.IGNORECASE)
+TOPICS = sorted(
+    yaml.safe_load(p.read_text(encoding="utf-8").split("---")[1])["id"]
+    for p in (ROOT / "content" / "topics").glob("*.md")
+)
+CITEKEYS = re.findall(
+    r"^@(?!string)\w+\{([^,\s]+),",
+    (ROOT / "bib" / "library.bib").read_text(encoding="utf-8"),
+    re.MULTILINE | re.IGNORECASE,
+)
 
 PARA_LINKS = """() => [...document.querySelectorAll('article a[href]')]
   .filter(a => /^paras?\\.\\s*\\d/i.test(a.textContent.trim()))

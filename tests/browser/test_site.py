@@ -76,8 +76,12 @@ def test_a_claims_tooltip_shows_its_quotation_and_links_the_passage(open_page, m
     assert passage.get_attribute("href").endswith("/#:~:text=meagre%20USD%205.56%20billion")
     page.screenshot(path=artifacts / "1b-quotation-tooltip.png")
     # The callout puts both sides' words side by side.
-    callout = page.locator("#disagreement-numeric-trade-1992").locator("xpath=ancestor::div[contains(@class, 'disagreement')]")
-    expect(callout.locator("q.research-quote")).to_have_text(["meagre USD 5.56 billion", "trade stood at US$5.85 billion"])
+    callout = page.locator("#disagreement-numeric-trade-1992").locator(
+        "xpath=ancestor::div[contains(@class, 'disagreement')]"
+    )
+    expect(callout.locator("q.research-quote")).to_have_text(
+        ["meagre USD 5.56 billion", "trade stood at US$5.85 billion"]
+    )
     console.assert_clean()
 
 
@@ -154,13 +158,26 @@ def test_search_finds_a_term_and_leads_to_the_page(open_page, bundled_url, artif
     console.assert_clean()
 
 
-@pytest.mark.parametrize("site, path", [
-    ("mini", "/"), ("mini", "/alpha/"), ("mini", "/beta/"), ("mini", "/sources/baev2021/"),
-    ("mini", "/notes/baev-note/"), ("mini", "/bibliography/"), ("mini", "/inconsistencies/"),
-    ("bundled", "/"), ("bundled", "/economic/"), ("bundled", "/military/"), ("bundled", "/space/"),
-    ("bundled", "/ukraine/"), ("bundled", "/inconsistencies/"), ("bundled", "/authoring/"),
-    ("bundled", "/reference/"),
-])
+@pytest.mark.parametrize(
+    "site, path",
+    [
+        ("mini", "/"),
+        ("mini", "/alpha/"),
+        ("mini", "/beta/"),
+        ("mini", "/sources/baev2021/"),
+        ("mini", "/notes/baev-note/"),
+        ("mini", "/bibliography/"),
+        ("mini", "/inconsistencies/"),
+        ("bundled", "/"),
+        ("bundled", "/economic/"),
+        ("bundled", "/military/"),
+        ("bundled", "/space/"),
+        ("bundled", "/ukraine/"),
+        ("bundled", "/inconsistencies/"),
+        ("bundled", "/authoring/"),
+        ("bundled", "/reference/"),
+    ],
+)
 def test_no_console_errors_and_no_third_party_requests(open_page, request, artifacts, site, path):
     base = request.getfixturevalue(f"{site}_url")
     page, console = open_page(base)
