@@ -109,7 +109,7 @@ def targets(by_n: dict[int, dict], med: dict[int, dict]) -> list[tuple[str, str,
     return rows
 
 
-def report(raw_dir: Path, out_dir: Path, measured_now: set[int], current: str) -> str:
+def report(raw_dir: Path, out_dir: Path, measured_now: set[int], current: str) -> str:  # noqa: C901 (one section of the report after another)
     """Write results.md and results.svg into `out_dir` from every raw result in `raw_dir`; returns the Markdown.
 
     `measured_now` are the sizes measured by this invocation (others are marked

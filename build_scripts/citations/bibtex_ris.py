@@ -200,13 +200,13 @@ def _bibtex_fields(item: CslItem, entry_type: str) -> list[tuple[str, str]]:
 
 
 def bibtex(item: CslItem, key: str | None = None) -> str:
-    """A BibTeX entry for the item, e.g. for "cite this page".
+    r"""A BibTeX entry for the item, e.g. for "cite this page".
 
     Web pages become `@online` (biblatex) with the site in `organization` and,
     for BibTeX styles that treat it as `@misc`, in `howpublished`. Names are
     written "Family, Given and …", the month as a macro (`oct`). Text is
-    escaped for LaTeX (`\\%`, `\\&`, `\\#`, `\\$`, `\\_`, braces as
-    `\\textbraceleft{}`…), so braces always balance; non-ASCII stays UTF-8.
+    escaped for LaTeX (`\%`, `\&`, `\#`, `\$`, `\_`, braces as
+    `\textbraceleft{}`…), so braces always balance; non-ASCII stays UTF-8.
     URLs and DOIs are written verbatim (biblatex reads them so).
 
     Args:
@@ -234,14 +234,16 @@ def bibtex(item: CslItem, key: str | None = None) -> str:
 
 
 def ris(item: CslItem) -> str:
-    """The item as RIS: `TY`, `AU`, `ED`, `TI`, `T2`, `PY`, `DA`, `VL`, `IS`, `SP`,
+    r"""The item as RIS.
+
+    Tags: `TY`, `AU`, `ED`, `TI`, `T2`, `PY`, `DA`, `VL`, `IS`, `SP`,
     `EP`, `PB`, `CY`, `SN`, `UR`, `DO`, `Y2` (accessed), `AB`, then `ER`.
 
     Args:
         item: A CSL-JSON item.
 
     Returns:
-        RIS lines ("TY  - JOUR"), "\\n"-separated, ending with "ER  - " and a
+        RIS lines ("TY  - JOUR"), "\n"-separated, ending with "ER  - " and a
         newline; newlines inside values are collapsed to spaces.
     """
     first, last = page_range(item)

@@ -262,8 +262,10 @@ def _run_citeproc(style: CitationStylesStyle, items: dict[str, CslItem]) -> tupl
 
 
 def _format_on_cores(style: CitationStylesStyle, items: dict[str, CslItem]) -> dict[str, Reference]:
-    """[`_format`][build_scripts.citations.cite._format] in parts, one per core: items are formatted
-    one at a time (year suffixes come later), so parts give what one run gives."""
+    """[`_format`][build_scripts.citations.cite._format] in parts, one per core.
+
+    Items are formatted one at a time (year suffixes come later), so parts give what one run gives.
+    """
     keys = list(items)
     size = max(_PART, -(-len(keys) // cores()))
     parts = [{low: items[low] for low in keys[i : i + size]} for i in range(0, len(keys), size)]
@@ -317,8 +319,10 @@ def _link(item: CslItem) -> str:
 
 
 def names_short(item: Mapping[str, Any]) -> str:
-    """The authors (else editors) of a CSL item as an author-date label names them: "A", "A and B",
-    "A et al." ("" when it has none)."""
+    """The authors (else editors) of a CSL item as an author-date label names them.
+
+    "A", "A and B", "A et al." ("" when it has none).
+    """
     names = item.get("author") or item.get("editor") or []
     family = [f for n in names if (f := str(n.get("family") or n.get("literal") or ""))]
     if len(family) > 2:

@@ -80,7 +80,7 @@ def _substituted_names(names: Any) -> Any:
     return _memo[key]
 
 
-def _suppress_substituted() -> None:
+def _suppress_substituted() -> None:  # noqa: C901 (the replacement methods nest inside the patch)
     """Suppress variables used by `cs:substitute` in the rest of the entry (CSL 1.0.1).
 
     citeproc-py only suppresses a substitute child that is itself a
@@ -153,7 +153,7 @@ def cached_lookups() -> Iterator[None]:
         _memo.clear()
 
 
-def _memoize_style_lookups() -> None:
+def _memoize_style_lookups() -> None:  # noqa: C901 (the replacement methods nest inside the patch)
     """Memoize lookups that citeproc-py repeats by XPath for every entry.
 
     Macros, layouts, locale terms and `calls_variable` depend only on the

@@ -1,5 +1,8 @@
-"""What the renderers share: the build's [`Context`][build_scripts.render.context.Context],
-and the [`PageState`][build_scripts.render.context.PageState] one page collects while it is written."""
+"""What the renderers share.
+
+The build's [`Context`][build_scripts.render.context.Context], and the
+[`PageState`][build_scripts.render.context.PageState] one page collects while it is written.
+"""
 
 from __future__ import annotations
 
@@ -170,6 +173,7 @@ class PageState:
 
     @property
     def cited(self) -> list[str]:
+        """Citekeys cited on the page, in order of first citation."""
         return list(self._cited)
 
     def refer(self, key: str) -> None:

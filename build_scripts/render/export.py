@@ -16,8 +16,11 @@ _JSON_HTML = re.compile("[<>&]")
 
 
 def claims_data(ctx: Context) -> dict[str, Any]:
-    """Facts, claims (value as written, normalised value, locator, quotation and where it was found),
-    inconsistencies and sources: the content of `claims.json`."""
+    """The content of `claims.json`.
+
+    Facts, claims (value as written, normalised value, locator, quotation and where it was found),
+    inconsistencies and sources.
+    """
     index = ctx.index
     facts = [
         {

@@ -1,5 +1,6 @@
-"""The site's pages, as Markdown: home, topics, notes, sources, bibliography (the index of
-disagreements is in [`disagreements`][build_scripts.render.disagreements]).
+"""The site's pages, as Markdown: home, topics, notes, sources, bibliography.
+
+The index of disagreements is in [`disagreements`][build_scripts.render.disagreements].
 
 Each page is first drafted: its content, with a
 [`PageState`][build_scripts.render.context.PageState] recording what it cites

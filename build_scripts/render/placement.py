@@ -60,8 +60,11 @@ def topic_issues(
 def topic_rest(
     topic: Note, index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]], placed: Placements
 ) -> tuple[list[Inconsistency], list[Inconsistency]]:
-    """A topic's disagreements that its text does not set out: those its page adds after its text (no note's
-    text embeds them), and those another note's text sets out (the page names them in a line)."""
+    """A topic's disagreements that its text does not set out.
+
+    Those its page adds after its text (no note's text embeds them), and those another note's text
+    sets out (the page names them in a line).
+    """
     page = index.page(topic.id)
     in_body = {issue.anchor for issue in body_callouts(topic, inconsistencies)}
     issues = [issue for issue in topic_issues(topic, index, inconsistencies) if issue.anchor not in in_body]
@@ -71,8 +74,11 @@ def topic_rest(
 
 
 def placements(index: Index, inconsistencies: Mapping[str, Sequence[Inconsistency]]) -> Placements:
-    """Callout anchor → the pages that show it, in [`note_order`][build_scripts.render.placement.note_order];
-    the Inconsistencies page for a callout that no note shows."""
+    """Callout anchor → the pages that show it.
+
+    In [`note_order`][build_scripts.render.placement.note_order]; the Inconsistencies page for a
+    callout that no note shows.
+    """
     embedded = {issue.anchor for note in index.notes.values() for issue in body_callouts(note, inconsistencies)}
     pages: dict[str, list[str]] = {}
     for note in note_order(index):

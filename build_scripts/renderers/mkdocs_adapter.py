@@ -184,7 +184,7 @@ def build_site(
     return SiteBuild(len(records) - reused, reused, time.perf_counter() - start)
 
 
-def _build(
+def _build(  # noqa: C901 (MkDocs' build steps in its order, which this must follow)
     config: MkDocsConfig, previous: dict[str, _Rendered], old_site: Path, jobs: int, templates: Path
 ) -> tuple[dict[str, _Rendered], int]:
     """MkDocs' build (`mkdocs.commands.build.build`), step by step, rendering only the changed pages."""
