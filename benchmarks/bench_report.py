@@ -46,7 +46,7 @@ def medians(raw: dict) -> dict[str, float | None]:
 
 
 def _s(value: float | None) -> str:
-    return "n/a" if value is None else f"{chart._seconds(value)} s"
+    return "n/a" if value is None else f"{chart.seconds(value)} s"
 
 
 def _ratio(a: float | None, b: float | None, percent: bool = False) -> str:

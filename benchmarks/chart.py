@@ -69,11 +69,11 @@ def bar_chart(medians: dict[int, dict[str, float | None]], title: str) -> str:
                 ty = y(value)
                 out.append(
                     f'<rect x="{x:.1f}" y="{ty:.1f}" width="{bar_w - 3:.1f}" height="{top + plot_h - ty:.1f}" '
-                    f'fill="{colour}"><title>{escape(_seconds(value))} s</title></rect>'
+                    f'fill="{colour}"><title>{escape(seconds(value))} s</title></rect>'
                 )
                 out.append(
                     f'<text x="{x + (bar_w - 3) / 2:.1f}" y="{ty - 4:.1f}" text-anchor="middle" '
-                    f'font-size="10" fill="#222">{_seconds(value)}</text>'
+                    f'font-size="10" fill="#222">{seconds(value)}</text>'
                 )
             else:
                 out.append(
@@ -97,7 +97,7 @@ def bar_chart(medians: dict[int, dict[str, float | None]], title: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _seconds(value: float) -> str:
+def seconds(value: float) -> str:
     """Seconds with about three significant digits."""
     if value >= 100:
         return f"{value:.0f}"

@@ -71,7 +71,8 @@ def test_appends_entry_keeping_the_original_bytes(mini, library):
     assert after == before + b"\n" + NEW.encode()
     assert "added zhang2023 to bib/library.bib" in done.stdout
     assert "created content/notes/zhang2023.md" in done.stdout
-    assert "python -m build_scripts check" in done.stdout and "make serve" in done.stdout
+    assert "python -m build_scripts check" in done.stdout
+    assert "make serve" in done.stdout
     assert files(mini / "bib") == before_files  # no temporary file left behind
 
 
@@ -88,10 +89,13 @@ def test_note_skeleton_passes_check(mini):
         "claims": [],
     }
     assert "[@zhang2023]" in note
-    assert "<!--" in note and "locator:" in note and "[[" in note
+    assert "<!--" in note
+    assert "locator:" in note
+    assert "[[" in note
     done = run(mini, "--strict", "check")
     assert done.returncode == 0, done.stderr
-    assert "error" not in done.stderr and "warning" not in done.stderr
+    assert "error" not in done.stderr
+    assert "warning" not in done.stderr
 
 
 def test_several_entries_get_a_note_each(mini, library):
@@ -143,7 +147,8 @@ def test_likely_duplicate_warns_and_proceeds(mini, library, text, why):
     assert add(mini, NEW, "first.bib").returncode == 0
     done = add(mini, text)
     assert done.returncode == 0, done.stderr
-    assert "new.bib:1: warning:" in done.stderr and why in done.stderr
+    assert "new.bib:1: warning:" in done.stderr
+    assert why in done.stderr
     assert "bib/library.bib:" in done.stderr
     assert library.read_bytes().endswith(text.encode())
 
@@ -184,8 +189,10 @@ def test_broken_input_is_rejected_with_its_line(mini, library, text, line, messa
     before = library.read_bytes()
     done = add(mini, text)
     where = f"new.bib:{line}" if line else "new.bib"
-    assert f"{where}: error: " in done.stderr and message in done.stderr
-    assert "/tmp" not in done.stderr and "add-source-" not in done.stderr  # never the temporary copy
+    assert f"{where}: error: " in done.stderr
+    assert message in done.stderr
+    assert "/tmp" not in done.stderr
+    assert "add-source-" not in done.stderr  # never the temporary copy
     assert_nothing_written(mini, before, done)
 
 
@@ -195,7 +202,8 @@ def test_reads_standard_input(mini, library):
     assert done.returncode == 0, done.stderr
     assert library.read_bytes() == before + b"\n" + NEW.encode()
     done = run(mini, "add-source", "-", stdin="@article{x, title = {x} year = {1}}\n")
-    assert "<stdin>:1: error: " in done.stderr and done.returncode == 1
+    assert "<stdin>:1: error: " in done.stderr
+    assert done.returncode == 1
 
 
 def test_file_without_trailing_newline_gets_a_separator(mini, library):
@@ -287,4 +295,5 @@ def test_missing_file_is_a_clear_error(mini, library):
 def test_missing_argument_is_a_usage_error(mini):
     done = run(mini, "add-source")
     assert done.returncode == 2
-    assert "Traceback" not in done.stderr and "file" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "file" in done.stderr

@@ -93,7 +93,8 @@ def test_undefined_macro_is_a_warning_and_kept_as_text(load: Loader) -> None:
     [diag] = diags
     assert diag.severity is Severity.WARNING
     assert str(diag.location) == "bib/refs.bib:2"
-    assert "AAAI-91" in diag.message and "mcallester91" in diag.message
+    assert "AAAI-91" in diag.message
+    assert "mcallester91" in diag.message
 
 
 @pytest.mark.parametrize(
@@ -171,7 +172,8 @@ def test_dangling_crossref_is_a_warning(load: Loader) -> None:
     [diag] = diags
     assert diag.severity is Severity.WARNING
     assert str(diag.location) == "bib/refs.bib:3"  # the crossref field
-    assert "green75" in diag.message and "IJCAI85" in diag.message
+    assert "green75" in diag.message
+    assert "IJCAI85" in diag.message
 
 
 @pytest.mark.parametrize(
@@ -186,7 +188,8 @@ def test_circular_crossref_is_an_error_and_terminates(load: Loader, text: str) -
     sources, diags = load(text)
     assert "a" in sources
     [diag] = errors(diags)
-    assert "circular crossref" in diag.message and "a" in diag.message
+    assert "circular crossref" in diag.message
+    assert "a" in diag.message
     assert str(diag.location) == "bib/refs.bib:1"
 
 
@@ -206,7 +209,8 @@ def test_duplicate_key_reported_with_both_locations(load: Loader) -> None:
     [diag] = diags
     assert diag.severity is Severity.ERROR
     assert str(diag.location) == "bib/refs.bib:3"
-    assert "dup" in diag.message and "bib/refs.bib:1" in diag.message
+    assert "dup" in diag.message
+    assert "bib/refs.bib:1" in diag.message
 
 
 def test_duplicate_key_across_files_first_file_wins(tmp_path: Path) -> None:
@@ -215,7 +219,8 @@ def test_duplicate_key_across_files_first_file_wins(tmp_path: Path) -> None:
     sources, diags = load_library([tmp_path / "a.bib", tmp_path / "b.bib"], tmp_path)
     assert sources["k"].fields["title"] == "A"
     [diag] = diags
-    assert str(diag.location) == "b.bib:2" and "a.bib:1" in diag.message
+    assert str(diag.location) == "b.bib:2"
+    assert "a.bib:1" in diag.message
 
 
 def test_macros_are_shared_across_files(tmp_path: Path) -> None:
@@ -267,7 +272,8 @@ def test_unreadable_file_is_an_error(tmp_path: Path, name: str) -> None:
     sources, diags = load_library([tmp_path / name, tmp_path / "ok.bib"], tmp_path)
     assert list(sources) == ["ok"]
     [diag] = diags
-    assert diag.severity is Severity.ERROR and diag.location.line == 0
+    assert diag.severity is Severity.ERROR
+    assert diag.location.line == 0
 
 
 def test_empty_file(load: Loader) -> None:
@@ -482,7 +488,8 @@ def test_very_large_field_is_cut_with_a_warning(load: Loader, content: str) -> N
     assert title.count("{") == title.count("}")
     [diag] = diags
     assert (diag.location.line, diag.severity) == (1, Severity.WARNING)
-    assert "field 'title' of 'big'" in diag.message and "100,000" in diag.message
+    assert "field 'title' of 'big'" in diag.message
+    assert "100,000" in diag.message
 
 
 def test_macros_doubling_in_size_stay_bounded(load: Loader) -> None:
@@ -490,16 +497,20 @@ def test_macros_doubling_in_size_stay_bounded(load: Loader) -> None:
     sources, diags = load("@string{m0 = {0123456789}}\n" + strings + "@misc{k, title = m39 # m39 # m39}\n")
     assert len(sources["k"].fields["title"]) == MAX_FIELD_CHARS
     cut = [d for d in diags if "is longer than" in d.message]
-    assert cut and all(d.severity is Severity.WARNING for d in diags)
-    assert cut[-1].location.line == 41 and "field 'title' of 'k'" in cut[-1].message
+    assert cut
+    assert all(d.severity is Severity.WARNING for d in diags)
+    assert cut[-1].location.line == 41
+    assert "field 'title' of 'k'" in cut[-1].message
 
 
 def test_100k_levels_of_braces_do_not_recurse(load: Loader) -> None:
     levels = 100_000
     text = "@misc{deep, title = " + "{" * levels + "x" + "}" * levels + ",\n  note = {ok}}\n@misc{after}\n"
     sources, diags = load(text)
-    assert set(sources) == {"deep", "after"} and sources["after"].location.line == 3
-    assert [d.location.line for d in diags] == [1] and "is longer than" in diags[0].message
+    assert set(sources) == {"deep", "after"}
+    assert sources["after"].location.line == 3
+    assert [d.location.line for d in diags] == [1]
+    assert "is longer than" in diags[0].message
     assert decode_latex(sources["deep"].fields["title"]) == "x"
     unclosed, diags = load("@misc{deep, title = " + "{" * levels + "x\n@misc{after}\n")
     assert list(unclosed) == ["after"]
@@ -545,7 +556,9 @@ def test_pieces_give_the_same_result_as_one_parse(monkeypatch: pytest.MonkeyPatc
 def test_oversized_file_is_refused(monkeypatch: pytest.MonkeyPatch, load: Loader) -> None:
     monkeypatch.setattr(bib, "MAX_FILE_BYTES", 10)
     sources, [diag] = load("@misc{k, title = {long enough}}")
-    assert sources == {} and diag.severity is Severity.ERROR and "larger than" in diag.message
+    assert sources == {}
+    assert diag.severity is Severity.ERROR
+    assert "larger than" in diag.message
 
 
 # -- real libraries ------------------------------------------------------------------
@@ -678,7 +691,8 @@ def test_bbt_problems_by_line() -> None:
     # The 594 parenthesis-delimited entries all load (but for the repeated keys).
     text = (real_bib() / "bbt-873-paren-entries.bib").read_text(encoding="utf-8")
     paren = re.findall(r"^\s*@\s*\w+\s*\(\s*([^,\s]+)\s*,", text, re.MULTILINE)
-    assert len(paren) == 594 and set(paren) <= set(sources)
+    assert len(paren) == 594
+    assert set(paren) <= set(sources)
 
 
 def test_xampl_crossref_upper_case_and_bare_months() -> None:
@@ -724,7 +738,8 @@ def test_check_bib_over_the_real_libraries(tmp_path: Path) -> None:
         for name in REAL_FILES
     ] + ["total: 6 files, 4978 entries, 16 @string macros, 424 problems"]
     diagnostics = done.stderr.splitlines()
-    assert len(diagnostics) == 425 and diagnostics[-1] == "14 error(s), 410 warning(s)"
+    assert len(diagnostics) == 425
+    assert diagnostics[-1] == "14 error(s), 410 warning(s)"
     assert (
         "bbt-873-paren-entries.bib:866: error: 'Schank:80': duplicate key (first defined at "
         "bbt-873-paren-entries.bib:161)"
@@ -750,7 +765,8 @@ def test_check_bib_exit_status(tmp_path: Path, content: str, args: list[str], st
 
 def test_check_bib_missing_file_and_usage(tmp_path: Path) -> None:
     done = run_cli("check-bib", "nope.bib", cwd=tmp_path)
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
     assert done.stdout.startswith("nope.bib: 0 entries, 0 @string macros, 1 problems")
     assert "nope.bib: error: bibliography file not found" in done.stderr
     assert run_cli("check-bib", cwd=tmp_path).returncode == 2

@@ -48,7 +48,9 @@ def check(sources: dict[str, Source], diags: list[Diagnostic], max_line: int) ->
         assert 0 <= diag.location.line <= max_line, diag
         assert str(diag).startswith(f"{diag.location}: {diag.severity.value}: ")
     for key, src in sources.items():
-        assert key == src.key and key.strip() and src.entry_type
+        assert key == src.key
+        assert key.strip()
+        assert src.entry_type
         assert 1 <= src.location.line <= max_line
         for text in (key, *src.fields, *src.fields.values()):
             assert not CONTROL.search(text), (key, text)

@@ -82,7 +82,8 @@ def test_citations_are_short_form_footnotes_with_the_full_reference_once_at_the_
     """A footnote reads "Baev 2021, p. 3."; the full reference is in the page's References list (and tooltip)."""
     soup = html(site, "alpha/index.html")
     refs = soup.select("a.footnote-ref")
-    assert refs and all(a["href"].startswith("#fn:") for a in refs)
+    assert refs
+    assert all(a["href"].startswith("#fn:") for a in refs)
     first = soup.select("div.footnote li")[0]
     short = first.find("p").find("a")
     assert (short.get_text(), short["href"]) == ("Baev 2021", "#ref-baev2021")
@@ -106,7 +107,9 @@ def test_footnote_tooltips_are_enabled(site):
 
 def test_code_and_email_are_not_citations(site):
     text = html(site, "alpha/index.html").get_text()
-    assert "[@notakey]" in text and "[@alsonotakey]" in text and "me@example.org" in text
+    assert "[@notakey]" in text
+    assert "[@alsonotakey]" in text
+    assert "me@example.org" in text
 
 
 def test_disagreement_callouts(site):
@@ -122,7 +125,8 @@ def test_disagreement_callouts(site):
     ]
     # Where each says it, and the permalink, are in a block that opens on demand (closed at first).
     details = numeric.find("details")
-    assert details is not None and not details.has_attr("open")
+    assert details is not None
+    assert not details.has_attr("open")
     assert [li.get_text(" ", strip=True) for li in details.find_all("li")] == [
         "Baev 2021: para. 14, at the publisher",
         "Lo 2008: p. 2",
@@ -149,7 +153,8 @@ def test_source_page_lists_citing_notes_and_disagreements(site):
     text = soup.get_text(" ", strip=True)
     assert "Argues that the partnership is weaker" in text
     cited = soup.find(id="cited-by").find_next("ul").get_text(" ", strip=True)
-    assert "Alpha topic" in cited and "Baev on trade" in cited
+    assert "Alpha topic" in cited
+    assert "Baev on trade" in cited
     assert soup.find("a", href="../../alpha/#disagreement-numeric-trade-1992")
 
 
@@ -173,10 +178,12 @@ def test_inconsistencies_page_and_export(site):
     data = json.loads((site / "claims.json").read_text(encoding="utf-8"))
     by_id = {i["id"]: i for i in data["inconsistencies"]}
     issue = by_id["disagreement-numeric-trade-1992"]
-    assert issue["kind"] == "numeric" and issue["topics"] == ["alpha"]
+    assert issue["kind"] == "numeric"
+    assert issue["topics"] == ["alpha"]
     assert issue["claims"] == ["claim-trade-1992--baev2021", "claim-trade-1992--lo2008"]
     claim = next(c for c in data["claims"] if c["id"] == "claim-trade-1992--baev2021")
-    assert claim["value"] == "USD 5.56 billion" and claim["locator"] == "para. 14"
+    assert claim["value"] == "USD 5.56 billion"
+    assert claim["locator"] == "para. 14"
     assert claim["normalised"]["low"] < 5.56e9 < claim["normalised"]["high"]
 
 
@@ -201,10 +208,8 @@ def test_check_exit_codes(mini):
         "---\nid: w\ntitle: W\nsources: [lo2008]\nclaims:\n  - {fact: trend, value: up, position: rising}\n---\n",
     )
     done = run(mini, "check")
-    assert (
-        done.returncode == 0
-        and "content/notes/w.md:6: warning: claim on 'trend' by 'lo2008' has no locator" in done.stderr
-    )
+    assert done.returncode == 0
+    assert "content/notes/w.md:6: warning: claim on 'trend' by 'lo2008' has no locator" in done.stderr
     assert run(mini, "--strict", "check").returncode == 1
 
 
@@ -235,7 +240,8 @@ def test_coins_on_bibliography_and_source_pages(site):
     assert len(spans) == 3
     pairs = dict(parse_qsl(spans[0]["title"]))
     assert pairs["rft.atitle"] == "Russia and China: A Mutually Exaggerated Strategic Partnership?"
-    assert pairs["rft.jtitle"] == "China Brief" and pairs["rft.aulast"] == "Baev"
+    assert pairs["rft.jtitle"] == "China Brief"
+    assert pairs["rft.aulast"] == "Baev"
     assert html(site, "sources/lo2008/index.html").select_one("span.Z3988")
 
 
@@ -251,8 +257,10 @@ def test_cite_this_page(site):
         "Accessed [the date you read it] ."
     )  # research.js puts in the reader's date
     bibtex, ris = [code.get_text() for code in tabs.select("pre code")]
-    assert bibtex.startswith("@online{") and "url = {https://mini.example.org/alpha/}" in " ".join(bibtex.split())
-    assert "TY  - ELEC" in ris and "UR  - https://mini.example.org/alpha/" in ris
+    assert bibtex.startswith("@online{")
+    assert "url = {https://mini.example.org/alpha/}" in " ".join(bibtex.split())
+    assert "TY  - ELEC" in ris
+    assert "UR  - https://mini.example.org/alpha/" in ris
 
 
 def test_claims_have_permalinks_with_citations(site):

@@ -66,12 +66,17 @@ def test_same_input_gives_the_same_bytes() -> None:
 
 def test_accessible_svg_with_title_and_desc() -> None:
     root = ET.fromstring(chart())
-    assert root.tag == f"{SVG}svg" and root.get("role") == "img" and root.get("viewBox")
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert root.get("viewBox")
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
-    assert title is not None and desc is not None
+    assert title is not None
+    assert desc is not None
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
     assert title.text == "China–Russia trade"
-    assert desc.text is not None and "5 values from 3 sources" in desc.text and "1992" in desc.text
+    assert desc.text is not None
+    assert "5 values from 3 sources" in desc.text
+    assert "1992" in desc.text
     assert "Sources disagree for 1992." in desc.text
 
 
@@ -105,7 +110,8 @@ def test_disputed_point_is_marked() -> None:
     group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "disputes")
     [band] = list(group.iter(f"{SVG}rect"))
     tip = band.find(f"{SVG}title")
-    assert tip is not None and "USD 5.56 bn (No Limits 2022) vs USD 5.85 bn (Beijing–Moscow axis)" in (tip.text or "")
+    assert tip is not None
+    assert "USD 5.56 bn (No Limits 2022) vs USD 5.85 bn (Beijing–Moscow axis)" in (tip.text or "")
     starts = {
         el.get("data-claim"): el.get("d", "").split(" ")[0]
         for el in root.iter(f"{SVG}path")
@@ -200,7 +206,8 @@ def test_part_year_point_is_hollow_labelled_and_joined_to_nothing() -> None:
     claims = [*CLAIMS, Claim("trade-2020", "baev", "USD 108 billion", "n3", HERE, id="trade-2020--baev")]
     root = ET.fromstring(chart(facts, claims))
     [partial] = [el for el in points(root) if "partial" in (el.get("class") or "").split()]
-    assert partial.get("data-claim") == "trade-2021--baev" and partial.get("fill") == "none"
+    assert partial.get("data-claim") == "trade-2021--baev"
+    assert partial.get("fill") == "none"
     full = [el for el in points(root) if el is not partial]
     assert all(el.get("fill") not in (None, "none") for el in full)
     # Baev's line joins 2010 and 2020 only: it stops short of the Jan–Aug 2021 marker.
@@ -213,7 +220,8 @@ def test_part_year_point_is_hollow_labelled_and_joined_to_nothing() -> None:
     legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "legend")
     assert "part-year figure" in [t.text for t in legend.iter(f"{SVG}text")]
     desc = root.find(f"{SVG}desc").text or ""  # type: ignore[union-attr]
-    assert "Jan–Aug 2021 cover only part of the period" in desc and "2021-01" not in desc
+    assert "Jan–Aug 2021 cover only part of the period" in desc
+    assert "2021-01" not in desc
 
 
 def test_without_part_year_figures_no_hollow_marker_in_the_legend() -> None:
@@ -248,7 +256,8 @@ def test_part_periods_are_those_shorter_than_the_series_step(times: list[str], p
 
 def test_narrow_layout_keeps_twelve_unit_text_on_a_narrower_drawing() -> None:
     wide, narrow = (ET.fromstring(chart_at(width)) for width in (640, 320))
-    assert wide.get("viewBox", "").split()[2] == "640" and narrow.get("viewBox", "").split()[2] == "320"
+    assert wide.get("viewBox", "").split()[2] == "640"
+    assert narrow.get("viewBox", "").split()[2] == "320"
     assert wide.get("font-size") == narrow.get("font-size") == "12"
     assert wide.find(f"{SVG}title").get("id") != narrow.find(f"{SVG}title").get("id")  # type: ignore[union-attr]
     assert len(points(narrow)) == len(points(wide)) == len(CLAIMS)
@@ -296,7 +305,8 @@ def test_chart_follows_the_first_block_that_embeds_a_fact_of_its_series(tmp_path
     page = topic_page(tmp_path, ALPHA_BODY)
     figure = page.index('<figure class="research-chart"')
     assert page.index("By 2020 it reached") < figure < page.index("Then it slowed") < page.index("## Judgements")
-    assert page.count('<figure class="research-chart"') == 1 and "## Chart:" not in page
+    assert page.count('<figure class="research-chart"') == 1
+    assert "## Chart:" not in page
     table = page[page.index('??? info "The chart as a table"', figure) : page.index("Then it slowed")]
     assert "| Jan–Aug 2021 (part-year figure) | Gómez 2022 | USD 89 bn | para. 3 |" in table
     assert "2021-01/2021-08" not in table

@@ -195,7 +195,8 @@ def test_entry_rendered_empty_keeps_keys_aligned() -> None:
             Source("c", "book", {"author": "Gamma, Gil", "title": "Gamma", "year": "2001"}, Location("refs.bib", 3)),
         ],
     )
-    assert "Alpha" in refs["k"].text and "Gamma" in refs["c"].text
+    assert "Alpha" in refs["k"].text
+    assert "Gamma" in refs["c"].text
     assert refs["b"].html == "b"
 
 

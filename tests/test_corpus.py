@@ -75,7 +75,8 @@ def test_four_topics_each_a_synthesis(ctx):
 def test_every_claim_has_a_source_and_a_locator(ctx):
     assert ctx.index.claims
     for claim in ctx.index.claims:
-        assert claim.source in ctx.index.sources and claim.locator, claim
+        assert claim.source in ctx.index.sources, claim
+        assert claim.locator, claim
 
 
 def test_disagreements_of_every_kind(ctx):
@@ -91,7 +92,8 @@ def test_disagreements_of_every_kind(ctx):
 def test_economic_page_has_a_multi_source_series(ctx):
     series = [f for f in ctx.index.facts.values() if f.series and "economic" in f.topics]
     sources = {c.source for f in series for c in ctx.claims_by_fact.get(f.id, [])}
-    assert len(series) >= 2 and len(sources) >= 2
+    assert len(series) >= 2
+    assert len(sources) >= 2
 
 
 def _words(text: str) -> list[str]:
@@ -133,7 +135,8 @@ def test_bundled_site_builds_strict(bundled_site):
         assert (site / page).is_file(), page
     assert "build_scripts.pipeline.build" in (site / "reference/pipeline/index.html").read_text(encoding="utf-8")
     economic = (site / "economic/index.html").read_text(encoding="utf-8")
-    assert 'class="research-chart"' in economic and "admonition disagreement" in economic
+    assert 'class="research-chart"' in economic
+    assert "admonition disagreement" in economic
 
 
 def test_bundled_site_has_no_broken_links(bundled_site):
@@ -208,7 +211,8 @@ def test_deep_links_open_passages_of_their_own_source(ctx, bundled_site):
             assert base in by_url, f"{page}: deep link to an unknown address {a['href']}"
             start, end = fragments.decode(a["href"])
             text = texts[by_url[base]]
-            assert _fold(start) in text and _fold(end) in text, f"{page}: {a['href']}"
+            assert _fold(start) in text, f"{page}: {a['href']}"
+            assert _fold(end) in text, f"{page}: {a['href']}"
             links += 1
     assert links >= 50
 

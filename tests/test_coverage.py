@@ -52,7 +52,8 @@ def test_each_paragraph_has_its_claims_or_its_reason():
 def test_paragraphs_with_neither_are_one_warning_at_the_entry_naming_them():
     _, diags = coverage({"s": text()}, {"s": SOURCE}, [claim("para. 2")], {}, [])
     (warning,) = diags
-    assert warning.severity is Severity.WARNING and str(warning.location) == "bib/library.bib:3"
+    assert warning.severity is Severity.WARNING
+    assert str(warning.location) == "bib/library.bib:3"
     assert "paras. 1, 3–4 of 's' feed no claim and are not passed over" in warning.message
     assert "passed_over" in warning.hint
 
@@ -83,7 +84,9 @@ def test_paragraphs_with_neither_are_one_warning_at_the_entry_naming_them():
 def test_a_passed_over_entry_that_cannot_be_right_is_reported_where_it_is_written(entries, severity, message):
     _, diags = coverage({"s": text()}, {"s": SOURCE}, [claim("para. 2")], {}, entries)
     found = [d for d in diags if message in d.message]
-    assert found and found[0].severity is severity and found[0].location.path == "content/n.md", diags
+    assert found, diags
+    assert found[0].severity is severity, diags
+    assert found[0].location.path == "content/n.md", diags
 
 
 def test_a_claim_located_by_page_draws_on_the_paragraph_where_its_quotation_was_found():
@@ -126,19 +129,20 @@ def test_a_passed_over_entry_takes_the_notes_single_source(tmp_path):
         NOTE.format(sources="s", entries="  - {locator: paras. 1–2, reason: the title}\n"),
     )
     note, diags = parse_note(path.read_bytes(), "content/n.md")
-    assert diags == [] and note.passed_over == (
-        PassedOver("s", "paras. 1–2", "the title", Location("content/n.md", 6)),
-    )
+    assert diags == []
+    assert note.passed_over == (PassedOver("s", "paras. 1–2", "the title", Location("content/n.md", 6)),)
 
 
 def test_ranges_and_locators_of_paragraphs():
     assert ranges([7, 1, 2, 3]) == [(1, 3), (7, 7)]
-    assert paras([4]) == "para. 4" and paras([1, 2, 3, 7]) == "paras. 1–3, 7"
+    assert paras([4]) == "para. 4"
+    assert paras([1, 2, 3, 7]) == "paras. 1–3, 7"
 
 
 def test_claims_json_and_the_source_page_say_what_is_drawn_on_and_passed_over(mini):
     done = cli(mini, "build")
-    assert done.returncode == 0 and "feed no claim" not in done.stderr, done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "feed no claim" not in done.stderr, done.stderr
     data = json.loads((mini / "site" / "claims.json").read_text(encoding="utf-8"))
     lo = data["sources"]["lo2008"]["paragraphs"]
     assert lo[0] == {"n": 1, "claims": [], "passed_over": "the excerpt's title"}

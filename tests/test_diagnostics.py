@@ -20,13 +20,15 @@ def test_any_mix_of_diagnostics_sorts_by_place_and_prints(diags):
     assert keys == sorted(keys)
     for diag in ordered:
         text = str(diag)
-        assert text.startswith(f"{diag.location.path}") and f": {diag.severity.value}: " in text
+        assert text.startswith(f"{diag.location.path}")
+        assert f": {diag.severity.value}: " in text
 
 
 def test_a_place_without_column_comes_first_on_its_line():
     line, at_col = Location("a.md", 3), Location("a.md", 3, 6)
     assert sorted([at_col, line]) == [line, at_col]
-    assert str(line) == "a.md:3" and str(at_col) == "a.md:3:6"
+    assert str(line) == "a.md:3"
+    assert str(at_col) == "a.md:3:6"
 
 
 def test_unsafe_image_and_raw_html_on_one_line_give_two_diagnostics(mini):
@@ -40,6 +42,7 @@ def test_unsafe_image_and_raw_html_on_one_line_give_two_diagnostics(mini):
     done = subprocess.run(
         [sys.executable, "-m", "build_scripts", "check"], cwd=mini, capture_output=True, text=True, check=False
     )
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
     assert "content/crash.md:5: warning: raw HTML was sanitised" in done.stderr
     assert "content/crash.md:5:6: error: unsafe image 'javascript:alert(1)'" in done.stderr

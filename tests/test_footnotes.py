@@ -52,7 +52,8 @@ def test_a_claims_quotation_gets_its_own_footnote(ctx):
     state = PageState("alpha.md", ctx)
     claim = next(c for c in ctx.index.claims if c.id == "claim-trade-1992--baev2021")
     plain, quoted = state.cite("baev2021", "para. 14"), state.cite_claim(claim)
-    assert plain != quoted and state.cite_claim(claim) == quoted
+    assert plain != quoted
+    assert state.cite_claim(claim) == quoted
     text = state.footnotes().splitlines()[1]
     assert '<q class="research-quote">meagre USD 5.56 billion</q>' in text
     assert "#:~:text=meagre%20USD%205.56%20billion" in text

@@ -26,8 +26,11 @@ from .conftest import ROOT, write
 
 
 def build(project: Path, expect: int = 0) -> str:
-    """`python -m build_scripts build` on two cores, in a process of its own (as a user runs it: pages render
-    on forked workers, which the test runner's own threads would rule out in-process); returns stderr."""
+    """`python -m build_scripts build` on two cores, in a process of its own; returns stderr.
+
+    As a user runs it: pages render on forked workers, which the test runner's own threads would rule out
+    in-process.
+    """
     done = subprocess.run([sys.executable, "-m", "build_scripts", "build", "--jobs", "2"], cwd=project,
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert done.returncode == expect, done.stderr
@@ -152,7 +155,8 @@ def test_a_warning_in_a_worker_fails_the_build_and_keeps_the_site(mini):
     note = mini / "content" / "notes" / "lo-note.md"
     note.write_text(note.read_text(encoding="utf-8") + "\nSee [the appendix](appendix.md).\n", encoding="utf-8")
     err = build(mini, expect=1)
-    assert "'appendix.md'" in err and "the previous site/ is unchanged" in err
+    assert "'appendix.md'" in err
+    assert "the previous site/ is unchanged" in err
     assert (mini / "site" / "notes" / "lo-note" / "index.html").read_bytes() == before
 
 

@@ -42,7 +42,8 @@ def test_cross_references_resolve_with_anchors_and_backlinks(tmp_path):
     assert diags == []
     assert index.backlinks == {"space": ["n"]}
     assert index.cited_by == {"lo2008": ["space"]}
-    assert index.page("space") == "space.md" and index.page("n") == "notes/n.md"
+    assert index.page("space") == "space.md"
+    assert index.page("n") == "notes/n.md"
 
 
 def test_unknown_targets_and_anchors_are_errors(tmp_path):
@@ -87,7 +88,8 @@ def test_duplicate_ids_even_by_case(tmp_path):
         },
     )
     (diag,) = diags
-    assert diag.location.path == "content/b.md" and "duplicate note id 'same'" in diag.message
+    assert diag.location.path == "content/b.md"
+    assert "duplicate note id 'same'" in diag.message
 
 
 def test_claims_get_stable_ids_and_need_known_facts_and_sources(tmp_path):
@@ -118,15 +120,18 @@ def test_an_undeclared_position_is_an_error_suggesting_the_nearest(tmp_path):
     [diag] = diags
     assert (diag.severity, diag.location.line) == (Severity.ERROR, 11)
     assert diag.message == "'weakening' is not a position of strength"
-    assert diag.hint.startswith("did you mean 'weak'?") and "'strong', 'mixed', 'weak'" in diag.hint
+    assert diag.hint.startswith("did you mean 'weak'?")
+    assert "'strong', 'mixed', 'weak'" in diag.hint
 
 
 def test_a_declared_position_passes_and_a_value_may_be_the_position(tmp_path):
     index, diags = index_of(tmp_path, {"a.md": POSITIONS % "weak"})
-    assert diags == [] and [c.position for c in index.claims] == ["weak"]
+    assert diags == []
+    assert [c.position for c in index.claims] == ["weak"]
     text = POSITIONS.replace("value: weakening, position: %s", "value: Mixed")
     index, diags = index_of(tmp_path, {"a.md": text})
-    assert diags == [] and len(index.claims) == 1
+    assert diags == []
+    assert len(index.claims) == 1
 
 
 def test_a_claim_without_position_on_an_assessment_is_an_error(tmp_path):

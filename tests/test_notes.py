@@ -48,7 +48,8 @@ def test_good_note(tmp_path):
 def test_claim_without_quotation_or_locator_is_warned_about_both(tmp_path):
     note, diags = load(tmp_path, "---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, value: 2}\n---\n")
     assert [(d.severity, d.location.line) for d in diags] == [(Severity.WARNING, 6)] * 2
-    assert "no quotation" in diags[0].message and "no locator" in diags[1].message
+    assert "no quotation" in diags[0].message
+    assert "no locator" in diags[1].message
     assert note.claims[0].locator == ""
 
 
@@ -57,7 +58,8 @@ def test_quoted_claim_needs_no_locator(tmp_path):
     note, diags = load(
         tmp_path, "---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, value: 2, quote: two of them}\n---\n"
     )
-    assert diags == [] and note.claims[0].quote == "two of them"
+    assert diags == []
+    assert note.claims[0].quote == "two of them"
 
 
 @pytest.mark.parametrize(
@@ -78,7 +80,8 @@ def test_quotation_of_at_most_twelve_words_elisions_not_counted(tmp_path, quote,
     )
     assert (diags == []) is ok
     if not ok:
-        assert diags[0].severity is Severity.ERROR and diags[0].location.line == 6
+        assert diags[0].severity is Severity.ERROR
+        assert diags[0].location.line == 6
         assert "13 words is too long" in diags[0].message
 
 
@@ -110,7 +113,8 @@ def test_a_position_may_give_readers_a_label(tmp_path):
 
 def test_a_fact_time_reads_as_people_write_it(tmp_path):
     note, diags = load(tmp_path, FACT.format(kind="number", extra='    time: "2022-01/2022-10"\n'))
-    assert diags == [] and note.facts[0].title == "F (Jan–Oct 2022)"
+    assert diags == []
+    assert note.facts[0].title == "F (Jan–Oct 2022)"
 
 
 @pytest.mark.parametrize(
@@ -134,7 +138,8 @@ def test_a_fact_time_reads_as_people_write_it(tmp_path):
 def test_bad_positions_are_errors_at_the_fact(tmp_path, kind, extra, message):
     _, diags = load(tmp_path, FACT.format(kind=kind, extra=extra))
     assert [d.severity for d in diags] == [Severity.ERROR]
-    assert message in diags[0].message and diags[0].location.line >= 5
+    assert message in diags[0].message
+    assert diags[0].location.line >= 5
 
 
 def test_non_utf8_note_is_reported(tmp_path):
@@ -142,9 +147,11 @@ def test_non_utf8_note_is_reported(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_bytes("---\nid: x\ntitle: caf\xe9\n---\n".encode("latin-1"))
     note, diags = parse_note(path.read_bytes(), "content/n.md")
-    assert note is None and "not UTF-8" in diags[0].message
+    assert note is None
+    assert "not UTF-8" in diags[0].message
 
 
 def test_missing_content_dir(tmp_path):
     notes, diags = load_notes(tmp_path / "content", tmp_path)
-    assert notes == [] and "content directory not found" in diags[0].message
+    assert notes == []
+    assert "content directory not found" in diags[0].message

@@ -165,7 +165,8 @@ def front_matter(data: dict) -> str:
 def check_lines(diags, text: str) -> None:
     last = max(text.count("\n") + 1, 1)
     for d in diags:
-        assert isinstance(d.location.line, int) and 0 <= d.location.line <= last, (str(d), last)
+        assert isinstance(d.location.line, int), (str(d), last)
+        assert 0 <= d.location.line <= last, (str(d), last)
         assert d.location.col is None or d.location.col >= 1, str(d)
         str(d)
 
@@ -177,7 +178,8 @@ def check_note(data: bytes) -> None:
     if note is not None:
         lines = note.body.split("\n")
         for span in note.spans:
-            assert 0 <= span.line < len(lines) and 0 <= span.start <= span.end <= len(lines[span.line]), span
+            assert 0 <= span.line < len(lines), span
+            assert 0 <= span.start <= span.end <= len(lines[span.line]), span
         _index, found = build_index([note], SOURCES)
         check_lines(found, text)
 

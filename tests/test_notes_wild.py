@@ -32,7 +32,7 @@ def errors(diags):
 
 
 @pytest.mark.parametrize(
-    "data, line, message",
+    ("data", "line", "message"),
     [
         pytest.param("---\nid: n\ntitle: [unclosed\n---\n", 3, "not valid YAML", id="malformed-yaml"),
         pytest.param("---\nid: n\ntitle: a: b: c\n---\n", 3, "not valid YAML", id="unquoted-colon"),
@@ -169,7 +169,7 @@ def test_harmless_oddities_are_accepted(data):
 
 
 @pytest.mark.parametrize(
-    "value, problem, hint",
+    ("value", "problem", "hint"),
     [
         pytest.param("../x", "an id is a name, not a path", "'x'", id="dotdot-slash"),
         pytest.param("/etc", "an id is a name, not a path", "'etc'", id="absolute"),
@@ -186,16 +186,19 @@ def test_invalid_ids_say_why_and_suggest_one(value, problem, hint):
     _, diags = parse(f'---\nid: "{value}"\ntitle: T\n---\n')
     (error,) = errors(diags)
     assert error.location.line == 2
-    assert f"invalid note id '{value}'" in error.message and problem in error.message
+    assert f"invalid note id '{value}'" in error.message
+    assert problem in error.message
     assert hint in error.hint
 
 
 def test_id_length_is_capped():
     ok, diags = parse(f"---\nid: {'a' * MAX_ID_LENGTH}\ntitle: T\n---\n")
-    assert ok is not None and not diags
+    assert ok is not None
+    assert not diags
     _, diags = parse(f"---\nid: {'a' * (MAX_ID_LENGTH + 1)}\ntitle: T\n---\n")
     (error,) = errors(diags)
-    assert error.location.line == 2 and f"is {MAX_ID_LENGTH + 1} characters long" in error.message
+    assert error.location.line == 2
+    assert f"is {MAX_ID_LENGTH + 1} characters long" in error.message
 
 
 def test_fact_ids_are_checked_like_note_ids():
@@ -283,8 +286,11 @@ def test_reserved_note_id(tmp_path):
 def test_source_pages_stay_inside_sources(key):
     page = source_page(key)
     parts = page.split("/")
-    assert parts[0] == "sources" and len(parts) == 2
-    assert parts[1].endswith(".md") and parts[1] not in (".md", "..md") and not parts[1].startswith(".")
+    assert parts[0] == "sources"
+    assert len(parts) == 2
+    assert parts[1].endswith(".md")
+    assert parts[1] not in (".md", "..md")
+    assert not parts[1].startswith(".")
     assert len(parts[1]) <= 90
     assert ".." not in parts[1]
 
@@ -369,7 +375,8 @@ def test_check_on_a_wild_corpus_reports_without_traceback(mini):
         check=False,
     )
     assert done.returncode == 1
-    assert "Traceback" not in done.stderr and "pwned" not in done.stdout
+    assert "Traceback" not in done.stderr
+    assert "pwned" not in done.stdout
     for expected in [
         "content/notes/empty.md:1: error: note is empty",
         "content/notes/latin.md:3:11: error: note is not UTF-8",

@@ -93,7 +93,8 @@ def test_every_place_is_found():
 
 def test_closest_passage_is_the_hint_for_a_misquote():
     paragraph, words = closest(TEXT, "Trade reached US$164.9 billion")
-    assert paragraph == 3 and words.startswith("Trade reached US$146.9 billion")
+    assert paragraph == 3
+    assert words.startswith("Trade reached US$146.9 billion")
 
 
 def test_a_quotation_of_an_ellipsis_alone_is_the_ellipsis_itself():
@@ -103,7 +104,8 @@ def test_a_quotation_of_an_ellipsis_alone_is_the_ellipsis_itself():
 
 
 def test_quotation_words_do_not_count_the_elision():
-    assert quote_words("one two … three") == 3 and quote_words("one two ... three four") == 4
+    assert quote_words("one two … three") == 3
+    assert quote_words("one two ... three four") == 4
 
 
 WORDS = st.lists(st.text(alphabet="abcdefghij’'“”—–-.,", min_size=1, max_size=6), min_size=1, max_size=40)
@@ -125,7 +127,8 @@ def test_any_run_of_up_to_twelve_words_is_found_at_its_own_paragraph(paragraphs,
 
 def test_a_quotation_where_the_locator_says_is_verified():
     _claims, results, diags = verify_claims([claim("Trade reached US$146.9 billion", "para. 3")], {"src": TEXT})
-    assert diags == [] and results["claim-fact--src"].status is QuoteStatus.VERIFIED
+    assert diags == []
+    assert results["claim-fact--src"].status is QuoteStatus.VERIFIED
     assert results["claim-fact--src"].as_json() == {
         "status": "verified",
         "verified": True,
@@ -144,13 +147,15 @@ def test_a_misquote_is_an_error_at_the_claim_with_the_closest_passage():
 
 def test_a_wrong_locator_is_an_error_naming_the_right_paragraph():
     _, _, [diag] = verify_claims([claim("Trade reached US$146.9 billion", "para. 2")], {"src": TEXT})
-    assert diag.severity is Severity.ERROR and "is not at 'para. 2'" in diag.message
+    assert diag.severity is Severity.ERROR
+    assert "is not at 'para. 2'" in diag.message
     assert diag.hint.startswith("found in para. 3")
 
 
 def test_a_missing_locator_is_computed_from_the_quotation():
     [checked], _, diags = verify_claims([claim("Beijing–Moscow axis")], {"src": TEXT})
-    assert diags == [] and checked.locator == "para. 3"
+    assert diags == []
+    assert checked.locator == "para. 3"
 
 
 @pytest.mark.parametrize(
@@ -167,7 +172,8 @@ def test_a_quotation_found_in_several_places_needs_the_locator_to_name_one(locat
 
 def test_a_source_without_archived_text_is_not_checked():
     _, results, [diag] = verify_claims([claim("anything at all", "p. 3", source="other")], {"src": TEXT})
-    assert diag.severity is Severity.WARNING and "not checked against the source text" in diag.message
+    assert diag.severity is Severity.WARNING
+    assert "not checked against the source text" in diag.message
     assert results["claim-fact--other"].status is QuoteStatus.UNCHECKED
 
 
@@ -215,8 +221,11 @@ def test_bad_archive_files_are_errors_at_the_entry(tmp_path, field, setup, messa
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(setup)
     texts, [diag] = load_texts({"k": source(field)}, tmp_path)
-    assert texts == {} and diag.severity is Severity.ERROR and str(diag.location) == "bib/library.bib:3"
-    assert message in diag.message and diag.hint
+    assert texts == {}
+    assert diag.severity is Severity.ERROR
+    assert str(diag.location) == "bib/library.bib:3"
+    assert message in diag.message
+    assert diag.hint
 
 
 def test_archive_txt_md_and_zotero_file_fields_are_read(tmp_path):
@@ -226,7 +235,8 @@ def test_archive_txt_md_and_zotero_file_fields_are_read(tmp_path):
         {"a": source("texts/a.txt", "a"), "b": source("Full text:texts/b.md:text/markdown", "b")}, tmp_path
     )
     assert diags == []
-    assert texts["a"].paragraphs == ("First", "Second") and texts["a"].path == "bib/texts/a.txt"
+    assert texts["a"].paragraphs == ("First", "Second")
+    assert texts["a"].path == "bib/texts/a.txt"
     assert texts["b"].paragraphs == ("# Heading", "Text")
 
 
@@ -325,7 +335,8 @@ def test_a_broken_archive_field_stops_the_build_at_the_entry(mini):
         library.read_text(encoding="utf-8").replace("texts/lo2008.txt", "../../../etc/passwd"), encoding="utf-8"
     )
     done = cli(mini, "check")
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
     assert (
         "bib/library.bib:16: error: archived text of 'lo2008': '../../../etc/passwd' is outside the project"
         in done.stderr
@@ -350,8 +361,10 @@ def test_an_apparent_disagreement_is_explained_and_keeps_its_old_address(mini):
     callout = page.split('!!! disagreement "Apparent disagreement: Direction of the partnership"')[1]
     reading, closed = callout.split("??? info", 1)
     assert "**Our reading:** One speaks of trade, the other of politics." in reading
-    assert 'class="research-sides"' in closed and "research-sides" not in reading
-    assert 'id="disagreement-apparent-trend"' in page and 'id="disagreement-assessment-trend"' in page
+    assert 'class="research-sides"' in closed
+    assert "research-sides" not in reading
+    assert 'id="disagreement-apparent-trend"' in page
+    assert 'id="disagreement-assessment-trend"' in page
     assert "*What the positions mean:* **Peaked**: the partnership has reached its high point" in page
     assert "([sources seem to differ](#disagreement-apparent-trend))" in page
 
@@ -380,7 +393,8 @@ def test_a_suspected_error_is_shown_once_in_the_callout_of_its_disagreement(mini
     listing = (out / "docs" / "inconsistencies.md").read_text(encoding="utf-8")
     # The index's line for the possible error leads to the disagreement's callout, which shows it.
     row = next(line for line in listing.split("\n") if 'id="disagreement-internal-trade-1992"' in line)
-    assert "(alpha.md#disagreement-numeric-trade-1992)" in row and "Possible error in a source" in row
+    assert "(alpha.md#disagreement-numeric-trade-1992)" in row
+    assert "Possible error in a source" in row
 
 
 def test_paragraphs_are_the_non_empty_lines_as_editors_count_them():
@@ -411,7 +425,8 @@ FOLDABLE = "ab -\u2013\u2014\u00ad \u201c\u201d\u2019'\n\t\u00a0.\u2003"
 @given(st.text(alphabet=FOLDABLE, max_size=40))
 def test_folded_text_maps_back_to_the_original_character_by_character(text):
     folded = normalise(text)
-    assert len(folded.offsets) == len(folded.text) + 1 and folded.offsets[-1] == len(text)
+    assert len(folded.offsets) == len(folded.text) + 1
+    assert folded.offsets[-1] == len(text)
     assert list(folded.offsets) == sorted(set(folded.offsets))  # strictly increasing
     for char, at in zip(folded.text, folded.offsets, strict=False):
         original = text[at]
@@ -419,5 +434,8 @@ def test_folded_text_maps_back_to_the_original_character_by_character(text):
             assert original.isspace()
         else:
             assert normalise(original).text == char  # the same character, or its folded variant
-    assert "  " not in folded.text and " -" not in folded.text and "- " not in folded.text
-    assert folded.text == folded.text.strip() and "\u00ad" not in folded.text
+    assert "  " not in folded.text
+    assert " -" not in folded.text
+    assert "- " not in folded.text
+    assert folded.text == folded.text.strip()
+    assert "\u00ad" not in folded.text

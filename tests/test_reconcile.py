@@ -160,15 +160,16 @@ def test_same_source_agreement_is_not_internal() -> None:
 def test_impossible_values(kind: str, unit: str, value: str, reason: str) -> None:
     found, values, diagnostics = reconcile({"f": fact(kind, unit=unit)}, [claim("alpha", value)])
     if not reason:
-        assert found == [] and values == {} and diagnostics
+        assert found == []
+        assert values == {}
+        assert diagnostics
         return
     [internal] = found
     assert internal.kind == "internal"
     (problem,) = internal.problems
     assert (problem.kind, problem.source, problem.why) == ("impossible", "alpha", reason)
-    assert internal.summary.startswith("alpha gives ") and internal.summary.endswith(
-        f"cannot be right: {reason[:1].upper()}{reason[1:]}."
-    )
+    assert internal.summary.startswith("alpha gives ")
+    assert internal.summary.endswith(f"cannot be right: {reason[:1].upper()}{reason[1:]}.")
 
 
 def test_one_internal_inconsistency_lists_every_reason() -> None:

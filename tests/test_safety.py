@@ -144,7 +144,8 @@ def assert_safe(site: Path) -> None:  # noqa: C901 (one check per kind of unsafe
             continue
         if rel.startswith("assets/"):
             packaged = MATERIAL / rel
-            assert packaged.is_file() and packaged.read_bytes() == path.read_bytes(), f"{rel} is not Material's"
+            assert packaged.is_file(), f"{rel} is not Material's"
+            assert packaged.read_bytes() == path.read_bytes(), f"{rel} is not Material's"
             continue
         data = path.read_bytes()
         text = (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8")
@@ -192,14 +193,16 @@ def assert_safe(site: Path) -> None:  # noqa: C901 (one check per kind of unsafe
             ):
                 raise AssertionError(f"{rel}: {tag}")
             for tag in content.find_all("input"):  # the radio buttons of content tabs ("Cite this page")
-                assert tag.get("type") == "radio" and tag["id"].startswith("__tabbed_"), f"{rel}: {tag}"
+                assert tag.get("type") == "radio", f"{rel}: {tag}"
+                assert tag["id"].startswith("__tabbed_"), f"{rel}: {tag}"
     assert pages >= 10
 
 
 def check_script(script, rel: str) -> None:
     """A `<script>` Material writes itself, and nothing else."""
     if script.get("src"):
-        assert BUNDLE.match(script["src"]) and not script.string, f"{rel}: {script}"
+        assert BUNDLE.match(script["src"]), f"{rel}: {script}"
+        assert not script.string, f"{rel}: {script}"
         return
     body = script.string or ""
     if script.get("id") == "__config":
@@ -209,11 +212,12 @@ def check_script(script, rel: str) -> None:
         ), config["search"]
         assert "alert(" not in body
         return
-    assert body.startswith(MATERIAL_INLINE) and "alert(" not in body, f"{rel}: {body[:80]}"
+    assert body.startswith(MATERIAL_INLINE), f"{rel}: {body[:80]}"
+    assert "alert(" not in body, f"{rel}: {body[:80]}"
 
 
 @pytest.mark.parametrize(
-    "page, shown",
+    ("page", "shown"),
     [
         pytest.param("index.html", "Welcome.", id="home-body"),
         pytest.param(
@@ -270,7 +274,8 @@ def test_code_and_body_headings(hostile_site):
     note = soup(hostile_site, "notes/xss-note/index.html")
     assert note.select_one("pre code").get_text().strip() == "<script>alert('fenced-code')</script>"
     heading = soup(hostile_site, "evil/index.html").find("h2", id="heading")
-    assert heading is not None and "alert" not in heading.get_text()  # inline <script> removed with its content
+    assert heading is not None
+    assert "alert" not in heading.get_text()  # inline <script> removed with its content
 
 
 def test_page_and_nav_titles_are_text(hostile_site):
@@ -299,11 +304,13 @@ def test_raw_html_is_sanitised_not_dropped(hostile_site):
     assert body.find("span", class_="tag").get_text() == "a span"
     assert body.find("a", href="https://example.org/").get_text() == "a web link"
     box = body.find("div", class_="box")
-    assert box is not None and dict(box.attrs) == {"class": ["box"]}
+    assert box is not None
+    assert dict(box.attrs) == {"class": ["box"]}
     text = body.get_text(" ", strip=True)
     for gone in ("inline-script", "block-script", "iframe", "body { display", "svg"):
         assert gone not in text
-    assert "raw javascript link" in text and not body.find("a", string="raw javascript link").get("href")
+    assert "raw javascript link" in text
+    assert not body.find("a", string="raw javascript link").get("href")
     assert "<a/onmouseover=alert(1)>this" in text  # a tag only Python-Markdown reads: shown as text
 
 
@@ -323,12 +330,14 @@ def test_hostile_citekey_gets_a_page_inside_sources(hostile_site):
 
 def test_claims_json_keeps_the_data_but_no_markup(hostile_site):
     text = (hostile_site / "claims.json").read_text(encoding="utf-8")
-    assert "<" not in text and ">" not in text
+    assert "<" not in text
+    assert ">" not in text
     data = json.loads(text)
     values = {c["id"]: c for c in data["claims"]}
     assert values["claim-trade--evil2020"]["value"] == "USD 5 billion <script>alert('value')</script>"
     assert values["claim-trade--evil2020"]["quote"] == "<script>alert('quote')</script>"
-    assert "URL" not in data["sources"]["evil2020"] and "DOI" not in data["sources"]["evil2020"]
+    assert "URL" not in data["sources"]["evil2020"]
+    assert "DOI" not in data["sources"]["evil2020"]
 
 
 # -- the scanner's rules, one by one -------------------------------------------------------------
@@ -352,7 +361,7 @@ def rendered(body: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "body, where",
+    ("body", "where"),
     [
         pytest.param("[x](javascript:alert(1))", "10:1", id="inline"),
         pytest.param("x ![i](data:text/html,hi)", "10:3", id="image-data"),
@@ -373,7 +382,8 @@ def rendered(body: str) -> str:
 def test_unsafe_links_are_errors(body, where):
     _, diags = scanned(body)
     assert [f"{d.location.line}:{d.location.col}" for d in diags] == where.split(), diags
-    assert diags[0].message.startswith("unsafe ") and "only http(s), mailto and relative links" in diags[0].message
+    assert diags[0].message.startswith("unsafe ")
+    assert "only http(s), mailto and relative links" in diags[0].message
 
 
 @pytest.mark.parametrize(
@@ -399,7 +409,7 @@ def test_safe_links_pass(body):
 
 
 @pytest.mark.parametrize(
-    "body, shown, removed",
+    ("body", "shown", "removed"),
     [
         pytest.param("a <b>bold</b> c", "a <b>bold</b> c", None, id="allowed-tags-untouched"),
         pytest.param("a <script>alert(1)</script> c", "a  c", "<script>", id="inline-script-with-content"),
@@ -438,7 +448,7 @@ def test_raw_html_is_cleaned(body, shown, removed):
 
 
 @pytest.mark.parametrize(
-    "body, message",
+    ("body", "message"),
     [
         pytest.param("# Title { onclick=alert(1) }", "attribute 'onclick' is not allowed", id="heading"),
         pytest.param("| a |\n|---|\n| b { style=x } |", "attribute 'style' is not allowed", id="table-cell"),

@@ -16,7 +16,7 @@ def spans_text(body: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "body, expected",
+    ("body", "expected"),
     [
         pytest.param("See [@a].", ["[@a]"], id="single"),
         pytest.param("See [@a, p. 12].", ["[@a, p. 12]"], id="locator"),
@@ -44,7 +44,7 @@ def test_citation_items_and_locations():
 
 
 @pytest.mark.parametrize(
-    "text, target, anchor, label",
+    ("text", "target", "anchor", "label"),
     [
         ("[[space]]", "space", "", ""),
         ("[[economic#energy]]", "economic", "energy", ""),
@@ -60,7 +60,8 @@ def test_crossref_parts(text, target, anchor, label):
 
 def test_a_fact_embed_is_a_span_of_its_own():
     (span,), _ = scan("Trade was [[fact:trade-1992]] then.", "n.md", 3)
-    assert span.ref is None and span.embed is not None
+    assert span.ref is None
+    assert span.embed is not None
     assert (span.embed.fact, str(span.embed.location)) == ("trade-1992", "n.md:3:11")
 
 

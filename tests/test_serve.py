@@ -40,7 +40,8 @@ def test_serve_renders_only_the_saved_note_and_says_so(mini):
     threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True).start()
     try:
         assert wait_for(lambda: lines), "no first build"
-        assert lines[0].startswith("first build") and " pages rendered, 0 reused" in lines[0]
+        assert lines[0].startswith("first build")
+        assert " pages rendered, 0 reused" in lines[0]
         url = f"http://127.0.0.1:{port}/notes/lo-note/"
         assert "Lo is more upbeat" in fetch(url)
 

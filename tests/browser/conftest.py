@@ -104,7 +104,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def serve():
-    """serve(folder) -> base URL of a threaded static server on 127.0.0.1 and a free port."""
+    """A function `serve(folder)` giving the base URL of a threaded static server on 127.0.0.1 and a free port."""
     servers = []
 
     def start(folder: Path) -> str:
@@ -211,7 +211,7 @@ def wide(browser):
 
 @pytest.fixture
 def open_page(context):
-    """open_page(base_url) -> (page, console): a page whose external requests are aborted."""
+    """A function `open_page(base_url)` giving (page, console): a page whose external requests are aborted."""
 
     def open_(base_url: str):
         origin = f"{urlsplit(base_url).scheme}://{urlsplit(base_url).netloc}"

@@ -50,7 +50,8 @@ def test_the_home_page_opens_with_a_bottom_line_on_the_alliance_question(wide, b
     words = _words_before_first_table(page)
     assert 40 <= len(words) <= 250, len(words)
     text = " ".join(words).casefold()
-    assert "alliance" in text and "no source reports a defence treaty" in text
+    assert "alliance" in text
+    assert "no source reports a defence treaty" in text
     # Then the headline questions, at a glance.
     expect(page.locator("h2#at-a-glance-who-says-what")).to_be_visible()
 
@@ -127,7 +128,8 @@ def test_on_a_phone_a_matrix_cell_shows_the_sources_wording_on_tap(phone, bundle
     link.tap()
     shown = link.evaluate("a => getComputedStyle(a, '::after').content")
     wording = link.get_attribute("data-said")
-    assert wording and wording in shown
+    assert wording
+    assert wording in shown
     assert "#claim-" not in page.url  # the first tap stays; a second follows the link
     box.screenshot(path=artifacts / "answer-phone-matrix-tap.png")
     link.tap()
@@ -163,7 +165,8 @@ def test_the_inconsistencies_page_is_a_filterable_index_agreeing_with_the_home_p
     page.select_option("select[data-filter='kind']", "apparent")
     shown = page.evaluate("""() => [...document.querySelectorAll('.research-index-table tbody tr')]
         .filter(row => !row.hidden).map(row => [row.dataset.topic, row.dataset.kind])""")
-    assert shown and all(row == ["military", "apparent"] for row in shown), shown
+    assert shown, shown
+    assert all(row == ["military", "apparent"] for row in shown), shown
     # Each line leads to the disagreement set out in full, with our reading.
     page.select_option("select[data-filter='kind']", "")
     link = page.locator(".research-index-table tbody tr:not([hidden]) td a").first

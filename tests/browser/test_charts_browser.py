@@ -88,7 +88,8 @@ def test_part_year_points_are_hollow_and_labelled(phone, bundled_url):
                  full: svg.querySelectorAll('path.point:not(.partial)').length, labels,
                  legend: [...svg.querySelectorAll('.legend text')].map(t => t.textContent)}};
     }}""")
-    assert drawn["partial"] and all(fill == "none" for fill in drawn["partial"])
+    assert drawn["partial"]
+    assert all(fill == "none" for fill in drawn["partial"])
     assert drawn["full"] >= 2
     assert {label["text"] for label in drawn["labels"]} >= {"Jan–Aug 2021", "Jan–Oct 2022"}
     assert all(label["inside"] for label in drawn["labels"]), drawn["labels"]

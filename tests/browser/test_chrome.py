@@ -35,7 +35,8 @@ def test_no_built_page_names_a_placeholder_host(bundled_site):
     assert not found, found
     assert len(_pages(bundled_site)) >= 39
     military = (bundled_site / "military" / "index.html").read_text(encoding="utf-8")
-    assert 'rel="canonical"' not in military and 'name="citation_public_url"' not in military
+    assert 'rel="canonical"' not in military
+    assert 'name="citation_public_url"' not in military
     assert 'name="citation_title"' in military  # the rest of the citation metadata stays
 
 
@@ -76,7 +77,7 @@ def test_the_overview_is_in_the_research_section(open_page, bundled_url):
 
 
 @pytest.mark.parametrize(
-    "path, trail",
+    ("path", "trail"),
     [
         ("/sources/baev2021/", ["Home", "Research", "Bibliography"]),
         ("/notes/baev2021-military/", ["Home", "Research", "Military cooperation"]),
@@ -172,7 +173,8 @@ def test_cite_this_page_shows_the_citation_once_with_access_date_and_downloads(o
         link = tabs.locator(f"a[download='{name}']")
         expect(link).to_be_visible()
         href = link.get_attribute("href")
-        assert href.startswith("data:") and unquote(href.split(",", 1)[1]).startswith(start), href[:120]
+        assert href.startswith("data:"), href[:120]
+        assert unquote(href.split(",", 1)[1]).startswith(start), href[:120]
         with page.expect_download() as download:
             link.click()
         assert download.value.suggested_filename == name
@@ -216,5 +218,6 @@ def test_the_home_page_links_claims_json(open_page, bundled_url):
     link = page.locator("article a", has_text="claims.json")
     with page.expect_response(lambda r: r.url.endswith("/claims.json")) as response:
         page.evaluate("href => fetch(href)", link.get_attribute("href"))
-    assert response.value.ok and response.value.json()
+    assert response.value.ok
+    assert response.value.json()
     console.assert_clean()

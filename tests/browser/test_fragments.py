@@ -75,7 +75,9 @@ def test_a_text_fragment_link_scrolls_to_and_highlights_the_passage(open_page, a
     page.wait_for_function("() => window.scrollY > 0")
     paragraph = page.locator(f"#p{number}")
     box, height = paragraph.bounding_box(), page.viewport_size["height"]
-    assert box is not None and box["y"] < height and box["y"] + box["height"] > 0, "the passage is not in view"
+    assert box is not None, "the passage is not in view"
+    assert box["y"] < height, "the passage is not in view"
+    assert box["y"] + box["height"] > 0, "the passage is not in view"
     shot = paragraph.screenshot(path=str(artifacts / f"text-fragment-{words.start}-{words.stop}.png"))
     red = page.evaluate(COUNT_RED, base64.b64encode(shot).decode("ascii"))
     assert red > 200, "the passage is not highlighted"

@@ -18,8 +18,10 @@ BAEV = "Baev, Pavel K. 2021"
 
 
 def footnote_for(page, reference_start: str):
-    """(marker, footnote): the first footnote whose formatted reference starts with `reference_start`,
-    and the first marker in the text that points to it."""
+    """(marker, footnote) of the first footnote whose formatted reference starts with `reference_start`.
+
+    The marker is the first one in the text that points to it.
+    """
     item = page.locator("div.footnote li").filter(has_text=reference_start).first
     marker = page.locator(f'a.footnote-ref[href="#{item.get_attribute("id")}"]').first
     return marker, item
@@ -45,7 +47,8 @@ def test_footnote_marker_shows_the_reference_in_a_tooltip(open_page, mini_url, a
     inner = tooltip.locator(".md-tooltip2__inner")
     # The short form first, as in the footnote the marker points to; then the full reference, there only.
     short = words(footnote.inner_text())
-    assert short.startswith("Baev 2021, p. 3, at the publisher.") and BAEV not in short
+    assert short.startswith("Baev 2021, p. 3, at the publisher.")
+    assert BAEV not in short
     assert words(inner.inner_text()).startswith(short)
     full = inner.locator(".research-fullref")
     expect(full).to_be_visible()
@@ -159,7 +162,7 @@ def test_search_finds_a_term_and_leads_to_the_page(open_page, bundled_url, artif
 
 
 @pytest.mark.parametrize(
-    "site, path",
+    ("site", "path"),
     [
         ("mini", "/"),
         ("mini", "/alpha/"),
