@@ -6,7 +6,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from build_scripts.config import load_settings
 from build_scripts.library import add_source
 from build_scripts.library.bib import load_library
 
-from .conftest import write
+from .conftest import cli, write
 
 NEW = """@article{zhang2023,
   author  = {Zh{\\=a}ng, Wei},
@@ -28,20 +27,9 @@ NEW = """@article{zhang2023,
 """
 
 
-def run(project: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "build_scripts", *args],
-        cwd=project,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def add(project: Path, text: str, name: str = "new.bib") -> subprocess.CompletedProcess:
     write(project / name, text)
-    return run(project, "add-source", name)
+    return cli(project, "add-source", name)
 
 
 def files(folder: Path) -> list[str]:
@@ -92,7 +80,7 @@ def test_note_skeleton_passes_check(mini):
     assert "<!--" in note
     assert "locator:" in note
     assert "[[" in note
-    done = run(mini, "--strict", "check")
+    done = cli(mini, "--strict", "check")
     assert done.returncode == 0, done.stderr
     assert "error" not in done.stderr
     assert "warning" not in done.stderr
@@ -104,7 +92,7 @@ def test_several_entries_get_a_note_each(mini, library):
     assert done.returncode == 0, done.stderr
     assert load_library([library], mini)[0].keys() >= {"zhang2023", "li2020"}
     assert {"zhang2023.md", "li2020.md"} <= set(files(mini / "content" / "notes"))
-    assert run(mini, "check").returncode == 0
+    assert cli(mini, "check").returncode == 0
 
 
 def test_same_entry_again_is_refused(mini, library):
@@ -156,7 +144,7 @@ def test_likely_duplicate_warns_and_proceeds(mini, library, text, why):
 def test_likely_duplicate_fails_under_strict(mini, library):
     before = library.read_bytes()
     write(mini / "new.bib", "@book{lo2008b, title = {Axis of Convenience: Moscow, Beijing, and the New Geopolitics}}")
-    done = run(mini, "--strict", "add-source", "new.bib")
+    done = cli(mini, "--strict", "add-source", "new.bib")
     assert "warning: 'lo2008b' may duplicate 'lo2008'" in done.stderr
     assert_nothing_written(mini, before, done)
 
@@ -198,10 +186,10 @@ def test_broken_input_is_rejected_with_its_line(mini, library, text, line, messa
 
 def test_reads_standard_input(mini, library):
     before = library.read_bytes()
-    done = run(mini, "add-source", "-", stdin=NEW)
+    done = cli(mini, "add-source", "-", stdin=NEW)
     assert done.returncode == 0, done.stderr
     assert library.read_bytes() == before + b"\n" + NEW.encode()
-    done = run(mini, "add-source", "-", stdin="@article{x, title = {x} year = {1}}\n")
+    done = cli(mini, "add-source", "-", stdin="@article{x, title = {x} year = {1}}\n")
     assert "<stdin>:1: error: " in done.stderr
     assert done.returncode == 1
 
@@ -267,7 +255,7 @@ def test_entry_may_use_a_macro_of_the_library(mini, library):
     sources, diags = load_library([library], mini)
     assert sources["chen2024"].fields["journal"] == "China Brief"
     assert not diags
-    assert run(mini, "--strict", "check").returncode == 0
+    assert cli(mini, "--strict", "check").returncode == 0
 
 
 def test_note_name_and_id_avoid_existing_ones(mini):
@@ -287,13 +275,13 @@ def test_note_name_and_id_avoid_existing_ones(mini):
 
 def test_missing_file_is_a_clear_error(mini, library):
     before = library.read_bytes()
-    done = run(mini, "add-source", "nope.bib")
+    done = cli(mini, "add-source", "nope.bib")
     assert "nope.bib: error: file not found" in done.stderr
     assert_nothing_written(mini, before, done)
 
 
 def test_missing_argument_is_a_usage_error(mini):
-    done = run(mini, "add-source")
+    done = cli(mini, "add-source")
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "file" in done.stderr

@@ -18,7 +18,7 @@ from build_scripts.library.bib import MAX_FIELD_CHARS, load_library
 from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Severity, Source
 
-from .conftest import real_bib
+from .conftest import cli, real_bib
 
 Loader = Callable[..., tuple[dict[str, Source], list[Diagnostic]]]
 
@@ -717,19 +717,8 @@ def test_summarise_counts_per_file() -> None:
     assert str(summaries[0]) == "bbt-873-paren-entries.bib: 974 entries, 0 @string macros, 424 problems"
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "build_scripts", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_check_bib_over_the_real_libraries(tmp_path: Path) -> None:
-    done = run_cli("check-bib", *(str(real_bib() / name) for name in REAL_FILES), cwd=real_bib())
+    done = cli(real_bib(), "check-bib", *(str(real_bib() / name) for name in REAL_FILES))
     assert "Traceback" not in done.stderr
     assert done.returncode == 1  # bbt-873 has duplicate keys
     assert done.stdout.splitlines() == [
@@ -758,15 +747,15 @@ def test_check_bib_over_the_real_libraries(tmp_path: Path) -> None:
 )
 def test_check_bib_exit_status(tmp_path: Path, content: str, args: list[str], status: int) -> None:
     (tmp_path / "refs.bib").write_text(content, encoding="utf-8")
-    done = run_cli("check-bib", *args, "refs.bib", cwd=tmp_path)  # no mkdocs.yml needed
+    done = cli(tmp_path, "check-bib", *args, "refs.bib")  # no mkdocs.yml needed
     assert done.returncode == status, done.stderr
     assert done.stdout.startswith("refs.bib: 1 entries, 0 @string macros, ")
 
 
 def test_check_bib_missing_file_and_usage(tmp_path: Path) -> None:
-    done = run_cli("check-bib", "nope.bib", cwd=tmp_path)
+    done = cli(tmp_path, "check-bib", "nope.bib")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stdout.startswith("nope.bib: 0 entries, 0 @string macros, 1 problems")
     assert "nope.bib: error: bibliography file not found" in done.stderr
-    assert run_cli("check-bib", cwd=tmp_path).returncode == 2
+    assert cli(tmp_path, "check-bib").returncode == 2

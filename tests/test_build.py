@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,8 @@ from bs4 import BeautifulSoup
 from build_scripts import pipeline
 from build_scripts.config import load_settings
 
-from .conftest import copy_fixture, write
+from .conftest import cli, copy_fixture, write
 from .renderers import RENDERERS, Renderer
-
-
-def run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "build_scripts", *args], cwd=project, capture_output=True, text=True, check=False
-    )
 
 
 @pytest.fixture(scope="module", params=RENDERERS)
@@ -34,7 +27,7 @@ def renderer(request) -> Renderer:
 def site(renderer: Renderer, tmp_path_factory) -> Path:
     project = copy_fixture("mini", tmp_path_factory.mktemp(f"e2e-{renderer.name}") / "mini")
     commit_all(project, "2024-05-06T12:00:00+00:00")
-    done = run(project, "build", "--renderer", renderer.name)
+    done = cli(project, "build", "--renderer", renderer.name)
     assert done.returncode == 0, done.stderr
     return project / "site"
 
@@ -188,11 +181,11 @@ def test_inconsistencies_page_and_export(site):
 
 
 def test_unknown_citekey_fails_check_and_build_and_keeps_the_old_site(mini):
-    assert run(mini, "build").returncode == 0
+    assert cli(mini, "build").returncode == 0
     before = {p: p.read_bytes() for p in (mini / "site").rglob("*") if p.is_file()}
     write(mini / "content" / "notes" / "bad.md", "---\nid: bad\ntitle: Bad\n---\n\nCites [@nobody2020, p. 1].\n")
     for command in ("check", "build"):
-        done = run(mini, command)
+        done = cli(mini, command)
         assert done.returncode == 1
         assert "content/notes/bad.md:6:7: error: unknown citekey 'nobody2020'" in done.stderr
         assert "Traceback" not in done.stderr
@@ -201,16 +194,16 @@ def test_unknown_citekey_fails_check_and_build_and_keeps_the_old_site(mini):
 
 
 def test_check_exit_codes(mini):
-    assert run(mini, "check").returncode == 0
-    assert run(mini, "no-such-command").returncode == 2
+    assert cli(mini, "check").returncode == 0
+    assert cli(mini, "no-such-command").returncode == 2
     write(
         mini / "content" / "notes" / "w.md",
         "---\nid: w\ntitle: W\nsources: [lo2008]\nclaims:\n  - {fact: trend, value: up, position: rising}\n---\n",
     )
-    done = run(mini, "check")
+    done = cli(mini, "check")
     assert done.returncode == 0
     assert "content/notes/w.md:6: warning: claim on 'trend' by 'lo2008' has no locator" in done.stderr
-    assert run(mini, "--strict", "check").returncode == 1
+    assert cli(mini, "--strict", "check").returncode == 1
 
 
 def test_highwire_metadata_on_topic_page(site):

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from build_scripts.model import Diagnostic, Location, Severity
 
+from .conftest import cli
+
 LOCATIONS = st.builds(
     Location, st.sampled_from(["a.md", "b.md", "bib/x.bib"]), st.integers(0, 5), st.one_of(st.none(), st.integers(1, 5))
 )
@@ -32,16 +34,12 @@ def test_a_place_without_column_comes_first_on_its_line():
 
 
 def test_unsafe_image_and_raw_html_on_one_line_give_two_diagnostics(mini):
-    import subprocess
-    import sys
 
     (mini / "content" / "crash.md").write_text(
         "---\nid: crash\ntitle: Crash\n---\nText ![x](javascript:alert(1)) <script>alert(1)</script> end.\n",
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "build_scripts", "check"], cwd=mini, capture_output=True, text=True, check=False
-    )
+    done = cli(mini, "check")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "content/crash.md:5: warning: raw HTML was sanitised" in done.stderr

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ import pytest
 from build_scripts import load_settings, pipeline
 from build_scripts.render import pages
 
-from .conftest import ROOT, copy_fixture
+from .conftest import ROOT, cli, copy_fixture
 
 GOLDEN = Path(__file__).parent / "golden" / "mini"
 
@@ -31,13 +29,7 @@ def project(tmp_path_factory) -> Path:
 
 
 def emitted(project: Path, out: Path) -> dict[str, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "build_scripts", "emit", "--pages-only", str(out)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = cli(project, "emit", "--pages-only", str(out))
     assert done.returncode == 0, done.stderr
     return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*")) if p.is_file()}
 

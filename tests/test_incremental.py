@@ -22,7 +22,7 @@ import pytest
 
 from build_scripts.__main__ import main
 
-from .conftest import ROOT, write
+from .conftest import ROOT, cli, write
 
 
 def build(project: Path, expect: int = 0) -> str:
@@ -31,8 +31,7 @@ def build(project: Path, expect: int = 0) -> str:
     As a user runs it: pages render on forked workers, which the test runner's own threads would rule out
     in-process.
     """
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "build", "--jobs", "2"], cwd=project,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    done = cli(project, "build", "--jobs", "2")
     assert done.returncode == expect, done.stderr
     return done.stderr
 

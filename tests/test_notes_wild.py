@@ -6,7 +6,6 @@ Every problem is a diagnostic with a file and line, never an exception.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from build_scripts.notes.frontmatter import MAX_ID_LENGTH
 from build_scripts.notes.link import build_index, source_page
 from build_scripts.notes.load import load_notes, parse_note
 
-from .conftest import write
+from .conftest import cli, write
 
 HEAD = "---\nid: n\ntitle: T\n"
 
@@ -366,14 +365,7 @@ def test_check_on_a_wild_corpus_reports_without_traceback(mini):
     (content / "escape.md").write_text("---\nid: ../escape\ntitle: T\n---\n")
     os.symlink("..", content / "loop")
     os.symlink("/etc/passwd", content / "passwd.md")
-    done = subprocess.run(
-        [sys.executable, "-m", "build_scripts", "check"],
-        cwd=mini,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = cli(mini, "check", timeout=120)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "pwned" not in done.stdout

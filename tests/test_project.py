@@ -13,14 +13,15 @@ import yaml
 from build_scripts.renderers import zensical_adapter
 from build_scripts.renderers.project import dump_config, project_config, read_config
 
-from .conftest import ROOT, write
+from .conftest import ROOT, cli_process, write
+from .conftest import cli as run_cli
 from .renderers import RENDERERS, ZENSICAL, Renderer, needs_zensical
 from .test_serve import fetch, free_port, wait_for
 
 
-def cli(project: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "build_scripts", "-f", str(project / "mkdocs.yml"), *args],
-                          cwd=cwd or project, capture_output=True, text=True, check=False)  # fmt: skip
+def cli(project: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The command line run on `project`'s `mkdocs.yml` (`-f`), from `cwd` (the project by default)."""
+    return run_cli(cwd or project, "-f", str(project / "mkdocs.yml"), *args)
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -185,12 +186,10 @@ def test_a_missing_zensical_is_named_with_how_to_install_it(monkeypatch):
 
 
 def test_help_names_the_renderers():
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "build", "--help"], capture_output=True, text=True,
-                          check=False)  # fmt: skip
+    done = run_cli(ROOT, "build", "--help")
     assert "--renderer {mkdocs,zensical}" in done.stdout
     assert "Material's successor" in done.stdout
-    bad = subprocess.run([sys.executable, "-m", "build_scripts", "build", "--renderer", "hugo"], capture_output=True,
-                         text=True, check=False)  # fmt: skip
+    bad = run_cli(ROOT, "build", "--renderer", "hugo")
     assert bad.returncode == 2
     assert "invalid choice: 'hugo' (choose from 'mkdocs', 'zensical')" in bad.stderr
 
@@ -198,9 +197,7 @@ def test_help_names_the_renderers():
 @needs_zensical
 def test_zensical_serve_shows_a_saved_note(mini):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "build_scripts", "serve", "--renderer", ZENSICAL.name,
-                             "--dev-addr", f"127.0.0.1:{port}"],
-                            cwd=mini, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    proc = cli_process(mini, "serve", "--renderer", ZENSICAL.name, "--dev-addr", f"127.0.0.1:{port}", merge_output=True)
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True).start()
     try:

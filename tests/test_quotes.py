@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +11,7 @@ from build_scripts.library.archive import ArchivedText, closest, find, load_text
 from build_scripts.model import Claim, Location, Severity, Source
 from build_scripts.render import fragments
 
-from .conftest import write
+from .conftest import cli, write
 
 TEXT = ArchivedText(
     "src",
@@ -279,12 +275,6 @@ def test_a_long_passage_is_linked_by_its_first_and_last_words():
 
 
 # -- End to end: a deliberate misquote stops check and build ------------------------------------------
-
-
-def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "build_scripts", *args], cwd=project, capture_output=True, text=True, check=False
-    )
 
 
 def test_misquote_and_wrong_locator_stop_the_build_at_the_claim(mini):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from bs4 import BeautifulSoup
 
-from .conftest import write
+from .conftest import cli, write
 
 NEW = """@article{chen2023,
   author  = {Chen, Li},
@@ -16,17 +13,6 @@ NEW = """@article{chen2023,
   year    = {2023}
 }
 """
-
-
-def cli(project, *args, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "build_scripts", *args],
-        cwd=project,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_add_source_conflicting_claim_and_rebuild(mini):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, cli
 
 MATERIAL = Path(__import__("material").__file__).parent / "templates"
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data", "background"}
@@ -76,7 +76,7 @@ def content_text(site: Path, page: str) -> str:
 
 def test_check_reports_unsafe_links_as_errors_with_lines(tmp_path):
     project = copy_hostile(tmp_path / "hostile")
-    done = run(project, "-m", "build_scripts", "check")
+    done = cli(project, "check")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if ": error: " in line]
@@ -94,7 +94,7 @@ def test_check_reports_unsafe_links_as_errors_with_lines(tmp_path):
 def test_check_warns_about_sanitised_html_and_dropped_urls(tmp_path):
     project = copy_hostile(tmp_path / "hostile")
     (project / "content" / "notes" / "unsafe-links.md").unlink()
-    done = run(project, "-m", "build_scripts", "check")
+    done = cli(project, "check")
     assert done.returncode == 0, done.stderr
     assert "content/index.md:7: warning: raw HTML was sanitised (removed: <script>, onclick)" in done.stderr
     assert (
@@ -106,7 +106,7 @@ def test_check_warns_about_sanitised_html_and_dropped_urls(tmp_path):
     )
     assert "bib/library.bib:1: warning: doi 'javascript:alert('doi')' of 'evil2020' is not a DOI" in done.stderr
     assert "of 'other2021' is not an http(s) URL" in done.stderr
-    assert run(project, "-m", "build_scripts", "--strict", "check").returncode == 1
+    assert cli(project, "--strict", "check").returncode == 1
 
 
 # -- the built site --------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import http.server
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from ..conftest import FIXTURES, ROOT
+from ..conftest import FIXTURES, ROOT, cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,14 +43,7 @@ BUILD_TIMEOUT = 600  # seconds; a build takes a few
 
 
 def _build(cwd: Path, *args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "build_scripts", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=BUILD_TIMEOUT,
-    )
+    done = cli(cwd, *args, timeout=BUILD_TIMEOUT)
     assert done.returncode == 0, f"build failed in {cwd}:\n{done.stderr}"
 
 
