@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_scripts.citations import cite
+from build_scripts.citations import cite, csl_json
 from build_scripts.library.bib import load_library
 from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Severity, Source
@@ -143,6 +143,12 @@ QUOTED = st.lists(st.one_of(PLAIN.map(lambda s: s.replace('"', "")), braced(2)),
 )
 
 
+ENTRY_TYPES = st.sampled_from(sorted(csl_json.ENTRY_TYPES | {"misc", "unknown"})).flatmap(
+    lambda kind: st.sampled_from([kind, kind.capitalize(), kind.upper()])
+)
+"""The entry types the site knows (from the CSL mapping), `misc`, one it does not; in any case."""
+
+
 @st.composite
 def library(draw: st.DrawFn) -> tuple[str, dict[str, int], set[str]]:
     """(text, line of each entry by lower-case key, lower-case keys given twice)."""
@@ -180,7 +186,7 @@ def library(draw: st.DrawFn) -> tuple[str, dict[str, int], set[str]]:
             target = draw(st.sampled_from(keys))
             body.append(f"  crossref = {{{target.upper() if draw(st.booleans()) else target}}}")
         open_, close = draw(st.sampled_from([("{", "}"), ("(", ")")]))
-        entry_type = draw(st.sampled_from(["article", "Book", "inproceedings", "misc", "INCOLLECTION"]))
+        entry_type = draw(ENTRY_TYPES)
         add(
             f"@{entry_type}{open_}{key},\n"
             + ",\n".join(body)

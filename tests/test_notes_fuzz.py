@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from build_scripts.model import Location, Replacement, Source
+from build_scripts.notes import load
 from build_scripts.notes.link import build_index
 from build_scripts.notes.load import parse_note
 from build_scripts.notes.scan import scan
@@ -73,15 +76,28 @@ VALUES = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(WORDS, inner, max_size=4)),
     max_leaves=12,
 )
-FACT_KEYS = st.sampled_from(
-    ["id", "label", "kind", "unit", "time", "topics", "tolerance", "resolution", "series", "bogus"]
-)
-CLAIM_KEYS = st.sampled_from(["fact", "source", "value", "locator", "quote", "position", "suspect", "bogus"])
-NOTE_KEYS = st.sampled_from(
-    ["id", "title", "kind", "sources", "topics", "summary", "order", "facts", "claims", "topic", "Id"]
-)
+
+
+def keys(schema: Iterable[str]) -> st.SearchStrategy[str]:
+    """The schema's own keys, half the time, else near misses the loader must reject.
+
+    Near misses: a key capitalised, a plural key in the singular (`topic`), and an unknown word.
+    """
+    known = sorted(schema)
+    near = {k.capitalize() for k in known} | {k[:-1] for k in known if k.endswith("s")} | {"bogus"}
+    return st.one_of(st.sampled_from(known), st.sampled_from(sorted(near - set(known))))
+
+
+NOTE_KEYS = keys(load.NOTE_KEYS)
+FACT_KEYS = keys(load.FACT_KEYS)
+CLAIM_KEYS = keys(load.CLAIM_KEYS)
+PASSED_OVER_KEYS = keys(load.PASSED_OVER_KEYS)
+POSITIONS = st.dictionaries(WORDS, st.one_of(VALUES, st.dictionaries(keys(load.POSITION_KEYS), VALUES, max_size=3)))
 ITEM = st.one_of(
-    st.dictionaries(FACT_KEYS, VALUES, max_size=6), st.dictionaries(CLAIM_KEYS, VALUES, max_size=6), VALUES
+    st.dictionaries(FACT_KEYS, st.one_of(VALUES, POSITIONS), max_size=6),
+    st.dictionaries(CLAIM_KEYS, VALUES, max_size=6),
+    st.dictionaries(PASSED_OVER_KEYS, VALUES, max_size=4),
+    VALUES,
 )
 FRONT = st.dictionaries(NOTE_KEYS, st.one_of(VALUES, st.lists(ITEM, max_size=4)), max_size=9)
 
@@ -226,3 +242,21 @@ def test_scan_never_raises_and_spans_fit_the_body(body, body_line):
     ordered = [(s.line, s.start) for s in spans]
     assert ordered == sorted(ordered)
     assert all(a.line != b.line or a.end <= b.start for a, b in itertools.pairwise(spans))
+
+
+# -- the schema the strategies are built from ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", sorted(load.NOTE_KEYS))
+def test_every_key_of_the_schema_is_known_to_the_loader(key):
+    """The strategies draw from the loader's own key lists: each of them is a key a note may have."""
+    _note, diags = parse_note(f"---\nid: n\ntitle: T\n{key}: \n---\nText.\n".encode(), "content/n.md")
+    assert not [d for d in diags if "unknown note key" in d.message], [str(d) for d in diags]
+
+
+def test_a_near_miss_of_a_key_is_reported_with_the_keys_allowed():
+    _note, diags = parse_note(b"---\nid: n\ntitle: T\ntopic: x\n---\nText.\n", "content/n.md")
+    unknown = [d for d in diags if "unknown note key 'topic'" in d.message]
+    assert unknown, [str(d) for d in diags]
+    assert unknown[0].location.line == 4
+    assert "topics" in unknown[0].hint

@@ -27,7 +27,7 @@ from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Source
 from build_scripts.months import month_number
 
-__all__ = ["to_csl", "url_problems", "web_url"]
+__all__ = ["ENTRY_TYPES", "to_csl", "url_problems", "web_url"]
 
 
 # -- BibTeX -> CSL-JSON -------------------------------------------------------
@@ -41,6 +41,8 @@ _TYPES = {
     "techreport": "report", "report": "report",
     "thesis": "thesis", "phdthesis": "thesis", "mastersthesis": "thesis",
 }  # fmt: skip
+ENTRY_TYPES = frozenset(_TYPES)
+"""Entry types with a CSL type of their own; any other is a `document` (a `misc` with a URL a `webpage`)."""
 _GENRES = {"phdthesis": "PhD diss.", "mastersthesis": "Master’s thesis"}
 _PLAIN_FIELDS = {
     "title": ("title",),

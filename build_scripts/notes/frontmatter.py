@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -280,7 +281,7 @@ class Reader:
             return [item for item in items or [] if item is not None]
         return items
 
-    def unknown_keys(self, allowed: set[str]) -> None:
+    def unknown_keys(self, allowed: AbstractSet[str]) -> None:
         """Report every key of the mapping that is not in `allowed`, naming the allowed ones."""
         for key in sorted(set(self.m.data) - allowed, key=self.line):
             self.error(key, f"unknown {self.what} key '{key}'", f"allowed keys: {', '.join(sorted(allowed))}")

@@ -34,34 +34,18 @@ from build_scripts.paths import relative_path
 
 NOTE_KINDS = tuple(NoteKind)
 FACT_KINDS = tuple(FactKind)
-NOTE_KEYS = {
-    "id",
-    "title",
-    "kind",
-    "sources",
-    "topics",
-    "summary",
-    "order",
-    "facts",
-    "claims",
-    "questions",
-    "passed_over",
-}
-PASSED_OVER_KEYS = {"source", "locator", "reason"}
-FACT_KEYS = {
-    "id",
-    "label",
-    "kind",
-    "unit",
-    "time",
-    "topics",
-    "tolerance",
-    "resolution",
-    "series",
-    "positions",
-    "apparent",
-}
-CLAIM_KEYS = {"fact", "source", "value", "locator", "quote", "position", "suspect"}
+NOTE_KEYS = frozenset({
+    "id", "title", "kind", "sources", "topics", "summary", "order", "facts", "claims", "questions", "passed_over",
+})  # fmt: skip
+"""The keys a note's front matter may have."""
+PASSED_OVER_KEYS = frozenset({"source", "locator", "reason"})
+"""The keys of an item of `passed_over:` (a passage of a source the note leaves aside)."""
+FACT_KEYS = frozenset({
+    "id", "label", "kind", "unit", "time", "topics", "tolerance", "resolution", "series", "positions", "apparent",
+})  # fmt: skip
+"""The keys of a fact (an item of `facts:`)."""
+CLAIM_KEYS = frozenset({"fact", "source", "value", "locator", "quote", "position", "suspect"})
+"""The keys of a claim (an item of `claims:`)."""
 MAX_QUOTE_WORDS = 12
 
 
@@ -227,6 +211,7 @@ def _fact(m: frontmatter.Mapping, path: str, note_topics: tuple[str, ...], diags
 
 
 POSITION_KEYS = ("label", "gloss")
+"""The keys of a position written as a mapping (`id: {label: ..., gloss: ...}`)."""
 
 
 def _positions(r: Reader, fact_id: str, kind: FactKind) -> tuple[Position, ...]:
