@@ -16,6 +16,17 @@ SHARED = ROOT.parent / "shared"
 """Outside corpora beside the repository (the seed texts, real BibTeX libraries): optional, never required."""
 
 
+EXAMPLE_FIXTURES = frozenset({"bundled_site", "bundled_url", "zensical_site", "zensical_url"})
+"""Fixtures that build the example project at the repository root: a test that uses one tests the example."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that builds the example project `example`, so that `-m "not example"` leaves it out."""
+    for item in items:
+        if EXAMPLE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.example)
+
+
 def outside(*parts: str) -> Path:
     """A path in the outside corpora beside the repository; the test is skipped, with the reason, without it."""
     path = SHARED.joinpath(*parts)

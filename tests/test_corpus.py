@@ -14,6 +14,8 @@ from build_scripts import load_settings, pipeline
 from .conftest import ROOT, outside
 from .linkcheck import broken_links
 
+pytestmark = pytest.mark.example
+
 
 def seed_texts() -> dict[str, str]:
     """The seed texts, by file name; the tests that compare against them are skipped without them."""

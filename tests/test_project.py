@@ -185,11 +185,11 @@ def test_a_missing_zensical_is_named_with_how_to_install_it(monkeypatch):
         zensical_adapter.installed_version()
 
 
-def test_help_names_the_renderers():
-    done = run_cli(ROOT, "build", "--help")
+def test_help_names_the_renderers(tmp_path):
+    done = run_cli(tmp_path, "build", "--help")
     assert "--renderer {mkdocs,zensical}" in done.stdout
     assert "Material's successor" in done.stdout
-    bad = run_cli(ROOT, "build", "--renderer", "hugo")
+    bad = run_cli(tmp_path, "build", "--renderer", "hugo")
     assert bad.returncode == 2
     assert "invalid choice: 'hugo' (choose from 'mkdocs', 'zensical')" in bad.stderr
 

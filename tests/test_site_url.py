@@ -22,6 +22,7 @@ def _from_env(project: Path) -> Path:
     return config
 
 
+@pytest.mark.example
 def test_the_bundled_project_takes_its_address_from_the_environment(monkeypatch):
     monkeypatch.delenv("SITE_URL", raising=False)
     assert load_settings(ROOT / "mkdocs.yml").site_url == ""

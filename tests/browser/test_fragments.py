@@ -62,6 +62,7 @@ def archive_copy(tmp_path_factory, serve):
 
 
 @pytest.mark.parametrize("words", [slice(3, 9), slice(2, 16)], ids=["whole-passage", "start-and-end"])
+@pytest.mark.example  # a long archived text of the example project
 def test_a_text_fragment_link_scrolls_to_and_highlights_the_passage(open_page, archive_copy, artifacts, words):
     base, text = archive_copy
     number = len(text.paragraphs) - 3  # far down the page: the browser must scroll to it
