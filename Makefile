@@ -16,7 +16,7 @@ RENDERER_STAMP := $(STAMP) $(if $(filter zensical,$(RENDERER)),$(ZSTAMP))
 # STRICT=1: warnings fail `make site` (the Pages workflow sets it; a local build without SITE_URL only warns).
 STRICT ?=
 
-.PHONY: site serve test lint check add-source clean browser-deps bench
+.PHONY: site serve test test-no-browser lint check add-source clean browser-deps bench
 
 # The runtime and the site (requirements.lock): all `make site` installs.
 $(STAMP): pyproject.toml requirements.lock
@@ -49,6 +49,9 @@ add-source: $(STAMP)  ## Add BibTeX entries and a note skeleton each: make add-s
 
 test: $(DSTAMP) $(ZSTAMP) browser-deps lint  ## Lint, type-check, then run the whole test suite (browser tests included; skip them with -m "not browser")
 	$(BIN)/python -m pytest -q
+
+test-no-browser: $(DSTAMP) $(ZSTAMP) lint  ## Lint, type-check, then the test suite without the browser tests (no chromium or npm needed; what CI runs)
+	$(BIN)/python -m pytest -q -m "not browser"
 
 lint: $(DSTAMP)  ## ruff (lint and format) and mypy (types), as configured in pyproject.toml
 	$(BIN)/ruff check build_scripts tests benchmarks
