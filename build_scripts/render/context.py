@@ -1,8 +1,4 @@
-"""What the renderers share.
-
-The build's [`Context`][build_scripts.render.context.Context], and the
-[`PageState`][build_scripts.render.context.PageState] one page collects while it is written.
-"""
+"""What the renderers share: the build's `Context`, and the `PageState` one page collects while it is written."""
 
 from __future__ import annotations
 
