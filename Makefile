@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DSTAMP := $(VENV)/.installed-dev
 ZSTAMP := $(VENV)/.installed-zensical
 
 # The renderer of `make site` and `make serve`: mkdocs (Material for MkDocs, the default) or zensical.
@@ -15,14 +16,20 @@ RENDERER_STAMP := $(STAMP) $(if $(filter zensical,$(RENDERER)),$(ZSTAMP))
 # STRICT=1: warnings fail `make site` (the Pages workflow sets it; a local build without SITE_URL only warns).
 STRICT ?=
 
-.PHONY: site serve test lint check add-source clean browser-deps bench
+.PHONY: site serve test test-no-browser lint check add-source clean browser-deps bench
 
+# The runtime and the site (requirements.lock): all `make site` installs.
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# The test and lint tools (requirements-dev.lock), on top: only `make test` and `make lint` install them.
+$(DSTAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock -c requirements.lock
+	touch $(DSTAMP)
 
 $(ZSTAMP): $(STAMP) requirements-zensical.lock
 	$(BIN)/pip install --quiet -r requirements-zensical.lock -c requirements.lock
@@ -40,12 +47,15 @@ check: $(STAMP)  ## Validate notes and bibliography without building
 add-source: $(STAMP)  ## Add BibTeX entries and a note skeleton each: make add-source BIB=new.bib (BIB=- for stdin)
 	$(BIN)/python -m build_scripts add-source $(BIB)
 
-test: $(STAMP) $(ZSTAMP) browser-deps lint  ## Lint, type-check, then run the whole test suite (browser tests included; skip them with -m "not browser")
+test: $(DSTAMP) $(ZSTAMP) browser-deps lint  ## Lint, type-check, then run the whole test suite (browser tests included; skip them with -m "not browser")
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)  ## ruff (lint and format) and mypy (types), as configured in pyproject.toml
+test-no-browser: $(DSTAMP) $(ZSTAMP) lint  ## Lint, type-check, then the test suite without the browser tests (no chromium or npm needed; what CI runs)
+	$(BIN)/python -m pytest -q -m "not browser"
+
+lint: $(DSTAMP)  ## ruff (lint and format) and mypy (types), as configured in pyproject.toml
 	$(BIN)/ruff check build_scripts tests benchmarks
-	$(BIN)/ruff format --check build_scripts
+	$(BIN)/ruff format --check build_scripts tests benchmarks
 	$(BIN)/mypy
 
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).

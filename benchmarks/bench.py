@@ -70,9 +70,13 @@ PEER_VENV = WORK / "peer-venv"
 PEER_REQUIREMENTS = BENCH / "peer-requirements.txt"
 SNAPSHOT = WORK / "snapshot"  # the generator as it was when the run started (others edit build_scripts/)
 # Bytecode is cached (as on a user's machine) but under work/, so that nothing is written into build_scripts/.
-ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-       "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", "PYTHONPYCACHEPREFIX": str(WORK / "pycache"),
-       "PYTHONPATH": os.pathsep.join(p for p in (str(SNAPSHOT), os.environ.get("PYTHONPATH", "")) if p)}
+ENV = {
+    **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    "NO_MKDOCS_2_WARNING": "1",
+    "PYTHONUNBUFFERED": "1",
+    "PYTHONPYCACHEPREFIX": str(WORK / "pycache"),
+    "PYTHONPATH": os.pathsep.join(p for p in (str(SNAPSHOT), os.environ.get("PYTHONPATH", "")) if p),
+}
 
 CHILD = """
 import json, sys, time
@@ -125,8 +129,9 @@ def timed(cmd: list[str], cwd: Path, log: Path, timeout: float) -> Sample:
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=ENV,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [str(c) for c in cmd], cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=ENV, start_new_session=True
+        )
         expired = threading.Event()
 
         def kill() -> None:
@@ -198,8 +203,10 @@ class SizeBench:
     def record(self, key: str, run: int, sample: Sample, label: str, log: Path) -> bool:
         self.samples[key].append(sample)
         if sample.status == "ok":
-            say(f"N={self.n} {label} run {run}/{self.runs}: {sample.seconds:.1f} s "
-                f"(CPU {sample.cpu:.1f} s, {sample.rss_mb:.0f} MB, load {sample.load:.1f})")
+            say(
+                f"N={self.n} {label} run {run}/{self.runs}: {sample.seconds:.1f} s "
+                f"(CPU {sample.cpu:.1f} s, {sample.rss_mb:.0f} MB, load {sample.load:.1f})"
+            )
             return True
         message = f"{label} run {run}/{self.runs} {sample.status} after {sample.seconds:.1f} s"
         self.problems.append(f"{message}; log {log.relative_to(ROOT)}:\n{tail(log)}")
@@ -220,8 +227,9 @@ class SizeBench:
         site, log = self.base / "site", self.logs / f"{key}-{run}.log"
         if cold:
             shutil.rmtree(site, ignore_errors=True)
-        sample = timed([sys.executable, "-m", "build_scripts", "build", "-d", site], self.project, log,
-                       self.args.timeout)
+        sample = timed(
+            [sys.executable, "-m", "build_scripts", "build", "-d", site], self.project, log, self.args.timeout
+        )
         ok = self.record(key, run, sample, label, log)
         if ok and "pages_html" not in self.info:
             self.info["pages_html"] = html_pages(site)
@@ -238,19 +246,26 @@ class SizeBench:
                 shutil.rmtree(cache, ignore_errors=True)
                 out, log = self.base / "gen.json", self.logs / f"gen-{run}.log"
                 out.unlink(missing_ok=True)
-                sample = timed([sys.executable, "-c", CHILD, self.project / "mkdocs.yml", cache, out], self.project,
-                               log, self.args.timeout)
+                sample = timed(
+                    [sys.executable, "-c", CHILD, self.project / "mkdocs.yml", cache, out],
+                    self.project,
+                    log,
+                    self.args.timeout,
+                )
                 data = json.loads(out.read_text()) if sample.status == "ok" and out.exists() else None
                 if data and data["errors"]:
                     sample.status = "input errors: " + "; ".join(data["errors"][:3])
                 if data and sample.status == "ok":
-                    self.samples["gen_inproc"].append(Sample(data["seconds"], sample.rss_mb, "ok", data["cpu"],
-                                                             sample.load))
+                    self.samples["gen_inproc"].append(
+                        Sample(data["seconds"], sample.rss_mb, "ok", data["cpu"], sample.load)
+                    )
                     self.nav = self.nav or data["nav"]
                     self.info["pages_generated"] = data["pages"]
-                    say(f"N={self.n} generator stage run {run}/{self.runs}: {data['seconds']:.1f} s in-process, "
+                    say(
+                        f"N={self.n} generator stage run {run}/{self.runs}: {data['seconds']:.1f} s in-process, "
                         f"{sample.seconds:.1f} s process (CPU {sample.cpu:.1f} s, {sample.rss_mb:.0f} MB, "
-                        f"load {sample.load:.1f})")
+                        f"load {sample.load:.1f})"
+                    )
                     self.samples["gen_process"].append(sample)
                 else:
                     live["gen"] = self.record("gen_process", run, sample, "generator stage", log)
@@ -263,16 +278,18 @@ class SizeBench:
             new = self.base / f"added-{run}.bib"
             new.write_text(NEW_ENTRY.format(run=run), encoding="utf-8")
             log = self.logs / f"add-source-{run}.log"
-            added = timed([sys.executable, "-m", "build_scripts", "add-source", new], self.project, log,
-                          self.args.timeout)
+            added = timed(
+                [sys.executable, "-m", "build_scripts", "add-source", new], self.project, log, self.args.timeout
+            )
             if added.status != "ok":
                 (self.project / "bib" / "library.bib").write_bytes(pristine)
                 self.problems.append(f"add-source run {run} {added.status}:\n{tail(log)}")
                 say(f"N={self.n} add-source failed ({added.status}):\n{tail(log)}")
                 live["full"] = False
                 continue
-            ok = self.build("full_add", run, "rebuild after add-source") and \
-                self.build("full_nochange", run, "no-change rebuild")
+            ok = self.build("full_add", run, "rebuild after add-source") and self.build(
+                "full_nochange", run, "no-change rebuild"
+            )
             edited = sorted(before)[run % len(before)]
             text = (notes_dir / edited).read_bytes()
             if ok:
@@ -281,8 +298,13 @@ class SizeBench:
                 ok = self.build("full_edit", run, "edit one note, rebuild")
                 (notes_dir / edited).write_bytes(text)
             if ok:
-                ok = self.record("serve_save", run, self.serve_save(run, notes_dir / edited), "serve: save to page",
-                                 self.logs / f"serve-{run}.log")
+                ok = self.record(
+                    "serve_save",
+                    run,
+                    self.serve_save(run, notes_dir / edited),
+                    "serve: save to page",
+                    self.logs / f"serve-{run}.log",
+                )
                 (notes_dir / edited).write_bytes(text)
             (self.project / "bib" / "library.bib").write_bytes(pristine)
             for path in notes_dir.iterdir():
@@ -344,7 +366,12 @@ class SizeBench:
         log = self.logs / "emit.log"
         say(f"N={self.n}: emitting the generated pages for the floor (untimed)…")
         shutil.rmtree(self.project / ".research-cache", ignore_errors=True)
-        emit = timed([sys.executable, "-m", "build_scripts", "emit", "--pages-only", emitted], self.project, log, self.args.timeout)
+        emit = timed(
+            [sys.executable, "-m", "build_scripts", "emit", "--pages-only", emitted],
+            self.project,
+            log,
+            self.args.timeout,
+        )
         if emit.status != "ok":
             self.problems.append(f"emit {emit.status}:\n{tail(log)}")
             return
@@ -352,8 +379,9 @@ class SizeBench:
         for run in range(1, self.runs + 1):
             site, log = folder / "site", self.logs / f"floor-{run}.log"
             shutil.rmtree(site, ignore_errors=True)
-            sample = timed([sys.executable, "-m", "mkdocs", "build", "-f", config, "-d", site], folder, log,
-                           self.args.timeout)
+            sample = timed(
+                [sys.executable, "-m", "mkdocs", "build", "-f", config, "-d", site], folder, log, self.args.timeout
+            )
             if not self.record("floor", run, sample, "floor build", log):
                 break
             self.info.setdefault("floor_pages_html", html_pages(site))
@@ -373,8 +401,7 @@ class SizeBench:
         for run in range(1, self.runs + 1):
             site, log = folder / "site", self.logs / f"peer-{run}.log"
             shutil.rmtree(site, ignore_errors=True)
-            sample = timed([python, "-m", "mkdocs", "build", "-f", config, "-d", site], folder, log,
-                           self.args.timeout)
+            sample = timed([python, "-m", "mkdocs", "build", "-f", config, "-d", site], folder, log, self.args.timeout)
             if not self.record("peer", run, sample, "peer build", log):
                 break
             if "peer_pages_html" not in self.info:
@@ -388,9 +415,15 @@ class SizeBench:
         shutil.rmtree(folder / "site", ignore_errors=True)
 
     def result(self) -> dict:
-        return {"n": self.n, "runs": self.runs, "seed": self.args.seed, "code_version": code_version(SNAPSHOT),
-                "samples": {k: [asdict(s) for s in v] for k, v in self.samples.items()},
-                "info": self.info, "problems": self.problems}
+        return {
+            "n": self.n,
+            "runs": self.runs,
+            "seed": self.args.seed,
+            "code_version": code_version(SNAPSHOT),
+            "samples": {k: [asdict(s) for s in v] for k, v in self.samples.items()},
+            "info": self.info,
+            "problems": self.problems,
+        }
 
 
 def snapshot() -> None:
@@ -408,8 +441,13 @@ def snapshot() -> None:
 
 def code_version(where: Path = ROOT) -> str:
     """Hash of the generator's sources in `where` (the repository or the snapshot), as its cache computes it."""
-    done = subprocess.run([sys.executable, "-c", "from build_scripts.cache import code_version; print(code_version())"],
-                          cwd=where, capture_output=True, text=True, env={**ENV, "PYTHONPATH": str(where)})
+    done = subprocess.run(
+        [sys.executable, "-c", "from build_scripts.cache import code_version; print(code_version())"],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        env={**ENV, "PYTHONPATH": str(where)},
+    )
     return done.stdout.strip() or "unknown"
 
 
@@ -417,12 +455,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="50,500,5000", help="comma-separated note counts (default: %(default)s)")
     parser.add_argument("--runs", type=int, default=None, help="runs per measurement (default: 5; 3 for N >= 5000)")
-    parser.add_argument("--timeout", type=float, default=900, help="seconds before one process is stopped "
-                        "and reported as too slow (default: %(default)s)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=900,
+        help="seconds before one process is stopped and reported as too slow (default: %(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic projects (default: 1)")
     parser.add_argument("--no-peer", action="store_true", help="skip the mkdocs-bibtex peer (needs PyPI once)")
-    parser.add_argument("--report-only", action="store_true",
-                        help="measure nothing: rewrite results.md and results.svg from benchmarks/work/raw/")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: rewrite results.md and results.svg from benchmarks/work/raw/",
+    )
     args = parser.parse_args()
     if args.report_only:
         print(report(RAW, BENCH, set(), code_version()).split("\n## Every run")[0])
@@ -435,8 +480,10 @@ def main() -> int:
         parser.error("--sizes names no size")
     RAW.mkdir(parents=True, exist_ok=True)
     snapshot()
-    say(f"generator: build_scripts/ copied to {SNAPSHOT.relative_to(ROOT)} (version {code_version(SNAPSHOT)}); "
-        "every build of this run uses that copy")
+    say(
+        f"generator: build_scripts/ copied to {SNAPSHOT.relative_to(ROOT)} (version {code_version(SNAPSHOT)}); "
+        "every build of this run uses that copy"
+    )
     text = ""
     for n in sizes:
         runs = args.runs or (3 if n >= 5000 else 5)

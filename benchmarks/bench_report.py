@@ -33,8 +33,12 @@ def medians(raw: dict) -> dict[str, float | None]:
         out[key + "_cpu"] = statistics.median(cpu) if cpu and len(cpu) == len(ok) else None
     loads = [s.get("load", 0.0) for v in raw["samples"].values() for s in v]
     out["load"] = max(loads) if loads else None
-    rss = [s["rss_mb"] for k in ("full_cold", "full_add", "full_nochange", "full_edit") for s in raw["samples"].get(k, [])
-           if s["status"] == "ok"]
+    rss = [
+        s["rss_mb"]
+        for k in ("full_cold", "full_add", "full_nochange", "full_edit")
+        for s in raw["samples"].get(k, [])
+        if s["status"] == "ok"
+    ]
     out["peak_rss"] = max(rss) if rss else None
     gen_rss = [s["rss_mb"] for s in raw["samples"].get("gen_process", []) if s["status"] == "ok"]
     out["gen_rss"] = max(gen_rss) if gen_rss else None
@@ -42,7 +46,7 @@ def medians(raw: dict) -> dict[str, float | None]:
 
 
 def _s(value: float | None) -> str:
-    return "n/a" if value is None else f"{chart._seconds(value)} s"
+    return "n/a" if value is None else f"{chart.seconds(value)} s"
 
 
 def _ratio(a: float | None, b: float | None, percent: bool = False) -> str:
@@ -58,6 +62,7 @@ def _failed(raw: dict, key: str) -> str:
 
 def targets(by_n: dict[int, dict], med: dict[int, dict]) -> list[tuple[str, str, str]]:
     """(target, measured, verdict) for each target; verdicts are reported only."""
+
     def get(n: int, key: str) -> float | None:
         return med.get(n, {}).get(key)
 
@@ -71,24 +76,40 @@ def targets(by_n: dict[int, dict], med: dict[int, dict]) -> list[tuple[str, str,
         return target, measured, verdict(None if None in (a, b) else a <= limit * b)
 
     rows = [
-        row("edit one note, then rebuild ≤ 5 % of a cold build at N=500", (500, "full_edit"), (500, "full_cold"),
-            0.05, True),
-        row("rebuild after add-source ≤ 10 % of a cold build at N=500", (500, "full_add"), (500, "full_cold"),
-            0.1, True),
+        row(
+            "edit one note, then rebuild ≤ 5 % of a cold build at N=500",
+            (500, "full_edit"),
+            (500, "full_cold"),
+            0.05,
+            True,
+        ),
+        row(
+            "rebuild after add-source ≤ 10 % of a cold build at N=500", (500, "full_add"), (500, "full_cold"), 0.1, True
+        ),
         row("cold full build ≤ 1.0× peer at N=500", (500, "full_cold"), (500, "peer"), 1.0, False),
         row("generator stage ≤ 10 % of the full build at N=500", (500, "gen_inproc"), (500, "full_cold"), 0.1, True),
         row("full build at N=5000 ≤ 11× the build at N=500", (5000, "full_cold"), (500, "full_cold"), 11, False),
     ]
     a = get(500, "serve_save")
-    rows.append(("serve: a saved note shows in the browser in about 1 s at N=500", "n/a" if a is None else f"{a:.2f} s",
-                 verdict(None if a is None else a <= 1.5)))
+    rows.append(
+        (
+            "serve: a saved note shows in the browser in about 1 s at N=500",
+            "n/a" if a is None else f"{a:.2f} s",
+            verdict(None if a is None else a <= 1.5),
+        )
+    )
     a = get(5000, "peak_rss")
-    rows.append(("peak memory ≤ 300 MB at N=5000", "n/a" if a is None else f"{a:.0f} MB",
-                 verdict(None if a is None else a <= 300)))
+    rows.append(
+        (
+            "peak memory ≤ 300 MB at N=5000",
+            "n/a" if a is None else f"{a:.0f} MB",
+            verdict(None if a is None else a <= 300),
+        )
+    )
     return rows
 
 
-def report(raw_dir: Path, out_dir: Path, measured_now: set[int], current: str) -> str:
+def report(raw_dir: Path, out_dir: Path, measured_now: set[int], current: str) -> str:  # noqa: C901 (one section of the report after another)
     """Write results.md and results.svg into `out_dir` from every raw result in `raw_dir`; returns the Markdown.
 
     `measured_now` are the sizes measured by this invocation (others are marked
@@ -102,71 +123,116 @@ def report(raw_dir: Path, out_dir: Path, measured_now: set[int], current: str) -
     sizes = sorted(by_n)
     med = {n: medians(by_n[n]) for n in sizes}
     versions = sorted({by_n[n]["code_version"] for n in sizes})
-    lines = ["# Benchmark results", "",
-             "Written by `benchmarks/bench.py` (`make bench`); see its docstring for what each figure measures. "
-             "Medians over the runs shown; every measurement is a fresh process. Projects come from "
-             "`benchmarks/synth.py` (N notes of ~400 words, 5 citations and 2–4 claims each, 4 topics, "
-             "2×N BibTeX entries).", "",
-             "![Build times per corpus size (log scale)](results.svg)", "",
-             "## Times", "",
-             "| N | runs | pages (ours / peer) | generator stage in-process | generator process | full build, cold "
-             "| rebuild after add-source | no-change rebuild | edit one note, rebuild | serve: save to page updated "
-             "| peak RSS (full build) | floor | peer |",
-             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `benchmarks/bench.py` (`make bench`); see its docstring for what each figure measures. "
+        "Medians over the runs shown; every measurement is a fresh process. Projects come from "
+        "`benchmarks/synth.py` (N notes of ~400 words, 5 citations and 2–4 claims each, 4 topics, "
+        "2×N BibTeX entries).",
+        "",
+        "![Build times per corpus size (log scale)](results.svg)",
+        "",
+        "## Times",
+        "",
+        "| N | runs | pages (ours / peer) | generator stage in-process | generator process | full build, cold "
+        "| rebuild after add-source | no-change rebuild | edit one note, rebuild | serve: save to page updated "
+        "| peak RSS (full build) | floor | peer |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for n in sizes:
         raw, m, info = by_n[n], med[n], by_n[n]["info"]
         pages = f"{info.get('pages_generated', 'n/a')} / {info.get('peer_pages_md', 'n/a')}"
-        cells = [_s(m[k]) if m[k] is not None else _failed(raw, k) for k in
-                 ("gen_inproc", "gen_process", "full_cold", "full_add", "full_nochange", "full_edit", "serve_save")]
+        cells = [
+            _s(m[k]) if m[k] is not None else _failed(raw, k)
+            for k in ("gen_inproc", "gen_process", "full_cold", "full_add", "full_nochange", "full_edit", "serve_save")
+        ]
         rss = "n/a" if m["peak_rss"] is None else f"{m['peak_rss']:.0f} MB"
         mark = "" if not measured_now or n in measured_now else " (earlier run)"
         mark += f" (generator {raw['code_version']})" if len(versions) > 1 else ""
-        lines.append(f"| {n:,}{mark} | {raw['runs']} | {pages} | " + " | ".join(cells) +
-                     f" | {rss} | {_s(m['floor']) if m['floor'] is not None else _failed(raw, 'floor')} "
-                     f"| {_s(m['peer']) if m['peer'] is not None else _failed(raw, 'peer')} |")
-    lines += ["", "## Ratios", "",
-              "| N | ours / peer | ours / floor | generator / full build | add-source rebuild / cold "
-              "| no-change / cold | edit one note / cold | cold vs the previous N |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines.append(
+            f"| {n:,}{mark} | {raw['runs']} | {pages} | "
+            + " | ".join(cells)
+            + f" | {rss} | {_s(m['floor']) if m['floor'] is not None else _failed(raw, 'floor')} "
+            f"| {_s(m['peer']) if m['peer'] is not None else _failed(raw, 'peer')} |"
+        )
+    lines += [
+        "",
+        "## Ratios",
+        "",
+        "| N | ours / peer | ours / floor | generator / full build | add-source rebuild / cold "
+        "| no-change / cold | edit one note / cold | cold vs the previous N |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for i, n in enumerate(sizes):
         m = med[n]
         prev = med[sizes[i - 1]]["full_cold"] if i else None
         growth = f"{_ratio(m['full_cold'], prev)} for {n // sizes[i - 1]}× the notes" if i and prev else "–"
-        lines.append(f"| {n:,} | {_ratio(m['full_cold'], m['peer'])} | {_ratio(m['full_cold'], m['floor'])} "
-                     f"| {_ratio(m['gen_inproc'], m['full_cold'], True)} | {_ratio(m['full_add'], m['full_cold'], True)} "
-                     f"| {_ratio(m['full_nochange'], m['full_cold'], True)} "
-                     f"| {_ratio(m['full_edit'], m['full_cold'], True)} | {growth} |")
-    lines += ["", "## CPU time", "",
-              "User + system seconds of each process and its children (median), which other work on the machine "
-              "disturbs less than wall time; and the highest 1-minute load average seen at the end of a measurement "
-              f"(the machine has {os.cpu_count()} CPUs; above that, other processes were competing).", "",
-              "| N | generator stage | full build, cold | rebuild after add-source | no-change rebuild "
-              "| edit one note, rebuild | floor | peer | highest load |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines.append(
+            f"| {n:,} | {_ratio(m['full_cold'], m['peer'])} | {_ratio(m['full_cold'], m['floor'])} "
+            f"| {_ratio(m['gen_inproc'], m['full_cold'], True)} | {_ratio(m['full_add'], m['full_cold'], True)} "
+            f"| {_ratio(m['full_nochange'], m['full_cold'], True)} "
+            f"| {_ratio(m['full_edit'], m['full_cold'], True)} | {growth} |"
+        )
+    lines += [
+        "",
+        "## CPU time",
+        "",
+        "User + system seconds of each process and its children (median), which other work on the machine "
+        "disturbs less than wall time; and the highest 1-minute load average seen at the end of a measurement "
+        f"(the machine has {os.cpu_count()} CPUs; above that, other processes were competing).",
+        "",
+        "| N | generator stage | full build, cold | rebuild after add-source | no-change rebuild "
+        "| edit one note, rebuild | floor | peer | highest load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for n in sizes:
         m = med[n]
-        cells = [_s(m[k + "_cpu"]) for k in ("gen_inproc", "full_cold", "full_add", "full_nochange", "full_edit",
-                                             "floor", "peer")]
+        cells = [
+            _s(m[k + "_cpu"])
+            for k in ("gen_inproc", "full_cold", "full_add", "full_nochange", "full_edit", "floor", "peer")
+        ]
         load = "n/a" if not m["load"] else f"{m['load']:.1f}"
         lines.append(f"| {n:,} | " + " | ".join(cells) + f" | {load} |")
-    lines += ["", "## Where the time goes", "",
-              "MkDocs alone (the floor) against our whole build, and MkDocs' cost per rendered page. "
-              "*Best possible ours / peer* is floor / peer: what our build would cost with a generator taking no "
-              "time at all, since it renders about three times the peer's pages (one per source as well as per note).",
-              "", "| N | floor / our cold build | ms per page: floor | ms per page: peer | best possible ours / peer |",
-              "|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "## Where the time goes",
+        "",
+        "MkDocs alone (the floor) against our whole build, and MkDocs' cost per rendered page. "
+        "*Best possible ours / peer* is floor / peer: what our build would cost with a generator taking no "
+        "time at all, since it renders about three times the peer's pages (one per source as well as per note).",
+        "",
+        "| N | floor / our cold build | ms per page: floor | ms per page: peer | best possible ours / peer |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for n in sizes:
         m, info = med[n], by_n[n]["info"]
-        per_floor = (f"{1000 * m['floor'] / info['floor_pages_html']:.1f}"
-                     if m["floor"] and info.get("floor_pages_html") else "n/a")
-        per_peer = (f"{1000 * m['peer'] / info['peer_pages_html']:.1f}"
-                    if m["peer"] and info.get("peer_pages_html") else "n/a")
-        lines.append(f"| {n:,} | {_ratio(m['floor'], m['full_cold'], True)} | {per_floor} | {per_peer} "
-                     f"| {_ratio(m['floor'], m['peer'])} |")
-    lines += ["", "`.venv/bin/python benchmarks/profile_stage.py N` times the generator's stages and profiles it "
-              "(cProfile) at N notes."]
+        per_floor = (
+            f"{1000 * m['floor'] / info['floor_pages_html']:.1f}"
+            if m["floor"] and info.get("floor_pages_html")
+            else "n/a"
+        )
+        per_peer = (
+            f"{1000 * m['peer'] / info['peer_pages_html']:.1f}" if m["peer"] and info.get("peer_pages_html") else "n/a"
+        )
+        lines.append(
+            f"| {n:,} | {_ratio(m['floor'], m['full_cold'], True)} | {per_floor} | {per_peer} "
+            f"| {_ratio(m['floor'], m['peer'])} |"
+        )
+    lines += [
+        "",
+        "`.venv/bin/python benchmarks/profile_stage.py N` times the generator's stages and profiles it "
+        "(cProfile) at N notes.",
+    ]
     lines += ["", "## Targets (reported, not enforced)", "", "| target | measured | |", "|---|---:|---|"]
     lines += [f"| {t} | {v} | {ok} |" for t, v, ok in targets(by_n, med)]
-    lines += ["", "## Every run", "", "Seconds per run, in order; peak RSS of the generator-stage process in brackets.", ""]
+    lines += [
+        "",
+        "## Every run",
+        "",
+        "Seconds per run, in order; peak RSS of the generator-stage process in brackets.",
+        "",
+    ]
     for n in sizes:
         raw = by_n[n]
         lines.append(f"- **N={n:,}**")
@@ -180,14 +246,19 @@ def report(raw_dir: Path, out_dir: Path, measured_now: set[int], current: str) -
     for n in sizes:
         info, problems = by_n[n]["info"], by_n[n]["problems"]
         corpus = info.get("corpus", {})
-        bits = [f"{corpus.get('entries', '?')} BibTeX entries, {corpus.get('facts', '?')} facts, "
-                f"{corpus.get('claims', '?')} claims, {corpus.get('disputed_facts', '?')} facts with disagreeing claims",
-                f"HTML pages: ours {info.get('pages_html', 'n/a')}, floor {info.get('floor_pages_html', 'n/a')}, "
-                f"peer {info.get('peer_pages_html', 'n/a')}"]
+        bits = [
+            f"{corpus.get('entries', '?')} BibTeX entries, {corpus.get('facts', '?')} facts, "
+            f"{corpus.get('claims', '?')} claims, {corpus.get('disputed_facts', '?')} facts with disagreeing claims",
+            f"HTML pages: ours {info.get('pages_html', 'n/a')}, floor {info.get('floor_pages_html', 'n/a')}, "
+            f"peer {info.get('peer_pages_html', 'n/a')}",
+        ]
         warnings = info.get("peer_warnings")
         if warnings:
-            bits.append("peer log: " + ", ".join(f"{v} {k}" for k, v in warnings.items() if k != "total") +
-                        f" ({warnings['total']} warnings in all)")
+            bits.append(
+                "peer log: "
+                + ", ".join(f"{v} {k}" for k, v in warnings.items() if k != "total")
+                + f" ({warnings['total']} warnings in all)"
+            )
         lines.append(f"- N={n:,}: " + "; ".join(bits) + ".")
         for problem in problems:
             first, _, rest = problem.partition("\n")
@@ -210,8 +281,9 @@ def report(raw_dir: Path, out_dir: Path, measured_now: set[int], current: str) -
     ]
     text = "\n".join(lines) + "\n"
     (out_dir / "results.md").write_text(text, encoding="utf-8")
-    (out_dir / "results.svg").write_text(chart.bar_chart(med, "Build time by corpus size (median, seconds)"),
-                                       encoding="utf-8")
+    (out_dir / "results.svg").write_text(
+        chart.bar_chart(med, "Build time by corpus size (median, seconds)"), encoding="utf-8"
+    )
     return text
 
 

@@ -57,8 +57,10 @@ def main() -> int:
     settings = load_settings(project / "mkdocs.yml")
     with tempfile.TemporaryDirectory() as cache_dir:
         total, stages = stage_times(pipeline.build, settings, Path(cache_dir))
-    timing = [f"stages of one unprofiled build at N={args.n} (empty cache): {total:.2f} s in all",
-              f"  {'seconds':>8}  {'share':>6}  {'calls':>6}  stage"]
+    timing = [
+        f"stages of one unprofiled build at N={args.n} (empty cache): {total:.2f} s in all",
+        f"  {'seconds':>8}  {'share':>6}  {'calls':>6}  stage",
+    ]
     for label, seconds, calls in stages:
         timing.append(f"  {seconds:8.2f}  {100 * seconds / total:5.1f}%  {calls:6d}  {label}")
     timing.append("  (render includes formatting each page's own citation; the rest is glue: writing pages, nav)\n")
@@ -76,8 +78,15 @@ def main() -> int:
     out.write(f"\n--- the same run, top {min(args.top, 20)} by own time (tottime) ---\n")
     stats.sort_stats("tottime").print_stats(min(args.top, 20))
     from build_scripts.cache import code_version
-    listing = "\n".join(timing) + "\n" + (f"generator stage at N={args.n} (seed {args.seed}), generator version {code_version()}: "
-               f"{seconds:.2f} s under cProfile, {len(result.pages)} pages, {len(errors)} errors\n" + out.getvalue())
+
+    listing = (
+        "\n".join(timing)
+        + "\n"
+        + (
+            f"generator stage at N={args.n} (seed {args.seed}), generator version {code_version()}: "
+            f"{seconds:.2f} s under cProfile, {len(result.pages)} pages, {len(errors)} errors\n" + out.getvalue()
+        )
+    )
     target = WORK / f"profile-n{args.n}.txt"
     target.write_text(listing, encoding="utf-8")
     stats.dump_stats(str(target.with_suffix(".prof")))

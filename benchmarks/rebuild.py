@@ -32,8 +32,9 @@ print(time.perf_counter() - start, len(result.pages))
 
 def timed(config: Path, cache: Path) -> tuple[float, int]:
     """Seconds spent in one `pipeline.build`, and the number of pages, in a fresh process."""
-    out = subprocess.run([sys.executable, "-c", CHILD, str(config), str(cache)], check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(config), str(cache)], check=True, capture_output=True, text=True
+    ).stdout.split()
     return float(out[0]), int(out[1])
 
 

@@ -98,7 +98,7 @@ def _notes(project: Path) -> list[tuple[dict, str]]:
         text = path.read_text(encoding="utf-8")
         match = _FRONT.match(text)
         meta = yaml.load(match.group(1), Loader=_LOAD) if match else {}
-        out.append((meta or {}, text[match.end():] if match else text))
+        out.append((meta or {}, text[match.end() :] if match else text))
     return out
 
 

@@ -121,8 +121,9 @@ class Corpus:
     def clause(self) -> str:
         r = self.rng
         vp = r.choice(VPS).replace("{np}", self.np(), 1)
-        pp = r.choice(PPS).format(decade=r.choice(DECADES), region=r.choice(REGIONS), event=r.choice(EVENTS),
-                                  np=self.np())
+        pp = r.choice(PPS).format(
+            decade=r.choice(DECADES), region=r.choice(REGIONS), event=r.choice(EVENTS), np=self.np()
+        )
         return f"{self.np(subject=True)} {vp} {pp}"
 
     def sentence(self, cite: str = "") -> str:
@@ -151,8 +152,13 @@ class Corpus:
     def title(self) -> str:
         r = self.rng
         tail = r.choice(TITLE_TAILS).format(
-            Adj=r.choice(ADJS).capitalize(), Noun=r.choice(NOUNS).capitalize(), Region="{" + r.choice(REGIONS) + "}",
-            Decade=r.choice(DECADES), Event=r.choice(EVENTS), Noun2=r.choice(NOUNS).capitalize())
+            Adj=r.choice(ADJS).capitalize(),
+            Noun=r.choice(NOUNS).capitalize(),
+            Region="{" + r.choice(REGIONS) + "}",
+            Decade=r.choice(DECADES),
+            Event=r.choice(EVENTS),
+            Noun2=r.choice(NOUNS).capitalize(),
+        )
         return f"{r.choice(TITLE_HEADS)}: {tail}"
 
     def claim_locator(self, para: int) -> str:
@@ -181,7 +187,7 @@ class Corpus:
         words = paragraphs[para].split()
         size = r.randint(4, min(10, len(words)))
         start = r.randint(0, len(words) - size)
-        return para + 1, " ".join(words[start:start + size])
+        return para + 1, " ".join(words[start : start + size])
 
     # -- library -----------------------------------------------------------------
 
@@ -189,8 +195,16 @@ class Corpus:
         r = self.rng
         total = 2 * self.n
         used: dict[str, int] = {}
-        kinds = ["article"] * 34 + ["book"] * 8 + ["editedbook"] * 6 + ["incollection"] * 16 + \
-                ["inproceedings"] * 10 + ["online"] * 10 + ["techreport"] * 8 + ["thesis"] * 8
+        kinds = (
+            ["article"] * 34
+            + ["book"] * 8
+            + ["editedbook"] * 6
+            + ["incollection"] * 16
+            + ["inproceedings"] * 10
+            + ["online"] * 10
+            + ["techreport"] * 8
+            + ["thesis"] * 8
+        )
         plan = [r.choice(kinds) for _ in range(total)]
         if "incollection" in plan:  # a parent volume after the chapters, as BibTeX wants it
             plan[-1] = "editedbook"
@@ -212,53 +226,104 @@ class Corpus:
                 entry.fields.append(("file", f"{{texts/{key}.txt}}"))
             self.entries.append(entry)
 
-    def entry(self, key: str, kind: str, i: int, year: int, first: tuple[str, str], corporate: bool,
-              keys: list[str], parents: list[int]) -> Entry:
+    def entry(
+        self,
+        key: str,
+        kind: str,
+        i: int,
+        year: int,
+        first: tuple[str, str],
+        corporate: bool,
+        keys: list[str],
+        parents: list[int],
+    ) -> Entry:
         r = self.rng
         title = self.title()
         f: list[tuple[str, str]] = []
         if corporate:
             authors = "{" + first[0] + "}"
         else:
-            more = [f"{tex}, {r.choice(FIRST_NAMES)}" for tex, _ in
-                    (r.choice(SURNAMES) for _ in range(r.choice([0, 0, 0, 1, 1, 2])))]
+            more = [
+                f"{tex}, {r.choice(FIRST_NAMES)}"
+                for tex, _ in (r.choice(SURNAMES) for _ in range(r.choice([0, 0, 0, 1, 1, 2])))
+            ]
             authors = " and ".join([f"{first[0]}, {r.choice(FIRST_NAMES)}", *more])
         names, y = "{" + authors + "}", "{" + str(year) + "}"
         braced = "{" + title + "}"
         if kind == "article":
             macro = r.choice(JOURNALS)[0]
             start = r.randint(1, 400)
-            f += [("author", names), ("title", braced), ("journal", macro), ("year", y),
-                  ("month", r.choice(MONTHS)), ("volume", f"{{{r.randint(1, 60)}}}"), ("number", f"{{{r.randint(1, 12)}}}"),
-                  ("pages", f"{{{start}--{start + r.randint(8, 30)}}}"), ("doi", f"{{10.5555/{macro}.{year}.{i:05d}}}")]
+            f += [
+                ("author", names),
+                ("title", braced),
+                ("journal", macro),
+                ("year", y),
+                ("month", r.choice(MONTHS)),
+                ("volume", f"{{{r.randint(1, 60)}}}"),
+                ("number", f"{{{r.randint(1, 12)}}}"),
+                ("pages", f"{{{start}--{start + r.randint(8, 30)}}}"),
+                ("doi", f"{{10.5555/{macro}.{year}.{i:05d}}}"),
+            ]
         elif kind in ("book", "editedbook"):
             publisher, address = r.choice(PUBLISHERS)
             f += [("editor" if kind == "editedbook" else "author", names), ("title", braced)]
             if kind == "editedbook":  # classic BibTeX: chapters crossref'ing it inherit the booktitle
                 f.append(("booktitle", braced))
-            f += [("publisher", f"{{{publisher}}}"), ("address", f"{{{address}}}"), ("year", y),
-                  ("isbn", f"{{978-0-{r.randint(10000, 99999)}-{r.randint(100, 999)}-{r.randint(0, 9)}}}")]
+            f += [
+                ("publisher", f"{{{publisher}}}"),
+                ("address", f"{{{address}}}"),
+                ("year", y),
+                ("isbn", f"{{978-0-{r.randint(10000, 99999)}-{r.randint(100, 999)}-{r.randint(0, 9)}}}"),
+            ]
         elif kind == "incollection":
             later = [p for p in parents if p > i] or parents
             start = r.randint(1, 300)
-            f += [("author", names), ("title", braced), ("crossref", f"{{{keys[r.choice(later)]}}}"),
-                  ("chapter", f"{{{r.randint(1, 14)}}}"), ("pages", f"{{{start}--{start + r.randint(10, 40)}}}")]
+            f += [
+                ("author", names),
+                ("title", braced),
+                ("crossref", f"{{{keys[r.choice(later)]}}}"),
+                ("chapter", f"{{{r.randint(1, 14)}}}"),
+                ("pages", f"{{{start}--{start + r.randint(10, 40)}}}"),
+            ]
         elif kind == "inproceedings":
             start = r.randint(1, 200)
-            f += [("author", names), ("title", braced), ("booktitle", f'procisa # " {year}"'), ("year", y),
-                  ("month", r.choice(MONTHS)), ("pages", f"{{{start}--{start + r.randint(6, 14)}}}"),
-                  ("doi", f"{{10.5555/isa.{year}.{i:05d}}}")]
+            f += [
+                ("author", names),
+                ("title", braced),
+                ("booktitle", f'procisa # " {year}"'),
+                ("year", y),
+                ("month", r.choice(MONTHS)),
+                ("pages", f"{{{start}--{start + r.randint(6, 14)}}}"),
+                ("doi", f"{{10.5555/isa.{year}.{i:05d}}}"),
+            ]
         elif kind == "online":
-            f += [("author", names), ("title", braced), ("year", y), ("url", f"{{https://example.org/{year}/{key}}}"),
-                  ("urldate", f"{{2024-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}}}"),
-                  ("organization", f"{{{r.choice(INSTITUTIONS)}}}")]
+            f += [
+                ("author", names),
+                ("title", braced),
+                ("year", y),
+                ("url", f"{{https://example.org/{year}/{key}}}"),
+                ("urldate", f"{{2024-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}}}"),
+                ("organization", f"{{{r.choice(INSTITUTIONS)}}}"),
+            ]
         elif kind == "techreport":
-            f += [("author", names), ("title", braced), ("institution", f"{{{r.choice(INSTITUTIONS)}}}"),
-                  ("type", "{Research Report}"), ("number", f"{{RR-{r.randint(100, 9999)}}}"), ("year", y),
-                  ("month", r.choice(MONTHS)), ("url", f"{{https://example.org/reports/{key}}}")]
+            f += [
+                ("author", names),
+                ("title", braced),
+                ("institution", f"{{{r.choice(INSTITUTIONS)}}}"),
+                ("type", "{Research Report}"),
+                ("number", f"{{RR-{r.randint(100, 9999)}}}"),
+                ("year", y),
+                ("month", r.choice(MONTHS)),
+                ("url", f"{{https://example.org/reports/{key}}}"),
+            ]
         elif r.random() < 0.5:  # thesis, the biblatex way
-            f += [("author", names), ("title", braced), ("type", "{PhD thesis}"),
-                  ("institution", f"{{{r.choice(UNIVERSITIES)}}}"), ("year", y)]
+            f += [
+                ("author", names),
+                ("title", braced),
+                ("type", "{PhD thesis}"),
+                ("institution", f"{{{r.choice(UNIVERSITIES)}}}"),
+                ("year", y),
+            ]
         else:  # thesis, the BibTeX way
             kind = "phdthesis"
             f += [("author", names), ("title", braced), ("school", f"{{{r.choice(UNIVERSITIES)}}}"), ("year", y)]
@@ -271,7 +336,10 @@ class Corpus:
         out = ["% Synthetic library written by benchmarks/synth.py.", ""]
         for macro, name in JOURNALS:
             out.append(f"@string{{{macro} = {{{name}}}}}")
-        out += ["@string{procisa = {Proceedings of the Annual Convention of the International Studies Association}}", ""]
+        out += [
+            "@string{procisa = {Proceedings of the Annual Convention of the International Studies Association}}",
+            "",
+        ]
         for e in self.entries:
             width = max(len(k) for k, _ in e.fields)
             body = ",\n".join(f"  {k.ljust(width)} = {v}" for k, v in e.fields)
@@ -291,40 +359,60 @@ class Corpus:
                 serial += 1
                 thing = r.choice(things)
                 slug = thing.replace(" ", "-").lower()
-                family = r.choices(["usd", "percent", "km", "date", "assessment", "category"],
-                                   weights=[40, 15, 8, 15, 14, 8])[0]
+                family = r.choices(
+                    ["usd", "percent", "km", "date", "assessment", "category"], weights=[40, 15, 8, 15, 14, 8]
+                )[0]
                 if family == "usd":  # a series of yearly values, drawn as a chart
                     first = r.randint(1995, 2016)
                     for year in range(first, first + r.randint(3, 6)):
                         if made == per_topic[t]:
                             break
-                        self.facts.append(self.fact(f"{topic}-{slug}-{serial}-{year}", topic,
-                                                    f"Bilateral {thing} flows", "number", "USD", str(year),
-                                                    f"{topic}-{slug}-{serial}"))
+                        self.facts.append(
+                            self.fact(
+                                f"{topic}-{slug}-{serial}-{year}",
+                                topic,
+                                f"Bilateral {thing} flows",
+                                "number",
+                                "USD",
+                                str(year),
+                                f"{topic}-{slug}-{serial}",
+                            )
+                        )
                         made += 1
                     continue
                 if family == "percent":
-                    fact = self.fact(f"{topic}-{slug}-share-{serial}", topic, f"Share of {thing} in the total",
-                                     "number", "percent", str(r.randint(2000, 2023)))
+                    fact = self.fact(
+                        f"{topic}-{slug}-share-{serial}",
+                        topic,
+                        f"Share of {thing} in the total",
+                        "number",
+                        "percent",
+                        str(r.randint(2000, 2023)),
+                    )
                 elif family == "km":
-                    fact = self.fact(f"{topic}-{slug}-length-{serial}", topic, f"Length of the {thing} link",
-                                     "number", "km")
+                    fact = self.fact(
+                        f"{topic}-{slug}-length-{serial}", topic, f"Length of the {thing} link", "number", "km"
+                    )
                 elif family == "date":
-                    fact = self.fact(f"{topic}-{slug}-agreement-{serial}", topic, f"Signing of the {thing} agreement",
-                                     "date")
+                    fact = self.fact(
+                        f"{topic}-{slug}-agreement-{serial}", topic, f"Signing of the {thing} agreement", "date"
+                    )
                 elif family == "assessment":
-                    fact = self.fact(f"{topic}-{slug}-trend-{serial}", topic, f"Direction of {thing} cooperation",
-                                     "assessment")
+                    fact = self.fact(
+                        f"{topic}-{slug}-trend-{serial}", topic, f"Direction of {thing} cooperation", "assessment"
+                    )
                 else:
-                    fact = self.fact(f"{topic}-{slug}-driver-{serial}", topic, f"What drives {thing} cooperation",
-                                     "category")
+                    fact = self.fact(
+                        f"{topic}-{slug}-driver-{serial}", topic, f"What drives {thing} cooperation", "category"
+                    )
                 self.facts.append(fact)
                 made += 1
         for fact in r.sample(self.facts, round(0.15 * len(self.facts))):
             fact.disputed = True  # its claims after the first may give another value
 
-    def fact(self, fid: str, topic: str, label: str, kind: str, unit: str = "", time: str = "",
-             series: str = "") -> Fact:
+    def fact(
+        self, fid: str, topic: str, label: str, kind: str, unit: str = "", time: str = "", series: str = ""
+    ) -> Fact:
         r = self.rng
         fact = Fact(fid, topic, label, kind, unit, time, series)
         if unit == "USD":
@@ -363,8 +451,15 @@ class Corpus:
             return r.choice([f"{v:,} km", f"{v} km", f"{v:,} kilometres", f"about {round(v, -2):,} km"]), ""
         if fact.kind == "date":
             y, m, d = v
-            return r.choice([str(y), f"{MONTH_NAMES[m - 1]} {y}", f"{d} {MONTH_NAMES[m - 1]} {y}",
-                             f"{y}-{m:02d}-{d:02d}", f"in {MONTH_NAMES[m - 1]} {y}"]), ""
+            return r.choice(
+                [
+                    str(y),
+                    f"{MONTH_NAMES[m - 1]} {y}",
+                    f"{d} {MONTH_NAMES[m - 1]} {y}",
+                    f"{y}-{m:02d}-{d:02d}",
+                    f"in {MONTH_NAMES[m - 1]} {y}",
+                ]
+            ), ""
         position, phrases = v
         return r.choice(phrases), position
 
@@ -401,8 +496,13 @@ class Corpus:
                 claims.append(item)
             others = [e.key for e in r.sample(self.entries, 4)]
             body = self.note_body(main.key, others, note_id, ids, topics)
-            meta = [f"id: {note_id}", f"title: {_q('Notes on ' + main.title)}", f"sources: [{main.key}]",
-                    f"topics: [{', '.join(topics)}]", f"summary: {_q(self.sentence())}"]
+            meta = [
+                f"id: {note_id}",
+                f"title: {_q('Notes on ' + main.title)}",
+                f"sources: [{main.key}]",
+                f"topics: [{', '.join(topics)}]",
+                f"summary: {_q(self.sentence())}",
+            ]
             if claims:
                 meta.append("claims:")
                 meta += ["  - {" + ", ".join(f"{k}: {_q(v)}" for k, v in c.items()) + "}" for c in claims]
@@ -429,8 +529,11 @@ class Corpus:
             paragraphs[p][j] = paragraphs[p][j][:-1] + f" {cite}."
         for ref in refs:
             p = r.randrange(4)
-            paragraphs[p].append(r.choice(["See also {}.", "Compare {}.", "The point is taken up in {}.",
-                                           "For the wider picture, see {}."]).format(ref))
+            paragraphs[p].append(
+                r.choice(
+                    ["See also {}.", "Compare {}.", "The point is taken up in {}.", "For the wider picture, see {}."]
+                ).format(ref)
+            )
         return "\n\n".join(_wrap(" ".join(p)) for p in paragraphs) + "\n"
 
     def cite_locator(self) -> str:
@@ -442,8 +545,16 @@ class Corpus:
         r = self.rng
         for order, (topic, title, summary, _) in enumerate(TOPICS, 1):
             facts = [f for f in self.facts if f.topic == topic]
-            lines = ["---", f"id: {topic}", "kind: topic", f"title: {_q(title)}", f"order: {order}",
-                     f"summary: {_q(summary)}", f"topics: [{topic}]", "facts:"]
+            lines = [
+                "---",
+                f"id: {topic}",
+                "kind: topic",
+                f"title: {_q(title)}",
+                f"order: {order}",
+                f"summary: {_q(summary)}",
+                f"topics: [{topic}]",
+                "facts:",
+            ]
             for f in facts:
                 bits = [f"id: {f.id}", f"label: {_q(f.label)}", f"kind: {f.kind}"]
                 bits += [f"unit: {f.unit}"] if f.unit else []
@@ -462,19 +573,34 @@ class Corpus:
             body = [f"## {HEADINGS[0]}", "", _wrap(self.words(80, f"[@{cites[0]}, p. {r.randint(2, 90)}]")), ""]
             body += [f"## {HEADINGS[1]}", ""]
             for chunk in range(0, len(embeds), 4):
-                sentences = [f"{f.label} ({f.time or 'all years'}): [[fact:{f.id}]]." for f in embeds[chunk:chunk + 4]]
+                sentences = [
+                    f"{f.label} ({f.time or 'all years'}): [[fact:{f.id}]]." for f in embeds[chunk : chunk + 4]
+                ]
                 body += [_wrap(" ".join(sentences) + " " + self.sentence()), ""]
-            body += [f"## {HEADINGS[2]}", "", _wrap(self.words(80, f"[@{cites[1]}, p. {r.randint(2, 90)}; "
-                                                               f"@{cites[2]}, p. {r.randint(2, 90)}]")), ""]
+            body += [
+                f"## {HEADINGS[2]}",
+                "",
+                _wrap(self.words(80, f"[@{cites[1]}, p. {r.randint(2, 90)}; @{cites[2]}, p. {r.randint(2, 90)}]")),
+                "",
+            ]
             others = [t[0] for t in TOPICS if t[0] != topic]
-            body += [f"## {HEADINGS[3]}", "", _wrap(f"{self.words(50)} See [[{r.choice(others)}]] and "
-                                                    f"[[{r.choice(others)}#{_slug(HEADINGS[2])}|its judgements]]."), ""]
+            body += [
+                f"## {HEADINGS[3]}",
+                "",
+                _wrap(
+                    f"{self.words(50)} See [[{r.choice(others)}]] and "
+                    f"[[{r.choice(others)}#{_slug(HEADINGS[2])}|its judgements]]."
+                ),
+                "",
+            ]
             _write(content / "topics" / f"{topic}.md", "\n".join(lines) + "\n" + "\n".join(body))
 
     def make_home(self, content: Path) -> None:
         links = ", ".join(f"[[{t[0]}]]" for t in TOPICS)
-        text = (f"---\nid: index\nkind: home\ntitle: {_q('Synthetic study')}\nsummary: {_q(self.sentence())}\n---\n"
-                f"{_wrap(self.words(60))}\n\nFour topics: {links}.\n")
+        text = (
+            f"---\nid: index\nkind: home\ntitle: {_q('Synthetic study')}\nsummary: {_q(self.sentence())}\n---\n"
+            f"{_wrap(self.words(60))}\n\nFour topics: {links}.\n"
+        )
         _write(content / "index.md", text)
 
 
@@ -540,9 +666,14 @@ def generate(n: int, out: Path, seed: int = 1, code_root: Path = REPO) -> dict:
     _write(out / "mkdocs.yml", "# Written by benchmarks/synth.py; regenerate rather than edit.\n" + text)
     copy_assets(config, out)
     disputed = sum(1 for f in corpus.facts if f.alt_given)
-    return {"notes": n, "entries": len(corpus.entries), "facts": len(corpus.facts),
-            "claims": sum(f.claims for f in corpus.facts), "disputed_facts": disputed,
-            "topics": [(t[0], t[1]) for t in TOPICS]}
+    return {
+        "notes": n,
+        "entries": len(corpus.entries),
+        "facts": len(corpus.facts),
+        "claims": sum(f.claims for f in corpus.facts),
+        "disputed_facts": disputed,
+        "topics": [(t[0], t[1]) for t in TOPICS],
+    }
 
 
 def main() -> None:
@@ -552,8 +683,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     args = parser.parse_args()
     stats = generate(args.n, args.outdir, args.seed)
-    print(f"wrote {args.outdir}: {stats['notes']} notes, 4 topics, {stats['entries']} BibTeX entries, "
-          f"{stats['facts']} facts, {stats['claims']} claims, {stats['disputed_facts']} facts with disagreeing claims")
+    print(
+        f"wrote {args.outdir}: {stats['notes']} notes, 4 topics, {stats['entries']} BibTeX entries, "
+        f"{stats['facts']} facts, {stats['claims']} claims, {stats['disputed_facts']} facts with disagreeing claims"
+    )
 
 
 if __name__ == "__main__":

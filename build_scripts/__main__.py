@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.func is _check_bib:  # needs no mkdocs.yml
+    command: Callable[..., int] = args.func
+    if command is _check_bib:  # needs no mkdocs.yml
         return _check_bib(args)
     if not args.config_file.is_file():
         parser.error(f"no such configuration file: {args.config_file}")
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(args.config_file)
     except ConfigError as exc:
         return _report([exc.diagnostic], args.strict)
-    return args.func(args, settings)
+    return command(args, settings)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -315,7 +317,7 @@ def _counts(done: SiteBuild, seconds: float | None = None) -> str:
 
 
 @contextmanager
-def _source_date_epoch(settings: Settings):
+def _source_date_epoch(settings: Settings) -> Iterator[None]:
     """Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH (here: the content's last commit)."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     inputs = (settings.content_dir, settings.bib_dir, settings.root / "mkdocs.yml")  # the project's, not the tool's

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from build_scripts.diagnostics import Diagnostic
 
@@ -84,7 +85,7 @@ class BuildResult:
     stylesheets: list[str] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)
     archive_key: str = ""
-    inventory: dict = field(default_factory=dict)
+    inventory: dict[str, Any] = field(default_factory=dict)
 
     def read(self, path: str) -> bytes:
         """A generated page or file, as written."""

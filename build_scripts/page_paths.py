@@ -62,7 +62,6 @@ GENERATED_NAMES = frozenset(
 """The names the generated pages and files take at the top of the docs tree (`index`, `sources`, `claims`...)."""
 
 
-
 class SitePage(enum.StrEnum):
     """A generated page a note can link to by name: `[[inconsistencies]]`, `[[bibliography]]`."""
 

@@ -66,8 +66,11 @@ def stamps(paths: Iterable[Path]) -> dict[Path, tuple[int, int]]:
 
 
 def write_changed(target: Path, data: bytes) -> None:
-    """Write `data` to `target` unless it holds them already: an unchanged file keeps its time stamp,
-    so that whatever watches or reuses it (a renderer's server, the incremental build) sees no change."""
+    """Write `data` to `target` unless it holds them already.
+
+    An unchanged file keeps its time stamp, so that whatever watches or reuses it (a renderer's server,
+    the incremental build) sees no change.
+    """
     try:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
             return
@@ -87,7 +90,7 @@ def remove_except(folder: Path, keep: set[str]) -> None:
             path.rmdir()
 
 
-def find_notes(content_dir: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:
+def find_notes(content_dir: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:  # noqa: C901 (one walk: links, unreadable folders and duplicates each reported where met)
     """The note files under `content_dir`, sorted by path, with problems found on the way.
 
     Symbolic links are followed only inside the project (`root`, or the real

@@ -30,7 +30,7 @@ from build_scripts.citations import cite
 from build_scripts.citations.csl_json import url_problems
 from build_scripts.config import Settings
 from build_scripts.library import archive, bib
-from build_scripts.model import BuildResult, Diagnostic, Location, PageFile, Severity, Source
+from build_scripts.model import BuildResult, Diagnostic, Inconsistency, Location, PageFile, Severity, Source
 from build_scripts.notes import load as notes
 from build_scripts.notes.link import build_index, missing_home
 from build_scripts.page_paths import (
@@ -154,7 +154,7 @@ def check(
     diags = sorted(set(diags))
     if any(d.severity is Severity.ERROR for d in diags):
         return None, diags
-    by_fact: dict = defaultdict(list)
+    by_fact: defaultdict[str, list[Inconsistency]] = defaultdict(list)
     for issue in inconsistencies:
         by_fact[issue.fact.id].append(issue)
     with stage("history"):
@@ -183,7 +183,7 @@ def build(settings: Settings, cache: Cache | None = None, times: StageTimes | No
     """
     key = _inputs_key(settings) if cache else ""
     previous = cache.get("build", key) if cache else None
-    if previous is not None and _still_there(previous, settings):
+    if isinstance(previous, BuildResult) and _still_there(previous, settings):
         return previous
     result = _build(settings, cache, times or StageTimes())
     if cache:

@@ -17,16 +17,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from build_scripts.model import BuildResult
 
 SHOWN = 8  # names listed per line before "and N more"
 VERSION = 3  # inventories of another version are not compared (their shape differs)
 
+Inventory: TypeAlias = dict[str, Any]
+"""What a build produced, as saved in JSON: `version`, `notes`, `claims`, `verification`, `disagreements`, `pages`."""
+
 NOUNS = {"numeric": "figures", "date": "dates", "categorical": "answers", "assessment": "assessments"}
 
 
-def inventory(data: dict, result: BuildResult) -> dict:
+def inventory(data: dict[str, Any], result: BuildResult) -> Inventory:
     """What a build produced (`data`, the content of its `claims.json`), for comparison with the next one.
 
     Disagreements are keyed by fact (and whether they are internal), so that
@@ -57,7 +61,7 @@ def inventory(data: dict, result: BuildResult) -> dict:
     }
 
 
-def compare(old: dict | None, new: dict) -> list[str]:
+def compare(old: Inventory | None, new: Inventory) -> list[str]:
     """Lines describing the changes from `old` to `new` (a first build says what it built)."""
     if old is None or old.get("version") != VERSION:
         return [
@@ -88,7 +92,7 @@ def compare(old: dict | None, new: dict) -> list[str]:
     return lines or ["no changes since the previous build"]
 
 
-def _disagreements(old: dict, new: dict) -> list[str]:
+def _disagreements(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """New, widened, narrowed, reclassified and resolved disagreements, a line per group."""
     appeared, resolved = _diff(old, new)
     groups: dict[str, list[str]] = {"new": [_describe(new[k]) for k in appeared]}
@@ -111,7 +115,7 @@ def _disagreements(old: dict, new: dict) -> list[str]:
     ]
 
 
-def _describe(item: dict) -> str:
+def _describe(item: dict[str, Any]) -> str:
     """`Label: 3 dates from 3 sources`."""
     values = {v for v, _ in item["sides"]}
     sources = {s for _, s in item["sides"]}
@@ -119,21 +123,22 @@ def _describe(item: dict) -> str:
     return f"{item['label']}: {len(values)} {noun} from {len(sources)} source{'s' if len(sources) != 1 else ''}"
 
 
-def _shown(claim: dict, positions: dict[str, dict]) -> str:
+def _shown(claim: dict[str, Any], positions: dict[str, dict[str, Any]]) -> str:
     norm = claim.get("normalised") or {}
     declared = positions.get(claim.get("fact", ""), {}).get(norm.get("position") or "")
     return " ".join(str((declared or {}).get("label") or norm.get("display") or claim["value"]).split())
 
 
-def load(path: Path) -> dict | None:
+def load(path: Path) -> Inventory | None:
     """The inventory saved by the previous build, if any."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None
 
 
-def save(path: Path, data: dict) -> None:
+def save(path: Path, data: Inventory) -> None:
     """Keep this build's inventory for the next comparison."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")

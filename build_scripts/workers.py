@@ -88,7 +88,8 @@ def forked(function: Callable[[], R]) -> R:
         os.waitpid(pid, 0)
     if not ok:
         raise value
-    return value
+    result: R = value
+    return result
 
 
 def _call(item: Any) -> Any:

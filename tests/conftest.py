@@ -16,6 +16,17 @@ SHARED = ROOT.parent / "shared"
 """Outside corpora beside the repository (the seed texts, real BibTeX libraries): optional, never required."""
 
 
+EXAMPLE_FIXTURES = frozenset({"bundled_site", "bundled_url", "zensical_site", "zensical_url"})
+"""Fixtures that build the example project at the repository root: a test that uses one tests the example."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that builds the example project `example`, so that `-m "not example"` leaves it out."""
+    for item in items:
+        if EXAMPLE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.example)
+
+
 def outside(*parts: str) -> Path:
     """A path in the outside corpora beside the repository; the test is skipped, with the reason, without it."""
     path = SHARED.joinpath(*parts)
@@ -50,12 +61,8 @@ def point_into_repo(config: Path) -> None:
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory) -> Path:
     """The bundled corpus built with `python -m build_scripts build` (MkDocs --strict), once per session."""
-    import subprocess
-    import sys
-
     site = tmp_path_factory.mktemp("bundled") / "site"
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "build", "-d", str(site)],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+    done = cli(ROOT, "build", "-d", str(site))
     assert done.returncode == 0, done.stderr
     return site
 
@@ -67,7 +74,52 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def cli(project: Path, *args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the command line (`python -m build_scripts ARGS`) in `project`, as a user would; nothing raised."""
-    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=project, capture_output=True,
-                          text=True, check=False, env=env)
+COMMAND = (sys.executable, "-m", "build_scripts")
+"""The command line as a user runs it (`python -m build_scripts`, the same as `research-site`)."""
+TIMEOUT = 600
+"""Seconds a command may take before the test fails (a build takes a few)."""
+
+
+def cli(
+    project: Path,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = TIMEOUT,
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line (`python -m build_scripts ARGS`) in `project`, as a user would; nothing raised.
+
+    Args:
+        project: The folder it runs in.
+        *args: The command and its options, e.g. `"build", "--strict"`.
+        env: The whole environment, if not this process's.
+        stdin: Text typed into the command.
+        timeout: Seconds before the test fails.
+
+    Returns:
+        The finished process, its output (`stdout`, `stderr`) as text.
+    """
+    return subprocess.run(
+        [*COMMAND, *args],
+        cwd=project,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def cli_process(project: Path, *args: str, merge_output: bool = False) -> subprocess.Popen[str]:
+    """Start the command line in `project` and leave it running (`serve`): its output readable line by line.
+
+    With `merge_output`, its errors come on `stdout` too; otherwise on `stderr`.
+    """
+    return subprocess.Popen(
+        [*COMMAND, *args],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merge_output else subprocess.PIPE,
+        text=True,
+    )

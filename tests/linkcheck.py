@@ -13,8 +13,11 @@ LINK_ATTRS = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src")
 def broken_links(site: Path) -> list[str]:
     """`page: href` for each internal link or anchor in `site` that does not resolve."""
     pages = {p: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in sorted(site.rglob("*.html"))}
-    ids = {p: {tag["id"] for tag in soup.find_all(id=True)} | {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
-           for p, soup in pages.items()}
+    ids = {
+        p: {tag["id"] for tag in soup.find_all(id=True)}
+        | {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+        for p, soup in pages.items()
+    }
     broken = []
     for page, soup in pages.items():
         for tag, attr in LINK_ATTRS:

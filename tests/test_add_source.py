@@ -6,7 +6,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from build_scripts.config import load_settings
 from build_scripts.library import add_source
 from build_scripts.library.bib import load_library
 
-from .conftest import write
+from .conftest import cli, write
 
 NEW = """@article{zhang2023,
   author  = {Zh{\\=a}ng, Wei},
@@ -28,14 +27,9 @@ NEW = """@article{zhang2023,
 """
 
 
-def run(project: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=project, input=stdin,
-                          capture_output=True, text=True, check=False)
-
-
 def add(project: Path, text: str, name: str = "new.bib") -> subprocess.CompletedProcess:
     write(project / name, text)
-    return run(project, "add-source", name)
+    return cli(project, "add-source", name)
 
 
 def files(folder: Path) -> list[str]:
@@ -65,7 +59,8 @@ def test_appends_entry_keeping_the_original_bytes(mini, library):
     assert after == before + b"\n" + NEW.encode()
     assert "added zhang2023 to bib/library.bib" in done.stdout
     assert "created content/notes/zhang2023.md" in done.stdout
-    assert "python -m build_scripts check" in done.stdout and "make serve" in done.stdout
+    assert "python -m build_scripts check" in done.stdout
+    assert "make serve" in done.stdout
     assert files(mini / "bib") == before_files  # no temporary file left behind
 
 
@@ -73,13 +68,22 @@ def test_note_skeleton_passes_check(mini):
     assert add(mini, NEW).returncode == 0
     note = (mini / "content" / "notes" / "zhang2023.md").read_text(encoding="utf-8")
     front = yaml.safe_load(note.split("---\n")[1])
-    assert front == {"id": "zhang2023", "title": 'Notes on Partners: "Uneasy" Allies', "sources": ["zhang2023"],
-                     "topics": [], "summary": "", "claims": []}
+    assert front == {
+        "id": "zhang2023",
+        "title": 'Notes on Partners: "Uneasy" Allies',
+        "sources": ["zhang2023"],
+        "topics": [],
+        "summary": "",
+        "claims": [],
+    }
     assert "[@zhang2023]" in note
-    assert "<!--" in note and "locator:" in note and "[[" in note
-    done = run(mini, "--strict", "check")
+    assert "<!--" in note
+    assert "locator:" in note
+    assert "[[" in note
+    done = cli(mini, "--strict", "check")
     assert done.returncode == 0, done.stderr
-    assert "error" not in done.stderr and "warning" not in done.stderr
+    assert "error" not in done.stderr
+    assert "warning" not in done.stderr
 
 
 def test_several_entries_get_a_note_each(mini, library):
@@ -88,7 +92,7 @@ def test_several_entries_get_a_note_each(mini, library):
     assert done.returncode == 0, done.stderr
     assert load_library([library], mini)[0].keys() >= {"zhang2023", "li2020"}
     assert {"zhang2023.md", "li2020.md"} <= set(files(mini / "content" / "notes"))
-    assert run(mini, "check").returncode == 0
+    assert cli(mini, "check").returncode == 0
 
 
 def test_same_entry_again_is_refused(mini, library):
@@ -112,17 +116,27 @@ def test_key_differing_only_by_case_is_refused(mini, library):
     assert_nothing_written(mini, before, done)
 
 
-@pytest.mark.parametrize(("text", "why"), [
-    pytest.param("@article{other2023, title = {A different title}, doi = {https://doi.org/10.1000/abc.123}}\n",
-                 "same DOI 10.1000/abc.123", id="same_doi_with_prefix_and_case"),
-    pytest.param("@book{lo2008b, title = {Axis of convenience -- Moscow, Beijing and the new geopolitics}}\n",
-                 "same title", id="same_title_normalised"),
-])
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        pytest.param(
+            "@article{other2023, title = {A different title}, doi = {https://doi.org/10.1000/abc.123}}\n",
+            "same DOI 10.1000/abc.123",
+            id="same_doi_with_prefix_and_case",
+        ),
+        pytest.param(
+            "@book{lo2008b, title = {Axis of convenience -- Moscow, Beijing and the new geopolitics}}\n",
+            "same title",
+            id="same_title_normalised",
+        ),
+    ],
+)
 def test_likely_duplicate_warns_and_proceeds(mini, library, text, why):
     assert add(mini, NEW, "first.bib").returncode == 0
     done = add(mini, text)
     assert done.returncode == 0, done.stderr
-    assert "new.bib:1: warning:" in done.stderr and why in done.stderr
+    assert "new.bib:1: warning:" in done.stderr
+    assert why in done.stderr
     assert "bib/library.bib:" in done.stderr
     assert library.read_bytes().endswith(text.encode())
 
@@ -130,38 +144,54 @@ def test_likely_duplicate_warns_and_proceeds(mini, library, text, why):
 def test_likely_duplicate_fails_under_strict(mini, library):
     before = library.read_bytes()
     write(mini / "new.bib", "@book{lo2008b, title = {Axis of Convenience: Moscow, Beijing, and the New Geopolitics}}")
-    done = run(mini, "--strict", "add-source", "new.bib")
+    done = cli(mini, "--strict", "add-source", "new.bib")
     assert "warning: 'lo2008b' may duplicate 'lo2008'" in done.stderr
     assert_nothing_written(mini, before, done)
 
 
-@pytest.mark.parametrize(("text", "line", "message"), [
-    pytest.param("% a comment\n\n@article{broken, title = {x} year = {2020}}\n", 3, "malformed value",
-                 id="missing_comma"),
-    pytest.param("@article{ok1, title = {Fine}}\n\n@article{broken, title = {x\n", 3, "could not be parsed",
-                 id="unclosed_brace"),
-    pytest.param("\n@article{nomacro, title = {x}, journal = undefinedmacro}\n", 2, "undefined macro",
-                 id="undefined_macro"),
-    pytest.param("@article{twice, title = {x}}\n@article{Twice, title = {y}}\n", 2, "differs only by case",
-                 id="duplicate_within_new_text"),
-    pytest.param("just some text, no entry\n", 0, "no BibTeX entry found", id="no_entry"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        pytest.param(
+            "% a comment\n\n@article{broken, title = {x} year = {2020}}\n", 3, "malformed value", id="missing_comma"
+        ),
+        pytest.param(
+            "@article{ok1, title = {Fine}}\n\n@article{broken, title = {x\n",
+            3,
+            "could not be parsed",
+            id="unclosed_brace",
+        ),
+        pytest.param(
+            "\n@article{nomacro, title = {x}, journal = undefinedmacro}\n", 2, "undefined macro", id="undefined_macro"
+        ),
+        pytest.param(
+            "@article{twice, title = {x}}\n@article{Twice, title = {y}}\n",
+            2,
+            "differs only by case",
+            id="duplicate_within_new_text",
+        ),
+        pytest.param("just some text, no entry\n", 0, "no BibTeX entry found", id="no_entry"),
+    ],
+)
 def test_broken_input_is_rejected_with_its_line(mini, library, text, line, message):
     before = library.read_bytes()
     done = add(mini, text)
     where = f"new.bib:{line}" if line else "new.bib"
-    assert f"{where}: error: " in done.stderr and message in done.stderr
-    assert "/tmp" not in done.stderr and "add-source-" not in done.stderr  # never the temporary copy
+    assert f"{where}: error: " in done.stderr
+    assert message in done.stderr
+    assert "/tmp" not in done.stderr
+    assert "add-source-" not in done.stderr  # never the temporary copy
     assert_nothing_written(mini, before, done)
 
 
 def test_reads_standard_input(mini, library):
     before = library.read_bytes()
-    done = run(mini, "add-source", "-", stdin=NEW)
+    done = cli(mini, "add-source", "-", stdin=NEW)
     assert done.returncode == 0, done.stderr
     assert library.read_bytes() == before + b"\n" + NEW.encode()
-    done = run(mini, "add-source", "-", stdin="@article{x, title = {x} year = {1}}\n")
-    assert "<stdin>:1: error: " in done.stderr and done.returncode == 1
+    done = cli(mini, "add-source", "-", stdin="@article{x, title = {x} year = {1}}\n")
+    assert "<stdin>:1: error: " in done.stderr
+    assert done.returncode == 1
 
 
 def test_file_without_trailing_newline_gets_a_separator(mini, library):
@@ -193,8 +223,9 @@ def test_appends_to_the_last_bib_file_or_creates_library(mini, library):
     assert (mini / "bib" / "library.bib").read_text() == NEW.replace("zhang2023", "zhang2024")
 
 
-@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()],
-                         ids=["os_error", "interrupt"])
+@pytest.mark.parametrize(
+    "failure", [OSError(28, "No space left on device"), KeyboardInterrupt()], ids=["os_error", "interrupt"]
+)
 def test_interrupted_write_leaves_the_library_intact(mini, library, monkeypatch, failure):
     before = library.read_bytes()
     settings = load_settings(mini / "mkdocs.yml")
@@ -208,7 +239,8 @@ def test_interrupted_write_leaves_the_library_intact(mini, library, monkeypatch,
         assert not result.written
         assert [str(d) for d in diags] == [
             "bib/library.bib: error: cannot write the library: No space left on device "
-            "(hint: nothing was changed; check the file's permissions and the free space)"]
+            "(hint: nothing was changed; check the file's permissions and the free space)"
+        ]
     else:
         with pytest.raises(KeyboardInterrupt):
             add_source.add_source(NEW, "new.bib", settings)
@@ -223,14 +255,16 @@ def test_entry_may_use_a_macro_of_the_library(mini, library):
     sources, diags = load_library([library], mini)
     assert sources["chen2024"].fields["journal"] == "China Brief"
     assert not diags
-    assert run(mini, "--strict", "check").returncode == 0
+    assert cli(mini, "--strict", "check").returncode == 0
 
 
 def test_note_name_and_id_avoid_existing_ones(mini):
     write(mini / "content" / "notes" / "wang-2020.md", "not a note of ours\n")
-    text = ("@misc{Wang:2020, title = {W}}\n"      # file wang-2020.md exists -> wang-2020-2
-            "@misc{Alpha, title = {A}}\n"          # id 'alpha' is a topic's -> alpha-2
-            "@misc{G\u00f3mez2021, title = {G}}\n")  # accents dropped from the slug
+    text = (
+        "@misc{Wang:2020, title = {W}}\n"  # file wang-2020.md exists -> wang-2020-2
+        "@misc{Alpha, title = {A}}\n"  # id 'alpha' is a topic's -> alpha-2
+        "@misc{G\u00f3mez2021, title = {G}}\n"
+    )  # accents dropped from the slug
     done = add(mini, text)
     assert done.returncode == 0, done.stderr
     notes = mini / "content" / "notes"
@@ -241,12 +275,13 @@ def test_note_name_and_id_avoid_existing_ones(mini):
 
 def test_missing_file_is_a_clear_error(mini, library):
     before = library.read_bytes()
-    done = run(mini, "add-source", "nope.bib")
+    done = cli(mini, "add-source", "nope.bib")
     assert "nope.bib: error: file not found" in done.stderr
     assert_nothing_written(mini, before, done)
 
 
 def test_missing_argument_is_a_usage_error(mini):
-    done = run(mini, "add-source")
+    done = cli(mini, "add-source")
     assert done.returncode == 2
-    assert "Traceback" not in done.stderr and "file" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "file" in done.stderr

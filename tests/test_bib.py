@@ -18,7 +18,7 @@ from build_scripts.library.bib import MAX_FIELD_CHARS, load_library
 from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Severity, Source
 
-from .conftest import real_bib
+from .conftest import cli, real_bib
 
 Loader = Callable[..., tuple[dict[str, Source], list[Diagnostic]]]
 
@@ -93,7 +93,8 @@ def test_undefined_macro_is_a_warning_and_kept_as_text(load: Loader) -> None:
     [diag] = diags
     assert diag.severity is Severity.WARNING
     assert str(diag.location) == "bib/refs.bib:2"
-    assert "AAAI-91" in diag.message and "mcallester91" in diag.message
+    assert "AAAI-91" in diag.message
+    assert "mcallester91" in diag.message
 
 
 @pytest.mark.parametrize(
@@ -171,7 +172,8 @@ def test_dangling_crossref_is_a_warning(load: Loader) -> None:
     [diag] = diags
     assert diag.severity is Severity.WARNING
     assert str(diag.location) == "bib/refs.bib:3"  # the crossref field
-    assert "green75" in diag.message and "IJCAI85" in diag.message
+    assert "green75" in diag.message
+    assert "IJCAI85" in diag.message
 
 
 @pytest.mark.parametrize(
@@ -186,7 +188,8 @@ def test_circular_crossref_is_an_error_and_terminates(load: Loader, text: str) -
     sources, diags = load(text)
     assert "a" in sources
     [diag] = errors(diags)
-    assert "circular crossref" in diag.message and "a" in diag.message
+    assert "circular crossref" in diag.message
+    assert "a" in diag.message
     assert str(diag.location) == "bib/refs.bib:1"
 
 
@@ -206,7 +209,8 @@ def test_duplicate_key_reported_with_both_locations(load: Loader) -> None:
     [diag] = diags
     assert diag.severity is Severity.ERROR
     assert str(diag.location) == "bib/refs.bib:3"
-    assert "dup" in diag.message and "bib/refs.bib:1" in diag.message
+    assert "dup" in diag.message
+    assert "bib/refs.bib:1" in diag.message
 
 
 def test_duplicate_key_across_files_first_file_wins(tmp_path: Path) -> None:
@@ -215,7 +219,8 @@ def test_duplicate_key_across_files_first_file_wins(tmp_path: Path) -> None:
     sources, diags = load_library([tmp_path / "a.bib", tmp_path / "b.bib"], tmp_path)
     assert sources["k"].fields["title"] == "A"
     [diag] = diags
-    assert str(diag.location) == "b.bib:2" and "a.bib:1" in diag.message
+    assert str(diag.location) == "b.bib:2"
+    assert "a.bib:1" in diag.message
 
 
 def test_macros_are_shared_across_files(tmp_path: Path) -> None:
@@ -267,7 +272,8 @@ def test_unreadable_file_is_an_error(tmp_path: Path, name: str) -> None:
     sources, diags = load_library([tmp_path / name, tmp_path / "ok.bib"], tmp_path)
     assert list(sources) == ["ok"]
     [diag] = diags
-    assert diag.severity is Severity.ERROR and diag.location.line == 0
+    assert diag.severity is Severity.ERROR
+    assert diag.location.line == 0
 
 
 def test_empty_file(load: Loader) -> None:
@@ -284,74 +290,167 @@ def test_deterministic(load: Loader) -> None:
 #: (file content, expected sources {key: (line, fields they must have)}, expected diagnostics
 #: [(line, severity, words the message must contain)], in the order they are reported).
 HOSTILE = [
-    pytest.param("% header\n@book{m, author = {Müller, Jürgen}}\n".encode("latin-1"),
-                 {"m": (2, {"author": "Müller, Jürgen"})},
-                 [(2, "warning", "refs.bib is not valid UTF-8", "Latin-1")], id="latin1_file"),
-    pytest.param(b"@book{q,\n  title = {\x93Quoted\x94 \x96 dash}}\n",
-                 {"q": (1, {"title": "\u201cQuoted\u201d \u2013 dash"})},
-                 [(2, "warning", "not valid UTF-8", "Windows-1252")], id="windows1252_smart_quotes"),
-    pytest.param(b"\xef\xbb\xbf@book{bom, title = {\xc3\x9cber}}\n", {"bom": (1, {"title": "Über"})}, [],
-                 id="utf8_bom"),
-    pytest.param("@book{u, title = {Über}}\n\n@book{U, title = {x}}\n".encode("utf-16"),
-                 {"u": (1, {"title": "Über"})},
-                 [(1, "warning", "UTF-16"), (3, "error", "'U'", "differs only by case")], id="utf16_bom"),
-    pytest.param(b"% header\r\n\r\n@book{a,\r\n  title = {A\r\n  B}}\r\n\r\n@book{A, title = {B}}\r\n",
-                 {"a": (3, {"title": "A B"})}, [(7, "error", "differs only by case", "refs.bib:3")],
-                 id="crlf_line_ends"),
-    pytest.param(b"% header\r\r@book{a,\r  title = {A\r  B}}\r\r@book{A, title = {B}}\r",
-                 {"a": (3, {"title": "A B"})}, [(7, "error", "differs only by case", "refs.bib:3")],
-                 id="cr_only_line_ends"),
-    pytest.param(b"@book{a, title = {A}}\r\n\r@book{b,\n title = {B}}\r\n@book{A}\n",
-                 {"a": (1, {}), "b": (3, {})}, [(5, "error", "'A'", "differs only by case")], id="mixed_line_ends"),
-    pytest.param("@misc{a, title = {one \\\\\n two \\\n three}}\n@misc{a, title = {x}}\n",
-                 {"a": (1, {"title": "one \\\\ two \\ three"})}, [(4, "error", "'a': duplicate key")],
-                 id="backslash_at_line_end_keeps_line_count"),
-    pytest.param("@book{Smith2020, title = {First}}\n@book{smith2020, title = {Second}}\n",
-                 {"Smith2020": (1, {"title": "First"})},
-                 [(2, "error", "'smith2020'", "differs only by case from 'Smith2020'", "refs.bib:1")],
-                 id="keys_differ_only_by_case_first_wins"),
-    pytest.param("@book{dup, title = {First}}\n\n@book{dup, title = {Second}}\n", {"dup": (1, {"title": "First"})},
-                 [(3, "error", "'dup': duplicate key", "refs.bib:1")], id="duplicate_key_first_wins"),
-    pytest.param("@book{good, title = {G}}\n\n@article{, title={x}}\n", {"good": (1, {})},
-                 [(3, "error", "@article entry without a citekey")], id="empty_key"),
+    pytest.param(
+        "% header\n@book{m, author = {Müller, Jürgen}}\n".encode("latin-1"),
+        {"m": (2, {"author": "Müller, Jürgen"})},
+        [(2, "warning", "refs.bib is not valid UTF-8", "Latin-1")],
+        id="latin1_file",
+    ),
+    pytest.param(
+        b"@book{q,\n  title = {\x93Quoted\x94 \x96 dash}}\n",
+        {"q": (1, {"title": "\u201cQuoted\u201d \u2013 dash"})},
+        [(2, "warning", "not valid UTF-8", "Windows-1252")],
+        id="windows1252_smart_quotes",
+    ),
+    pytest.param(
+        b"\xef\xbb\xbf@book{bom, title = {\xc3\x9cber}}\n", {"bom": (1, {"title": "Über"})}, [], id="utf8_bom"
+    ),
+    pytest.param(
+        "@book{u, title = {Über}}\n\n@book{U, title = {x}}\n".encode("utf-16"),
+        {"u": (1, {"title": "Über"})},
+        [(1, "warning", "UTF-16"), (3, "error", "'U'", "differs only by case")],
+        id="utf16_bom",
+    ),
+    pytest.param(
+        b"% header\r\n\r\n@book{a,\r\n  title = {A\r\n  B}}\r\n\r\n@book{A, title = {B}}\r\n",
+        {"a": (3, {"title": "A B"})},
+        [(7, "error", "differs only by case", "refs.bib:3")],
+        id="crlf_line_ends",
+    ),
+    pytest.param(
+        b"% header\r\r@book{a,\r  title = {A\r  B}}\r\r@book{A, title = {B}}\r",
+        {"a": (3, {"title": "A B"})},
+        [(7, "error", "differs only by case", "refs.bib:3")],
+        id="cr_only_line_ends",
+    ),
+    pytest.param(
+        b"@book{a, title = {A}}\r\n\r@book{b,\n title = {B}}\r\n@book{A}\n",
+        {"a": (1, {}), "b": (3, {})},
+        [(5, "error", "'A'", "differs only by case")],
+        id="mixed_line_ends",
+    ),
+    pytest.param(
+        "@misc{a, title = {one \\\\\n two \\\n three}}\n@misc{a, title = {x}}\n",
+        {"a": (1, {"title": "one \\\\ two \\ three"})},
+        [(4, "error", "'a': duplicate key")],
+        id="backslash_at_line_end_keeps_line_count",
+    ),
+    pytest.param(
+        "@book{Smith2020, title = {First}}\n@book{smith2020, title = {Second}}\n",
+        {"Smith2020": (1, {"title": "First"})},
+        [(2, "error", "'smith2020'", "differs only by case from 'Smith2020'", "refs.bib:1")],
+        id="keys_differ_only_by_case_first_wins",
+    ),
+    pytest.param(
+        "@book{dup, title = {First}}\n\n@book{dup, title = {Second}}\n",
+        {"dup": (1, {"title": "First"})},
+        [(3, "error", "'dup': duplicate key", "refs.bib:1")],
+        id="duplicate_key_first_wins",
+    ),
+    pytest.param(
+        "@book{good, title = {G}}\n\n@article{, title={x}}\n",
+        {"good": (1, {})},
+        [(3, "error", "@article entry without a citekey")],
+        id="empty_key",
+    ),
     pytest.param("@article( ,\n title={x})\n", {}, [(1, "error", "without a citekey")], id="empty_key_paren_entry"),
     pytest.param("@{k, title = {x}}\n", {}, [(1, "error", "'k'", "without a type")], id="empty_entry_type"),
-    pytest.param("@book{k,\n  title = {One},\n  Title = {Two}}", {"k": (1, {"title": "One"})},
-                 [(3, "warning", "'k'", "field 'title' given twice", "first is used")],
-                 id="duplicate_field_first_wins"),
-    pytest.param("@misc{k,\n  title = {a\x00b\x1b[31mred\x07},\n  note = {ok}}",
-                 {"k": (1, {"title": "ab[31mred", "note": "ok"})},
-                 [(2, "warning", "U+0000, U+0007, U+001B", "field 'title' of 'k'")], id="control_chars_in_value"),
-    pytest.param("@misc{k\x1b, title = {t}}\n", {"k": (1, {"title": "t"})},
-                 [(1, "warning", "U+001B", "citekey 'k'")], id="control_char_in_key"),
-    pytest.param("@misc{k,\n ti\x00tle = {t}}\n", {"k": (1, {"title": "t"})},
-                 [(2, "warning", "U+0000", "field name of 'k'")], id="control_char_in_field_name"),
-    pytest.param("@string{p = {P\x7f\x85}}\n@misc{k, publisher = p}\n", {"k": (2, {"publisher": "P"})},
-                 [(1, "warning", "U+007F, U+0085", "@string 'p'")], id="control_chars_in_string"),
-    pytest.param("\x00@misc{a, title = {A}}\n\x0c\n\x1b@misc{b, title = {B}}\n", {"a": (1, {}), "b": (3, {})}, [],
-                 id="control_chars_between_entries_are_harmless"),
-    pytest.param("@inproceedings{m,\n  booktitle = AAAI-91,\n  year = 1991}", {"m": (1, {"booktitle": "AAAI-91"})},
-                 [(2, "warning", "undefined macro 'AAAI-91'", "'m'")], id="undefined_macro"),
-    pytest.param("@misc{k,\n  title = {A} B}", {"k": (1, {"title": "{A} B"})},
-                 [(2, "error", "malformed value", "'k'")], id="value_not_literal_or_macro"),
-    pytest.param("@misc{k,\n  title = {A} # }", {"k": (1, {"title": "A"})},
-                 [(2, "error", "'#' without a value", "'k'")], id="hash_without_operand"),
-    pytest.param("@inproceedings{green75,\n  title = {T},\n  crossref = {IJCAI85}}", {"green75": (1, {"title": "T"})},
-                 [(3, "warning", "'green75': crossref to unknown entry 'IJCAI85'")], id="dangling_crossref"),
-    pytest.param("@inproceedings{c, crossref = {BigBook}}\n@book{bigbook, title = {Big}, year = 1999}",
-                 {"c": (1, {"booktitle": "Big", "year": "1999"}), "bigbook": (2, {})}, [],
-                 id="crossref_matched_case_insensitively"),
-    pytest.param("@misc{a,\n  crossref = {b}}\n@misc{b, crossref = {A}}", {"a": (1, {}), "b": (3, {})},
-                 [(2, "error", "circular crossref: a -> b -> a")], id="circular_crossref"),
-    pytest.param("@misc{k,\n  = {x}, title = {t}}", {"k": (1, {"title": "t"})},
-                 [(2, "error", "'k': field name '' is not valid")], id="field_without_name"),
-    pytest.param("@string{ = {x}}\n@misc{k}", {"k": (2, {})}, [(1, "error", "@string name '' is not valid")],
-                 id="string_without_name"),
-    pytest.param("@misc{a b, title = {x}}", {"a b": (1, {})}, [(1, "warning", "'a b' contains whitespace")],
-                 id="key_with_whitespace"),
-    pytest.param("@misc{ok, title = {x}}\n@ misc{lost, title = {x}}\n@my-type{lost2, title = {y}}\n", {"ok": (1, {})},
-                 [(2, "error", "'@ misc{'", "not read as"), (3, "error", "'@my-type{'", "not read as")],
-                 id="entry_start_not_recognised"),
+    pytest.param(
+        "@book{k,\n  title = {One},\n  Title = {Two}}",
+        {"k": (1, {"title": "One"})},
+        [(3, "warning", "'k'", "field 'title' given twice", "first is used")],
+        id="duplicate_field_first_wins",
+    ),
+    pytest.param(
+        "@misc{k,\n  title = {a\x00b\x1b[31mred\x07},\n  note = {ok}}",
+        {"k": (1, {"title": "ab[31mred", "note": "ok"})},
+        [(2, "warning", "U+0000, U+0007, U+001B", "field 'title' of 'k'")],
+        id="control_chars_in_value",
+    ),
+    pytest.param(
+        "@misc{k\x1b, title = {t}}\n",
+        {"k": (1, {"title": "t"})},
+        [(1, "warning", "U+001B", "citekey 'k'")],
+        id="control_char_in_key",
+    ),
+    pytest.param(
+        "@misc{k,\n ti\x00tle = {t}}\n",
+        {"k": (1, {"title": "t"})},
+        [(2, "warning", "U+0000", "field name of 'k'")],
+        id="control_char_in_field_name",
+    ),
+    pytest.param(
+        "@string{p = {P\x7f\x85}}\n@misc{k, publisher = p}\n",
+        {"k": (2, {"publisher": "P"})},
+        [(1, "warning", "U+007F, U+0085", "@string 'p'")],
+        id="control_chars_in_string",
+    ),
+    pytest.param(
+        "\x00@misc{a, title = {A}}\n\x0c\n\x1b@misc{b, title = {B}}\n",
+        {"a": (1, {}), "b": (3, {})},
+        [],
+        id="control_chars_between_entries_are_harmless",
+    ),
+    pytest.param(
+        "@inproceedings{m,\n  booktitle = AAAI-91,\n  year = 1991}",
+        {"m": (1, {"booktitle": "AAAI-91"})},
+        [(2, "warning", "undefined macro 'AAAI-91'", "'m'")],
+        id="undefined_macro",
+    ),
+    pytest.param(
+        "@misc{k,\n  title = {A} B}",
+        {"k": (1, {"title": "{A} B"})},
+        [(2, "error", "malformed value", "'k'")],
+        id="value_not_literal_or_macro",
+    ),
+    pytest.param(
+        "@misc{k,\n  title = {A} # }",
+        {"k": (1, {"title": "A"})},
+        [(2, "error", "'#' without a value", "'k'")],
+        id="hash_without_operand",
+    ),
+    pytest.param(
+        "@inproceedings{green75,\n  title = {T},\n  crossref = {IJCAI85}}",
+        {"green75": (1, {"title": "T"})},
+        [(3, "warning", "'green75': crossref to unknown entry 'IJCAI85'")],
+        id="dangling_crossref",
+    ),
+    pytest.param(
+        "@inproceedings{c, crossref = {BigBook}}\n@book{bigbook, title = {Big}, year = 1999}",
+        {"c": (1, {"booktitle": "Big", "year": "1999"}), "bigbook": (2, {})},
+        [],
+        id="crossref_matched_case_insensitively",
+    ),
+    pytest.param(
+        "@misc{a,\n  crossref = {b}}\n@misc{b, crossref = {A}}",
+        {"a": (1, {}), "b": (3, {})},
+        [(2, "error", "circular crossref: a -> b -> a")],
+        id="circular_crossref",
+    ),
+    pytest.param(
+        "@misc{k,\n  = {x}, title = {t}}",
+        {"k": (1, {"title": "t"})},
+        [(2, "error", "'k': field name '' is not valid")],
+        id="field_without_name",
+    ),
+    pytest.param(
+        "@string{ = {x}}\n@misc{k}",
+        {"k": (2, {})},
+        [(1, "error", "@string name '' is not valid")],
+        id="string_without_name",
+    ),
+    pytest.param(
+        "@misc{a b, title = {x}}",
+        {"a b": (1, {})},
+        [(1, "warning", "'a b' contains whitespace")],
+        id="key_with_whitespace",
+    ),
+    pytest.param(
+        "@misc{ok, title = {x}}\n@ misc{lost, title = {x}}\n@my-type{lost2, title = {y}}\n",
+        {"ok": (1, {})},
+        [(2, "error", "'@ misc{'", "not read as"), (3, "error", "'@my-type{'", "not read as")],
+        id="entry_start_not_recognised",
+    ),
 ]
 
 
@@ -360,8 +459,10 @@ def test_hostile_input_is_reported_by_line(
     load: Loader, content: str | bytes, expected_sources: dict, expected_diags: list[tuple]
 ) -> None:
     sources, diags = load(content)
-    got = {key: (src.location.line, {f: src.fields.get(f) for f in expected_sources.get(key, (0, {}))[1]})
-           for key, src in sources.items()}
+    got = {
+        key: (src.location.line, {f: src.fields.get(f) for f in expected_sources.get(key, (0, {}))[1]})
+        for key, src in sources.items()
+    }
     assert got == expected_sources
     assert [(d.location.line, d.severity.value) for d in diags] == [e[:2] for e in expected_diags], diags
     for diag, (_, _, *words) in zip(diags, expected_diags, strict=False):
@@ -387,7 +488,8 @@ def test_very_large_field_is_cut_with_a_warning(load: Loader, content: str) -> N
     assert title.count("{") == title.count("}")
     [diag] = diags
     assert (diag.location.line, diag.severity) == (1, Severity.WARNING)
-    assert "field 'title' of 'big'" in diag.message and "100,000" in diag.message
+    assert "field 'title' of 'big'" in diag.message
+    assert "100,000" in diag.message
 
 
 def test_macros_doubling_in_size_stay_bounded(load: Loader) -> None:
@@ -395,16 +497,20 @@ def test_macros_doubling_in_size_stay_bounded(load: Loader) -> None:
     sources, diags = load("@string{m0 = {0123456789}}\n" + strings + "@misc{k, title = m39 # m39 # m39}\n")
     assert len(sources["k"].fields["title"]) == MAX_FIELD_CHARS
     cut = [d for d in diags if "is longer than" in d.message]
-    assert cut and all(d.severity is Severity.WARNING for d in diags)
-    assert cut[-1].location.line == 41 and "field 'title' of 'k'" in cut[-1].message
+    assert cut
+    assert all(d.severity is Severity.WARNING for d in diags)
+    assert cut[-1].location.line == 41
+    assert "field 'title' of 'k'" in cut[-1].message
 
 
 def test_100k_levels_of_braces_do_not_recurse(load: Loader) -> None:
     levels = 100_000
     text = "@misc{deep, title = " + "{" * levels + "x" + "}" * levels + ",\n  note = {ok}}\n@misc{after}\n"
     sources, diags = load(text)
-    assert set(sources) == {"deep", "after"} and sources["after"].location.line == 3
-    assert [d.location.line for d in diags] == [1] and "is longer than" in diags[0].message
+    assert set(sources) == {"deep", "after"}
+    assert sources["after"].location.line == 3
+    assert [d.location.line for d in diags] == [1]
+    assert "is longer than" in diags[0].message
     assert decode_latex(sources["deep"].fields["title"]) == "x"
     unclosed, diags = load("@misc{deep, title = " + "{" * levels + "x\n@misc{after}\n")
     assert list(unclosed) == ["after"]
@@ -450,7 +556,9 @@ def test_pieces_give_the_same_result_as_one_parse(monkeypatch: pytest.MonkeyPatc
 def test_oversized_file_is_refused(monkeypatch: pytest.MonkeyPatch, load: Loader) -> None:
     monkeypatch.setattr(bib, "MAX_FILE_BYTES", 10)
     sources, [diag] = load("@misc{k, title = {long enough}}")
-    assert sources == {} and diag.severity is Severity.ERROR and "larger than" in diag.message
+    assert sources == {}
+    assert diag.severity is Severity.ERROR
+    assert "larger than" in diag.message
 
 
 # -- real libraries ------------------------------------------------------------------
@@ -469,8 +577,14 @@ STATED_COUNTS = {"biblatex-examples.bib": 92, "tugboat.bib": 3644, "jabref-jabre
 #: 5 @article, 1 @phdthesis, 1 @book; xampl: 36 entries; bbt-873: 988 entries, 14 of them repeat a key).
 ENTRY_COUNTS = {**STATED_COUNTS, "jabref-complex.bib": 20, "xampl.bib": 36, "bbt-873-paren-entries.bib": 974}
 #: @string blocks in each file.
-MACRO_COUNTS = {"biblatex-examples.bib": 8, "jabref-complex.bib": 2, "tugboat.bib": 3, "xampl.bib": 3,
-                "bbt-873-paren-entries.bib": 0, "jabref-jabref-authors.bib": 0}
+MACRO_COUNTS = {
+    "biblatex-examples.bib": 8,
+    "jabref-complex.bib": 2,
+    "tugboat.bib": 3,
+    "xampl.bib": 3,
+    "bbt-873-paren-entries.bib": 0,
+    "jabref-jabref-authors.bib": 0,
+}
 #: The genuine duplicate keys of bbt-873: (line of the repeat, key, line of the first).
 BBT_DUPLICATES = [
     (866, "Schank:80", 161), (936, "Wilks:76", 171), (946, "Rieger:75", 182), (1582, "Brachman:79", 514),
@@ -546,8 +660,12 @@ def test_real_library_loads_with_exact_counts_and_problems(name: str) -> None:
         assert re.match(rf"\s*@\w+\s*[{{(]\s*{re.escape(key)}\s*,", lines[src.location.line - 1]), key
     # Nothing is dropped silently: every entry block is a source or an error.
     blocks = bibtexparser.parse_string(path.read_text(encoding="utf-8"), parse_stack=[]).blocks
-    entry_blocks = [b for b in blocks if isinstance(b, (bm.Entry, bm.DuplicateFieldKeyBlock))
-                    or (isinstance(b, bm.DuplicateBlockKeyBlock) and isinstance(b.ignore_error_block, bm.Entry))]
+    entry_blocks = [
+        b
+        for b in blocks
+        if isinstance(b, (bm.Entry, bm.DuplicateFieldKeyBlock))
+        or (isinstance(b, bm.DuplicateBlockKeyBlock) and isinstance(b.ignore_error_block, bm.Entry))
+    ]
     dropped = [d for d in errors(diags) if kind(d) == "duplicate key"]
     assert len(entry_blocks) == len(sources) + len(dropped)
 
@@ -555,8 +673,10 @@ def test_real_library_loads_with_exact_counts_and_problems(name: str) -> None:
 def test_bbt_problems_by_line() -> None:
     sources, diags = load_library([real_bib() / "bbt-873-paren-entries.bib"], real_bib())
     dups = [(d.location.line, d.message) for d in diags if kind(d) == "duplicate key"]
-    assert dups == [(line, f"'{key}': duplicate key (first defined at bbt-873-paren-entries.bib:{first})")
-                    for line, key, first in BBT_DUPLICATES]
+    assert dups == [
+        (line, f"'{key}': duplicate key (first defined at bbt-873-paren-entries.bib:{first})")
+        for line, key, first in BBT_DUPLICATES
+    ]
     for _, key, first in BBT_DUPLICATES:
         assert sources[key].location.line == first  # the first one is kept
     assert [d.location.line for d in diags if kind(d) == "duplicate field"] == BBT_DUPLICATE_FIELDS
@@ -571,7 +691,8 @@ def test_bbt_problems_by_line() -> None:
     # The 594 parenthesis-delimited entries all load (but for the repeated keys).
     text = (real_bib() / "bbt-873-paren-entries.bib").read_text(encoding="utf-8")
     paren = re.findall(r"^\s*@\s*\w+\s*\(\s*([^,\s]+)\s*,", text, re.MULTILINE)
-    assert len(paren) == 594 and set(paren) <= set(sources)
+    assert len(paren) == 594
+    assert set(paren) <= set(sources)
 
 
 def test_xampl_crossref_upper_case_and_bare_months() -> None:
@@ -590,28 +711,28 @@ def test_xampl_crossref_upper_case_and_bare_months() -> None:
 def test_summarise_counts_per_file() -> None:
     summaries, diags = bib.summarise([real_bib() / name for name in REAL_FILES], real_bib())
     assert [(s.path, s.entries, s.macros) for s in summaries] == [
-        (name, ENTRY_COUNTS[name], MACRO_COUNTS[name]) for name in REAL_FILES]
+        (name, ENTRY_COUNTS[name], MACRO_COUNTS[name]) for name in REAL_FILES
+    ]
     assert sum(s.problems for s in summaries) == len(diags) == 424
     assert str(summaries[0]) == "bbt-873-paren-entries.bib: 974 entries, 0 @string macros, 424 problems"
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120, check=False)
-
-
 def test_check_bib_over_the_real_libraries(tmp_path: Path) -> None:
-    done = run_cli("check-bib", *(str(real_bib() / name) for name in REAL_FILES), cwd=real_bib())
+    done = cli(real_bib(), "check-bib", *(str(real_bib() / name) for name in REAL_FILES))
     assert "Traceback" not in done.stderr
     assert done.returncode == 1  # bbt-873 has duplicate keys
     assert done.stdout.splitlines() == [
         f"{name}: {ENTRY_COUNTS[name]} entries, {MACRO_COUNTS[name]} @string macros, "
-        f"{424 if name.startswith('bbt') else 0} problems" for name in REAL_FILES
+        f"{424 if name.startswith('bbt') else 0} problems"
+        for name in REAL_FILES
     ] + ["total: 6 files, 4978 entries, 16 @string macros, 424 problems"]
     diagnostics = done.stderr.splitlines()
-    assert len(diagnostics) == 425 and diagnostics[-1] == "14 error(s), 410 warning(s)"
-    assert ("bbt-873-paren-entries.bib:866: error: 'Schank:80': duplicate key (first defined at "
-            "bbt-873-paren-entries.bib:161)") in done.stderr
+    assert len(diagnostics) == 425
+    assert diagnostics[-1] == "14 error(s), 410 warning(s)"
+    assert (
+        "bbt-873-paren-entries.bib:866: error: 'Schank:80': duplicate key (first defined at "
+        "bbt-873-paren-entries.bib:161)"
+    ) in done.stderr
     assert all(re.match(r"bbt-873-paren-entries\.bib:\d+: (error|warning): ", line) for line in diagnostics[:-1])
 
 
@@ -626,14 +747,15 @@ def test_check_bib_over_the_real_libraries(tmp_path: Path) -> None:
 )
 def test_check_bib_exit_status(tmp_path: Path, content: str, args: list[str], status: int) -> None:
     (tmp_path / "refs.bib").write_text(content, encoding="utf-8")
-    done = run_cli("check-bib", *args, "refs.bib", cwd=tmp_path)  # no mkdocs.yml needed
+    done = cli(tmp_path, "check-bib", *args, "refs.bib")  # no mkdocs.yml needed
     assert done.returncode == status, done.stderr
     assert done.stdout.startswith("refs.bib: 1 entries, 0 @string macros, ")
 
 
 def test_check_bib_missing_file_and_usage(tmp_path: Path) -> None:
-    done = run_cli("check-bib", "nope.bib", cwd=tmp_path)
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    done = cli(tmp_path, "check-bib", "nope.bib")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
     assert done.stdout.startswith("nope.bib: 0 entries, 0 @string macros, 1 problems")
     assert "nope.bib: error: bibliography file not found" in done.stderr
-    assert run_cli("check-bib", cwd=tmp_path).returncode == 2
+    assert cli(tmp_path, "check-bib").returncode == 2

@@ -17,14 +17,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_scripts.citations import cite
+from build_scripts.citations import cite, csl_json
 from build_scripts.library.bib import load_library
 from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Severity, Source
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
-FUZZ = settings(deadline=None, derandomize=True, database=None, max_examples=300,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    deadline=None, derandomize=True, database=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow]
+)
 FORMAT = settings(FUZZ, max_examples=50)  # citeproc is slow: fewer, smaller examples
 
 
@@ -47,7 +48,9 @@ def check(sources: dict[str, Source], diags: list[Diagnostic], max_line: int) ->
         assert 0 <= diag.location.line <= max_line, diag
         assert str(diag).startswith(f"{diag.location}: {diag.severity.value}: ")
     for key, src in sources.items():
-        assert key == src.key and key.strip() and src.entry_type
+        assert key == src.key
+        assert key.strip()
+        assert src.entry_type
         assert 1 <= src.location.line <= max_line
         for text in (key, *src.fields, *src.fields.values()):
             assert not CONTROL.search(text), (key, text)
@@ -59,7 +62,21 @@ def lines(text: str) -> int:
 
 # -- arbitrary text and bytes -----------------------------------------------------------
 
-SPECIAL = st.sampled_from([*list('@{}()"#=,%\\\n\r\t '), "@misc{", "@string{", "@comment{", "crossref = ", "\x00", "\x1b", "\x85", "\ufeff", "\u2028", "\\\n"])
+SPECIAL = st.sampled_from(
+    [
+        *list('@{}()"#=,%\\\n\r\t '),
+        "@misc{",
+        "@string{",
+        "@comment{",
+        "crossref = ",
+        "\x00",
+        "\x1b",
+        "\x85",
+        "\ufeff",
+        "\u2028",
+        "\\\n",
+    ]
+)
 TOKEN = st.one_of(SPECIAL, st.characters(), st.sampled_from("abcAB01"))
 TEXT = st.lists(TOKEN, max_size=250).map("".join)
 
@@ -72,17 +89,26 @@ def test_any_text_loads_without_raising(bibfile: Path, text: str) -> None:
 
 
 @FUZZ
-@given(data=st.one_of(st.binary(max_size=400),
-                      st.tuples(st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00"]),
-                                st.binary(max_size=200)).map(b"".join),
-                      TEXT.map(lambda t: t.encode("utf-16", "surrogatepass"))))
+@given(
+    data=st.one_of(
+        st.binary(max_size=400),
+        st.tuples(
+            st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00"]), st.binary(max_size=200)
+        ).map(b"".join),
+        TEXT.map(lambda t: t.encode("utf-16", "surrogatepass")),
+    )
+)
 def test_any_bytes_load_without_raising(bibfile: Path, data: bytes) -> None:
     sources, diags = load(bibfile, data)
     check(sources, diags, data.count(b"\n") + data.count(b"\r") + 1)
 
 
 @FORMAT
-@given(text=st.lists(TOKEN, max_size=100).map("".join).map(lambda t: "@misc{k,\n title = {" + t + "},\n author = {" + t[::-1] + "}}\n@book{j, " + t + "}\n"))
+@given(
+    text=st.lists(TOKEN, max_size=100)
+    .map("".join)
+    .map(lambda t: "@misc{k,\n title = {" + t + "},\n author = {" + t[::-1] + "}}\n@book{j, " + t + "}\n")
+)
 def test_references_format_whatever_loads(bibfile: Path, text: str) -> None:
     sources, diags = load(bibfile, text)
     check(sources, diags, lines(text))
@@ -95,9 +121,13 @@ def test_references_format_whatever_loads(bibfile: Path, text: str) -> None:
 # -- well-formed libraries from a grammar -------------------------------------------------
 
 WORD = st.builds(str.__add__, st.sampled_from("abcdefghijXYZ"), st.text(alphabet="abcXYZ0123456789-_:.", max_size=7))
-PLAIN = st.lists(st.one_of(st.sampled_from(list("abc XYZ,=#%'()~.-\n\t")),
-                          st.sampled_from(["\\'e", "\\emph{x}", "{\\\"u}", "--", "\u00e9", "\x00", "\x1b"])),
-                max_size=12).map("".join)
+PLAIN = st.lists(
+    st.one_of(
+        st.sampled_from(list("abc XYZ,=#%'()~.-\n\t")),
+        st.sampled_from(["\\'e", "\\emph{x}", '{\\"u}', "--", "\u00e9", "\x00", "\x1b"]),
+    ),
+    max_size=12,
+).map("".join)
 
 
 def braced(depth: int = 3) -> st.SearchStrategy[str]:
@@ -109,7 +139,14 @@ def braced(depth: int = 3) -> st.SearchStrategy[str]:
 
 
 QUOTED = st.lists(st.one_of(PLAIN.map(lambda s: s.replace('"', "")), braced(2)), max_size=3).map(
-    lambda parts: '"' + "".join(parts) + '"')
+    lambda parts: '"' + "".join(parts) + '"'
+)
+
+
+ENTRY_TYPES = st.sampled_from(sorted(csl_json.ENTRY_TYPES | {"misc", "unknown"})).flatmap(
+    lambda kind: st.sampled_from([kind, kind.capitalize(), kind.upper()])
+)
+"""The entry types the site knows (from the CSL mapping), `misc`, one it does not; in any case."""
 
 
 @st.composite
@@ -117,11 +154,18 @@ def library(draw: st.DrawFn) -> tuple[str, dict[str, int], set[str]]:
     """(text, line of each entry by lower-case key, lower-case keys given twice)."""
     macros = draw(st.lists(WORD, max_size=4, unique_by=str.lower))
     keys = draw(st.lists(WORD, min_size=1, max_size=6))
-    operand = st.one_of(braced(), QUOTED, st.integers(0, 3000).map(str), st.sampled_from(["jan", "DEC"]),
-                        st.sampled_from(macros) if macros else WORD, WORD)
+    operand = st.one_of(
+        braced(),
+        QUOTED,
+        st.integers(0, 3000).map(str),
+        st.sampled_from(["jan", "DEC"]),
+        st.sampled_from(macros) if macros else WORD,
+        WORD,
+    )
     value = st.lists(operand, min_size=1, max_size=3).map(lambda parts: " # ".join(parts))
-    fields = st.lists(st.tuples(st.one_of(WORD, st.sampled_from(["title", "author", "year", "Title"])), value),
-                      max_size=5)
+    fields = st.lists(
+        st.tuples(st.one_of(WORD, st.sampled_from(["title", "author", "year", "Title"])), value), max_size=5
+    )
     chunks, starts, twice = [], {}, set()
     line = 1
 
@@ -142,9 +186,13 @@ def library(draw: st.DrawFn) -> tuple[str, dict[str, int], set[str]]:
             target = draw(st.sampled_from(keys))
             body.append(f"  crossref = {{{target.upper() if draw(st.booleans()) else target}}}")
         open_, close = draw(st.sampled_from([("{", "}"), ("(", ")")]))
-        entry_type = draw(st.sampled_from(["article", "Book", "inproceedings", "misc", "INCOLLECTION"]))
-        add(f"@{entry_type}{open_}{key},\n" + ",\n".join(body) + ("," if body and draw(st.booleans()) else "")
-            + f"\n{close}\n")
+        entry_type = draw(ENTRY_TYPES)
+        add(
+            f"@{entry_type}{open_}{key},\n"
+            + ",\n".join(body)
+            + ("," if body and draw(st.booleans()) else "")
+            + f"\n{close}\n"
+        )
     newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     return "".join(chunks).replace("\n", newline), starts, twice
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,8 @@ from bs4 import BeautifulSoup
 from build_scripts import pipeline
 from build_scripts.config import load_settings
 
-from .conftest import copy_fixture, write
+from .conftest import cli, copy_fixture, write
 from .renderers import RENDERERS, Renderer
-
-
-def run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=project,
-                          capture_output=True, text=True, check=False)
 
 
 @pytest.fixture(scope="module", params=RENDERERS)
@@ -33,15 +27,22 @@ def renderer(request) -> Renderer:
 def site(renderer: Renderer, tmp_path_factory) -> Path:
     project = copy_fixture("mini", tmp_path_factory.mktemp(f"e2e-{renderer.name}") / "mini")
     commit_all(project, "2024-05-06T12:00:00+00:00")
-    done = run(project, "build", "--renderer", renderer.name)
+    done = cli(project, "build", "--renderer", renderer.name)
     assert done.returncode == 0, done.stderr
     return project / "site"
 
 
 def commit_all(project: Path, date: str) -> None:
     """Make `project` a git repository with everything committed at `date` (pages date from git)."""
-    env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@x",
-           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@x", "PATH": os.environ["PATH"]}
+    env = {
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@x",
+        "PATH": os.environ["PATH"],
+    }
     for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
         subprocess.run(["git", *cmd], cwd=project, env=env, check=True, capture_output=True)
 
@@ -51,20 +52,31 @@ def html(site: Path, page: str) -> BeautifulSoup:
 
 
 def test_pages_exist(site):
-    for page in ["index.html", "alpha/index.html", "beta/index.html", "sources/baev2021/index.html",
-                 "bibliography/index.html", "inconsistencies/index.html", "notes/baev-note/index.html",
-                 "notes/index.html", "claims.json"]:
+    for page in [
+        "index.html",
+        "alpha/index.html",
+        "beta/index.html",
+        "sources/baev2021/index.html",
+        "bibliography/index.html",
+        "inconsistencies/index.html",
+        "notes/baev-note/index.html",
+        "notes/index.html",
+        "claims.json",
+    ]:
         assert (site / page).is_file(), page
 
 
-BAEV_REFERENCE = "Baev, Pavel K. 2021. “Russia and China: A Mutually Exaggerated Strategic Partnership?” China Brief 21 (20)."
+BAEV_REFERENCE = (
+    "Baev, Pavel K. 2021. “Russia and China: A Mutually Exaggerated Strategic Partnership?” China Brief 21 (20)."
+)
 
 
 def test_citations_are_short_form_footnotes_with_the_full_reference_once_at_the_end(site):
     """A footnote reads "Baev 2021, p. 3."; the full reference is in the page's References list (and tooltip)."""
     soup = html(site, "alpha/index.html")
     refs = soup.select("a.footnote-ref")
-    assert refs and all(a["href"].startswith("#fn:") for a in refs)
+    assert refs
+    assert all(a["href"].startswith("#fn:") for a in refs)
     first = soup.select("div.footnote li")[0]
     short = first.find("p").find("a")
     assert (short.get_text(), short["href"]) == ("Baev 2021", "#ref-baev2021")
@@ -88,7 +100,9 @@ def test_footnote_tooltips_are_enabled(site):
 
 def test_code_and_email_are_not_citations(site):
     text = html(site, "alpha/index.html").get_text()
-    assert "[@notakey]" in text and "[@alsonotakey]" in text and "me@example.org" in text
+    assert "[@notakey]" in text
+    assert "[@alsonotakey]" in text
+    assert "me@example.org" in text
 
 
 def test_disagreement_callouts(site):
@@ -98,13 +112,18 @@ def test_disagreement_callouts(site):
     numeric = soup.find(id="disagreement-numeric-trade-1992").find_parent("div", class_="disagreement")
     assert "Figures disagree: Bilateral trade (1992)" in numeric.select_one(".admonition-title").get_text()
     rows = [li.get_text(" ", strip=True) for li in numeric.select(".research-sides li")]
-    assert rows == ["Baev 2021 : USD 5.56 billion — meagre USD 5.56 billion",  # in <q>: marks from CSS
-                    "Lo 2008 : US$5.85 billion — trade stood at US$5.85 billion"]
+    assert rows == [
+        "Baev 2021 : USD 5.56 billion — meagre USD 5.56 billion",  # in <q>: marks from CSS
+        "Lo 2008 : US$5.85 billion — trade stood at US$5.85 billion",
+    ]
     # Where each says it, and the permalink, are in a block that opens on demand (closed at first).
     details = numeric.find("details")
-    assert details is not None and not details.has_attr("open")
-    assert [li.get_text(" ", strip=True) for li in details.find_all("li")] == ["Baev 2021: para. 14, at the publisher",
-                                                                                    "Lo 2008: p. 2"]
+    assert details is not None
+    assert not details.has_attr("open")
+    assert [li.get_text(" ", strip=True) for li in details.find_all("li")] == [
+        "Baev 2021: para. 14, at the publisher",
+        "Lo 2008: p. 2",
+    ]
     assert details.find("a", class_="research-permalink")["href"] == "#disagreement-numeric-trade-1992"
     trend = soup.find(id="disagreement-assessment-trend").find_parent("div", class_="disagreement")
     # Our reading is in view, outside the closed block; what the positions mean is inside it.
@@ -127,15 +146,19 @@ def test_source_page_lists_citing_notes_and_disagreements(site):
     text = soup.get_text(" ", strip=True)
     assert "Argues that the partnership is weaker" in text
     cited = soup.find(id="cited-by").find_next("ul").get_text(" ", strip=True)
-    assert "Alpha topic" in cited and "Baev on trade" in cited
+    assert "Alpha topic" in cited
+    assert "Baev on trade" in cited
     assert soup.find("a", href="../../alpha/#disagreement-numeric-trade-1992")
 
 
 def test_backlinks_and_bibliography(site):
     beta = html(site, "beta/index.html")
     # A topic page names the notes linking to it with its own notes.
-    also = next(p for p in beta.find(id="notes-on-this-topic").find_all_next("p", class_="research-links")
-                if p.get_text().startswith("Also linked from:"))
+    also = next(
+        p
+        for p in beta.find(id="notes-on-this-topic").find_all_next("p", class_="research-links")
+        if p.get_text().startswith("Also linked from:")
+    )
     assert also.find("a", string="Alpha topic")
     bib = html(site, "bibliography/index.html").select(".md-content li")
     assert [li.get_text(" ", strip=True)[:10] for li in bib] == ["Baev, Pave", "Gómez, Ana", "Lo, Bobo. "]
@@ -148,19 +171,21 @@ def test_inconsistencies_page_and_export(site):
     data = json.loads((site / "claims.json").read_text(encoding="utf-8"))
     by_id = {i["id"]: i for i in data["inconsistencies"]}
     issue = by_id["disagreement-numeric-trade-1992"]
-    assert issue["kind"] == "numeric" and issue["topics"] == ["alpha"]
+    assert issue["kind"] == "numeric"
+    assert issue["topics"] == ["alpha"]
     assert issue["claims"] == ["claim-trade-1992--baev2021", "claim-trade-1992--lo2008"]
     claim = next(c for c in data["claims"] if c["id"] == "claim-trade-1992--baev2021")
-    assert claim["value"] == "USD 5.56 billion" and claim["locator"] == "para. 14"
+    assert claim["value"] == "USD 5.56 billion"
+    assert claim["locator"] == "para. 14"
     assert claim["normalised"]["low"] < 5.56e9 < claim["normalised"]["high"]
 
 
 def test_unknown_citekey_fails_check_and_build_and_keeps_the_old_site(mini):
-    assert run(mini, "build").returncode == 0
+    assert cli(mini, "build").returncode == 0
     before = {p: p.read_bytes() for p in (mini / "site").rglob("*") if p.is_file()}
     write(mini / "content" / "notes" / "bad.md", "---\nid: bad\ntitle: Bad\n---\n\nCites [@nobody2020, p. 1].\n")
     for command in ("check", "build"):
-        done = run(mini, command)
+        done = cli(mini, command)
         assert done.returncode == 1
         assert "content/notes/bad.md:6:7: error: unknown citekey 'nobody2020'" in done.stderr
         assert "Traceback" not in done.stderr
@@ -169,13 +194,16 @@ def test_unknown_citekey_fails_check_and_build_and_keeps_the_old_site(mini):
 
 
 def test_check_exit_codes(mini):
-    assert run(mini, "check").returncode == 0
-    assert run(mini, "no-such-command").returncode == 2
-    write(mini / "content" / "notes" / "w.md",
-          "---\nid: w\ntitle: W\nsources: [lo2008]\nclaims:\n  - {fact: trend, value: up, position: rising}\n---\n")
-    done = run(mini, "check")
-    assert done.returncode == 0 and "content/notes/w.md:6: warning: claim on 'trend' by 'lo2008' has no locator" in done.stderr
-    assert run(mini, "--strict", "check").returncode == 1
+    assert cli(mini, "check").returncode == 0
+    assert cli(mini, "no-such-command").returncode == 2
+    write(
+        mini / "content" / "notes" / "w.md",
+        "---\nid: w\ntitle: W\nsources: [lo2008]\nclaims:\n  - {fact: trend, value: up, position: rising}\n---\n",
+    )
+    done = cli(mini, "check")
+    assert done.returncode == 0
+    assert "content/notes/w.md:6: warning: claim on 'trend' by 'lo2008' has no locator" in done.stderr
+    assert cli(mini, "--strict", "check").returncode == 1
 
 
 def test_highwire_metadata_on_topic_page(site):
@@ -189,17 +217,24 @@ def test_highwire_metadata_on_topic_page(site):
     assert meta["citation_publication_date"] == ["2024/05/06"]
     references = meta["citation_reference"]
     assert len(references) == 3  # baev2021, lo2008, gomez2022: one per cited source
-    assert any(r.startswith("citation_title=Russia and China: A Mutually Exaggerated Strategic Partnership?; "
-                            "citation_author=Baev, Pavel K.") for r in references)
+    assert any(
+        r.startswith(
+            "citation_title=Russia and China: A Mutually Exaggerated Strategic Partnership?; "
+            "citation_author=Baev, Pavel K."
+        )
+        for r in references
+    )
 
 
 def test_coins_on_bibliography_and_source_pages(site):
     from urllib.parse import parse_qsl
+
     spans = html(site, "bibliography/index.html").select("span.Z3988")
     assert len(spans) == 3
     pairs = dict(parse_qsl(spans[0]["title"]))
     assert pairs["rft.atitle"] == "Russia and China: A Mutually Exaggerated Strategic Partnership?"
-    assert pairs["rft.jtitle"] == "China Brief" and pairs["rft.aulast"] == "Baev"
+    assert pairs["rft.jtitle"] == "China Brief"
+    assert pairs["rft.aulast"] == "Baev"
     assert html(site, "sources/lo2008/index.html").select_one("span.Z3988")
 
 
@@ -210,11 +245,15 @@ def test_cite_this_page(site):
     labels = [label.get_text(strip=True) for label in tabs.select(".tabbed-labels label")]
     assert labels == ["Formatted", "BibTeX", "RIS"]
     formatted = tabs.select_one(".tabbed-block").get_text(" ", strip=True)
-    assert formatted == ("Author, Test. 2024. “Alpha topic.” Mini Study, May 6. https://mini.example.org/alpha/. "
-                         "Accessed [the date you read it] .")  # research.js puts in the reader's date
+    assert formatted == (
+        "Author, Test. 2024. “Alpha topic.” Mini Study, May 6. https://mini.example.org/alpha/. "
+        "Accessed [the date you read it] ."
+    )  # research.js puts in the reader's date
     bibtex, ris = [code.get_text() for code in tabs.select("pre code")]
-    assert bibtex.startswith("@online{") and "url = {https://mini.example.org/alpha/}" in " ".join(bibtex.split())
-    assert "TY  - ELEC" in ris and "UR  - https://mini.example.org/alpha/" in ris
+    assert bibtex.startswith("@online{")
+    assert "url = {https://mini.example.org/alpha/}" in " ".join(bibtex.split())
+    assert "TY  - ELEC" in ris
+    assert "UR  - https://mini.example.org/alpha/" in ris
 
 
 def test_claims_have_permalinks_with_citations(site):
@@ -223,8 +262,11 @@ def test_claims_have_permalinks_with_citations(site):
     link = anchor.find_next("a", class_="research-permalink")
     assert link["href"] == "#claim-trade-1992--baev2021"
     assert link["data-cite"] == "Baev 2021, para. 14: Bilateral trade (1992): USD 5.56 billion"
-    callout = html(site, "alpha/index.html").find(id="disagreement-numeric-trade-1992").find_parent(
-        "div", class_="disagreement")
+    callout = (
+        html(site, "alpha/index.html")
+        .find(id="disagreement-numeric-trade-1992")
+        .find_parent("div", class_="disagreement")
+    )
     assert callout.find("a", class_="research-permalink")["href"] == "#disagreement-numeric-trade-1992"
 
 
@@ -237,8 +279,11 @@ def test_search_index_covers_every_page_sources_included(site, renderer):
 def test_sitemap_lists_every_page_dated_where_the_renderer_dates_them(site, renderer):
     sitemap = BeautifulSoup((site / "sitemap.xml").read_text(encoding="utf-8"), "xml")
     locations = [loc.get_text() for loc in sitemap.find_all("loc")]
-    assert {"https://mini.example.org/alpha/", "https://mini.example.org/sources/baev2021/",
-            "https://mini.example.org/notes/baev-note/"} <= set(locations)
+    assert {
+        "https://mini.example.org/alpha/",
+        "https://mini.example.org/sources/baev2021/",
+        "https://mini.example.org/notes/baev-note/",
+    } <= set(locations)
     dates = [lastmod.get_text() for lastmod in sitemap.find_all("lastmod")]
     assert dates == (["2024-05-06"] * len(locations) if renderer.sitemap_lastmod else [])  # the last commit's day
 
@@ -253,5 +298,7 @@ def test_meta_tags_are_encoded_as_the_renderer_does_and_mean_the_same(site, rend
     raw = (site / "alpha" / "index.html").read_text(encoding="utf-8")
     url = "https://mini.example.org/alpha/".replace("/", renderer.slash_in_meta)
     assert f'<meta name="citation_public_url" content="{url}">' in raw
-    assert html(site, "alpha/index.html").find("meta", attrs={"name": "citation_public_url"})["content"] == \
-        "https://mini.example.org/alpha/"
+    assert (
+        html(site, "alpha/index.html").find("meta", attrs={"name": "citation_public_url"})["content"]
+        == "https://mini.example.org/alpha/"
+    )

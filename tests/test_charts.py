@@ -21,8 +21,16 @@ HERE = Location("content/topics/economic.md", 5)
 
 
 def trade(year: str, fid: str = "") -> Fact:
-    return Fact(fid or f"trade-{year}", "China–Russia trade", "number", ("economic",), HERE,
-                unit="USD", time=year, series="trade")
+    return Fact(
+        fid or f"trade-{year}",
+        "China–Russia trade",
+        "number",
+        ("economic",),
+        HERE,
+        unit="USD",
+        time=year,
+        series="trade",
+    )
 
 
 FACTS = [trade("1992"), trade("2010"), trade("2021-01/2021-08", "trade-2021")]
@@ -36,8 +44,12 @@ CLAIMS = [
 LABELS = {"nolimits": "No Limits 2022", "axis": "Beijing–Moscow axis", "baev": "Baev 2021"}
 
 
-def chart(facts: list[Fact] = FACTS, claims: list[Claim] = CLAIMS, labels: dict[str, str] = LABELS,
-          title: str = "China–Russia trade") -> str:
+def chart(
+    facts: list[Fact] = FACTS,
+    claims: list[Claim] = CLAIMS,
+    labels: dict[str, str] = LABELS,
+    title: str = "China–Russia trade",
+) -> str:
     _, values, _ = reconcile({f.id: f for f in facts}, claims)
     return series_chart(title, facts, claims, values, labels)
 
@@ -54,12 +66,17 @@ def test_same_input_gives_the_same_bytes() -> None:
 
 def test_accessible_svg_with_title_and_desc() -> None:
     root = ET.fromstring(chart())
-    assert root.tag == f"{SVG}svg" and root.get("role") == "img" and root.get("viewBox")
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert root.get("viewBox")
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
-    assert title is not None and desc is not None
+    assert title is not None
+    assert desc is not None
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
     assert title.text == "China–Russia trade"
-    assert desc.text is not None and "5 values from 3 sources" in desc.text and "1992" in desc.text
+    assert desc.text is not None
+    assert "5 values from 3 sources" in desc.text
+    assert "1992" in desc.text
     assert "Sources disagree for 1992." in desc.text
 
 
@@ -93,9 +110,13 @@ def test_disputed_point_is_marked() -> None:
     group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "disputes")
     [band] = list(group.iter(f"{SVG}rect"))
     tip = band.find(f"{SVG}title")
-    assert tip is not None and "USD 5.56 bn (No Limits 2022) vs USD 5.85 bn (Beijing–Moscow axis)" in (tip.text or "")
-    starts = {el.get("data-claim"): el.get("d", "").split(" ")[0] for el in root.iter(f"{SVG}path")
-              if el.get("class") == "point"}
+    assert tip is not None
+    assert "USD 5.56 bn (No Limits 2022) vs USD 5.85 bn (Beijing–Moscow axis)" in (tip.text or "")
+    starts = {
+        el.get("data-claim"): el.get("d", "").split(" ")[0]
+        for el in root.iter(f"{SVG}path")
+        if el.get("class") == "point"
+    }
     assert starts["trade-1992--axis"] != starts["trade-1992--nolimits"]  # side by side, not on top of each other
 
 
@@ -139,8 +160,11 @@ def test_empty_series_is_still_a_valid_svg() -> None:
 
 def test_claims_without_values_or_time_are_left_out() -> None:
     facts = [*FACTS, trade("", "trade-undated")]
-    claims = [*CLAIMS, Claim("trade-undated", "baev", "USD 1 bn", "n3", HERE, id="u"),
-              Claim("trade-2010", "ye", "lots", "n5", HERE, id="unreadable")]
+    claims = [
+        *CLAIMS,
+        Claim("trade-undated", "baev", "USD 1 bn", "n3", HERE, id="u"),
+        Claim("trade-2010", "ye", "lots", "n5", HERE, id="unreadable"),
+    ]
     drawn = [el.get("data-claim") for el in points(ET.fromstring(chart(facts, claims)))]
     assert sorted(drawn) == sorted(c.id for c in CLAIMS)
 
@@ -160,7 +184,6 @@ def test_period_x(time: str, x: float | None) -> None:
     assert period_x(time) == (pytest.approx(x) if x is not None else None)
 
 
-
 def test_long_legend_labels_are_shortened_with_the_full_text_as_tooltip() -> None:
     long = "A very long source title that goes on and on " * 3
     root = ET.fromstring(chart(labels={**LABELS, "baev": long}))
@@ -172,6 +195,7 @@ def test_long_legend_labels_are_shortened_with_the_full_text_as_tooltip() -> Non
 
 # --- part-period figures ----------------------------------------------------------------------
 
+
 def centre_x(el: ET.Element) -> float:
     """Roughly where a marker sits: the x its path starts at (within a marker's radius of its centre)."""
     return float(re.match(r"M([\d.-]+)", el.get("d", "")).group(1))  # type: ignore[union-attr]
@@ -182,7 +206,8 @@ def test_part_year_point_is_hollow_labelled_and_joined_to_nothing() -> None:
     claims = [*CLAIMS, Claim("trade-2020", "baev", "USD 108 billion", "n3", HERE, id="trade-2020--baev")]
     root = ET.fromstring(chart(facts, claims))
     [partial] = [el for el in points(root) if "partial" in (el.get("class") or "").split()]
-    assert partial.get("data-claim") == "trade-2021--baev" and partial.get("fill") == "none"
+    assert partial.get("data-claim") == "trade-2021--baev"
+    assert partial.get("fill") == "none"
     full = [el for el in points(root) if el is not partial]
     assert all(el.get("fill") not in (None, "none") for el in full)
     # Baev's line joins 2010 and 2020 only: it stops short of the Jan–Aug 2021 marker.
@@ -195,7 +220,8 @@ def test_part_year_point_is_hollow_labelled_and_joined_to_nothing() -> None:
     legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "legend")
     assert "part-year figure" in [t.text for t in legend.iter(f"{SVG}text")]
     desc = root.find(f"{SVG}desc").text or ""  # type: ignore[union-attr]
-    assert "Jan–Aug 2021 cover only part of the period" in desc and "2021-01" not in desc
+    assert "Jan–Aug 2021 cover only part of the period" in desc
+    assert "2021-01" not in desc
 
 
 def test_without_part_year_figures_no_hollow_marker_in_the_legend() -> None:
@@ -208,11 +234,15 @@ def test_without_part_year_figures_no_hollow_marker_in_the_legend() -> None:
 @pytest.mark.parametrize(
     ("times", "partial"),
     [
-        pytest.param(["1992", "2020", "2021-01/2021-08", "Jan–Oct 2022"], {"2021-01/2021-08", "Jan–Oct 2022"},
-                     id="months_among_years"),
+        pytest.param(
+            ["1992", "2020", "2021-01/2021-08", "Jan–Oct 2022"],
+            {"2021-01/2021-08", "Jan–Oct 2022"},
+            id="months_among_years",
+        ),
         pytest.param(["2019", "2020", "2021-04/2021-06"], {"2021-04/2021-06"}, id="quarter_among_years"),
-        pytest.param(["2021-01", "2021-02", "2021-03-01/2021-03-15"], {"2021-03-01/2021-03-15"},
-                     id="days_among_months"),
+        pytest.param(
+            ["2021-01", "2021-02", "2021-03-01/2021-03-15"], {"2021-03-01/2021-03-15"}, id="days_among_months"
+        ),
         pytest.param(["2021-01", "2021-02", "2021-03"], set(), id="all_months"),
         pytest.param(["Jan–Aug 2021", "Jan–Aug 2022"], set(), id="same_part_every_year"),
         pytest.param(["1990s", "2000s", "2010"], {"2010"}, id="year_among_decades"),
@@ -226,7 +256,8 @@ def test_part_periods_are_those_shorter_than_the_series_step(times: list[str], p
 
 def test_narrow_layout_keeps_twelve_unit_text_on_a_narrower_drawing() -> None:
     wide, narrow = (ET.fromstring(chart_at(width)) for width in (640, 320))
-    assert wide.get("viewBox", "").split()[2] == "640" and narrow.get("viewBox", "").split()[2] == "320"
+    assert wide.get("viewBox", "").split()[2] == "640"
+    assert narrow.get("viewBox", "").split()[2] == "320"
     assert wide.get("font-size") == narrow.get("font-size") == "12"
     assert wide.find(f"{SVG}title").get("id") != narrow.find(f"{SVG}title").get("id")  # type: ignore[union-attr]
     assert len(points(narrow)) == len(points(wide)) == len(CLAIMS)
@@ -274,7 +305,8 @@ def test_chart_follows_the_first_block_that_embeds_a_fact_of_its_series(tmp_path
     page = topic_page(tmp_path, ALPHA_BODY)
     figure = page.index('<figure class="research-chart"')
     assert page.index("By 2020 it reached") < figure < page.index("Then it slowed") < page.index("## Judgements")
-    assert page.count('<figure class="research-chart"') == 1 and "## Chart:" not in page
+    assert page.count('<figure class="research-chart"') == 1
+    assert "## Chart:" not in page
     table = page[page.index('??? info "The chart as a table"', figure) : page.index("Then it slowed")]
     assert "| Jan–Aug 2021 (part-year figure) | Gómez 2022 | USD 89 bn | para. 3 |" in table
     assert "2021-01/2021-08" not in table

@@ -14,6 +14,8 @@ from build_scripts import load_settings, pipeline
 from .conftest import ROOT, outside
 from .linkcheck import broken_links
 
+pytestmark = pytest.mark.example
+
 
 def seed_texts() -> dict[str, str]:
     """The seed texts, by file name; the tests that compare against them are skipped without them."""
@@ -75,7 +77,8 @@ def test_four_topics_each_a_synthesis(ctx):
 def test_every_claim_has_a_source_and_a_locator(ctx):
     assert ctx.index.claims
     for claim in ctx.index.claims:
-        assert claim.source in ctx.index.sources and claim.locator, claim
+        assert claim.source in ctx.index.sources, claim
+        assert claim.locator, claim
 
 
 def test_disagreements_of_every_kind(ctx):
@@ -91,7 +94,8 @@ def test_disagreements_of_every_kind(ctx):
 def test_economic_page_has_a_multi_source_series(ctx):
     series = [f for f in ctx.index.facts.values() if f.series and "economic" in f.topics]
     sources = {c.source for f in series for c in ctx.claims_by_fact.get(f.id, [])}
-    assert len(series) >= 2 and len(sources) >= 2
+    assert len(series) >= 2
+    assert len(sources) >= 2
 
 
 def _words(text: str) -> list[str]:
@@ -106,23 +110,35 @@ def test_notes_are_in_our_own_words():
     shingles = set()
     for seed in (ROOT / "bib" / "texts").glob("*.txt"):  # the archived copies of the seeds
         words = _words(seed.read_text(encoding="utf-8"))
-        shingles |= {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+        shingles |= {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
     for note in sorted((ROOT / "content").rglob("*.md")):
         words = _words(note.read_text(encoding="utf-8"))
-        copied = [" ".join(words[i:i + n]) for i in range(len(words) - n + 1) if " ".join(words[i:i + n]) in shingles]
+        copied = [
+            " ".join(words[i : i + n]) for i in range(len(words) - n + 1) if " ".join(words[i : i + n]) in shingles
+        ]
         assert not copied, f"{note.relative_to(ROOT)} copies a seed: {copied[0]!r}"
 
 
 def test_bundled_site_builds_strict(bundled_site):
     """`make site` on the bundled corpus: MkDocs --strict, API reference included."""
     site = bundled_site
-    for page in ["index.html", "military/index.html", "economic/index.html", "space/index.html",
-                 "ukraine/index.html", "inconsistencies/index.html", "bibliography/index.html",
-                 "authoring/index.html", "reference/pipeline/index.html", "sources/baev2021/index.html"]:
+    for page in [
+        "index.html",
+        "military/index.html",
+        "economic/index.html",
+        "space/index.html",
+        "ukraine/index.html",
+        "inconsistencies/index.html",
+        "bibliography/index.html",
+        "authoring/index.html",
+        "reference/pipeline/index.html",
+        "sources/baev2021/index.html",
+    ]:
         assert (site / page).is_file(), page
     assert "build_scripts.pipeline.build" in (site / "reference/pipeline/index.html").read_text(encoding="utf-8")
     economic = (site / "economic/index.html").read_text(encoding="utf-8")
-    assert 'class="research-chart"' in economic and "admonition disagreement" in economic
+    assert 'class="research-chart"' in economic
+    assert "admonition disagreement" in economic
 
 
 def test_bundled_site_has_no_broken_links(bundled_site):
@@ -138,8 +154,9 @@ def _fold(text: str) -> str:
 
 def test_quotations_appear_verbatim_in_the_seeds_at_their_paragraph(ctx):
     """Checked against the seed texts themselves, independently of the build's own matcher."""
-    seeds = {key: text for key, text in ((t.key, (ROOT / t.path).read_text(encoding="utf-8"))
-                                         for t in ctx.texts.values())}
+    seeds = {
+        key: text for key, text in ((t.key, (ROOT / t.path).read_text(encoding="utf-8")) for t in ctx.texts.values())
+    }
     assert set(seeds.values()) <= set(seed_texts().values())
     found = 0
     for claim in ctx.index.claims:
@@ -154,10 +171,13 @@ def test_quotations_appear_verbatim_in_the_seeds_at_their_paragraph(ctx):
 
 def _site_words(site: Path) -> list[tuple[str, list[str]]]:
     from bs4 import BeautifulSoup
+
     out = []
     for path in sorted(site.rglob("*")):
         if path.suffix == ".html":
-            out.append((str(path), _words(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" "))))
+            out.append(
+                (str(path), _words(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ")))
+            )
         elif path.suffix in (".json", ".xml", ".txt", ".js"):
             out.append((str(path), _words(path.read_text(encoding="utf-8", errors="replace"))))
     return out
@@ -168,9 +188,9 @@ def test_the_site_publishes_no_run_of_25_words_of_an_archived_text(bundled_site)
     shingles = set()
     for seed in seed_texts().values():
         words = _words(seed)
-        shingles |= {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+        shingles |= {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
     for path, words in _site_words(bundled_site):
-        runs = (" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
+        runs = (" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
         leaked = next((run for run in runs if run in shingles), None)
         assert leaked is None, f"{path} publishes {leaked!r}"
 
@@ -193,7 +213,8 @@ def test_deep_links_open_passages_of_their_own_source(ctx, bundled_site):
             assert base in by_url, f"{page}: deep link to an unknown address {a['href']}"
             start, end = fragments.decode(a["href"])
             text = texts[by_url[base]]
-            assert _fold(start) in text and _fold(end) in text, f"{page}: {a['href']}"
+            assert _fold(start) in text, f"{page}: {a['href']}"
+            assert _fold(end) in text, f"{page}: {a['href']}"
             links += 1
     assert links >= 50
 
@@ -202,8 +223,12 @@ def test_a_flagged_slip_shows_the_outside_data_that_backs_it(ctx, bundled_site):
     """Where a fact's resolution cites outside data for a suspected slip, the slip's reading links that source."""
     references = set(ctx.index.sources) - {text.key for text in ctx.texts.values()}
     flagged = {c.fact for c in ctx.index.claims if c.suspect}
-    backed = {fid: key for fid in flagged
-              for key in re.findall(r"@([\w-]+)", ctx.index.facts[fid].resolution) if key in references}
+    backed = {
+        fid: key
+        for fid in flagged
+        for key in re.findall(r"@([\w-]+)", ctx.index.facts[fid].resolution)
+        if key in references
+    }
     assert backed, "no suspected slip is backed by outside data"
     pages = [BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in bundled_site.rglob("*.html")]
     for fid, key in backed.items():
@@ -212,6 +237,8 @@ def test_a_flagged_slip_shows_the_outside_data_that_backs_it(ctx, bundled_site):
         assert shown, f"the possible error on {fid} is shown in no callout"
         for soup, box in shown:
             reading = box.find(class_="research-reading")
-            notes = " ".join(soup.find(id=a["href"][1:]).get_text(" ", strip=True)
-                             for a in reading.find_all("a", class_="footnote-ref"))
+            notes = " ".join(
+                soup.find(id=a["href"][1:]).get_text(" ", strip=True)
+                for a in reading.find_all("a", class_="footnote-ref")
+            )
             assert ctx.index.sources[key].fields["url"] in notes, f"{fid}: its reading does not cite {key}"

@@ -32,7 +32,8 @@ def test_a_project_without_a_home_note_fails_check_and_build_naming_it(mini: Pat
         done = cli(mini, *args)
         assert done.returncode == 1, done.stderr
         assert "content: error: no home note" in done.stderr
-        assert "kind: home" in done.stderr and "content/index.md" in done.stderr
+        assert "kind: home" in done.stderr
+        assert "content/index.md" in done.stderr
         _no_traceback(done.stderr)
     assert not (mini / "out").exists()
 
@@ -43,9 +44,11 @@ def test_a_placeholder_setting_is_a_warning_at_its_line_and_an_error_under_stric
     line = len((mini / "mkdocs.yml").read_text().splitlines())
     done = cli(mini, "check")
     expected = f"mkdocs.yml:{line}: warning: {setting} is still the placeholder '{PLACEHOLDERS[setting]}'"
-    assert done.returncode == 0 and expected in done.stderr
+    assert done.returncode == 0
+    assert expected in done.stderr
     strict = cli(mini, "--strict", "check")
-    assert strict.returncode == 1 and expected in strict.stderr
+    assert strict.returncode == 1
+    assert expected in strict.stderr
 
 
 def test_the_example_settings_are_not_placeholders(mini: Path) -> None:
@@ -71,7 +74,9 @@ def test_a_malformed_mkdocs_yml_is_an_error_at_its_line_for_every_command(mini: 
     assert done.returncode == 1, done.stderr
     first = done.stderr.splitlines()[0]
     assert first.startswith(f"mkdocs.yml:{line}: error: "), first
-    assert problem in first and "(hint: " in first and hint in first.split("(hint: ")[1], first
+    assert problem in first, first
+    assert "(hint: " in first, first
+    assert hint in first.split("(hint: ")[1], first
     _no_traceback(done.stderr)
     assert not (mini / "out").exists()
 
@@ -125,7 +130,8 @@ def test_add_source_reports_a_reused_citekey_once_in_its_own_terms(mini: Path) -
     done = cli(mini, "add-source", "new.bib")
     assert done.returncode == 1
     assert "citekey 'Baev2021' already exists in the library as 'baev2021'" in done.stderr
-    assert "duplicate key" not in done.stderr and "differs only by case" not in done.stderr
+    assert "duplicate key" not in done.stderr
+    assert "differs only by case" not in done.stderr
 
 
 def test_notes_link_the_generated_pages_by_name(mini: Path) -> None:
@@ -145,9 +151,11 @@ def test_an_unknown_link_target_lists_the_generated_pages(mini: Path) -> None:
     line = len(home.read_text().splitlines())
     done = cli(mini, "check")
     assert done.returncode == 1
-    assert f"content/index.md:{line}:5: error: unknown cross-reference target 'inconsistency' (hint: did you mean " \
-        "'inconsistencies'? link to a note or topic by its id, or to a generated page: [[inconsistencies]], " \
+    assert (
+        f"content/index.md:{line}:5: error: unknown cross-reference target 'inconsistency' (hint: did you mean "
+        "'inconsistencies'? link to a note or topic by its id, or to a generated page: [[inconsistencies]], "
         "[[bibliography]] or [[source:KEY]])" in done.stderr
+    )
     assert f"content/index.md:{line}:24: error: unknown citekey 'nope2021'" in done.stderr
     assert "error: [[bibliography#x]]: a link to a generated page takes no '#heading'" in done.stderr
 
@@ -174,16 +182,20 @@ def test_pages_are_dated_by_the_projects_own_commits(mini: Path) -> None:
     _git(mini, "add", "tool")
     _git(mini, "commit", "-qm", "the tool", date="2009-09-09T12:00:00Z")
     assert cli(mini, "emit", str(mini / "out"), "--pages-only").returncode == 0
-    assert "March 4" in _cited(mini, "notes/baev-note.md") and "2002" in _cited(mini, "notes/baev-note.md")
-    assert "2001." in _cited(mini, "bibliography.md") and "February 3." in _cited(mini, "bibliography.md")
+    assert "March 4" in _cited(mini, "notes/baev-note.md")
+    assert "2002" in _cited(mini, "notes/baev-note.md")
+    assert "2001." in _cited(mini, "bibliography.md")
+    assert "February 3." in _cited(mini, "bibliography.md")
     assert "2009" not in _cited(mini, "index.md")
     library = mini / "bib" / "library.bib"
     write(library, library.read_text() + "\n% an entry to come\n")  # its last commit no longer dates it
     assert cli(mini, "emit", str(mini / "out"), "--pages-only").returncode == 0
-    assert "n.d." in _cited(mini, "bibliography.md") and "2001" not in _cited(mini, "bibliography.md")
+    assert "n.d." in _cited(mini, "bibliography.md")
+    assert "2001" not in _cited(mini, "bibliography.md")
     assert cli(mini, "build", "-d", str(mini / "site")).returncode == 0
     sitemap = (mini / "site" / "sitemap.xml").read_text(encoding="utf-8")
-    assert "<lastmod>2002-03-04</lastmod>" in sitemap and "2009" not in sitemap  # the content's last commit
+    assert "<lastmod>2002-03-04</lastmod>" in sitemap
+    assert "2009" not in sitemap
 
 
 def test_outside_git_pages_are_undated(mini: Path) -> None:

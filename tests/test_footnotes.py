@@ -22,7 +22,10 @@ def ctx():
 def test_footnotes_are_numbered_in_order_of_first_citation(ctx):
     state = PageState("alpha.md", ctx)
     assert [state.cite("lo2008", "p. 2"), state.cite("baev2021", "para. 14"), state.cite("gomez2022")] == [
-        "[^1]", "[^2]", "[^3]"]
+        "[^1]",
+        "[^2]",
+        "[^3]",
+    ]
     assert state.cited == ["lo2008", "baev2021", "gomez2022"]
     lines = state.footnotes().splitlines()
     assert [line.split(":", 1)[0] for line in lines] == ["[^1]", "[^2]", "[^3]"]
@@ -31,8 +34,10 @@ def test_footnotes_are_numbered_in_order_of_first_citation(ctx):
     assert state.references()[0] == "## References"
     items = [line for line in state.references() if line.startswith("- ")]
     assert [line.split("</span>")[0] for line in items] == [
-        '- <span class="anchor" id="ref-baev2021">', '- <span class="anchor" id="ref-gomez2022">',
-        '- <span class="anchor" id="ref-lo2008">']  # each source once, in reference-list order
+        '- <span class="anchor" id="ref-baev2021">',
+        '- <span class="anchor" id="ref-gomez2022">',
+        '- <span class="anchor" id="ref-lo2008">',
+    ]  # each source once, in reference-list order
 
 
 def test_repeated_source_and_locator_share_one_footnote(ctx):
@@ -47,7 +52,8 @@ def test_a_claims_quotation_gets_its_own_footnote(ctx):
     state = PageState("alpha.md", ctx)
     claim = next(c for c in ctx.index.claims if c.id == "claim-trade-1992--baev2021")
     plain, quoted = state.cite("baev2021", "para. 14"), state.cite_claim(claim)
-    assert plain != quoted and state.cite_claim(claim) == quoted
+    assert plain != quoted
+    assert state.cite_claim(claim) == quoted
     text = state.footnotes().splitlines()[1]
     assert '<q class="research-quote">meagre USD 5.56 billion</q>' in text
     assert "#:~:text=meagre%20USD%205.56%20billion" in text
@@ -57,8 +63,12 @@ def test_consecutive_marks_are_separated(ctx):
     note = ctx.index.notes["baev-note"]
     where = Location(note.path, note.body_line)
     group = (Citation("baev2021", "para. 14", where), Citation("lo2008", "p. 2", where))
-    body_note = type(note)(**{**{f: getattr(note, f) for f in note.__slots__},
-                              "body": "Two sources [@baev2021, para. 14; @lo2008, p. 2].",
-                              "spans": (Span(0, 12, 48, citations=group),)})
+    body_note = type(note)(
+        **{
+            **{f: getattr(note, f) for f in note.__slots__},
+            "body": "Two sources [@baev2021, para. 14; @lo2008, p. 2].",
+            "spans": (Span(0, 12, 48, citations=group),),
+        }
+    )
     text = render_body(body_note, PageState("notes/baev-note.md", ctx))
     assert text == f"Two sources[^1]{SEPARATOR}[^2]."

@@ -1,7 +1,11 @@
-"""Golden pages: the mini project's generated pages, as expected, and the same whatever order they are drafted in.
+"""Golden pages: generated pages as expected, and the same whatever order they are drafted in.
 
-The expected pages live in `tests/golden/mini/`. After a deliberate change to
-the output, regenerate them and review the diff:
+The mini project's expected pages live in `tests/golden/mini/`. Each feature
+(callouts, footnotes, matrices) has a small project of its own in
+`tests/golden/features/<feature>/` (`content/`, `bib/`; the settings they share
+in `tests/golden/features/mkdocs.yml`), and under `expected/` the pages that show
+the feature. After a deliberate change to the output, regenerate them and review
+the diff:
 
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
 """
@@ -10,8 +14,8 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
-import sys
+import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
@@ -19,9 +23,16 @@ import pytest
 from build_scripts import load_settings, pipeline
 from build_scripts.render import pages
 
-from .conftest import ROOT, copy_fixture
+from .conftest import ROOT, cli, copy_fixture
 
 GOLDEN = Path(__file__).parent / "golden" / "mini"
+FEATURES = Path(__file__).parent / "golden" / "features"
+FEATURE_MARKS = {
+    "callouts": '!!! disagreement "Figures disagree: Bilateral trade (1992)"',
+    "footnotes": "[^1]: [Lo 2008](#ref-lo2008), [p. 4](../sources/lo2008.md)",
+    "matrices": '<table class="research-matrix-table"',
+}
+"""What each feature's expected pages must show, so that a regenerated page cannot lose the feature unnoticed."""
 
 
 @pytest.fixture(scope="module")
@@ -31,28 +42,61 @@ def project(tmp_path_factory) -> Path:
 
 
 def emitted(project: Path, out: Path) -> dict[str, str]:
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "emit", "--pages-only", str(out)], cwd=project,
-                          capture_output=True, text=True, check=False)
+    done = cli(project, "emit", "--pages-only", str(out))
     assert done.returncode == 0, done.stderr
     return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def golden_files(folder: Path) -> dict[str, str]:
+    """The files under `folder` by path (relative, with `/`), with their text."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def match_golden(found: dict[str, str], golden: Path, names: Collection[str]) -> None:
+    """The generated pages `names` of `found` are the golden files under `golden`, and no others.
+
+    With UPDATE_GOLDEN=1 in the environment, the golden files are written from `found` first.
+    """
+    if os.environ.get("UPDATE_GOLDEN"):
+        for name in names:
+            (golden / name).parent.mkdir(parents=True, exist_ok=True)
+            (golden / name).write_text(found[name], encoding="utf-8")
+    expected = golden_files(golden)
+    assert sorted(expected) == sorted(names)
+    for name, text in expected.items():
+        assert found.get(name) == text, f"{name} differs from {golden / name}"
 
 
 def test_generated_pages_match_the_golden_files(project, tmp_path):
     found = emitted(project, tmp_path / "out")
     # The stylesheet and script every page needs come with the pages, as the package holds them.
     assets = {name: text for name, text in found.items() if name.startswith("assets/")}
-    assert assets == {f"assets/research/{p.name}": p.read_text(encoding="utf-8")
-                      for p in sorted((ROOT / "build_scripts" / "assets").iterdir())}
+    assert assets == {
+        f"assets/research/{p.name}": p.read_text(encoding="utf-8")
+        for p in sorted((ROOT / "build_scripts" / "assets").iterdir())
+    }
     found = {name: text for name, text in found.items() if name not in assets}
-    if os.environ.get("UPDATE_GOLDEN"):
-        for name, text in found.items():
-            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / name).write_text(text, encoding="utf-8")
-    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
-                for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
-    assert sorted(found) == sorted(expected)
-    for name, text in expected.items():
-        assert found[name] == text, f"{name} differs from tests/golden/mini/{name}"
+    match_golden(found, GOLDEN, found)
+
+
+@pytest.mark.parametrize("feature", sorted(FEATURE_MARKS))
+def test_a_feature_gives_its_golden_markdown(feature, tmp_path):
+    """A small project in (a note or two), the expected Markdown of the pages that show the feature out."""
+    project = tmp_path / feature
+    shutil.copytree(FEATURES / feature, project, ignore=shutil.ignore_patterns("expected"))
+    shutil.copy(FEATURES / "mkdocs.yml", project / "mkdocs.yml")
+    found = emitted(project, tmp_path / "out")
+    golden = FEATURES / feature / "expected"
+    names = sorted(golden_files(golden)) if golden.is_dir() else []
+    if not names:  # a new feature: its own notes and topics, for the author to prune
+        shared = ("assets/", "sources/", "bibliography.md", "claims.json", "index.md", "notes/index.md")
+        names = [name for name in found if not name.startswith(shared)]
+    match_golden(found, golden, names)
+    assert any(FEATURE_MARKS[feature] in found[name] for name in names), f"no page shows the {feature}"
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -22,14 +22,16 @@ import pytest
 
 from build_scripts.__main__ import main
 
-from .conftest import ROOT, write
+from .conftest import ROOT, cli, write
 
 
 def build(project: Path, expect: int = 0) -> str:
-    """`python -m build_scripts build` on two cores, in a process of its own (as a user runs it: pages render
-    on forked workers, which the test runner's own threads would rule out in-process); returns stderr."""
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "build", "--jobs", "2"], cwd=project,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    """`python -m build_scripts build` on two cores, in a process of its own; returns stderr.
+
+    As a user runs it: pages render on forked workers, which the test runner's own threads would rule out
+    in-process.
+    """
+    done = cli(project, "build", "--jobs", "2")
     assert done.returncode == expect, done.stderr
     return done.stderr
 
@@ -83,7 +85,10 @@ class Edits:
         self.added += 1
         key = f"new{self.added}"
         entry = f"@book{{{key},\n  author = {{Novak, Ana}},\n  title = {{Volume {self.added}}},\n  year = {{20{10 + self.added}}}\n}}\n"
-        assert main(["-f", str(self.project / "mkdocs.yml"), "add-source", str(write(self.project / f"{key}.bib", entry))]) == 0
+        assert (
+            main(["-f", str(self.project / "mkdocs.yml"), "add-source", str(write(self.project / f"{key}.bib", entry))])
+            == 0
+        )
         return f"add-source {key}"
 
     def change_fact(self) -> str:
@@ -149,7 +154,8 @@ def test_a_warning_in_a_worker_fails_the_build_and_keeps_the_site(mini):
     note = mini / "content" / "notes" / "lo-note.md"
     note.write_text(note.read_text(encoding="utf-8") + "\nSee [the appendix](appendix.md).\n", encoding="utf-8")
     err = build(mini, expect=1)
-    assert "'appendix.md'" in err and "the previous site/ is unchanged" in err
+    assert "'appendix.md'" in err
+    assert "the previous site/ is unchanged" in err
     assert (mini / "site" / "notes" / "lo-note" / "index.html").read_bytes() == before
 
 

@@ -32,21 +32,28 @@ def test_unknown_citekey_names_path_line_and_column(tmp_path):
 
 
 def test_cross_references_resolve_with_anchors_and_backlinks(tmp_path):
-    index, diags = index_of(tmp_path, {
-        "space.md": TOPIC,
-        "n.md": "---\nid: n\ntitle: N\ntopics: [space]\n---\nSee [[space#early-warning]] and [[space|it]].\n",
-    })
+    index, diags = index_of(
+        tmp_path,
+        {
+            "space.md": TOPIC,
+            "n.md": "---\nid: n\ntitle: N\ntopics: [space]\n---\nSee [[space#early-warning]] and [[space|it]].\n",
+        },
+    )
     assert diags == []
     assert index.backlinks == {"space": ["n"]}
     assert index.cited_by == {"lo2008": ["space"]}
-    assert index.page("space") == "space.md" and index.page("n") == "notes/n.md"
+    assert index.page("space") == "space.md"
+    assert index.page("n") == "notes/n.md"
 
 
 def test_unknown_targets_and_anchors_are_errors(tmp_path):
-    _, diags = index_of(tmp_path, {
-        "space.md": TOPIC,
-        "n.md": "---\nid: n\ntitle: N\ntopics: [spaec]\n---\n[[nowhere]] [[space#nothing]] [[fact:none]]\n",
-    })
+    _, diags = index_of(
+        tmp_path,
+        {
+            "space.md": TOPIC,
+            "n.md": "---\nid: n\ntitle: N\ntopics: [spaec]\n---\n[[nowhere]] [[space#nothing]] [[fact:none]]\n",
+        },
+    )
     messages = sorted(d.message for d in diags)
     assert messages == [
         "no heading '#nothing' on 'space'",
@@ -59,10 +66,13 @@ def test_unknown_targets_and_anchors_are_errors(tmp_path):
 
 def test_the_questions_a_page_answers_must_be_known_facts(tmp_path):
     """`questions:` names the facts of a page's who-says-what matrix; a typo is an error at its line."""
-    index, diags = index_of(tmp_path, {
-        "index.md": "---\nid: index\nkind: home\ntitle: Home\nfacts:\n  - {id: trend, label: T, kind: number}\n"
-                    "questions: [trend, trnd]\n---\n",
-    })
+    index, diags = index_of(
+        tmp_path,
+        {
+            "index.md": "---\nid: index\nkind: home\ntitle: Home\nfacts:\n  - {id: trend, label: T, kind: number}\n"
+            "questions: [trend, trnd]\n---\n",
+        },
+    )
     (diag,) = diags
     assert str(diag).startswith("content/index.md:7: error: unknown fact 'trnd' in 'questions' of note 'index'")
     assert "did you mean 'trend'" in diag.hint
@@ -70,28 +80,39 @@ def test_the_questions_a_page_answers_must_be_known_facts(tmp_path):
 
 
 def test_duplicate_ids_even_by_case(tmp_path):
-    _, diags = index_of(tmp_path, {
-        "a.md": "---\nid: same\ntitle: A\n---\n",
-        "b.md": "---\nid: same\ntitle: B\n---\n",
-    })
+    _, diags = index_of(
+        tmp_path,
+        {
+            "a.md": "---\nid: same\ntitle: A\n---\n",
+            "b.md": "---\nid: same\ntitle: B\n---\n",
+        },
+    )
     (diag,) = diags
-    assert diag.location.path == "content/b.md" and "duplicate note id 'same'" in diag.message
+    assert diag.location.path == "content/b.md"
+    assert "duplicate note id 'same'" in diag.message
 
 
 def test_claims_get_stable_ids_and_need_known_facts_and_sources(tmp_path):
-    index, diags = index_of(tmp_path, {
-        "a.md": "---\nid: a\ntitle: A\nsources: [baev2021]\nfacts:\n  - {id: f, label: F, kind: number}\n"
-                "claims:\n  - {fact: f, value: 1, locator: p. 1}\n  - {fact: f, value: 1.0, locator: p. 2}\n"
-                "  - {fact: g, value: 2, locator: p. 3}\n  - {fact: f, source: nobody, value: 3, locator: p. 4}\n---\n",
-    })
+    index, diags = index_of(
+        tmp_path,
+        {
+            "a.md": "---\nid: a\ntitle: A\nsources: [baev2021]\nfacts:\n  - {id: f, label: F, kind: number}\n"
+            "claims:\n  - {fact: f, value: 1, locator: p. 1}\n  - {fact: f, value: 1.0, locator: p. 2}\n"
+            "  - {fact: g, value: 2, locator: p. 3}\n  - {fact: f, source: nobody, value: 3, locator: p. 4}\n---\n",
+        },
+    )
     assert [c.id for c in index.claims] == ["claim-f--baev2021", "claim-f--baev2021-2"]
     assert sorted((d.location.line, d.message) for d in diags) == [
-        (10, "claim names unknown fact 'g'"), (11, "unknown citekey 'nobody'")]
+        (10, "claim names unknown fact 'g'"),
+        (11, "unknown citekey 'nobody'"),
+    ]
 
 
-POSITIONS = ("---\nid: a\ntitle: A\nsources: [baev2021]\nfacts:\n  - id: strength\n    label: S\n"
-             "    kind: assessment\n    positions: {strong: deep and broad, mixed: uneven, weak: shallow}\n"
-             "claims:\n  - {fact: strength, value: weakening, position: %s, quote: q}\n---\n")
+POSITIONS = (
+    "---\nid: a\ntitle: A\nsources: [baev2021]\nfacts:\n  - id: strength\n    label: S\n"
+    "    kind: assessment\n    positions: {strong: deep and broad, mixed: uneven, weak: shallow}\n"
+    "claims:\n  - {fact: strength, value: weakening, position: %s, quote: q}\n---\n"
+)
 
 
 def test_an_undeclared_position_is_an_error_suggesting_the_nearest(tmp_path):
@@ -99,15 +120,18 @@ def test_an_undeclared_position_is_an_error_suggesting_the_nearest(tmp_path):
     [diag] = diags
     assert (diag.severity, diag.location.line) == (Severity.ERROR, 11)
     assert diag.message == "'weakening' is not a position of strength"
-    assert diag.hint.startswith("did you mean 'weak'?") and "'strong', 'mixed', 'weak'" in diag.hint
+    assert diag.hint.startswith("did you mean 'weak'?")
+    assert "'strong', 'mixed', 'weak'" in diag.hint
 
 
 def test_a_declared_position_passes_and_a_value_may_be_the_position(tmp_path):
     index, diags = index_of(tmp_path, {"a.md": POSITIONS % "weak"})
-    assert diags == [] and [c.position for c in index.claims] == ["weak"]
+    assert diags == []
+    assert [c.position for c in index.claims] == ["weak"]
     text = POSITIONS.replace("value: weakening, position: %s", "value: Mixed")
     index, diags = index_of(tmp_path, {"a.md": text})
-    assert diags == [] and len(index.claims) == 1
+    assert diags == []
+    assert len(index.claims) == 1
 
 
 def test_a_claim_without_position_on_an_assessment_is_an_error(tmp_path):

@@ -117,15 +117,33 @@ def test_coins_pairs(item: dict, expected: list[tuple[str, str]]) -> None:
 
 
 def test_coins_from_source() -> None:
-    item = to_csl(source("baev2021", "article", author="Baev, Pavel K. and {World Health Organization}",
-                         title="Russia and {China}", journal="China Brief", year="2021", month="oct",
-                         pages="100--115", doi="https://doi.org/10.1234/X"))
+    item = to_csl(
+        source(
+            "baev2021",
+            "article",
+            author="Baev, Pavel K. and {World Health Organization}",
+            title="Russia and {China}",
+            journal="China Brief",
+            year="2021",
+            month="oct",
+            pages="100--115",
+            doi="https://doi.org/10.1234/X",
+        )
+    )
     assert kev(coins(item)) == [
-        ("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"),
-        ("rft_id", "info:doi/10.1234/X"), ("rft.genre", "article"), ("rft.atitle", "Russia and China"),
-        ("rft.jtitle", "China Brief"), ("rft.aulast", "Baev"), ("rft.aufirst", "Pavel K."),
-        ("rft.au", "Baev, Pavel K."), ("rft.au", "World Health Organization"), ("rft.date", "2021-10"),
-        ("rft.spage", "100"), ("rft.epage", "115"),
+        ("ctx_ver", "Z39.88-2004"),
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"),
+        ("rft_id", "info:doi/10.1234/X"),
+        ("rft.genre", "article"),
+        ("rft.atitle", "Russia and China"),
+        ("rft.jtitle", "China Brief"),
+        ("rft.aulast", "Baev"),
+        ("rft.aufirst", "Pavel K."),
+        ("rft.au", "Baev, Pavel K."),
+        ("rft.au", "World Health Organization"),
+        ("rft.date", "2021-10"),
+        ("rft.spage", "100"),
+        ("rft.epage", "115"),
     ]
 
 
@@ -144,7 +162,8 @@ HOSTILE_ITEM = {
 
 def test_coins_escapes_hostile_values() -> None:
     span = coins(HOSTILE_ITEM)
-    assert "<script" not in span and span.count('"') == 4
+    assert "<script" not in span
+    assert span.count('"') == 4
     pairs = dict(kev(span))
     assert pairs["rft.atitle"] == HOSTILE
     assert pairs["rft.jtitle"] == f"J {HOSTILE} line two"
@@ -169,20 +188,33 @@ def test_highwire_keeps_hostile_values_on_one_line_with_fields_intact() -> None:
 @pytest.mark.parametrize(
     ("item", "expected"),
     [
-        pytest.param(ARTICLE, "citation_title=Russia and China: A Mutually Exaggerated Strategic Partnership?; "
-                     "citation_author=Baev, Pavel K.; citation_author=Lo, Bobo; "
-                     "citation_publication_date=2021/10/05; citation_journal_title=China Brief; "
-                     "citation_volume=21; citation_issue=20; citation_firstpage=100; citation_lastpage=115; "
-                     "citation_doi=10.1234/cb.21.20; citation_public_url=https://jamestown.org/cb/21-20",
-                     id="all_fields_in_order"),
-        pytest.param(BOOK, "citation_title=Axis of Convenience; citation_author=Lo, Bobo; "
-                     "citation_publication_date=2008", id="book_missing_fields_omitted"),
-        pytest.param(CHAPTER, "citation_title=Russia’s Pivot to Asia; citation_author=Wishnick, Elizabeth; "
-                     "citation_publication_date=2018; "
-                     "citation_inbook_title=The Oxford Handbook of Russian Foreign Policy; "
-                     "citation_firstpage=100; citation_lastpage=115", id="chapter"),
-        pytest.param({"id": "x", "type": "webpage", "title": "Only a title; and more"},
-                     "citation_title=Only a title, and more", id="title_only"),
+        pytest.param(
+            ARTICLE,
+            "citation_title=Russia and China: A Mutually Exaggerated Strategic Partnership?; "
+            "citation_author=Baev, Pavel K.; citation_author=Lo, Bobo; "
+            "citation_publication_date=2021/10/05; citation_journal_title=China Brief; "
+            "citation_volume=21; citation_issue=20; citation_firstpage=100; citation_lastpage=115; "
+            "citation_doi=10.1234/cb.21.20; citation_public_url=https://jamestown.org/cb/21-20",
+            id="all_fields_in_order",
+        ),
+        pytest.param(
+            BOOK,
+            "citation_title=Axis of Convenience; citation_author=Lo, Bobo; citation_publication_date=2008",
+            id="book_missing_fields_omitted",
+        ),
+        pytest.param(
+            CHAPTER,
+            "citation_title=Russia’s Pivot to Asia; citation_author=Wishnick, Elizabeth; "
+            "citation_publication_date=2018; "
+            "citation_inbook_title=The Oxford Handbook of Russian Foreign Policy; "
+            "citation_firstpage=100; citation_lastpage=115",
+            id="chapter",
+        ),
+        pytest.param(
+            {"id": "x", "type": "webpage", "title": "Only a title; and more"},
+            "citation_title=Only a title, and more",
+            id="title_only",
+        ),
         pytest.param({"id": "x", "type": "document"}, "", id="empty"),
     ],
 )
@@ -195,7 +227,8 @@ def test_highwire_reference(item: dict, expected: str) -> None:
 
 def parse_one(text: str) -> dict[str, str]:
     library = bibtexparser.parse_string(text)
-    assert not library.failed_blocks and len(library.entries) == 1, text
+    assert not library.failed_blocks, text
+    assert len(library.entries) == 1, text
     entry = library.entries[0]
     assert all(balanced(field.value) for field in entry.fields), text
     return {"@type": entry.entry_type, "@key": entry.key, **{f.key: f.value for f in entry.fields}}
@@ -269,8 +302,12 @@ def test_bibtex_title_case_protection(title: str, expected: str) -> None:
 
 
 def test_bibtex_web_page_fields() -> None:
-    item = {**WEBPAGE, "issued": {"date-parts": [[2022, 2, 4]]}, "accessed": {"date-parts": [[2024, 1, 2]]},
-            "author": [{"literal": "Office of the President"}]}
+    item = {
+        **WEBPAGE,
+        "issued": {"date-parts": [[2022, 2, 4]]},
+        "accessed": {"date-parts": [[2024, 1, 2]]},
+        "author": [{"literal": "Office of the President"}],
+    }
     assert bibtex(item, key="my key, 1") == (
         "@online{mykey1,\n"
         "  author       = {{Office of the President}},\n"
@@ -289,8 +326,13 @@ def test_bibtex_web_page_fields() -> None:
 def test_bibtex_article_fields() -> None:
     fields = parse_one(bibtex(ARTICLE))
     assert {k: fields.get(k) for k in ("journal", "volume", "number", "pages", "month", "doi", "issn")} == {
-        "journal": "China Brief", "volume": "21", "number": "20", "pages": "100--115", "month": "oct",
-        "doi": "10.1234/cb.21.20", "issn": "1555-8614",
+        "journal": "China Brief",
+        "volume": "21",
+        "number": "20",
+        "pages": "100--115",
+        "month": "oct",
+        "doi": "10.1234/cb.21.20",
+        "issn": "1555-8614",
     }
 
 
@@ -331,11 +373,20 @@ def test_ris_types(item: dict, first_lines: list[str]) -> None:
 
 
 def test_ris_removes_newlines_in_values() -> None:
-    item = {"id": "x", "type": "article-journal", "title": "Line one\nline two\r\nER  - three",
-            "abstract": "Para one.\n\nPara two.\u2028End", "author": [{"family": "Doe\n", "given": "Jane"}]}
+    item = {
+        "id": "x",
+        "type": "article-journal",
+        "title": "Line one\nline two\r\nER  - three",
+        "abstract": "Para one.\n\nPara two.\u2028End",
+        "author": [{"family": "Doe\n", "given": "Jane"}],
+    }
     assert ris(item).split("\n") == [
-        "TY  - JOUR", "AU  - Doe, Jane", "TI  - Line one line two ER - three",
-        "AB  - Para one. Para two. End", "ER  - ", "",
+        "TY  - JOUR",
+        "AU  - Doe, Jane",
+        "TI  - Line one line two ER - three",
+        "AB  - Para one. Para two. End",
+        "ER  - ",
+        "",
     ]
 
 
@@ -344,18 +395,32 @@ def test_ris_removes_newlines_in_values() -> None:
 
 def test_page_item() -> None:
     authors = [{"family": "Doe", "given": "Jane"}, {"literal": "Research Team"}]
-    item = page_item(title="Russia–China relations", url="https://example.org/relations/",
-                     site_name="Axis Notes", authors=authors, date="2024-03-01", key="page-relations")
+    item = page_item(
+        title="Russia–China relations",
+        url="https://example.org/relations/",
+        site_name="Axis Notes",
+        authors=authors,
+        date="2024-03-01",
+        key="page-relations",
+    )
     assert item == {
-        "id": "page-relations", "type": "webpage", "title": "Russia–China relations",
+        "id": "page-relations",
+        "type": "webpage",
+        "title": "Russia–China relations",
         "author": [{"family": "Doe", "given": "Jane"}, {"literal": "Research Team"}],
-        "container-title": "Axis Notes", "issued": {"date-parts": [[2024, 3, 1]]},
+        "container-title": "Axis Notes",
+        "issued": {"date-parts": [[2024, 3, 1]]},
         "URL": "https://example.org/relations/",
     }
     assert item["author"][0] is not authors[0]
     fields = parse_one(bibtex(item))
     assert (fields["@type"], fields["@key"], fields["author"], fields["organization"], fields["year"]) == (
-        "online", "page-relations", "Doe, Jane and {Research Team}", "Axis Notes", "2024")
+        "online",
+        "page-relations",
+        "Doe, Jane and {Research Team}",
+        "Axis Notes",
+        "2024",
+    )
     assert ("rft.type", "webpage") in kev(coins(item))
     assert "DA  - 2024/03/01" in ris(item).split("\n")
 

@@ -40,36 +40,48 @@ def test_good_note(tmp_path):
     (fact,) = note.facts
     assert (fact.time, fact.topics, fact.location.line) == ("1992", ("military",), 7)
     assert [(c.source, c.value, c.location.line) for c in note.claims] == [
-        ("baev2021", "USD 5 billion", 9), ("lo2008", "6 billion", 10)]
+        ("baev2021", "USD 5 billion", 9),
+        ("lo2008", "6 billion", 10),
+    ]
 
 
 def test_claim_without_quotation_or_locator_is_warned_about_both(tmp_path):
     note, diags = load(tmp_path, "---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, value: 2}\n---\n")
     assert [(d.severity, d.location.line) for d in diags] == [(Severity.WARNING, 6)] * 2
-    assert "no quotation" in diags[0].message and "no locator" in diags[1].message
+    assert "no quotation" in diags[0].message
+    assert "no locator" in diags[1].message
     assert note.claims[0].locator == ""
 
 
 def test_quoted_claim_needs_no_locator(tmp_path):
     """The locator of a quoted claim is computed from where the quotation is found."""
-    note, diags = load(tmp_path, "---\nid: x\ntitle: t\nsources: [a]\nclaims:\n"
-                                 "  - {fact: f, value: 2, quote: two of them}\n---\n")
-    assert diags == [] and note.claims[0].quote == "two of them"
+    note, diags = load(
+        tmp_path, "---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, value: 2, quote: two of them}\n---\n"
+    )
+    assert diags == []
+    assert note.claims[0].quote == "two of them"
 
 
-@pytest.mark.parametrize(("quote", "ok"), [
-    ("one two three four five six seven eight nine ten eleven twelve", True),
-    ("one two three four five six … seven eight nine ten eleven twelve", True),
-    ("one two three four five six ... seven eight nine ten eleven twelve", True),
-    ("one two three four five six seven eight nine ten eleven twelve thirteen", False),
-    ("one two three four five six … seven eight nine ten eleven twelve thirteen", False),
-])
+@pytest.mark.parametrize(
+    ("quote", "ok"),
+    [
+        ("one two three four five six seven eight nine ten eleven twelve", True),
+        ("one two three four five six … seven eight nine ten eleven twelve", True),
+        ("one two three four five six ... seven eight nine ten eleven twelve", True),
+        ("one two three four five six seven eight nine ten eleven twelve thirteen", False),
+        ("one two three four five six … seven eight nine ten eleven twelve thirteen", False),
+    ],
+)
 def test_quotation_of_at_most_twelve_words_elisions_not_counted(tmp_path, quote, ok):
-    _note, diags = load(tmp_path, f"---\nid: x\ntitle: t\nsources: [a]\nclaims:\n"
-                                 f"  - {{fact: f, value: 2, locator: p. 1, quote: \"{quote}\"}}\n---\n")
+    _note, diags = load(
+        tmp_path,
+        f"---\nid: x\ntitle: t\nsources: [a]\nclaims:\n"
+        f'  - {{fact: f, value: 2, locator: p. 1, quote: "{quote}"}}\n---\n',
+    )
     assert (diags == []) is ok
     if not ok:
-        assert diags[0].severity is Severity.ERROR and diags[0].location.line == 6
+        assert diags[0].severity is Severity.ERROR
+        assert diags[0].location.line == 6
         assert "13 words is too long" in diags[0].message
 
 
@@ -77,11 +89,16 @@ FACT = "---\nid: x\ntitle: t\nfacts:\n  - id: f\n    label: F\n    kind: {kind}\
 
 
 def test_assessment_fact_declares_positions_with_glosses(tmp_path):
-    extra = "    positions:\n      yes: they agree\n      No: they do not\n      mixed:  partly,\n        in some areas\n"
+    extra = (
+        "    positions:\n      yes: they agree\n      No: they do not\n      mixed:  partly,\n        in some areas\n"
+    )
     note, diags = load(tmp_path, FACT.format(kind="assessment", extra=extra))
     assert diags == []
     assert [(p.id, p.gloss) for p in note.facts[0].positions] == [
-        ("yes", "they agree"), ("no", "they do not"), ("mixed", "partly, in some areas")]
+        ("yes", "they agree"),
+        ("no", "they do not"),
+        ("mixed", "partly, in some areas"),
+    ]
     assert note.facts[0].label_of("mixed") == "Mixed"  # no label declared: made from the id
     assert note.facts[0].gloss("no") == "they do not"
 
@@ -96,24 +113,33 @@ def test_a_position_may_give_readers_a_label(tmp_path):
 
 def test_a_fact_time_reads_as_people_write_it(tmp_path):
     note, diags = load(tmp_path, FACT.format(kind="number", extra='    time: "2022-01/2022-10"\n'))
-    assert diags == [] and note.facts[0].title == "F (Jan–Oct 2022)"
+    assert diags == []
+    assert note.facts[0].title == "F (Jan–Oct 2022)"
 
 
-@pytest.mark.parametrize(("kind", "extra", "message"), [
-    ("assessment", "", "assessment fact 'f' declares no positions"),
-    ("category", "", "category fact 'f' declares no positions"),
-    ("number", "    positions: {a: b}\n", "number fact 'f' cannot have positions"),
-    ("category", "    positions: [a, b]\n", "must be a mapping of position to gloss"),
-    ("category", "    positions: {a: ''}\n", "position 'a' of fact 'f' has no gloss"),
-    ("category", "    positions: {a: x, A: y}\n", "position 'A' of fact 'f' is declared twice"),
-    ("category", "    positions: {a: {label: A, gist: x}}\n", "position 'a' of fact 'f' has unknown key 'gist'"),
-    ("category", "    positions: {a: {label: A}}\n", "position 'a' of fact 'f' has no gloss"),
-    ("category", "    positions: {a: {label: [A], gloss: x}}\n", "the label of position 'a' of fact 'f' must be text"),
-])
+@pytest.mark.parametrize(
+    ("kind", "extra", "message"),
+    [
+        ("assessment", "", "assessment fact 'f' declares no positions"),
+        ("category", "", "category fact 'f' declares no positions"),
+        ("number", "    positions: {a: b}\n", "number fact 'f' cannot have positions"),
+        ("category", "    positions: [a, b]\n", "must be a mapping of position to gloss"),
+        ("category", "    positions: {a: ''}\n", "position 'a' of fact 'f' has no gloss"),
+        ("category", "    positions: {a: x, A: y}\n", "position 'A' of fact 'f' is declared twice"),
+        ("category", "    positions: {a: {label: A, gist: x}}\n", "position 'a' of fact 'f' has unknown key 'gist'"),
+        ("category", "    positions: {a: {label: A}}\n", "position 'a' of fact 'f' has no gloss"),
+        (
+            "category",
+            "    positions: {a: {label: [A], gloss: x}}\n",
+            "the label of position 'a' of fact 'f' must be text",
+        ),
+    ],
+)
 def test_bad_positions_are_errors_at_the_fact(tmp_path, kind, extra, message):
     _, diags = load(tmp_path, FACT.format(kind=kind, extra=extra))
     assert [d.severity for d in diags] == [Severity.ERROR]
-    assert message in diags[0].message and diags[0].location.line >= 5
+    assert message in diags[0].message
+    assert diags[0].location.line >= 5
 
 
 def test_non_utf8_note_is_reported(tmp_path):
@@ -121,9 +147,11 @@ def test_non_utf8_note_is_reported(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_bytes("---\nid: x\ntitle: caf\xe9\n---\n".encode("latin-1"))
     note, diags = parse_note(path.read_bytes(), "content/n.md")
-    assert note is None and "not UTF-8" in diags[0].message
+    assert note is None
+    assert "not UTF-8" in diags[0].message
 
 
 def test_missing_content_dir(tmp_path):
     notes, diags = load_notes(tmp_path / "content", tmp_path)
-    assert notes == [] and "content directory not found" in diags[0].message
+    assert notes == []
+    assert "content directory not found" in diags[0].message

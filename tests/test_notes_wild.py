@@ -6,7 +6,6 @@ Every problem is a diagnostic with a file and line, never an exception.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from build_scripts.notes.link import build_index
 from build_scripts.notes.load import load_notes, parse_note
 from build_scripts.page_paths import source_page
 
-from .conftest import write
+from .conftest import cli, write
 
 HEAD = "---\nid: n\ntitle: T\n"
 
@@ -33,38 +32,65 @@ def errors(diags):
 
 
 @pytest.mark.parametrize(
-    "data, line, message",
+    ("data", "line", "message"),
     [
         pytest.param("---\nid: n\ntitle: [unclosed\n---\n", 3, "not valid YAML", id="malformed-yaml"),
         pytest.param("---\nid: n\ntitle: a: b: c\n---\n", 3, "not valid YAML", id="unquoted-colon"),
         pytest.param("---\nid: n\ntitle: T\ntitle: U\n---\n", 4, "duplicate key 'title'", id="duplicate-key"),
-        pytest.param(HEAD + "sources: [a]\nclaims:\n  - {fact: f, value: 1, value: 2, locator: p}\n---\n", 6,
-                     "duplicate key 'value'", id="duplicate-key-in-claim"),
+        pytest.param(
+            HEAD + "sources: [a]\nclaims:\n  - {fact: f, value: 1, value: 2, locator: p}\n---\n",
+            6,
+            "duplicate key 'value'",
+            id="duplicate-key-in-claim",
+        ),
         pytest.param("---\nid: n\ntitle: [a, b]\n---\n", 3, "'title' must be a str, not list", id="title-list"),
         pytest.param(HEAD + "order: first\n---\n", 4, "'order' must be an int", id="order-text"),
         pytest.param(HEAD + "sources: {a: 1}\n---\n", 4, "'sources' must be a list of names", id="sources-mapping"),
         pytest.param(HEAD + "topics: [1, 2]\n---\n", 4, "'topics' must be a list of names", id="topics-numbers"),
         pytest.param(HEAD + "facts: {id: f}\n---\n", 4, "'facts' must be a list of mappings", id="facts-mapping"),
         pytest.param(HEAD + "facts: [just, words]\n---\n", 4, "'facts' must be a list of mappings", id="facts-words"),
-        pytest.param(HEAD + "sources: [a]\nclaims:\n  - {fact: f, value: {x: 1}, locator: p}\n---\n", 6,
-                     "'value' must be a single value, not a mapping", id="value-mapping"),
-        pytest.param(HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: lots}\n---\n", 5,
-                     "'tolerance' must be an int or float", id="tolerance-text"),
-        pytest.param(HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: .nan}\n---\n", 5,
-                     "tolerance nan of fact 'f' is out of range", id="tolerance-nan"),
-        pytest.param(HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: -1}\n---\n", 5,
-                     "out of range", id="tolerance-negative"),
+        pytest.param(
+            HEAD + "sources: [a]\nclaims:\n  - {fact: f, value: {x: 1}, locator: p}\n---\n",
+            6,
+            "'value' must be a single value, not a mapping",
+            id="value-mapping",
+        ),
+        pytest.param(
+            HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: lots}\n---\n",
+            5,
+            "'tolerance' must be an int or float",
+            id="tolerance-text",
+        ),
+        pytest.param(
+            HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: .nan}\n---\n",
+            5,
+            "tolerance nan of fact 'f' is out of range",
+            id="tolerance-nan",
+        ),
+        pytest.param(
+            HEAD + "facts:\n  - {id: f, label: F, kind: number, tolerance: -1}\n---\n",
+            5,
+            "out of range",
+            id="tolerance-negative",
+        ),
         pytest.param(HEAD + "\tsources: [a]\n---\n", 4, "not valid YAML", id="tab-indent"),
-        pytest.param("---\nid: n\ntitle: !!python/object:os.system x\n---\n", 3, "cannot read 'title'",
-                     id="python-object-tag"),
-        pytest.param("---\nid: n\ntitle: !!python/object/apply:os.system [echo hi]\n---\n", 3,
-                     "cannot read 'title'", id="python-apply-tag"),
-        pytest.param("---\nid: n\ntitle: !!python/name:os.system ''\n---\n", 3, "cannot read 'title'",
-                     id="python-name-tag"),
+        pytest.param(
+            "---\nid: n\ntitle: !!python/object:os.system x\n---\n", 3, "cannot read 'title'", id="python-object-tag"
+        ),
+        pytest.param(
+            "---\nid: n\ntitle: !!python/object/apply:os.system [echo hi]\n---\n",
+            3,
+            "cannot read 'title'",
+            id="python-apply-tag",
+        ),
+        pytest.param(
+            "---\nid: n\ntitle: !!python/name:os.system ''\n---\n", 3, "cannot read 'title'", id="python-name-tag"
+        ),
         pytest.param("---\nid: n\ntitle: !custom x\n---\n", 3, "cannot read 'title'", id="custom-tag"),
         pytest.param(HEAD + "sources: &a [*a]\n---\n", 4, "cannot read 'sources'", id="recursive-alias"),
-        pytest.param("---\nid: n\ntitle: " + "[" * 3000 + "]" * 3000 + "\n---\n", 3, "nested too deeply",
-                     id="deep-nesting"),
+        pytest.param(
+            "---\nid: n\ntitle: " + "[" * 3000 + "]" * 3000 + "\n---\n", 3, "nested too deeply", id="deep-nesting"
+        ),
         pytest.param(HEAD + "order: 1" + "0" * 5000 + "\n---\n", 4, "cannot read 'order'", id="huge-int"),
         pytest.param("---\n- a\n- b\n---\n", 2, "must be a mapping", id="front-matter-list"),
         pytest.param("---\nid: n\ntitle: ''\n---\n", 3, "note title is empty", id="empty-title"),
@@ -81,17 +107,34 @@ def errors(diags):
         pytest.param("---\nid: Bad Id\ntitle: t\n---\n", 2, "invalid note id", id="bad-id"),
         pytest.param("---\ntitle: t\n---\n", 2, "note has no 'id'", id="no-id"),
         pytest.param("---\nid: x\ntitle: t\nkind: page\n---\n", 4, "unknown kind 'page'", id="bad-kind"),
-        pytest.param("---\nid: x\ntitle: t\nclaims:\n  - {fact: f, value: 1, locator: p}\n---\n", 5,
-                     "has no source", id="claim-without-source"),
-        pytest.param("---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, locator: p}\n---\n", 6,
-                     "claim has no value", id="claim-without-value"),
-        pytest.param("---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, value: 2, locator: p, "
-                     "quote: one two three four five six seven eight nine ten eleven twelve thirteen}\n---\n",
-                     6, "quotation of 13 words", id="long-quote"),
-        pytest.param("---\nid: x\ntitle: t\nfacts:\n  - {id: f, label: F, kind: guess}\n---\n", 5,
-                     "unknown fact kind 'guess'", id="bad-fact-kind"),
-        pytest.param("---\nid: x\ntitle: t\nclaims: just text\n---\n", 4, "must be a list of mappings",
-                     id="claims-not-list"),
+        pytest.param(
+            "---\nid: x\ntitle: t\nclaims:\n  - {fact: f, value: 1, locator: p}\n---\n",
+            5,
+            "has no source",
+            id="claim-without-source",
+        ),
+        pytest.param(
+            "---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, locator: p}\n---\n",
+            6,
+            "claim has no value",
+            id="claim-without-value",
+        ),
+        pytest.param(
+            "---\nid: x\ntitle: t\nsources: [a]\nclaims:\n  - {fact: f, value: 2, locator: p, "
+            "quote: one two three four five six seven eight nine ten eleven twelve thirteen}\n---\n",
+            6,
+            "quotation of 13 words",
+            id="long-quote",
+        ),
+        pytest.param(
+            "---\nid: x\ntitle: t\nfacts:\n  - {id: f, label: F, kind: guess}\n---\n",
+            5,
+            "unknown fact kind 'guess'",
+            id="bad-fact-kind",
+        ),
+        pytest.param(
+            "---\nid: x\ntitle: t\nclaims: just text\n---\n", 4, "must be a list of mappings", id="claims-not-list"
+        ),
     ],
 )
 def test_broken_notes_are_errors_with_lines(data, line, message):
@@ -126,7 +169,7 @@ def test_harmless_oddities_are_accepted(data):
 
 
 @pytest.mark.parametrize(
-    "value, problem, hint",
+    ("value", "problem", "hint"),
     [
         pytest.param("../x", "an id is a name, not a path", "'x'", id="dotdot-slash"),
         pytest.param("/etc", "an id is a name, not a path", "'etc'", id="absolute"),
@@ -143,16 +186,19 @@ def test_invalid_ids_say_why_and_suggest_one(value, problem, hint):
     _, diags = parse(f'---\nid: "{value}"\ntitle: T\n---\n')
     (error,) = errors(diags)
     assert error.location.line == 2
-    assert f"invalid note id '{value}'" in error.message and problem in error.message
+    assert f"invalid note id '{value}'" in error.message
+    assert problem in error.message
     assert hint in error.hint
 
 
 def test_id_length_is_capped():
     ok, diags = parse(f"---\nid: {'a' * MAX_ID_LENGTH}\ntitle: T\n---\n")
-    assert ok is not None and not diags
+    assert ok is not None
+    assert not diags
     _, diags = parse(f"---\nid: {'a' * (MAX_ID_LENGTH + 1)}\ntitle: T\n---\n")
     (error,) = errors(diags)
-    assert error.location.line == 2 and f"is {MAX_ID_LENGTH + 1} characters long" in error.message
+    assert error.location.line == 2
+    assert f"is {MAX_ID_LENGTH + 1} characters long" in error.message
 
 
 def test_fact_ids_are_checked_like_note_ids():
@@ -163,8 +209,10 @@ def test_fact_ids_are_checked_like_note_ids():
 
 def test_titles_and_values_keep_their_text():
     decomposed = "Cafe\u0301 <b> & \u00e9"
-    note, diags = parse(f'---\nid: n\ntitle: "{decomposed}"\nsources: [k]\n'
-                        "claims:\n  - {fact: f, value: 107.70, position: no, locator: p. 2, quote: 107.70}\n---\n")
+    note, diags = parse(
+        f'---\nid: n\ntitle: "{decomposed}"\nsources: [k]\n'
+        "claims:\n  - {fact: f, value: 107.70, position: no, locator: p. 2, quote: 107.70}\n---\n"
+    )
     assert not diags
     assert note.title == decomposed
     (claim,) = note.claims
@@ -196,8 +244,10 @@ def test_empty_content_folder_is_a_warning(tmp_path):
     (tmp_path / "content").mkdir()
     notes, diags = load(tmp_path)
     assert notes == []
-    assert messages(diags) == ["content: warning: no notes found (no *.md files in the content directory) "
-                               "(hint: add notes as content/<name>.md, each starting with YAML front matter)"]
+    assert messages(diags) == [
+        "content: warning: no notes found (no *.md files in the content directory) "
+        "(hint: add notes as content/<name>.md, each starting with YAML front matter)"
+    ]
 
 
 def test_duplicate_ids_are_errors(tmp_path):
@@ -206,7 +256,10 @@ def test_duplicate_ids_are_errors(tmp_path):
     write(tmp_path / "content" / "c.md", note_text("Same"))
     notes, diags = load(tmp_path)
     index_diags = build_index(notes, {})[1]
-    assert any(m.startswith("content/b.md:1: error: duplicate note id 'same' (also in content/a.md)") for m in messages(index_diags))
+    assert any(
+        m.startswith("content/b.md:1: error: duplicate note id 'same' (also in content/a.md)")
+        for m in messages(index_diags)
+    )
     assert any(str(d).startswith("content/c.md:2: error: invalid note id 'Same': ids are lower-case") for d in diags)
 
 
@@ -233,8 +286,11 @@ def test_reserved_note_id(tmp_path):
 def test_source_pages_stay_inside_sources(key):
     page = source_page(key)
     parts = page.split("/")
-    assert parts[0] == "sources" and len(parts) == 2
-    assert parts[1].endswith(".md") and parts[1] not in (".md", "..md") and not parts[1].startswith(".")
+    assert parts[0] == "sources"
+    assert len(parts) == 2
+    assert parts[1].endswith(".md")
+    assert parts[1] not in (".md", "..md")
+    assert not parts[1].startswith(".")
     assert len(parts[1]) <= 90
     assert ".." not in parts[1]
 
@@ -242,13 +298,14 @@ def test_source_pages_stay_inside_sources(key):
 def test_citekeys_sharing_a_page_are_an_error():
     sources = {k: Source(k, "misc", {}, Location("bib/l.bib", n)) for n, k in enumerate(["Lo/2008", "lo-2008"], 1)}
     _, diags = build_index([], sources)
-    assert messages(diags) == ["bib/l.bib:2: error: citekeys 'Lo/2008' and 'lo-2008' would share the page "
-                               "sources/lo-2008.md (hint: rename one of them (keys differing only in case or "
-                               "punctuation clash))"]
+    assert messages(diags) == [
+        "bib/l.bib:2: error: citekeys 'Lo/2008' and 'lo-2008' would share the page "
+        "sources/lo-2008.md (hint: rename one of them (keys differing only in case or "
+        "punctuation clash))"
+    ]
 
 
-needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32",
-                                    reason="symbolic links")
+needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="symbolic links")
 
 
 @needs_symlinks
@@ -295,8 +352,9 @@ def test_links_inside_the_project_are_followed_once(tmp_path):
     notes, diags = load(tmp_path)
     assert sorted(n.id for n in notes) == ["a", "shared"]
     assert [n.path for n in notes if n.id == "shared"] == ["content/shared/s.md"]
-    assert messages(diags) == ["content/again.md: warning: same file as content/a.md (a symbolic link); read once "
-                               "(hint: remove the link)"]
+    assert messages(diags) == [
+        "content/again.md: warning: same file as content/a.md (a symbolic link); read once (hint: remove the link)"
+    ]
 
 
 @needs_symlinks
@@ -308,13 +366,15 @@ def test_check_on_a_wild_corpus_reports_without_traceback(mini):
     (content / "escape.md").write_text("---\nid: ../escape\ntitle: T\n---\n")
     os.symlink("..", content / "loop")
     os.symlink("/etc/passwd", content / "passwd.md")
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "check"], cwd=mini, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = cli(mini, "check", timeout=120)
     assert done.returncode == 1
-    assert "Traceback" not in done.stderr and "pwned" not in done.stdout
-    for expected in ["content/notes/empty.md:1: error: note is empty",
-                     "content/notes/latin.md:3:11: error: note is not UTF-8",
-                     "content/notes/tag.md:3: error: cannot read 'title'",
-                     "content/notes/escape.md:2: error: invalid note id '../escape'",
-                     "content/notes/passwd.md: error: symbolic link to a file outside the project"]:
+    assert "Traceback" not in done.stderr
+    assert "pwned" not in done.stdout
+    for expected in [
+        "content/notes/empty.md:1: error: note is empty",
+        "content/notes/latin.md:3:11: error: note is not UTF-8",
+        "content/notes/tag.md:3: error: cannot read 'title'",
+        "content/notes/escape.md:2: error: invalid note id '../escape'",
+        "content/notes/passwd.md: error: symbolic link to a file outside the project",
+    ]:
         assert expected in done.stderr, done.stderr

@@ -13,14 +13,15 @@ import yaml
 from build_scripts.renderers import zensical_adapter
 from build_scripts.renderers.project import dump_config, project_config, read_config
 
-from .conftest import ROOT, write
+from .conftest import ROOT, cli_process, write
+from .conftest import cli as run_cli
 from .renderers import RENDERERS, ZENSICAL, Renderer, needs_zensical
 from .test_serve import fetch, free_port, wait_for
 
 
-def cli(project: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "build_scripts", "-f", str(project / "mkdocs.yml"), *args],
-                          cwd=cwd or project, capture_output=True, text=True, check=False)  # fmt: skip
+def cli(project: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The command line run on `project`'s `mkdocs.yml` (`-f`), from `cwd` (the project by default)."""
+    return run_cli(cwd or project, "-f", str(project / "mkdocs.yml"), *args)
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -58,7 +59,8 @@ def test_emit_writes_a_complete_project(guide, tmp_path):
     assert "hooks" not in config
     assert (config["docs_dir"], config["site_dir"]) == ("docs", "site")
     in_nav = pages(config["nav"])  # the generated entries, then the hand-written nav
-    assert in_nav[-1] == "guide.md" and {"index.md", "alpha.md", "bibliography.md"} <= set(in_nav[:-1])
+    assert in_nav[-1] == "guide.md"
+    assert {"index.md", "alpha.md", "bibliography.md"} <= set(in_nav[:-1])
     assert (out / config["theme"]["custom_dir"]).resolve() == (ROOT / "overrides").resolve()
     assert (out / config["extra"]["research"]["content_dir"]).resolve() == (guide / "content").resolve()
 
@@ -74,7 +76,8 @@ def test_an_emitted_project_builds_with_the_renderer_from_any_folder(guide, tmp_
                           env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     guide_page = (out / "site" / "guide" / "index.html").read_text(encoding="utf-8")
-    assert "Reading guide" in guide_page and 'href="../alpha/"' in guide_page
+    assert "Reading guide" in guide_page
+    assert 'href="../alpha/"' in guide_page
     assert 'name="citation_title"' in (out / "site" / "alpha" / "index.html").read_text(encoding="utf-8")
 
 
@@ -84,7 +87,8 @@ def test_a_hand_written_page_at_a_generated_path_is_an_error_and_changes_nothing
     before = files(out)
     write(guide / "docs" / "alpha.md", "# My own alpha\n")
     done = cli(guide, "emit", str(out))
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
     assert "docs/alpha.md: a hand-written file has the same path as a generated page or file (alpha.md)" in done.stderr
     assert files(out) == before
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left behind
@@ -93,7 +97,8 @@ def test_a_hand_written_page_at_a_generated_path_is_an_error_and_changes_nothing
 def test_a_hand_written_file_where_generated_pages_have_a_folder_is_an_error(guide, tmp_path):
     write(guide / "docs" / "notes", "not a folder\n")
     done = cli(guide, "emit", str(tmp_path / "out"))
-    assert done.returncode == 1 and "docs/notes: a hand-written file has the same path" in done.stderr
+    assert done.returncode == 1
+    assert "docs/notes: a hand-written file has the same path" in done.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -104,13 +109,17 @@ def test_emit_refuses_to_replace_what_it_did_not_write(mini, where):
     write(mini.parent / "photos" / "holiday.jpg", "precious")
     before = files(mini.parent)
     done = cli(mini, "emit", str(target))
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert f"{target}: " in done.stderr and "error: " in done.stderr
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"{target}: " in done.stderr
+    assert "error: " in done.stderr
     assert files(mini.parent) == before
 
 
 def test_config_tags_are_kept_and_paths_follow_the_config(tmp_path):
-    config = write(tmp_path / "mkdocs.yml", """\
+    config = write(
+        tmp_path / "mkdocs.yml",
+        """\
 site_name: Tags
 theme: {name: material, custom_dir: overrides}
 markdown_extensions:
@@ -124,14 +133,17 @@ plugins:
 extra:
   analytics: !ENV [ANALYTICS_KEY, none]
 hooks: [hook.py]
-""")
+""",
+    )
     data = project_config(read_config(config), [{"Home": "index.md"}], tmp_path, tmp_path / "build" / "project")
     text = dump_config(data)
     assert "!!python/name:pymdownx.superfences.fence_code_format" in text
-    assert "!ENV" in text and "ANALYTICS_KEY" in text
+    assert "!ENV" in text
+    assert "ANALYTICS_KEY" in text
     assert data["theme"]["custom_dir"] == "../../overrides"
     assert data["plugins"][0]["mkdocstrings"]["handlers"]["python"]["paths"] == ["../../src"]
-    assert "hooks" not in data and data["nav"] == [{"Home": "index.md"}]
+    assert "hooks" not in data
+    assert data["nav"] == [{"Home": "index.md"}]
 
 
 # -- the Zensical renderer ------------------------------------------------------------------------------
@@ -145,10 +157,13 @@ def test_zensical_build_fails_on_a_warning_and_keeps_the_old_site(guide):
     before = files(guide / "site")
     write(guide / "docs" / "guide.md", "# Reading guide\n\nSee [the missing page](missing.md).\n")
     done = cli(guide, "build", "--renderer", "zensical")
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "guide.md" in done.stderr and "page does not exist" in done.stderr
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "guide.md" in done.stderr
+    assert "page does not exist" in done.stderr
     assert "Zensical reported 1 issue(s) (see above); warnings fail the build" in done.stderr
-    assert "the previous" in done.stderr and "is unchanged" in done.stderr
+    assert "the previous" in done.stderr
+    assert "is unchanged" in done.stderr
     assert files(guide / "site") == before
     assert sorted(p.name for p in guide.iterdir() if p.name.startswith((".site", "site"))) == ["site"]
 
@@ -159,7 +174,8 @@ def test_a_build_with_a_colliding_page_keeps_the_old_site(guide, renderer: Rende
     before = files(guide / "site")
     write(guide / "docs" / "bibliography.md", "# Mine\n")
     done = cli(guide, "build", "--renderer", renderer.name)
-    assert done.returncode == 1 and "docs/bibliography.md: a hand-written file has the same path" in done.stderr
+    assert done.returncode == 1
+    assert "docs/bibliography.md: a hand-written file has the same path" in done.stderr
     assert files(guide / "site") == before
 
 
@@ -169,21 +185,19 @@ def test_a_missing_zensical_is_named_with_how_to_install_it(monkeypatch):
         zensical_adapter.installed_version()
 
 
-def test_help_names_the_renderers():
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "build", "--help"], capture_output=True, text=True,
-                          check=False)  # fmt: skip
-    assert "--renderer {mkdocs,zensical}" in done.stdout and "Material's successor" in done.stdout
-    bad = subprocess.run([sys.executable, "-m", "build_scripts", "build", "--renderer", "hugo"], capture_output=True,
-                         text=True, check=False)  # fmt: skip
-    assert bad.returncode == 2 and "invalid choice: 'hugo' (choose from 'mkdocs', 'zensical')" in bad.stderr
+def test_help_names_the_renderers(tmp_path):
+    done = run_cli(tmp_path, "build", "--help")
+    assert "--renderer {mkdocs,zensical}" in done.stdout
+    assert "Material's successor" in done.stdout
+    bad = run_cli(tmp_path, "build", "--renderer", "hugo")
+    assert bad.returncode == 2
+    assert "invalid choice: 'hugo' (choose from 'mkdocs', 'zensical')" in bad.stderr
 
 
 @needs_zensical
 def test_zensical_serve_shows_a_saved_note(mini):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "build_scripts", "serve", "--renderer", ZENSICAL.name,
-                             "--dev-addr", f"127.0.0.1:{port}"],
-                            cwd=mini, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    proc = cli_process(mini, "serve", "--renderer", ZENSICAL.name, "--dev-addr", f"127.0.0.1:{port}", merge_output=True)
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True).start()
     try:
@@ -197,5 +211,6 @@ def test_zensical_serve_shows_a_saved_note(mini):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-    assert proc.returncode == 0 and not any("Traceback" in line for line in lines), lines
+    assert proc.returncode == 0, lines
+    assert not any("Traceback" in line for line in lines), lines
     assert not fetch(url), "the server stopped with the command"

@@ -15,8 +15,17 @@ def fact(kind: str = "number", unit: str = "", tolerance: float | None = None, f
 
 
 def claim(source: str, value: str, *, fid: str = "f", position: str = "", suspect: str = "", n: int = 1) -> Claim:
-    return Claim(fid, source, value, f"note-{source}", Location(f"content/notes/{source}.md", n),
-                 locator="p. 1", position=position, suspect=suspect, id=f"{fid}--{source}-{n}")
+    return Claim(
+        fid,
+        source,
+        value,
+        f"note-{source}",
+        Location(f"content/notes/{source}.md", n),
+        locator="p. 1",
+        position=position,
+        suspect=suspect,
+        id=f"{fid}--{source}-{n}",
+    )
 
 
 def run(facts: list[Fact], claims: list[Claim]) -> list[Inconsistency]:
@@ -103,8 +112,11 @@ def test_date_summary() -> None:
     [pytest.param("category", "categorical", id="category"), pytest.param("assessment", "assessment", id="assessment")],
 )
 def test_positions(kind: str, expected: str) -> None:
-    claims = [claim("alpha", "trending upward", position="rising"), claim("beta", "has peaked", position="peaked"),
-              claim("gamma", "keeps growing", position="Rising")]
+    claims = [
+        claim("alpha", "trending upward", position="rising"),
+        claim("beta", "has peaked", position="peaked"),
+        claim("gamma", "keeps growing", position="Rising"),
+    ]
     [found] = run([fact(kind)], claims)
     assert found.kind == expected
     assert found.summary == "3 sources disagree: rising (alpha, gamma) vs peaked (beta)"
@@ -148,13 +160,16 @@ def test_same_source_agreement_is_not_internal() -> None:
 def test_impossible_values(kind: str, unit: str, value: str, reason: str) -> None:
     found, values, diagnostics = reconcile({"f": fact(kind, unit=unit)}, [claim("alpha", value)])
     if not reason:
-        assert found == [] and values == {} and diagnostics
+        assert found == []
+        assert values == {}
+        assert diagnostics
         return
     [internal] = found
     assert internal.kind == "internal"
     (problem,) = internal.problems
     assert (problem.kind, problem.source, problem.why) == ("impossible", "alpha", reason)
-    assert internal.summary.startswith("alpha gives ") and internal.summary.endswith(f"cannot be right: {reason[:1].upper()}{reason[1:]}.")
+    assert internal.summary.startswith("alpha gives ")
+    assert internal.summary.endswith(f"cannot be right: {reason[:1].upper()}{reason[1:]}.")
 
 
 def test_one_internal_inconsistency_lists_every_reason() -> None:
@@ -181,8 +196,12 @@ def test_unknown_fact_and_unreadable_values_are_skipped() -> None:
 
 def test_output_is_sorted_and_keyed_by_claim_id() -> None:
     facts = [fact(fid="b-fact", unit="USD"), fact("date", fid="a-fact")]
-    claims = [claim("x", "1.0 bn", fid="b-fact"), claim("y", "2.0 bn", fid="b-fact", suspect="odd"),
-              claim("x", "2001", fid="a-fact"), claim("y", "2002", fid="a-fact")]
+    claims = [
+        claim("x", "1.0 bn", fid="b-fact"),
+        claim("y", "2.0 bn", fid="b-fact", suspect="odd"),
+        claim("x", "2001", fid="a-fact"),
+        claim("y", "2002", fid="a-fact"),
+    ]
     found, values, _ = reconcile({f.id: f for f in facts}, claims)
     assert [(x.fact.id, x.kind) for x in found] == [("a-fact", "date"), ("b-fact", "internal"), ("b-fact", "numeric")]
     assert set(values) == {claim_key(c) for c in claims}

@@ -7,8 +7,13 @@ from build_scripts.report import compare, inventory
 
 
 def claim(cid: str, source: str, display: str, status: str = "verified") -> dict:
-    return {"id": cid, "source": source, "value": display, "normalised": {"display": display},
-            "verification": {"status": status}}
+    return {
+        "id": cid,
+        "source": source,
+        "value": display,
+        "normalised": {"display": display},
+        "verification": {"status": status},
+    }
 
 
 LABELS = {"lo2008": "Lo 2008", "baev2021": "Baev 2021", "smith2024": "Smith 2024"}
@@ -21,8 +26,13 @@ def build(claims: list[dict], issues: list[dict]) -> dict:
 
 
 def issue(kind: str, claims: list[str], fact: str = "naval") -> dict:
-    return {"id": f"disagreement-{kind}-{fact}", "fact": fact, "label": "Year of the first joint naval exercise",
-            "kind": kind, "claims": claims}
+    return {
+        "id": f"disagreement-{kind}-{fact}",
+        "fact": fact,
+        "label": "Year of the first joint naval exercise",
+        "kind": kind,
+        "claims": claims,
+    }
 
 
 A = claim("c-a", "lo2008", "2005")
@@ -35,20 +45,25 @@ def test_a_new_value_from_a_new_source_widens_the_disagreement():
     new = build([A, B, C], [issue("date", ["c-a", "c-b", "c-c"])])
     lines = compare(old, new)
     assert "claims: +1 -0; added: c-c" in lines
-    assert ("widened disagreements (1): Year of the first joint naval exercise: 3 dates from 3 sources "
-            "(+2012 Smith 2024)") in lines  # sources by their reader labels
+    assert (
+        "widened disagreements (1): Year of the first joint naval exercise: 3 dates from 3 sources (+2012 Smith 2024)"
+    ) in lines  # sources by their reader labels
 
 
 def test_a_side_leaving_narrows_it_and_the_last_leaving_resolves_it():
     wide = build([A, B, C], [issue("date", ["c-a", "c-b", "c-c"])])
     narrow = build([A, B], [issue("date", ["c-a", "c-b"])])
-    assert any(line.startswith("narrowed disagreements (1):") and "(-2012 Smith 2024)" in line
-               for line in compare(wide, narrow))
+    assert any(
+        line.startswith("narrowed disagreements (1):") and "(-2012 Smith 2024)" in line
+        for line in compare(wide, narrow)
+    )
     gone = build([A], [])
-    assert "resolved disagreements (1): Year of the first joint naval exercise: 2 dates from 2 sources" \
-        in compare(narrow, gone)
-    assert "new disagreements (1): Year of the first joint naval exercise: 2 dates from 2 sources" \
-        in compare(gone, narrow)
+    assert "resolved disagreements (1): Year of the first joint naval exercise: 2 dates from 2 sources" in compare(
+        narrow, gone
+    )
+    assert "new disagreements (1): Year of the first joint naval exercise: 2 dates from 2 sources" in compare(
+        gone, narrow
+    )
 
 
 def test_a_disagreement_explained_as_apparent_changes_kind_not_identity():
@@ -72,16 +87,32 @@ def test_first_build_and_no_change():
 
 
 def test_positions_are_named_by_their_labels():
-    facts = [{"id": "trend", "positions": {"peaked": {"label": "May have peaked", "gloss": "g"},
-                                            "rising": {"label": "Still rising", "gloss": "g"}}}]
+    facts = [
+        {
+            "id": "trend",
+            "positions": {
+                "peaked": {"label": "May have peaked", "gloss": "g"},
+                "rising": {"label": "Still rising", "gloss": "g"},
+            },
+        }
+    ]
 
     def said(cid: str, source: str, position: str) -> dict:
-        return {"id": cid, "fact": "trend", "source": source, "value": position,
-                "normalised": {"display": position, "position": position}}
+        return {
+            "id": cid,
+            "fact": "trend",
+            "source": source,
+            "value": position,
+            "normalised": {"display": position, "position": position},
+        }
 
     def run(claims: list[dict]) -> dict:
-        data = {"facts": facts, "claims": claims, "labels": LABELS,
-                "inconsistencies": [issue("assessment", [c["id"] for c in claims], "trend")]}
+        data = {
+            "facts": facts,
+            "claims": claims,
+            "labels": LABELS,
+            "inconsistencies": [issue("assessment", [c["id"] for c in claims], "trend")],
+        }
         return inventory(data, BuildResult(pages=[PageFile("a.md", "A", "0" * 64)], notes=["n"]))
 
     old = run([said("a", "lo2008", "rising"), said("b", "baev2021", "peaked")])

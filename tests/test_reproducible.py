@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-from .conftest import FIXTURES, point_into_repo, write
+from .conftest import FIXTURES, cli, point_into_repo, write
 from .linkcheck import broken_links
 from .test_build import commit_all
 
@@ -33,8 +32,7 @@ def project(parent: Path, reverse: bool = False) -> Path:
 def build(project_dir: Path, seed: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     env.pop("SOURCE_DATE_EPOCH", None)
-    return subprocess.run([sys.executable, "-m", "build_scripts", "build"], cwd=project_dir, env=env,
-                          capture_output=True, text=True, check=False)
+    return cli(project_dir, "build", env=env)
 
 
 def test_two_builds_are_byte_identical(tmp_path):
@@ -59,7 +57,10 @@ def test_failed_build_leaves_previous_site_untouched(mini):
 
 
 def test_link_checker_finds_broken_links_and_anchors(tmp_path):
-    write(tmp_path / "index.html", '<a href="a/">ok</a><a href="a/#there">ok</a><a href="a/#nowhere">bad</a>'
-                                   '<a href="gone/">bad</a><a href="https://example.org/x">external</a>')
+    write(
+        tmp_path / "index.html",
+        '<a href="a/">ok</a><a href="a/#there">ok</a><a href="a/#nowhere">bad</a>'
+        '<a href="gone/">bad</a><a href="https://example.org/x">external</a>',
+    )
     write(tmp_path / "a" / "index.html", '<h2 id="there">T</h2><a href="../index.html">up</a>')
     assert broken_links(tmp_path) == ["index.html: a/#nowhere", "index.html: gone/"]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, cli
 
 MATERIAL = Path(__import__("material").__file__).parent / "templates"
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data", "background"}
@@ -44,8 +44,9 @@ def copy_hostile(target: Path) -> Path:
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], cwd=project, capture_output=True, text=True, timeout=300,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, *args], cwd=project, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,7 @@ def content_text(site: Path, page: str) -> str:
 
 def test_check_reports_unsafe_links_as_errors_with_lines(tmp_path):
     project = copy_hostile(tmp_path / "hostile")
-    done = run(project, "-m", "build_scripts", "check")
+    done = cli(project, "check")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if ": error: " in line]
@@ -93,16 +94,19 @@ def test_check_reports_unsafe_links_as_errors_with_lines(tmp_path):
 def test_check_warns_about_sanitised_html_and_dropped_urls(tmp_path):
     project = copy_hostile(tmp_path / "hostile")
     (project / "content" / "notes" / "unsafe-links.md").unlink()
-    done = run(project, "-m", "build_scripts", "check")
+    done = cli(project, "check")
     assert done.returncode == 0, done.stderr
     assert "content/index.md:7: warning: raw HTML was sanitised (removed: <script>, onclick)" in done.stderr
-    assert "content/index.md:10: warning: raw HTML was sanitised (removed: onclick, style, <script>, <iframe>, " \
-           "<style>)" in done.stderr
-    assert "bib/library.bib:1: warning: url 'javascript:alert('url')' of 'evil2020' is not an http(s) URL" \
-           in done.stderr
+    assert (
+        "content/index.md:10: warning: raw HTML was sanitised (removed: onclick, style, <script>, <iframe>, "
+        "<style>)" in done.stderr
+    )
+    assert (
+        "bib/library.bib:1: warning: url 'javascript:alert('url')' of 'evil2020' is not an http(s) URL" in done.stderr
+    )
     assert "bib/library.bib:1: warning: doi 'javascript:alert('doi')' of 'evil2020' is not a DOI" in done.stderr
     assert "of 'other2021' is not an http(s) URL" in done.stderr
-    assert run(project, "-m", "build_scripts", "--strict", "check").returncode == 1
+    assert cli(project, "--strict", "check").returncode == 1
 
 
 # -- the built site --------------------------------------------------------------------------
@@ -117,7 +121,10 @@ def test_bundled_site_is_free_of_foreign_scripts(bundled_site):
     assert_safe(bundled_site)
 
 
-CITATION_DOWNLOADS = ("data:application/x-bibtex;charset=utf-8,", "data:application/x-research-info-systems;charset=utf-8,")
+CITATION_DOWNLOADS = (
+    "data:application/x-bibtex;charset=utf-8,",
+    "data:application/x-research-info-systems;charset=utf-8,",
+)
 
 
 def _citation_download(tag) -> bool:
@@ -125,7 +132,7 @@ def _citation_download(tag) -> bool:
     return tag.name == "a" and tag.has_attr("download") and str(tag.get("href", "")).startswith(CITATION_DOWNLOADS)
 
 
-def assert_safe(site: Path) -> None:
+def assert_safe(site: Path) -> None:  # noqa: C901 (one check per kind of unsafe HTML, read as a list)
     """No script but Material's and the generator's own, no handlers, no dangerous URLs, in any file of `site`."""
     pages = 0
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
@@ -137,7 +144,8 @@ def assert_safe(site: Path) -> None:
             continue
         if rel.startswith("assets/"):
             packaged = MATERIAL / rel
-            assert packaged.is_file() and packaged.read_bytes() == path.read_bytes(), f"{rel} is not Material's"
+            assert packaged.is_file(), f"{rel} is not Material's"
+            assert packaged.read_bytes() == path.read_bytes(), f"{rel} is not Material's"
             continue
         data = path.read_bytes()
         text = (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8")
@@ -164,60 +172,98 @@ def assert_safe(site: Path) -> None:
                 assert (tag.string or "").startswith(":root{--md-text-font:"), f"{rel}: {tag}"
         content = page.select_one(".md-content")
         if content is not None:  # what the notes and the library fill: no embedded or active elements
-            for tag in content.find_all(["iframe", "object", "embed", "img", "form", "math", "style", "link",
-                                         "meta", "base", "frame", "video", "audio", "template", "textarea"]):
+            for tag in content.find_all(
+                [
+                    "iframe",
+                    "object",
+                    "embed",
+                    "img",
+                    "form",
+                    "math",
+                    "style",
+                    "link",
+                    "meta",
+                    "base",
+                    "frame",
+                    "video",
+                    "audio",
+                    "template",
+                    "textarea",
+                ]
+            ):
                 raise AssertionError(f"{rel}: {tag}")
             for tag in content.find_all("input"):  # the radio buttons of content tabs ("Cite this page")
-                assert tag.get("type") == "radio" and tag["id"].startswith("__tabbed_"), f"{rel}: {tag}"
+                assert tag.get("type") == "radio", f"{rel}: {tag}"
+                assert tag["id"].startswith("__tabbed_"), f"{rel}: {tag}"
     assert pages >= 10
 
 
 def check_script(script, rel: str) -> None:
     """A `<script>` Material writes itself, and nothing else."""
     if script.get("src"):
-        assert BUNDLE.match(script["src"]) and not script.string, f"{rel}: {script}"
+        assert BUNDLE.match(script["src"]), f"{rel}: {script}"
+        assert not script.string, f"{rel}: {script}"
         return
     body = script.string or ""
     if script.get("id") == "__config":
         config = json.loads(body)
         assert SEARCH_WORKER.match(config["search"].lstrip("./").replace("../", "")) or config["search"].endswith(
-            ".min.js"), config["search"]
+            ".min.js"
+        ), config["search"]
         assert "alert(" not in body
         return
-    assert body.startswith(MATERIAL_INLINE) and "alert(" not in body, f"{rel}: {body[:80]}"
+    assert body.startswith(MATERIAL_INLINE), f"{rel}: {body[:80]}"
+    assert "alert(" not in body, f"{rel}: {body[:80]}"
 
 
 @pytest.mark.parametrize(
-    "page, shown",
+    ("page", "shown"),
     [
         pytest.param("index.html", "Welcome.", id="home-body"),
-        pytest.param("evil/index.html", "Evil <\u2060script>alert('topic-title')<\u2060/script> & co", id="topic-title"),
-        pytest.param("index.html", "Summary <img src=x onerror=alert('topic-summary')> "
-                                   "[x](javascript:alert('summary-link')) *em*", id="topic-summary"),
+        pytest.param(
+            "evil/index.html", "Evil <\u2060script>alert('topic-title')<\u2060/script> & co", id="topic-title"
+        ),
+        pytest.param(
+            "index.html",
+            "Summary <img src=x onerror=alert('topic-summary')> [x](javascript:alert('summary-link')) *em*",
+            id="topic-summary",
+        ),
         pytest.param("evil/index.html", "USD 5 billion <script>alert('value')</script>", id="claim-value"),
         pytest.param("evil/index.html", "p. <img src=x onerror=alert('locator')>", id="claim-locator"),
         pytest.param("evil/index.html", "<script>alert('quote')</script>", id="claim-quote"),
         pytest.param("evil/index.html", "<script>alert('gloss')</script> going up", id="position-gloss"),
         pytest.param("evil/index.html", "[neither](javascript:alert('gloss-link'))", id="position-gloss-link"),
         pytest.param("evil/index.html", "<iframe src=javascript:alert('suspect')>", id="claim-suspect"),
-        pytest.param("evil/index.html", "Trade <script>alert('label')</script> [x](javascript:alert('label-link')) "
-                                        "{: onclick=alert(1) }", id="fact-label"),
+        pytest.param(
+            "evil/index.html",
+            "Trade <script>alert('label')</script> [x](javascript:alert('label-link')) {: onclick=alert(1) }",
+            id="fact-label",
+        ),
         pytest.param("evil/index.html", "p. 3 | injected | cell", id="table-cell"),
         pytest.param("evil/index.html", "down {: onclick=alert('attr') }", id="attr-list-in-value"),
         pytest.param("evil/index.html", "See <img src=x onerror=alert('crossref-label')>", id="crossref-label"),
         pytest.param("evil/index.html", "<script>alert('author’)</script> and Doe 2020", id="bibtex-author-label"),
-        pytest.param("notes/index.html", "<img src=x onerror=alert('note-title')> : "
-                                         "[click](javascript:alert('note-summary'))", id="note-title-summary"),
+        pytest.param(
+            "notes/index.html",
+            "<img src=x onerror=alert('note-title')> : [click](javascript:alert('note-summary'))",
+            id="note-title-summary",
+        ),
         pytest.param("notes/xss-note/index.html", "<script>alert('code-span')</script>", id="code-span"),
-        pytest.param("sources/evil2020/index.html", "Title <script>alert('title’)</script> "
-                                                    "[click](javascript:alert('title-link’)) & *stars*",
-                     id="bibtex-title"),
+        pytest.param(
+            "sources/evil2020/index.html",
+            "Title <script>alert('title’)</script> [click](javascript:alert('title-link’)) & *stars*",
+            id="bibtex-title",
+        ),
         pytest.param("sources/evil2020/index.html", "<img Src=x Onerror=alert('journal’)>", id="bibtex-journal"),
-        pytest.param("sources/evil2020/index.html", "Abstract <script>alert('abstract’)</script>", id="bibtex-abstract"),
-        pytest.param("sources/other2021/index.html", "Other \"quoted\" <\u2060b onmouseover=", id="bibtex-title-quotes"),
-        pytest.param("bibliography/index.html", "Title <script>alert('title’)</script> "
-                                                "[click](javascript:alert('title-link’)) & *stars*",
-                     id="bibliography-entry"),
+        pytest.param(
+            "sources/evil2020/index.html", "Abstract <script>alert('abstract’)</script>", id="bibtex-abstract"
+        ),
+        pytest.param("sources/other2021/index.html", 'Other "quoted" <\u2060b onmouseover=', id="bibtex-title-quotes"),
+        pytest.param(
+            "bibliography/index.html",
+            "Title <script>alert('title’)</script> [click](javascript:alert('title-link’)) & *stars*",
+            id="bibliography-entry",
+        ),
     ],
 )
 def test_hostile_strings_show_as_text(hostile_site, page, shown):
@@ -228,7 +274,8 @@ def test_code_and_body_headings(hostile_site):
     note = soup(hostile_site, "notes/xss-note/index.html")
     assert note.select_one("pre code").get_text().strip() == "<script>alert('fenced-code')</script>"
     heading = soup(hostile_site, "evil/index.html").find("h2", id="heading")
-    assert heading is not None and "alert" not in heading.get_text()  # inline <script> removed with its content
+    assert heading is not None
+    assert "alert" not in heading.get_text()  # inline <script> removed with its content
 
 
 def test_page_and_nav_titles_are_text(hostile_site):
@@ -257,11 +304,13 @@ def test_raw_html_is_sanitised_not_dropped(hostile_site):
     assert body.find("span", class_="tag").get_text() == "a span"
     assert body.find("a", href="https://example.org/").get_text() == "a web link"
     box = body.find("div", class_="box")
-    assert box is not None and dict(box.attrs) == {"class": ["box"]}
+    assert box is not None
+    assert dict(box.attrs) == {"class": ["box"]}
     text = body.get_text(" ", strip=True)
     for gone in ("inline-script", "block-script", "iframe", "body { display", "svg"):
         assert gone not in text
-    assert "raw javascript link" in text and not body.find("a", string="raw javascript link").get("href")
+    assert "raw javascript link" in text
+    assert not body.find("a", string="raw javascript link").get("href")
     assert "<a/onmouseover=alert(1)>this" in text  # a tag only Python-Markdown reads: shown as text
 
 
@@ -281,12 +330,14 @@ def test_hostile_citekey_gets_a_page_inside_sources(hostile_site):
 
 def test_claims_json_keeps_the_data_but_no_markup(hostile_site):
     text = (hostile_site / "claims.json").read_text(encoding="utf-8")
-    assert "<" not in text and ">" not in text
+    assert "<" not in text
+    assert ">" not in text
     data = json.loads(text)
     values = {c["id"]: c for c in data["claims"]}
     assert values["claim-trade--evil2020"]["value"] == "USD 5 billion <script>alert('value')</script>"
     assert values["claim-trade--evil2020"]["quote"] == "<script>alert('quote')</script>"
-    assert "URL" not in data["sources"]["evil2020"] and "DOI" not in data["sources"]["evil2020"]
+    assert "URL" not in data["sources"]["evil2020"]
+    assert "DOI" not in data["sources"]["evil2020"]
 
 
 # -- the scanner's rules, one by one -------------------------------------------------------------
@@ -294,6 +345,7 @@ def test_claims_json_keeps_the_data_but_no_markup(hostile_site):
 
 def scanned(body: str):
     from build_scripts.notes.scan import scan
+
     return scan(body, "n.md", 10)
 
 
@@ -302,13 +354,14 @@ def rendered(body: str) -> str:
 
     from build_scripts.model import Note
     from build_scripts.render.body import render_body
+
     spans, _ = scanned(body)
     note = Note(id="n", title="T", kind="note", path="n.md", body=body, spans=tuple(spans))
     return render_body(note, SimpleNamespace(inputs=set()))
 
 
 @pytest.mark.parametrize(
-    "body, where",
+    ("body", "where"),
     [
         pytest.param("[x](javascript:alert(1))", "10:1", id="inline"),
         pytest.param("x ![i](data:text/html,hi)", "10:3", id="image-data"),
@@ -329,33 +382,59 @@ def rendered(body: str) -> str:
 def test_unsafe_links_are_errors(body, where):
     _, diags = scanned(body)
     assert [f"{d.location.line}:{d.location.col}" for d in diags] == where.split(), diags
-    assert diags[0].message.startswith("unsafe ") and "only http(s), mailto and relative links" in diags[0].message
+    assert diags[0].message.startswith("unsafe ")
+    assert "only http(s), mailto and relative links" in diags[0].message
 
 
 @pytest.mark.parametrize(
     "body",
-    ["[x](https://a.org)", "[x](http://a.org/p?q=1#f)", "[x](mailto:me@a.org)", "<me@a.org>", "[x](../n/)",
-     "[x](#anchor)", "[x](/abs/path)", "![i](img/a.png)", "[x](a.md#b:c)", "<https://a.org>",
-     "Figure [2]: a caption: with colons", "[^1]: a footnote: text", "time {x} and a=b"],
+    [
+        "[x](https://a.org)",
+        "[x](http://a.org/p?q=1#f)",
+        "[x](mailto:me@a.org)",
+        "<me@a.org>",
+        "[x](../n/)",
+        "[x](#anchor)",
+        "[x](/abs/path)",
+        "![i](img/a.png)",
+        "[x](a.md#b:c)",
+        "<https://a.org>",
+        "Figure [2]: a caption: with colons",
+        "[^1]: a footnote: text",
+        "time {x} and a=b",
+    ],
 )
 def test_safe_links_pass(body):
     assert scanned(body)[1] == []
 
 
 @pytest.mark.parametrize(
-    "body, shown, removed",
+    ("body", "shown", "removed"),
     [
         pytest.param("a <b>bold</b> c", "a <b>bold</b> c", None, id="allowed-tags-untouched"),
         pytest.param("a <script>alert(1)</script> c", "a  c", "<script>", id="inline-script-with-content"),
         pytest.param("a <img src=x onerror=alert(1)> c", "a  c", "<img>", id="img"),
-        pytest.param('a <span class="k" onclick="x" style="y">s</span>', 'a <span class="k">s</span>',
-                     "onclick, style", id="attributes"),
-        pytest.param('<a href="javascript:x">y</a>', '<a rel="noopener noreferrer">y</a>',
-                     'href="javascript:x"', id="raw-link"),
-        pytest.param("<div>\n<script>\nx\n</script>\n</div>\n\nnext", "<div>\n\n</div>\n\nnext", "<script>",
-                     id="block-lines-removed"),
-        pytest.param("> <div onclick=x>\n> text\n\nnext", "> <div>\n> text</div>\n\nnext", "onclick",
-                     id="block-in-quote-keeps-markers"),
+        pytest.param(
+            'a <span class="k" onclick="x" style="y">s</span>',
+            'a <span class="k">s</span>',
+            "onclick, style",
+            id="attributes",
+        ),
+        pytest.param(
+            '<a href="javascript:x">y</a>', '<a rel="noopener noreferrer">y</a>', 'href="javascript:x"', id="raw-link"
+        ),
+        pytest.param(
+            "<div>\n<script>\nx\n</script>\n</div>\n\nnext",
+            "<div>\n\n</div>\n\nnext",
+            "<script>",
+            id="block-lines-removed",
+        ),
+        pytest.param(
+            "> <div onclick=x>\n> text\n\nnext",
+            "> <div>\n> text</div>\n\nnext",
+            "onclick",
+            id="block-in-quote-keeps-markers",
+        ),
         pytest.param("a <a/onmouseover=x>b", "a &lt;a/onmouseover=x>b", None, id="python-markdown-only-tag"),
         pytest.param("1 < 2 and <3", "1 < 2 and <3", None, id="plain-less-than"),
         pytest.param("x <!-- note to self --> y", "x <!-- note to self --> y", None, id="comment-kept"),
@@ -369,13 +448,16 @@ def test_raw_html_is_cleaned(body, shown, removed):
 
 
 @pytest.mark.parametrize(
-    "body, message",
+    ("body", "message"),
     [
         pytest.param("# Title { onclick=alert(1) }", "attribute 'onclick' is not allowed", id="heading"),
         pytest.param("| a |\n|---|\n| b { style=x } |", "attribute 'style' is not allowed", id="table-cell"),
         pytest.param("[x](https://a.org){: href=javascript:x }", "attribute 'href' is not allowed", id="link"),
-        pytest.param("- item\n\n        <img src=x onerror=alert(1)>", "in a code block that Python-Markdown",
-                     id="indented-code-in-list"),
+        pytest.param(
+            "- item\n\n        <img src=x onerror=alert(1)>",
+            "in a code block that Python-Markdown",
+            id="indented-code-in-list",
+        ),
         pytest.param("`code\n<img src=x onerror=alert(1)>`", "a code span holding HTML", id="multiline-code-span"),
         pytest.param("a <img\nsrc=x onerror=alert(1)>", "an HTML tag spans several lines", id="multiline-tag"),
     ],
@@ -387,7 +469,7 @@ def test_other_unsafe_constructs_are_errors(body, message):
 
 
 def test_harmless_attribute_lists_and_fenced_html_pass():
-    body = "# Title { #t .c title=\"x\" data-k=v }\n\n```html\n<script>ok</script>\n```\n"
+    body = '# Title { #t .c title="x" data-k=v }\n\n```html\n<script>ok</script>\n```\n'
     assert scanned(body) == ([], [])
 
 
@@ -395,5 +477,5 @@ def test_admonition_bodies_are_scanned_as_markdown():
     body = '!!! note "Title [@a]"\n\n    Inside [@b, p. 2] and <b>ok</b> <script>x</script>.\n\n    ??? tip\n\n        Deep [@c]'
     spans, diags = scanned(body)
     lines = body.split("\n")
-    assert [lines[s.line][s.start:s.end] for s in spans] == ["[@a]", "[@b, p. 2]", "<script>x</script>", "[@c]"]
+    assert [lines[s.line][s.start : s.end] for s in spans] == ["[@a]", "[@b, p. 2]", "<script>x</script>", "[@c]"]
     assert [str(d.location) for d in diags] == ["n.md:12"]

@@ -12,11 +12,11 @@ def spans_text(body: str) -> list[str]:
     spans, diags = scan(body, "n.md", 1)
     assert not diags
     lines = body.split("\n")
-    return [lines[s.line][s.start:s.end] for s in spans]
+    return [lines[s.line][s.start : s.end] for s in spans]
 
 
 @pytest.mark.parametrize(
-    "body, expected",
+    ("body", "expected"),
     [
         pytest.param("See [@a].", ["[@a]"], id="single"),
         pytest.param("See [@a, p. 12].", ["[@a, p. 12]"], id="locator"),
@@ -44,7 +44,7 @@ def test_citation_items_and_locations():
 
 
 @pytest.mark.parametrize(
-    "text, target, anchor, label",
+    ("text", "target", "anchor", "label"),
     [
         ("[[space]]", "space", "", ""),
         ("[[economic#energy]]", "economic", "energy", ""),
@@ -60,7 +60,8 @@ def test_crossref_parts(text, target, anchor, label):
 
 def test_a_fact_embed_is_a_span_of_its_own():
     (span,), _ = scan("Trade was [[fact:trade-1992]] then.", "n.md", 3)
-    assert span.ref is None and span.embed is not None
+    assert span.ref is None
+    assert span.embed is not None
     assert (span.embed.fact, str(span.embed.location)) == ("trade-1992", "n.md:3:11")
 
 
@@ -68,12 +69,15 @@ def test_block_end_is_after_the_top_level_block():
     body = "- one [[fact:x]]\n- two\n\nAfter."
     (span,), _ = scan(body, "n.md", 1)
     lines = body.split("\n")
-    assert lines[span.block_end - 1:span.block_end + 1] == ["", "After."]
+    assert lines[span.block_end - 1 : span.block_end + 1] == ["", "After."]
 
 
 def test_heading_anchors_match_python_markdown():
     assert heading_anchors("## Energy and gas\n\n## Energy and gas\n\n# Ünïcode `code`!") == {
-        "energy-and-gas", "energy-and-gas_1", "unicode-code"}
+        "energy-and-gas",
+        "energy-and-gas_1",
+        "unicode-code",
+    }
     assert heading_anchor("Arms sales (1990s–2020s)") == "arms-sales-1990s2020s"
 
 
@@ -81,16 +85,20 @@ def test_citation_broken_across_lines_is_an_error():
     spans, diags = scan("Intro\n\nSee [@baev2021,\npara. 3] here.", "n.md", 5)
     assert spans == []
     assert [str(d) for d in diags] == [
-        "n.md:7:5: error: a citation spans several lines (hint: keep each [@...] on one line)"]
+        "n.md:7:5: error: a citation spans several lines (hint: keep each [@...] on one line)"
+    ]
 
 
-@pytest.mark.parametrize(("text", "keep", "expected"), [
-    ("Gómez/2008", "", "gomez-2008"),
-    ("China–Russia trade", "", "china-russia-trade"),
-    ("lo.2008_b", "._", "lo.2008_b"),
-    ("--a  b--", "", "a-b"),
-    ("../../evil", "._", "evil"),
-    ("日本", "", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "keep", "expected"),
+    [
+        ("Gómez/2008", "", "gomez-2008"),
+        ("China–Russia trade", "", "china-russia-trade"),
+        ("lo.2008_b", "._", "lo.2008_b"),
+        ("--a  b--", "", "a-b"),
+        ("../../evil", "._", "evil"),
+        ("日本", "", ""),
+    ],
+)
 def test_slug(text, keep, expected):
     assert slug(text, keep) == expected

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
+
+from .conftest import cli_process
 
 
 def free_port() -> int:
@@ -34,13 +34,13 @@ def wait_for(condition, seconds: float = 60) -> bool:
 
 def test_serve_renders_only_the_saved_note_and_says_so(mini):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "build_scripts", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                            cwd=mini, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = cli_process(mini, "serve", "--dev-addr", f"127.0.0.1:{port}")
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True).start()
     try:
         assert wait_for(lambda: lines), "no first build"
-        assert lines[0].startswith("first build") and " pages rendered, 0 reused" in lines[0]
+        assert lines[0].startswith("first build")
+        assert " pages rendered, 0 reused" in lines[0]
         url = f"http://127.0.0.1:{port}/notes/lo-note/"
         assert "Lo is more upbeat" in fetch(url)
 

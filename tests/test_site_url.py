@@ -22,6 +22,7 @@ def _from_env(project: Path) -> Path:
     return config
 
 
+@pytest.mark.example
 def test_the_bundled_project_takes_its_address_from_the_environment(monkeypatch):
     monkeypatch.delenv("SITE_URL", raising=False)
     assert load_settings(ROOT / "mkdocs.yml").site_url == ""
@@ -52,7 +53,7 @@ def test_without_an_address_pages_name_none_and_the_build_warns(mini, monkeypatc
     assert re.search(r"Author, Test\. (n\.d|\d{4})\. “Alpha topic\.” Mini Study\. Accessed ", alpha)  # no address
 
 
-@pytest.mark.parametrize("strict, status", [pytest.param(False, 0, id="warns"), pytest.param(True, 1, id="strict")])
+@pytest.mark.parametrize(("strict", "status"), [pytest.param(False, 0, id="warns"), pytest.param(True, 1, id="strict")])
 def test_strict_turns_the_missing_address_into_a_failure(mini, strict, status):
     _from_env(mini)
     env = {"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"}  # no SITE_URL

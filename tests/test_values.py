@@ -164,14 +164,20 @@ def test_positions(kind: str, value: str, position: str, expected: str) -> None:
 
 def test_a_fact_of_unknown_kind_cannot_be_made() -> None:
     """Fact kinds are a closed set: the loader reports an unknown one, and the model refuses it."""
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="colour"):
         Fact("f", "F", "colour", (), HERE)
 
 
 @pytest.mark.parametrize(
     ("written", "canonical"),
-    [("US$", "USD"), ("usd", "USD"), ("Per  cent", "percent"), ("%", "percent"), ("yuan", "RMB"),
-     ("Passengers", "passengers")],
+    [
+        ("US$", "USD"),
+        ("usd", "USD"),
+        ("Per  cent", "percent"),
+        ("%", "percent"),
+        ("yuan", "RMB"),
+        ("Passengers", "passengers"),
+    ],
 )
 def test_canonical_unit(written: str, canonical: str) -> None:
     assert canonical_unit(written) == canonical

@@ -58,9 +58,9 @@ class Verification:
     passage: Passage | None = None
     places: tuple[int, ...] = ()
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         """The result for `claims.json`: status, paragraph and character offsets of each fragment."""
-        data: dict = {"status": self.status.value, "verified": self.status is QuoteStatus.VERIFIED}
+        data: dict[str, object] = {"status": self.status.value, "verified": self.status is QuoteStatus.VERIFIED}
         if self.passage is not None:
             data |= {"paragraph": self.passage.paragraph, "spans": [list(s) for s in self.passage.spans]}
         if len(self.places) > 1:

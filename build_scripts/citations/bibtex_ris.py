@@ -17,6 +17,8 @@ from bibtexparser import model
 from bibtexparser.writer import BibtexFormat
 
 from build_scripts.citations.csl_values import (
+    CslItem,
+    CslName,
     creators,
     date_parts,
     date_text,
@@ -134,7 +136,7 @@ def _tex_part(value: str) -> str:
     return f"{{{escaped}}}" if "," in value or re.search(r"\band\b", value, re.IGNORECASE) else escaped
 
 
-def _tex_names(names: list[dict]) -> str:
+def _tex_names(names: list[CslName]) -> str:
     """BibTeX name list: "von Family, Jr, Given and ..."; literal names braced."""
     out = []
     for name in names:
@@ -148,14 +150,14 @@ def _tex_names(names: list[dict]) -> str:
     return " and ".join(out)
 
 
-def _bibtex_type(item: dict) -> str:
+def _bibtex_type(item: CslItem) -> str:
     kind = item.get("type", "")
     if kind == "thesis" and "master" in text_of(item, "genre").lower():
         return "mastersthesis"
     return _BIBTEX_TYPES.get(kind, "misc")
 
 
-def _bibtex_fields(item: dict, entry_type: str) -> list[tuple[str, str]]:
+def _bibtex_fields(item: CslItem, entry_type: str) -> list[tuple[str, str]]:
     """Ordered (field, BibTeX value) pairs; empty values are dropped later."""
     container = _tex(item.get("container-title"))
     publisher = _tex(item.get("publisher"))
@@ -197,14 +199,14 @@ def _bibtex_fields(item: dict, entry_type: str) -> list[tuple[str, str]]:
     ]
 
 
-def bibtex(item: dict, key: str | None = None) -> str:
-    """A BibTeX entry for the item, e.g. for "cite this page".
+def bibtex(item: CslItem, key: str | None = None) -> str:
+    r"""A BibTeX entry for the item, e.g. for "cite this page".
 
     Web pages become `@online` (biblatex) with the site in `organization` and,
     for BibTeX styles that treat it as `@misc`, in `howpublished`. Names are
     written "Family, Given and …", the month as a macro (`oct`). Text is
-    escaped for LaTeX (`\\%`, `\\&`, `\\#`, `\\$`, `\\_`, braces as
-    `\\textbraceleft{}`…), so braces always balance; non-ASCII stays UTF-8.
+    escaped for LaTeX (`\%`, `\&`, `\#`, `\$`, `\_`, braces as
+    `\textbraceleft{}`…), so braces always balance; non-ASCII stays UTF-8.
     URLs and DOIs are written verbatim (biblatex reads them so).
 
     Args:
@@ -231,15 +233,17 @@ def bibtex(item: dict, key: str | None = None) -> str:
 # -- RIS ----------------------------------------------------------------------
 
 
-def ris(item: dict) -> str:
-    """The item as RIS: `TY`, `AU`, `ED`, `TI`, `T2`, `PY`, `DA`, `VL`, `IS`, `SP`,
+def ris(item: CslItem) -> str:
+    r"""The item as RIS.
+
+    Tags: `TY`, `AU`, `ED`, `TI`, `T2`, `PY`, `DA`, `VL`, `IS`, `SP`,
     `EP`, `PB`, `CY`, `SN`, `UR`, `DO`, `Y2` (accessed), `AB`, then `ER`.
 
     Args:
         item: A CSL-JSON item.
 
     Returns:
-        RIS lines ("TY  - JOUR"), "\\n"-separated, ending with "ER  - " and a
+        RIS lines ("TY  - JOUR"), "\n"-separated, ending with "ER  - " and a
         newline; newlines inside values are collapsed to spaces.
     """
     first, last = page_range(item)

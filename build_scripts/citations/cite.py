@@ -36,6 +36,7 @@ from citeproc.source.json import CiteProcJSON
 from build_scripts.cache import Cache, digest
 from build_scripts.citations import citeproc_compat
 from build_scripts.citations.csl_json import to_csl, web_url
+from build_scripts.citations.csl_values import CslItem
 from build_scripts.model import Source
 from build_scripts.workers import cores, fork_map
 
@@ -70,7 +71,7 @@ class Reference:
     label: str
     year: str
     url: str
-    csl: dict
+    csl: CslItem
 
 
 class Formatter:
@@ -132,7 +133,7 @@ class Formatter:
         """
         return self.format(to_csl(source) for source in sorted(sources, key=lambda s: s.key))
 
-    def format(self, items: Iterable[dict], suffixes: bool = True) -> dict[str, Reference]:
+    def format(self, items: Iterable[CslItem], suffixes: bool = True) -> dict[str, Reference]:
         """Format CSL-JSON items in one citeproc run, keyed by item id.
 
         Args:
@@ -150,7 +151,7 @@ class Formatter:
             StyleError: If the style is unknown or unusable; the message says how to fix it.
         """
         _style(self.style)  # an unusable style fails even with nothing to format
-        by_key: dict[str, dict] = {}
+        by_key: dict[str, CslItem] = {}
         for item in items:
             by_key.setdefault(item["id"].lower(), item)
         formatted = self._cached_or_formatted(by_key)
@@ -165,7 +166,7 @@ class Formatter:
         """
         return citeproc_compat.fix_punctuation(markup, _punctuation_in_quote(_style(self.style)))
 
-    def _cached_or_formatted(self, items: dict[str, dict]) -> dict[str, Reference]:
+    def _cached_or_formatted(self, items: dict[str, CslItem]) -> dict[str, Reference]:
         """References by lower-case id: from the cache where an item is unchanged, the others formatted now."""
         if self.cache is None:
             return _format_on_cores(_style(self.style), items)
@@ -218,7 +219,8 @@ def plain(markup: str) -> str:
 
 def _punctuation_in_quote(style: CitationStylesStyle) -> bool:
     """Whether the style's locale puts punctuation inside quotation marks (American usage)."""
-    return style.root.get_locale_option("punctuation-in-quote").lower() == "true"
+    option: str = style.root.get_locale_option("punctuation-in-quote")
+    return option.lower() == "true"
 
 
 def _is_author_date(style: CitationStylesStyle) -> bool:
@@ -237,7 +239,7 @@ def _escaped(value: Any) -> Any:
     return value
 
 
-def _run_citeproc(style: CitationStylesStyle, items: dict[str, dict]) -> tuple[dict[str, str], dict[str, str]]:
+def _run_citeproc(style: CitationStylesStyle, items: dict[str, CslItem]) -> tuple[dict[str, str], dict[str, str]]:
     """One citeproc run: HTML bibliography entries and in-text labels, by lower-case key.
 
     Labels are made for author-date styles only. The style's static lookups
@@ -259,16 +261,18 @@ def _run_citeproc(style: CitationStylesStyle, items: dict[str, dict]) -> tuple[d
     return entries, labels
 
 
-def _format_on_cores(style: CitationStylesStyle, items: dict[str, dict]) -> dict[str, Reference]:
-    """[`_format`][build_scripts.citations.cite._format] in parts, one per core: items are formatted
-    one at a time (year suffixes come later), so parts give what one run gives."""
+def _format_on_cores(style: CitationStylesStyle, items: dict[str, CslItem]) -> dict[str, Reference]:
+    """[`_format`][build_scripts.citations.cite._format] in parts, one per core.
+
+    Items are formatted one at a time (year suffixes come later), so parts give what one run gives.
+    """
     keys = list(items)
     size = max(_PART, -(-len(keys) // cores()))
     parts = [{low: items[low] for low in keys[i : i + size]} for i in range(0, len(keys), size)]
     return {low: ref for done in fork_map(lambda part: _format(style, part), parts) for low, ref in done.items()}
 
 
-def _format(style: CitationStylesStyle, items: dict[str, dict]) -> dict[str, Reference]:
+def _format(style: CitationStylesStyle, items: dict[str, CslItem]) -> dict[str, Reference]:
     """Format CSL items (by lower-case key) in one citeproc run, without year suffixes; keyed as given."""
     if not items:
         return {}
@@ -278,7 +282,7 @@ def _format(style: CitationStylesStyle, items: dict[str, dict]) -> dict[str, Ref
     out: dict[str, Reference] = {}
     for low, item in items.items():
         markup = citeproc_compat.fix_punctuation(entries.get(low, ""), piq) or html.escape(
-            item.get("title", item["id"])
+            str(item.get("title", item["id"]))
         )
         label = citeproc_compat.fix_punctuation(labels.get(low, "").strip(), piq)
         if label.startswith("(") and label.endswith(")"):
@@ -307,7 +311,7 @@ def _inferred(text: str, year: str) -> str:
     return re.sub(rf"(?<![\d\[]){re.escape(year)}(?![\d\]])", f"[{year}]", text, count=1)
 
 
-def _link(item: dict) -> str:
+def _link(item: CslItem) -> str:
     """The link of a formatted reference: its URL, else its DOI at doi.org; only ever http(s)."""
     if item.get("URL"):
         return web_url(str(item["URL"]))
@@ -315,8 +319,10 @@ def _link(item: dict) -> str:
 
 
 def names_short(item: Mapping[str, Any]) -> str:
-    """The authors (else editors) of a CSL item as an author-date label names them: "A", "A and B",
-    "A et al." ("" when it has none)."""
+    """The authors (else editors) of a CSL item as an author-date label names them.
+
+    "A", "A and B", "A et al." ("" when it has none).
+    """
     names = item.get("author") or item.get("editor") or []
     family = [f for n in names if (f := str(n.get("family") or n.get("literal") or ""))]
     if len(family) > 2:
@@ -324,7 +330,7 @@ def names_short(item: Mapping[str, Any]) -> str:
     return " and ".join(family)
 
 
-def _fallback_label(item: dict) -> str:
+def _fallback_label(item: CslItem) -> str:
     """Author-date label computed without the style: "A", "A and B", "A et al."; else short title."""
     title = item.get("title-short") or item.get("title") or item["id"]
     who = names_short(item) or " ".join(title.split(":")[0].split()[:4])

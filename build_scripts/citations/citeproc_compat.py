@@ -49,7 +49,8 @@ def _honour_initialize_false() -> None:
             )
             setting = (scope[0].get("initialize") if scope else None) or self.get_root().get("initialize")
         if (setting or "true").lower() != "false":
-            return original(self, given, mark, context)
+            initials: str = original(self, given, mark, context)
+            return initials
         return " ".join(original(self, w, mark, context) if _is_initials(w) else w for w in given.split())
 
     csl_model.Name.initialize = initialize
@@ -79,7 +80,7 @@ def _substituted_names(names: Any) -> Any:
     return _memo[key]
 
 
-def _suppress_substituted() -> None:
+def _suppress_substituted() -> None:  # noqa: C901 (the replacement methods nest inside the patch)
     """Suppress variables used by `cs:substitute` in the rest of the entry (CSL 1.0.1).
 
     citeproc-py only suppresses a substitute child that is itself a
@@ -152,7 +153,7 @@ def cached_lookups() -> Iterator[None]:
         _memo.clear()
 
 
-def _memoize_style_lookups() -> None:
+def _memoize_style_lookups() -> None:  # noqa: C901 (the replacement methods nest inside the patch)
     """Memoize lookups that citeproc-py repeats by XPath for every entry.
 
     Macros, layouts, locale terms and `calls_variable` depend only on the
@@ -198,7 +199,8 @@ def _memoize_style_lookups() -> None:
             key = ("calls", self, "")
             if key not in _memo:
                 _memo[key] = original(self)
-            return _memo[key]
+            calls: bool = _memo[key]
+            return calls
 
         return calls_variable
 

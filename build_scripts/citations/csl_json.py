@@ -22,11 +22,12 @@ from urllib.parse import quote
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
+from build_scripts.citations.csl_values import CslItem
 from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Source
 from build_scripts.months import month_number
 
-__all__ = ["to_csl", "url_problems", "web_url"]
+__all__ = ["ENTRY_TYPES", "to_csl", "url_problems", "web_url"]
 
 
 # -- BibTeX -> CSL-JSON -------------------------------------------------------
@@ -40,6 +41,8 @@ _TYPES = {
     "techreport": "report", "report": "report",
     "thesis": "thesis", "phdthesis": "thesis", "mastersthesis": "thesis",
 }  # fmt: skip
+ENTRY_TYPES = frozenset(_TYPES)
+"""Entry types with a CSL type of their own; any other is a `document` (a `misc` with a URL a `webpage`)."""
 _GENRES = {"phdthesis": "PhD diss.", "mastersthesis": "Master’s thesis"}
 _PLAIN_FIELDS = {
     "title": ("title",),
@@ -76,7 +79,7 @@ def _csl_type(source: Source) -> str:
 
 
 def _url(fields: dict[str, str] | Any) -> str:
-    """The entry's URL, from `url` or a `\\url{...}` in `howpublished`, unescaped."""
+    r"""The entry's URL, from `url` or a `\url{...}` in `howpublished`, unescaped."""
     value = fields.get("url", "")
     if not value:
         match = _URL_MACRO.search(fields.get("howpublished", ""))
@@ -92,8 +95,11 @@ ATTRIBUTED = "[attributed]"
 
 
 def _annotated(names: list[dict[str, str]], annotation: str) -> list[dict[str, str]]:
-    """Names with biblatex's data annotation applied: `author+an = {=attributed}` marks every name, `{1=attributed}`
-    the first, as attributed (inferred, not stated by the source); the name then shows "[attributed]" after it."""
+    """Names with biblatex's data annotation applied.
+
+    `author+an = {=attributed}` marks every name, `{1=attributed}` the first, as attributed
+    (inferred, not stated by the source); the name then shows "[attributed]" after it.
+    """
     marked: set[int] = set()
     for part in annotation.split(";"):
         where, _, what = part.partition("=")
@@ -159,7 +165,7 @@ def _date_parts(text: str) -> list[int] | None:
     return parts
 
 
-def _issued(fields: dict[str, str] | Any) -> dict | None:
+def _issued(fields: dict[str, str] | Any) -> dict[str, Any] | None:
     """CSL `issued` from biblatex `date` (ISO, ranges with `/`) or `year` + `month`.
 
     An EDTF qualifier at the end of `date` (`2022~` approximate, `2022?`
@@ -185,7 +191,7 @@ def _issued(fields: dict[str, str] | Any) -> dict | None:
     return {"date-parts": [year_parts]}
 
 
-def to_csl(source: Source) -> dict:
+def to_csl(source: Source) -> CslItem:  # noqa: C901 (one flat branch per biblatex field mapped)
     """CSL-JSON item for a Source (fields LaTeX-decoded with latex.decode_latex).
 
     Args:
@@ -196,7 +202,7 @@ def to_csl(source: Source) -> dict:
     """
     f = source.fields
     kind = _csl_type(source)
-    item: dict[str, Any] = {"id": source.key, "type": kind}
+    item: CslItem = {"id": source.key, "type": kind}
     for role in ("author", "editor", "translator"):
         if names := _names(f.get(role, "")):
             item[role] = _annotated(names, f.get(f"{role}+an", ""))

@@ -13,9 +13,25 @@ inverted({"family": "Berg", "non-dropping-particle": "van der", "given": "Ann"})
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeAlias
 
-__all__ = ["creators", "date_parts", "date_text", "family_name", "inverted", "one_line", "page_range", "text_of"]
+__all__ = [
+    "CslItem",
+    "CslName",
+    "creators",
+    "date_parts",
+    "date_text",
+    "family_name",
+    "inverted",
+    "one_line",
+    "page_range",
+    "text_of",
+]
+
+CslItem: TypeAlias = dict[str, Any]
+"""A CSL-JSON item: variable name → value (text, a number, a list of names, a date), as citeproc-py reads it."""
+CslName: TypeAlias = dict[str, Any]
+"""A CSL-JSON name: `family`, `given`, particles and `suffix`, or one `literal`."""
 
 _DASH = re.compile(r"\s*[-\u2010-\u2015]+\s*")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
@@ -27,7 +43,7 @@ def one_line(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def text_of(item: dict, var: str) -> str:
+def text_of(item: CslItem, var: str) -> str:
     """The item's variable `var` on one line ("" if it has none)."""
     return one_line(item.get(var))
 
@@ -62,7 +78,7 @@ def date_text(date: Any, sep: str = "-") -> str:
     return sep.join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:])]) if parts else ""
 
 
-def page_range(item: dict) -> tuple[str, str]:
+def page_range(item: CslItem) -> tuple[str, str]:
     """(first page, last page) from the CSL `page` variable ("100-115", "100–115", "e12")."""
     page = text_of(item, "page")
     if not page:
@@ -71,19 +87,19 @@ def page_range(item: dict) -> tuple[str, str]:
     return first.strip(), last.strip()
 
 
-def family_name(name: dict) -> str:
+def family_name(name: CslName) -> str:
     """Family name with its particles ("van der Berg")."""
     parts = (name.get("dropping-particle"), name.get("non-dropping-particle"), name.get("family"))
     return one_line(" ".join(p for p in parts if p))
 
 
-def inverted(name: dict) -> str:
+def inverted(name: CslName) -> str:
     """The name as "Family, Given[, Suffix]"; a literal name as it is."""
     if literal := one_line(name.get("literal")):
         return literal
     return ", ".join(p for p in (family_name(name), text_of(name, "given"), text_of(name, "suffix")) if p)
 
 
-def creators(item: dict, role: str = "author") -> list[dict]:
+def creators(item: CslItem, role: str = "author") -> list[CslName]:
     """The item's names in `role` (`author`, `editor`, ...), leaving out empty or malformed ones."""
     return [n for n in item.get(role) or [] if isinstance(n, dict) and inverted(n)]

@@ -18,10 +18,18 @@ from __future__ import annotations
 import datetime
 import html
 import re
-from typing import Any
 from urllib.parse import quote
 
-from build_scripts.citations.csl_values import creators, date_text, family_name, inverted, page_range, text_of
+from build_scripts.citations.csl_values import (
+    CslItem,
+    CslName,
+    creators,
+    date_text,
+    family_name,
+    inverted,
+    page_range,
+    text_of,
+)
 
 __all__ = ["coins", "highwire_reference", "page_item"]
 
@@ -42,7 +50,7 @@ _PAGE_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # -- COinS --------------------------------------------------------------------
 
 
-def _authors_kev(item: dict, creator_key: str | None = None) -> list[tuple[str, str]]:
+def _authors_kev(item: CslItem, creator_key: str | None = None) -> list[tuple[str, str]]:
     """First author as rft.aulast/aufirst (rft.aucorp if literal), then rft.au per author.
 
     With `creator_key` (Dublin Core): one `creator_key` pair per author instead.
@@ -59,7 +67,7 @@ def _authors_kev(item: dict, creator_key: str | None = None) -> list[tuple[str, 
     return pairs + [("rft.au", inverted(n)) for n in names]
 
 
-def _kev_pairs(item: dict) -> list[tuple[str, str]]:
+def _kev_pairs(item: CslItem) -> list[tuple[str, str]]:
     """The ContextObject as ordered (key, value) pairs, empty values included."""
     kind = item.get("type", "")
     first, last = page_range(item)
@@ -126,7 +134,7 @@ def _kev_pairs(item: dict) -> list[tuple[str, str]]:
     ]
 
 
-def coins(item: dict) -> str:
+def coins(item: CslItem) -> str:
     """COinS: an empty `<span class="Z3988">` carrying an OpenURL ContextObject.
 
     Journal, magazine and newspaper articles use the KEV journal format; books,
@@ -154,7 +162,7 @@ _HIGHWIRE_CONTAINERS = {
 }
 
 
-def highwire_reference(item: dict) -> str:
+def highwire_reference(item: CslItem) -> str:
     """One Highwire `citation_reference` value, for Google Scholar.
 
     Fields, in this order and only when present: `citation_title`,
@@ -191,7 +199,7 @@ def highwire_reference(item: dict) -> str:
 # -- pages of this site ---------------------------------------------------------
 
 
-def page_item(title: str, url: str, site_name: str, authors: list[dict], date: str, key: str) -> dict:
+def page_item(title: str, url: str, site_name: str, authors: list[CslName], date: str, key: str) -> CslItem:
     """The CSL-JSON item of a page of this site (type `webpage`).
 
     Args:
@@ -208,7 +216,7 @@ def page_item(title: str, url: str, site_name: str, authors: list[dict], date: s
     Raises:
         ValueError: If `date` is neither empty nor an ISO date.
     """
-    item: dict[str, Any] = {"id": key, "type": "webpage", "title": title}
+    item: CslItem = {"id": key, "type": "webpage", "title": title}
     if names := [dict(a) for a in authors]:
         item["author"] = names
     if site_name:

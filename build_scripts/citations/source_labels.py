@@ -13,6 +13,7 @@ report all take this one label.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from build_scripts.citations.cite import Reference, issued_year, names_short
 from build_scripts.library.latex import decode_latex
@@ -52,7 +53,7 @@ def _shorthand(source: Source) -> str:
     return " ".join(decode_latex(source.fields.get("shorthand", "")).split())
 
 
-def _who(source: Source, csl: Mapping) -> str:
+def _who(source: Source, csl: Mapping[str, Any]) -> str:
     if names := names_short(csl):
         return names
     organization = " ".join(decode_latex(source.fields.get("organization", "")).split())

@@ -82,9 +82,11 @@ class Normalised:
 
     @property
     def offsets(self) -> array[int]:
-        """`offsets[i]` is the original offset of `text[i]`; one extra entry holds the
-        original length, so that an end offset maps too. Worked out on first use:
-        only the paragraphs where a quotation is found need them."""
+        """`offsets[i]` is the original offset of `text[i]`.
+
+        One extra entry holds the original length, so that an end offset maps too. Worked out on
+        first use: only the paragraphs where a quotation is found need them.
+        """
         if self._offsets is None:
             self._offsets = _offsets(self.original)
         return self._offsets
@@ -159,7 +161,7 @@ class Passage:
 
 
 def paragraphs_of(text: str) -> tuple[str, ...]:
-    """The paragraphs of a text: its non-empty lines, stripped.
+    r"""The paragraphs of a text: its non-empty lines, stripped.
 
     Lines end at `\n`, `\r\n` or `\r` only, as editors count them: a Unicode
     line separator inside a paragraph does not start a new one.

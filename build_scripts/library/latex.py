@@ -50,7 +50,7 @@ _UNKNOWN_MACRO = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])(\{\})?(?!\s*\{)")
 
 @functools.cache
 def _converter() -> tuple[Any, Any, Any]:
-    """pylatexenc's converter, walker context and walker module, knowing `_BIB_MACROS`."""
+    """Pylatexenc's converter, walker context and walker module, knowing `_BIB_MACROS`."""
     from pylatexenc import latex2text, latexwalker, macrospec
 
     walker_db = latexwalker.get_default_latex_context_db()
@@ -68,7 +68,7 @@ def _converter() -> tuple[Any, Any, Any]:
 
 
 def _logo(match: re.Match[str], text_db: Any) -> str:
-    """Unknown argument-less macros are mostly logos (`\\OzTeX{}`): show their name."""
+    r"""Unknown argument-less macros are mostly logos (`\OzTeX{}`): show their name."""
     known = text_db.get_macro_spec(match.group(1)) is not None
     return match.group(0) if known else match.group(1)
 
@@ -97,7 +97,7 @@ def _simple(value: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def decode_latex(value: str) -> str:
-    """LaTeX → Unicode for display ({\\'e} → é, --- → —, protective braces removed); cached.
+    r"""LaTeX → Unicode for display ({\'e} → é, --- → —, protective braces removed); cached.
 
     A bare `%` is kept as a percent sign (in a .bib value it is hardly ever
     meant as a comment), `~` becomes a space, and whitespace is collapsed.

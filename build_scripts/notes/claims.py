@@ -18,8 +18,10 @@ from build_scripts.notes.frontmatter import Reader
 
 __all__ = ["CLAIM_KEYS", "MAX_QUOTE_WORDS", "PASSED_OVER_KEYS", "read_claim", "read_passed_over"]
 
-PASSED_OVER_KEYS = {"source", "locator", "reason"}
-CLAIM_KEYS = {"fact", "source", "value", "locator", "quote", "position", "suspect"}
+PASSED_OVER_KEYS = frozenset({"source", "locator", "reason"})
+"""The keys of an item of `passed_over:` (a passage of a source the note leaves aside)."""
+CLAIM_KEYS = frozenset({"fact", "source", "value", "locator", "quote", "position", "suspect"})
+"""The keys of a claim (an item of `claims:`)."""
 MAX_QUOTE_WORDS = 12
 
 

@@ -18,19 +18,22 @@ from build_scripts.notes.periods import period_label
 __all__ = ["FACT_KEYS", "FACT_KINDS", "POSITION_KEYS", "read_fact"]
 
 FACT_KINDS = tuple(FactKind)
-FACT_KEYS = {
-    "id",
-    "label",
-    "kind",
-    "unit",
-    "time",
-    "topics",
-    "tolerance",
-    "resolution",
-    "series",
-    "positions",
-    "apparent",
-}
+FACT_KEYS = frozenset(
+    {
+        "id",
+        "label",
+        "kind",
+        "unit",
+        "time",
+        "topics",
+        "tolerance",
+        "resolution",
+        "series",
+        "positions",
+        "apparent",
+    }
+)
+"""The keys of a fact (an item of `facts:`)."""
 
 
 def read_fact(m: frontmatter.Mapping, path: str, note_topics: tuple[str, ...], diags: list[Diagnostic]) -> Fact | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,12 +230,15 @@ class Reader:
         self.path, self.m, self.diags, self.what = path, mapping, diags, what
 
     def line(self, key: str | None) -> int:
+        """The line of `key` in the file (the mapping's first line for None or a key not written)."""
         return self.m.key_lines.get(key, self.m.line) if key else self.m.line
 
     def error(self, key: str | None, message: str, hint: str = "") -> None:
+        """Report an error at `key`'s line."""
         self.diags.append(Diagnostic.error(Location(self.path, self.line(key)), message, hint))
 
     def get(self, key: str, types: type | tuple[type, ...], required: bool = False, default: Any = None) -> Any:
+        """The value of `key` if it is one of `types` (text stripped), else `default`, reporting why."""
         value = self.m.data.get(key)
         if value is None:
             if required and key not in self.m.key_lines:
@@ -261,7 +265,8 @@ class Reader:
         return " ".join(str(self.m.raw.get(key, value)).split())
 
     def ident(self, key: str) -> str | None:
-        value = self.get(key, str, required=True)
+        """The id written under `key`, or None (reported) if it is missing or not a valid id."""
+        value: str | None = self.get(key, str, required=True)
         if value is None:
             return None
         what = f"{self.what} id"
@@ -278,6 +283,7 @@ class Reader:
         return value
 
     def strings(self, key: str) -> tuple[str, ...]:
+        """A list of names (one name alone is taken as a list of one); () if absent or malformed."""
         value = self.m.data.get(key)
         if value is None:
             return ()
@@ -289,6 +295,7 @@ class Reader:
         return tuple(v.strip() for v in value)
 
     def mappings(self, key: str) -> list[Mapping]:
+        """The list of mappings under `key`; items that are not mappings are reported and left out."""
         if key not in self.m.data:
             return []
         items = self.m.items.get(key)
@@ -297,7 +304,8 @@ class Reader:
             return [item for item in items or [] if item is not None]
         return items
 
-    def unknown_keys(self, allowed: set[str]) -> None:
+    def unknown_keys(self, allowed: AbstractSet[str]) -> None:
+        """Report each key not in `allowed`, naming the allowed ones (or the comma that split a value)."""
         split_up = set()  # a value split at several commas is reported once
         for key in sorted(set(self.m.data) - allowed, key=self.line):
             owner, whole = self.m.comma_splits.get(key, ("", ""))

@@ -94,7 +94,7 @@ class Index:
         return note_page(self.notes[note_id])
 
 
-def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, list[Diagnostic]]:
+def build_index(notes: list[Note], sources: dict[str, Source]) -> tuple[Index, list[Diagnostic]]:  # noqa: C901 (one pass over notes, facts and claims; left whole for the notes/ refactor)
     """Index `notes` and `sources` and check every reference between them."""
     diags: list[Diagnostic] = []
     by_id = _unique_notes(notes, diags)

@@ -35,19 +35,22 @@ __all__ = [
 ]
 
 NOTE_KINDS = tuple(NoteKind)
-NOTE_KEYS = {
-    "id",
-    "title",
-    "kind",
-    "sources",
-    "topics",
-    "summary",
-    "order",
-    "facts",
-    "claims",
-    "questions",
-    "passed_over",
-}
+NOTE_KEYS = frozenset(
+    {
+        "id",
+        "title",
+        "kind",
+        "sources",
+        "topics",
+        "summary",
+        "order",
+        "facts",
+        "claims",
+        "questions",
+        "passed_over",
+    }
+)
+"""The keys a note's front matter may have."""
 
 
 def load_notes(content_dir: Path, root: Path, cache: Cache | None = None) -> tuple[list[Note], list[Diagnostic]]:

@@ -53,8 +53,10 @@ def part_periods(facts: Sequence[Fact]) -> frozenset[str]:
 
 
 def part_period_name(facts: Sequence[Fact]) -> str:
-    """What a part-period figure of the series is called: "part-year figure" in a series of years,
-    else "part-period figure" (the legend's name for a hollow marker)."""
+    """What a part-period figure of the series is called (the legend's name for a hollow marker).
+
+    "part-year figure" in a series of years, else "part-period figure".
+    """
     return "part-year figure" if _lengths(facts)[1] == _YEAR_MONTHS else "part-period figure"
 
 

@@ -309,7 +309,7 @@ def parse_period(text: str) -> tuple[date, date, str] | None:
 
 
 def _span_display(first: str, last: str) -> str:
-    """ "Jan 2021" and "Aug 2021" → "Jan–Aug 2021"; "2014" and "2016" → "2014–2016"."""
+    """A span of two dates: "Jan 2021" and "Aug 2021" → "Jan–Aug 2021"; "2014" and "2016" → "2014–2016"."""
     year = last.rpartition(" ")[2]
     if " " in first and first.endswith(f" {year}"):
         first = first[: -len(year) - 1]

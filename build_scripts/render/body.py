@@ -24,8 +24,10 @@ from build_scripts.render.text import md_text
 
 
 def render_body(note: Note, state: PageState, after_lead: Sequence[str] = ()) -> str:
-    """Render `note`'s body, each disputed fact's callout once, after a block that embeds the fact,
-    and each chart of the page once, after the first block that embeds a fact of its series.
+    """Render `note`'s body, with its callouts and charts.
+
+    Each disputed fact's callout comes once, after a block that embeds the fact, and each chart of
+    the page once, after the first block that embeds a fact of its series.
 
     `after_lead` (the page's who-says-what matrix) is placed after the note's
     opening, before its first heading.

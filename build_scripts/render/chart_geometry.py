@@ -166,8 +166,11 @@ def fmt(value: float) -> str:
 
 
 def legend(items: list[tuple[str, str, str]], left: float, width: int, y: float) -> tuple[int, list[str]]:
-    """A legend row by row from `y`: (text, colour, shape) items, "band" and "hollow" being the
-    disagreement bar and the part-period marker. Returns the number of rows and the SVG lines."""
+    """A legend row by row from `y`; returns the number of rows and the SVG lines.
+
+    Items are (text, colour, shape), "band" and "hollow" being the disagreement bar and the
+    part-period marker.
+    """
     out, x, rows = ['<g class="legend" fill="currentColor">'], left, 1
     room = int((width - RIGHT - left - 22) / 7)
     for full, colour, shape in items:

@@ -205,8 +205,11 @@ def _marks(
     style: dict[str, tuple[str, str]],
     labels: Mapping[str, str],
 ) -> list[str]:
-    """One line per source through its full-period points; each claim's range (if visible) and marker;
-    then a label naming the period of each part-period point."""
+    """One line per source through its full-period points.
+
+    Then each claim's range (if visible) and marker, and a label naming the period of each
+    part-period point.
+    """
     out, segments = [], []
     for key in sources:
         mine = sorted((px, py) for p, px, py in placed if p.claim.source == key and not p.partial)

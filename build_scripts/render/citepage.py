@@ -25,6 +25,7 @@ from build_scripts.cache import Cache, digest
 from build_scripts.citations import cite, metadata
 from build_scripts.citations.bibtex_ris import bibtex, ris
 from build_scripts.citations.cite import Reference
+from build_scripts.citations.csl_values import CslItem, CslName
 from build_scripts.render.context import Context
 from build_scripts.render.page_state import PageState
 from build_scripts.render.text import md_html
@@ -42,7 +43,7 @@ class PageCitation:
         date: Last-changed date, `YYYY-MM-DD` ("" if unknown).
     """
 
-    item: dict
+    item: CslItem
     url: str
     date: str
 
@@ -71,7 +72,7 @@ def format_citations(citations: list[PageCitation], ctx: Context) -> dict[str, R
     as written (no title-casing by the style).
     """
     settings = ctx.settings
-    shapes: dict[tuple[str, bool], dict] = {}
+    shapes: dict[tuple[str, bool], CslItem] = {}
     for c in citations:
         shape_key = (c.date, bool(c.url))
         if shape_key not in shapes:
@@ -144,7 +145,11 @@ ACCESSED = 'Accessed <span class="research-accessed">&#91;the date you read it&#
 
 
 def front_matter(
-    citation: PageCitation, title: str, state: PageState, searchable: bool = True, trail: list | None = None
+    citation: PageCitation,
+    title: str,
+    state: PageState,
+    searchable: bool = True,
+    trail: list[dict[str, str]] | None = None,
 ) -> str:
     """YAML front matter: the page's Highwire citation metadata, `search.exclude` for unsearched pages, its trail."""
     refs = state.ctx.refs
@@ -167,7 +172,7 @@ def canonical_url(site_url: str, page: str) -> str:
     return site_url.rstrip("/") + "/" + page_url(page) if site_url else ""
 
 
-def _name(text: str) -> dict:
+def _name(text: str) -> CslName:
     text = text.strip()
     if "," in text:
         family, given = (p.strip() for p in text.split(",", 1))
@@ -178,7 +183,7 @@ def _name(text: str) -> dict:
     return {"family": parts[-1], "given": " ".join(parts[:-1])}
 
 
-def _display(name: dict) -> str:
+def _display(name: CslName) -> str:
     if "literal" in name:
-        return name["literal"]
+        return str(name["literal"])
     return f"{name.get('family', '')}, {name.get('given', '')}".strip(", ")

@@ -1,6 +1,8 @@
-"""What the renderers share: the build's [`Context`][build_scripts.render.context.Context], computed before
-any page is drafted (what one page collects while it is drafted is its
-[`PageState`][build_scripts.render.page_state.PageState])."""
+"""What the renderers share: the build's [`Context`][build_scripts.render.context.Context].
+
+It is computed before any page is drafted; what one page collects while it is drafted is its
+[`PageState`][build_scripts.render.page_state.PageState].
+"""
 
 from __future__ import annotations
 
@@ -98,8 +100,10 @@ class Context:
 
     @functools.cached_property
     def labels(self) -> dict[str, str]:
-        """Each source's one reader label, by citekey
-        ([`reader_labels`][build_scripts.citations.source_labels.reader_labels])."""
+        """Each source's one reader label, by citekey.
+
+        See [`reader_labels`][build_scripts.citations.source_labels.reader_labels].
+        """
         return reader_labels(self.index.sources, self.refs)
 
     @functools.cached_property

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from typing import Any
 
+from build_scripts.citations.csl_values import CslItem
 from build_scripts.render.context import Context
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
@@ -13,9 +15,12 @@ _JSON_HTML = re.compile("[<>&]")
 """`<`, `>` and `&` as JSON escapes: the same data, and no `<script>` in the file if it is ever inlined in HTML."""
 
 
-def claims_data(ctx: Context) -> dict:
-    """Facts, claims (value as written, normalised value, locator, quotation and where it was found),
-    inconsistencies and sources: the content of `claims.json`."""
+def claims_data(ctx: Context) -> dict[str, Any]:
+    """The content of `claims.json`.
+
+    Facts, claims (value as written, normalised value, locator, quotation and where it was found),
+    inconsistencies and sources.
+    """
     index = ctx.index
     facts = [
         {
@@ -79,7 +84,7 @@ def claims_data(ctx: Context) -> dict:
     }
 
 
-def _source(key: str, ctx: Context) -> dict:
+def _source(key: str, ctx: Context) -> CslItem:
     """A source's CSL-JSON item, and for an archived text what the notes do with each of its paragraphs."""
     item = dict(ctx.refs[key].csl)
     uses = ctx.paragraph_uses.get(key)
@@ -90,7 +95,7 @@ def _source(key: str, ctx: Context) -> dict:
     return item
 
 
-def claims_json(data: dict) -> bytes:
+def claims_json(data: dict[str, Any]) -> bytes:
     """[`claims_data`][build_scripts.render.export.claims_data] as JSON, encoded a piece at a time."""
     out: list[bytes] = []
     pending: list[str] = []

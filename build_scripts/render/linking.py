@@ -1,5 +1,7 @@
-"""Links between pages, and links that follow a rule of their own: a locator's place on its source's page,
-a source's entry in a page's References, addresses in references.
+"""Links between pages, and links that follow a rule of their own.
+
+Those are a locator's place on its source's page, a source's entry in a page's References, and
+addresses in references.
 
 A locator naming paragraphs ("para. 12", "paras. 53–54") leads to the block
 of its (first) paragraph on the source's page, `sources/KEY.md#para-12`

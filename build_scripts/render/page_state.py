@@ -52,6 +52,7 @@ class PageState:
 
     @property
     def cited(self) -> list[str]:
+        """Citekeys of the sources the page cites, in the order of first citation."""
         return list(self._cited)
 
     def refer(self, key: str) -> None:

@@ -1,5 +1,6 @@
-"""The site's pages, as Markdown: home, topics, notes, sources, bibliography (the index of
-disagreements is in [`disagreements`][build_scripts.render.disagreements]).
+"""The site's pages, as Markdown: home, topics, notes, sources, bibliography.
+
+The index of disagreements is in [`disagreements`][build_scripts.render.disagreements].
 
 Each page is first drafted: its content, with a
 [`PageState`][build_scripts.render.page_state.PageState] recording what it cites
@@ -208,7 +209,7 @@ def _in_text_order(claim: Claim) -> tuple[int, str]:
     return (min(named) if named else 1 << 30, claim.id)
 
 
-def _checked(key: str, claims: list, ctx: Context) -> str:
+def _checked(key: str, claims: list[Claim], ctx: Context) -> str:
     """How many of the source's quotations were found in its archived text."""
     quoted = [c for c in claims if c.quote]
     found = sum(ctx.verifications[c.id].status is QuoteStatus.VERIFIED for c in quoted if c.id in ctx.verifications)

@@ -81,7 +81,7 @@ class _Rendered:
     dest: str  # the HTML file, relative to the site folder
     size: int
     mtime_ns: int
-    entries: list[dict] = field(default_factory=list)  # its search index entries
+    entries: list[dict[str, Any]] = field(default_factory=list)  # its search index entries
     anchors: frozenset[str] = frozenset()  # ids on the page, for the link check
     links: dict[str, dict[str, str]] = field(default_factory=dict)  # target page -> anchor -> link as written
     logs: list[tuple[str, int, str]] = field(default_factory=list)  # warnings logged in a worker, to replay
@@ -187,9 +187,9 @@ def build_site(
     return SiteBuild(len(records) - reused, reused, time.perf_counter() - start)
 
 
-def _build(
+def _build(  # noqa: C901 (MkDocs' build steps in its order, which this must follow)
     config: MkDocsConfig, previous: dict[str, _Rendered], old_site: Path, jobs: int, templates: Path
-) -> tuple[dict, int]:
+) -> tuple[dict[str, _Rendered], int]:
     """MkDocs' build (`mkdocs.commands.build.build`), step by step, rendering only the changed pages."""
     try:
         config = config.plugins.on_config(config)
@@ -347,13 +347,13 @@ def _link(old: _Rendered, old_site: Path, new_site: str, folders: set[Path]) -> 
     return True
 
 
-def _search_entries(config: MkDocsConfig) -> list | None:
+def _search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
     """The list the search plugin (Material's or MkDocs') collects its index entries in."""
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
         for name in ("entries", "_entries"):
-            if isinstance(getattr(index, name, None), list):
-                return getattr(index, name)
+            if isinstance(entries := getattr(index, name, None), list):
+                return entries
     return None
 
 

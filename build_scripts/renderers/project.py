@@ -22,10 +22,11 @@ import copy
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -109,22 +110,25 @@ def read_config(config_file: Path) -> dict[str, Any]:
     return data
 
 
-def _nav_entry(item: NavItem) -> dict:
+T = TypeVar("T")
+
+
+def _nav_entry(item: NavItem) -> dict[str, object]:
     if item.children:
         return {item.title: [_nav_entry(child) for child in item.children]}
     return {item.title: item.path}
 
 
-def merged_nav(generated: list[NavItem], written: list | None) -> list:
+def merged_nav(generated: list[NavItem], written: list[object] | None) -> list[object]:
     """The site's nav: the generator's entries first, then the hand-written `nav:` of `mkdocs.yml`."""
     return [_nav_entry(item) for item in generated] + list(written or [])
 
 
-def merged_assets(written: list | None, generated: list[str]) -> list:
+def merged_assets(written: Sequence[T | str] | None, generated: list[str]) -> list[T | str]:
     """The theme's `extra_css` (or `extra_javascript`): the hand-written entries, then the generator's own."""
-    written = list(written or [])
-    names = {item if isinstance(item, str) else getattr(item, "path", None) for item in written}
-    return written + [path for path in generated if path not in names]
+    entries: list[T | str] = list(written or [])
+    names = {item if isinstance(item, str) else getattr(item, "path", None) for item in entries}
+    return entries + [path for path in generated if path not in names]
 
 
 def _rebase(path: Any, source: Path, target: Path) -> Any:
@@ -134,7 +138,7 @@ def _rebase(path: Any, source: Path, target: Path) -> Any:
     return Path(os.path.relpath(source / path, target)).as_posix()
 
 
-def project_config(config: dict[str, Any], nav: list, source: Path, target: Path) -> dict[str, Any]:
+def project_config(config: dict[str, Any], nav: list[object], source: Path, target: Path) -> dict[str, Any]:
     """`config` (read from a `mkdocs.yml` in folder `source`) as a project in folder `target` needs it.
 
     No `hooks:` (the pages are already there); `docs_dir` and `site_dir` inside

@@ -175,7 +175,7 @@ def _failure(output: str, strict: bool) -> str:
     return f"Zensical failed: {last[0].strip()}"
 
 
-def _stop(server: subprocess.Popen) -> None:
+def _stop(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
         server.terminate()
         try:

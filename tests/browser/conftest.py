@@ -14,7 +14,6 @@ import http.server
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from ..conftest import FIXTURES, ROOT
+from ..conftest import FIXTURES, ROOT, cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -42,16 +41,23 @@ BUILD_TIMEOUT = 600  # seconds; a build takes a few
 
 # --- building the sites -----------------------------------------------------------------------
 
+
 def _build(cwd: Path, *args: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "build_scripts", *args], cwd=cwd, capture_output=True,
-                          text=True, check=False, timeout=BUILD_TIMEOUT)
+    done = cli(cwd, *args, timeout=BUILD_TIMEOUT)
     assert done.returncode == 0, f"build failed in {cwd}:\n{done.stderr}"
 
 
 def _commit_all(project: Path, date: str) -> None:
     """Commit everything in `project` at `date`: pages take their dates from git, as in test_build."""
-    env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@x",
-           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@x", "PATH": os.environ["PATH"]}
+    env = {
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@x",
+        "PATH": os.environ["PATH"],
+    }
     for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
         subprocess.run(["git", *cmd], cwd=project, env=env, check=True, capture_output=True)
 
@@ -82,6 +88,7 @@ def bundled_site(tmp_path_factory) -> Path:
 
 # --- serving them -----------------------------------------------------------------------------
 
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
@@ -89,7 +96,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def serve():
-    """serve(folder) -> base URL of a threaded static server on 127.0.0.1 and a free port."""
+    """A function `serve(folder)` giving the base URL of a threaded static server on 127.0.0.1 and a free port."""
     servers = []
 
     def start(folder: Path) -> str:
@@ -118,6 +125,7 @@ def bundled_url(serve, bundled_site) -> str:
 
 # --- the browser ------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser():
     try:
@@ -125,8 +133,10 @@ def browser():
     except ImportError:  # pragma: no cover - the lock file pins it
         pytest.fail("the Python package 'playwright' is missing: run `make test` (it installs requirements.lock)")
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install chromium), "
-                    "or deselect the browser tests with -m 'not browser'")
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install chromium), "
+            "or deselect the browser tests with -m 'not browser'"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
@@ -174,8 +184,9 @@ def context(browser):
 @pytest.fixture
 def phone(browser):
     """A phone: 390 px wide, touch, no hover."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
-                                  device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2
+    )
     context.set_default_timeout(10_000)
     yield context
     context.close()
@@ -192,7 +203,8 @@ def wide(browser):
 
 @pytest.fixture
 def open_page(context):
-    """open_page(base_url) -> (page, console): a page whose external requests are aborted."""
+    """A function `open_page(base_url)` giving (page, console): a page whose external requests are aborted."""
+
     def open_(base_url: str):
         origin = f"{urlsplit(base_url).scheme}://{urlsplit(base_url).netloc}"
         console = Console(origin)
@@ -222,6 +234,7 @@ def artifacts() -> Path:
 
 # --- accessibility ----------------------------------------------------------------------------
 
+
 def serious_violations(page) -> list[tuple[str, str, int, list]]:
     """axe-core's serious and critical WCAG 2 A and AA (2.0 and 2.1) violations on the open page.
 
@@ -237,6 +250,9 @@ def serious_violations(page) -> list[tuple[str, str, int, list]]:
             page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
-        found += [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in result["violations"]
-                  if v["impact"] in ("serious", "critical")]
+        found += [
+            (v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
     return found

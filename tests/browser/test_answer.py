@@ -50,7 +50,8 @@ def test_the_home_page_opens_with_a_bottom_line_on_the_alliance_question(wide, b
     words = _words_before_first_table(page)
     assert 40 <= len(words) <= 250, len(words)
     text = " ".join(words).casefold()
-    assert "alliance" in text and "no source reports a defence treaty" in text
+    assert "alliance" in text
+    assert "no source reports a defence treaty" in text
     # Then the headline questions, at a glance.
     expect(page.locator("h2#at-a-glance-who-says-what")).to_be_visible()
 
@@ -73,8 +74,11 @@ def test_readers_see_no_citekey_and_no_position_id(wide, bundled_url, data, path
     keys = [key for key in data["labels"] if re.search(rf"(?<![\w/.-]){re.escape(key)}(?![\w-])", text)]
     assert not keys, f"citekeys on {path}: {keys}"
     shown = [
-        position for fact in data["facts"] for position, about in (fact["positions"] or {}).items()
-        if "-" in position and position.casefold() != about["label"].casefold()
+        position
+        for fact in data["facts"]
+        for position, about in (fact["positions"] or {}).items()
+        if "-" in position
+        and position.casefold() != about["label"].casefold()
         and re.search(rf"(?<![\w-]){re.escape(position)}(?![\w-])", text)
     ]
     assert not shown, f"position ids on {path}: {shown}"
@@ -124,7 +128,8 @@ def test_on_a_phone_a_matrix_cell_shows_the_sources_wording_on_tap(phone, bundle
     link.tap()
     shown = link.evaluate("a => getComputedStyle(a, '::after').content")
     wording = link.get_attribute("data-said")
-    assert wording and wording in shown
+    assert wording
+    assert wording in shown
     assert "#claim-" not in page.url  # the first tap stays; a second follows the link
     box.screenshot(path=artifacts / "answer-phone-matrix-tap.png")
     link.tap()
@@ -136,8 +141,9 @@ def test_the_inconsistencies_page_is_a_filterable_index_agreeing_with_the_home_p
     page.goto(f"{bundled_url}/inconsistencies/")
     rows = page.locator(".research-index-table tbody tr")
     assert rows.count() == len(data["inconsistencies"])
-    counts = re.search(r"\d+ in all: \d+ between sources, \d+ apparent \(in wording only\), \d+ possible errors",
-                       _visible_text(page)).group(0)
+    counts = re.search(
+        r"\d+ in all: \d+ between sources, \d+ apparent \(in wording only\), \d+ possible errors", _visible_text(page)
+    ).group(0)
     assert counts.startswith(f"{rows.count()} in all")
     home = wide.new_page()
     home.goto(f"{bundled_url}/")
@@ -148,8 +154,9 @@ def test_the_inconsistencies_page_is_a_filterable_index_agreeing_with_the_home_p
     expect(page.locator(".research-index-table tbody tr:not([hidden])")).to_have_count(military)
     expect(page.locator(".research-filter output")).to_have_text(f"Showing {military} of {rows.count()}")
     # A topic and kind with no disagreement: the filter says so.
-    lines = [(rows.nth(i).get_attribute("data-topic"), rows.nth(i).get_attribute("data-kind"))
-             for i in range(rows.count())]
+    lines = [
+        (rows.nth(i).get_attribute("data-topic"), rows.nth(i).get_attribute("data-kind")) for i in range(rows.count())
+    ]
     kinds = page.locator("select[data-filter='kind'] option").evaluate_all("options => options.map(o => o.value)")
     empty = next(kind for kind in kinds if kind and ("military", kind) not in lines)
     page.select_option("select[data-filter='kind']", empty)
@@ -158,7 +165,8 @@ def test_the_inconsistencies_page_is_a_filterable_index_agreeing_with_the_home_p
     page.select_option("select[data-filter='kind']", "apparent")
     shown = page.evaluate("""() => [...document.querySelectorAll('.research-index-table tbody tr')]
         .filter(row => !row.hidden).map(row => [row.dataset.topic, row.dataset.kind])""")
-    assert shown and all(row == ["military", "apparent"] for row in shown), shown
+    assert shown, shown
+    assert all(row == ["military", "apparent"] for row in shown), shown
     # Each line leads to the disagreement set out in full, with our reading.
     page.select_option("select[data-filter='kind']", "")
     link = page.locator(".research-index-table tbody tr:not([hidden]) td a").first

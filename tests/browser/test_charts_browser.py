@@ -52,7 +52,8 @@ def test_chart_is_one_named_image_in_the_section_that_gives_its_figures(wide, bu
     page, figure = _economic(wide, bundled_url)
     # One drawing shows, with an accessible name; the other drawing is hidden from everyone.
     expect(page.get_by_role("img", name="China–Russia bilateral trade")).to_have_count(1)
-    where = page.evaluate("""(figure) => {
+    where = page.evaluate(
+        """(figure) => {
         const headings = [...document.querySelectorAll('article h2')];
         const before = headings.filter(h => h.compareDocumentPosition(figure) & Node.DOCUMENT_POSITION_FOLLOWING);
         const heading = before[before.length - 1];
@@ -63,11 +64,14 @@ def test_chart_is_one_named_image_in_the_section_that_gives_its_figures(wide, bu
         return {heading: heading.textContent.replace('¶', '').trim(), text: range.toString(),
                 rows: [...table.querySelectorAll('tbody tr')].map(tr => [...tr.cells].map(td => td.textContent)),
                 gap: figure.getBoundingClientRect().top - heading.getBoundingClientRect().top};
-    }""", figure.element_handle())
+    }""",
+        figure.element_handle(),
+    )
     assert not where["heading"].startswith("Chart"), "the chart is in a section of the text, not under its own heading"
     values = {row[2] for row in where["rows"]}
     assert [v for v in values if v in where["text"]], (
-        f"no figure of the chart ({values}) in the text between '{where['heading']}' and the chart")
+        f"no figure of the chart ({values}) in the text between '{where['heading']}' and the chart"
+    )
     assert where["gap"] < 2_500  # px at 1,400 px: it was about 8,450 px below its section
 
 
@@ -84,7 +88,8 @@ def test_part_year_points_are_hollow_and_labelled(phone, bundled_url):
                  full: svg.querySelectorAll('path.point:not(.partial)').length, labels,
                  legend: [...svg.querySelectorAll('.legend text')].map(t => t.textContent)}};
     }}""")
-    assert drawn["partial"] and all(fill == "none" for fill in drawn["partial"])
+    assert drawn["partial"]
+    assert all(fill == "none" for fill in drawn["partial"])
     assert drawn["full"] >= 2
     assert {label["text"] for label in drawn["labels"]} >= {"Jan–Aug 2021", "Jan–Oct 2022"}
     assert all(label["inside"] for label in drawn["labels"]), drawn["labels"]

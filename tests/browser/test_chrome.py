@@ -35,7 +35,8 @@ def test_no_built_page_names_a_placeholder_host(bundled_site):
     assert not found, found
     assert len(_pages(bundled_site)) >= 39
     military = (bundled_site / "military" / "index.html").read_text(encoding="utf-8")
-    assert 'rel="canonical"' not in military and 'name="citation_public_url"' not in military
+    assert 'rel="canonical"' not in military
+    assert 'name="citation_public_url"' not in military
     assert 'name="citation_title"' in military  # the rest of the citation metadata stays
 
 
@@ -75,8 +76,13 @@ def test_the_overview_is_in_the_research_section(open_page, bundled_url):
     console.assert_clean()
 
 
-@pytest.mark.parametrize("path, trail", [("/sources/baev2021/", ["Home", "Research", "Bibliography"]),
-                                         ("/notes/baev2021-military/", ["Home", "Research", "Military cooperation"])])
+@pytest.mark.parametrize(
+    ("path", "trail"),
+    [
+        ("/sources/baev2021/", ["Home", "Research", "Bibliography"]),
+        ("/notes/baev2021-military/", ["Home", "Research", "Military cooperation"]),
+    ],
+)
 def test_a_page_outside_the_nav_shows_where_it_belongs(open_page, bundled_url, artifacts, path, trail):
     page, console = open_page(bundled_url)
     page.goto(f"{bundled_url}{path}")
@@ -85,7 +91,9 @@ def test_a_page_outside_the_nav_shows_where_it_belongs(open_page, bundled_url, a
     crumbs.last.click()
     expect(page.locator("article h1")).to_have_text(re.compile(trail[-1]))
     page.go_back()
-    page.locator("nav.md-path").screenshot(path=artifacts / f"chrome-2-breadcrumb{path.strip('/').replace('/', '-')}.png")
+    page.locator("nav.md-path").screenshot(
+        path=artifacts / f"chrome-2-breadcrumb{path.strip('/').replace('/', '-')}.png"
+    )
     console.assert_clean()
 
 
@@ -116,7 +124,8 @@ def test_cite_blocks_can_be_scrolled_with_the_keyboard_on_a_phone(phone, bundled
             values: ['scrollable-region-focusable']}})""")
         assert not result["violations"], (label, [n["target"] for n in result["violations"][0]["nodes"]])
         sideways = tabs.locator(".tabbed-block pre > code").evaluate_all(
-            "codes => codes.filter(c => c.checkVisibility() && c.scrollWidth > c.clientWidth).length")
+            "codes => codes.filter(c => c.checkVisibility() && c.scrollWidth > c.clientWidth).length"
+        )
         assert sideways == 0, label
 
 
@@ -156,13 +165,16 @@ def test_cite_this_page_shows_the_citation_once_with_access_date_and_downloads(o
     assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", today)
     assert f"Accessed {today}." in text, text
     formatted.screenshot(path=artifacts / "chrome-4-cite-this-page.png")
-    for label, name, start in (("BibTeX", "page-military.bib", "@online{page-military,"),
-                               ("RIS", "page-military.ris", "TY  - ELEC")):
+    for label, name, start in (
+        ("BibTeX", "page-military.bib", "@online{page-military,"),
+        ("RIS", "page-military.ris", "TY  - ELEC"),
+    ):
         tabs.locator(".tabbed-labels label", has_text=label).click()
         link = tabs.locator(f"a[download='{name}']")
         expect(link).to_be_visible()
         href = link.get_attribute("href")
-        assert href.startswith("data:") and unquote(href.split(",", 1)[1]).startswith(start), href[:120]
+        assert href.startswith("data:"), href[:120]
+        assert unquote(href.split(",", 1)[1]).startswith(start), href[:120]
         with page.expect_download() as download:
             link.click()
         assert download.value.suggested_filename == name
@@ -180,8 +192,12 @@ def test_a_permalink_says_it_copied(context, open_page, bundled_url):
     link.click()
     expect(page.locator("[role='status']", has_text="Link copied")).to_have_count(1)
     expect(link).to_have_attribute("data-copied", "true")
-    assert page.evaluate("getComputedStyle(document.querySelector('a.research-permalink[data-copied]'), "
-                         "'::after').content") == '" (link copied)"'
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('a.research-permalink[data-copied]'), '::after').content"
+        )
+        == '" (link copied)"'
+    )
     assert page.evaluate("navigator.clipboard.readText()").endswith(link.get_attribute("href"))
     console.assert_clean()
 
@@ -202,5 +218,6 @@ def test_the_home_page_links_claims_json(open_page, bundled_url):
     link = page.locator("article a", has_text="claims.json")
     with page.expect_response(lambda r: r.url.endswith("/claims.json")) as response:
         page.evaluate("href => fetch(href)", link.get_attribute("href"))
-    assert response.value.ok and response.value.json()
+    assert response.value.ok
+    assert response.value.json()
     console.assert_clean()

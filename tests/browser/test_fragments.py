@@ -20,8 +20,10 @@ from ..conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-STYLE = ("body { font: 16px/1.6 sans-serif; max-width: 40em; margin: 2em auto; } "
-         "::target-text { background-color: rgb(255, 0, 0); color: rgb(255, 0, 0); }")
+STYLE = (
+    "body { font: 16px/1.6 sans-serif; max-width: 40em; margin: 2em auto; } "
+    "::target-text { background-color: rgb(255, 0, 0); color: rgb(255, 0, 0); }"
+)
 
 COUNT_RED = """async (data) => {
   const image = new Image();
@@ -43,17 +45,24 @@ COUNT_RED = """async (data) => {
 @pytest.fixture(scope="module")
 def archive_copy(tmp_path_factory, serve):
     """(base URL, archived text): the aerospace article's archived text as a long HTML page."""
-    text = ArchivedText("aerospace-partnership", "bib/texts/aerospace-partnership.txt", paragraphs_of(
-        (ROOT / "bib" / "texts" / "aerospace-partnership.txt").read_text(encoding="utf-8")))
+    text = ArchivedText(
+        "aerospace-partnership",
+        "bib/texts/aerospace-partnership.txt",
+        paragraphs_of((ROOT / "bib" / "texts" / "aerospace-partnership.txt").read_text(encoding="utf-8")),
+    )
     body = "".join(f'<p id="p{i}">{html.escape(p)}</p>' for i, p in enumerate(text.paragraphs, start=1))
     folder = tmp_path_factory.mktemp("archive-copy")
-    (folder / "article.html").write_text(f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-                                         f"<title>Archived copy</title><style>{STYLE}</style></head>"
-                                         f"<body>{body}</body></html>", encoding="utf-8")
+    (folder / "article.html").write_text(
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>Archived copy</title><style>{STYLE}</style></head>"
+        f"<body>{body}</body></html>",
+        encoding="utf-8",
+    )
     return serve(folder), text
 
 
 @pytest.mark.parametrize("words", [slice(3, 9), slice(2, 16)], ids=["whole-passage", "start-and-end"])
+@pytest.mark.example  # a long archived text of the example project
 def test_a_text_fragment_link_scrolls_to_and_highlights_the_passage(open_page, archive_copy, artifacts, words):
     base, text = archive_copy
     number = len(text.paragraphs) - 3  # far down the page: the browser must scroll to it
@@ -67,7 +76,9 @@ def test_a_text_fragment_link_scrolls_to_and_highlights_the_passage(open_page, a
     page.wait_for_function("() => window.scrollY > 0")
     paragraph = page.locator(f"#p{number}")
     box, height = paragraph.bounding_box(), page.viewport_size["height"]
-    assert box is not None and box["y"] < height and box["y"] + box["height"] > 0, "the passage is not in view"
+    assert box is not None, "the passage is not in view"
+    assert box["y"] < height, "the passage is not in view"
+    assert box["y"] + box["height"] > 0, "the passage is not in view"
     shot = paragraph.screenshot(path=str(artifacts / f"text-fragment-{words.start}-{words.stop}.png"))
     red = page.evaluate(COUNT_RED, base64.b64encode(shot).decode("ascii"))
     assert red > 200, "the passage is not highlighted"

@@ -19,10 +19,15 @@ from ..conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-TOPICS = sorted(yaml.safe_load(p.read_text(encoding="utf-8").split("---")[1])["id"]
-                for p in (ROOT / "content" / "topics").glob("*.md"))
-CITEKEYS = re.findall(r"^@(?!string)\w+\{([^,\s]+),", (ROOT / "bib" / "library.bib").read_text(encoding="utf-8"),
-                      re.MULTILINE | re.IGNORECASE)
+TOPICS = sorted(
+    yaml.safe_load(p.read_text(encoding="utf-8").split("---")[1])["id"]
+    for p in (ROOT / "content" / "topics").glob("*.md")
+)
+CITEKEYS = re.findall(
+    r"^@(?!string)\w+\{([^,\s]+),",
+    (ROOT / "bib" / "library.bib").read_text(encoding="utf-8"),
+    re.MULTILINE | re.IGNORECASE,
+)
 
 PARA_LINKS = """() => [...document.querySelectorAll('article a[href]')]
   .filter(a => /^paras?\\.\\s*\\d/i.test(a.textContent.trim()))
@@ -55,7 +60,8 @@ def test_every_paragraph_link_that_stays_on_the_site_reaches_a_block_with_a_quot
             assert urlsplit(where).path.startswith("/sources/"), link
             assert anchor.startswith("para-"), link  # not the top of the source's page
             targets.setdefault(where, {}).setdefault(anchor, f"{topic}: {link['text']}")
-    assert offsite and sum(map(len, targets.values())) > 20  # both kinds occur on the bundled site
+    assert offsite
+    assert sum(map(len, targets.values())) > 20  # both kinds occur on the bundled site
     for where, anchors in sorted(targets.items()):
         page.goto(where)
         for anchor, found in sorted(anchors.items()):

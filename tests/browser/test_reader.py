@@ -18,8 +18,17 @@ from .conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 
-PAGE_TYPES = ["/", "/military/", "/notes/baev2021-military/", "/sources/baev2021/", "/bibliography/",
-              "/inconsistencies/", "/notes/", "/authoring/", "/reference/"]
+PAGE_TYPES = [
+    "/",
+    "/military/",
+    "/notes/baev2021-military/",
+    "/sources/baev2021/",
+    "/bibliography/",
+    "/inconsistencies/",
+    "/notes/",
+    "/authoring/",
+    "/reference/",
+]
 MAX_TOPIC_HEIGHT = 9_000  # px at 1,400 px wide: the military page was 30,571 px before short footnotes
 MAX_PHONE_HEIGHT = 15_000  # px at 390 px wide
 
@@ -40,27 +49,46 @@ def test_every_nav_entry_has_a_human_title_and_loads(open_page, bundled_url):
     while todo:
         url = todo.pop()
         response = page.goto(url)
-        assert response is not None and response.ok, url
+        assert response is not None, url
+        assert response.ok, url
         expect(page.locator("article h1").first).to_be_visible()
         sections = page.locator(".md-nav--primary label.md-nav__link, .md-nav--primary .md-nav__title")
         for text in sections.all_text_contents():
             assert " ".join(text.split()) not in ("", "None"), f"an untitled nav section on {url}"
         for title, target in _nav_links(page):
             target = target.split("#")[0]
-            assert title and title != "None", f"an untitled nav entry to {target} on {url}"
+            assert title, f"an untitled nav entry to {target} on {url}"
+            assert title != "None", f"an untitled nav entry to {target} on {url}"
             titles.add(title)
             if target.startswith(bundled_url) and target not in seen:
                 seen.add(target)
                 todo.append(target)
-    assert {"Home", "Research", "For authors", "Military cooperation", "Inconsistencies", "Bibliography",
-            "Authoring guide", "Overview", "Pipeline"} <= titles, titles
+    assert {
+        "Home",
+        "Research",
+        "For authors",
+        "Military cooperation",
+        "Inconsistencies",
+        "Bibliography",
+        "Authoring guide",
+        "Overview",
+        "Pipeline",
+    } <= titles, titles
     assert len(seen) >= 25  # home, 4 topics, 3 index pages, the guide and 16 reference pages
     console.assert_clean()
 
 
-@pytest.mark.parametrize("path, in_nav", [("/military/", True), ("/inconsistencies/", True), ("/bibliography/", True),
-                                          ("/", True), ("/sources/baev2021/", False),
-                                          ("/notes/baev2021-military/", False)])
+@pytest.mark.parametrize(
+    ("path", "in_nav"),
+    [
+        ("/military/", True),
+        ("/inconsistencies/", True),
+        ("/bibliography/", True),
+        ("/", True),
+        ("/sources/baev2021/", False),
+        ("/notes/baev2021-military/", False),
+    ],
+)
 def test_the_readers_sidebar_has_no_api_reference(wide, bundled_url, path, in_nav):
     """Readers' pages show the readers' section; pages outside the nav (notes, sources) only the tabs."""
     page = wide.new_page()
@@ -75,7 +103,8 @@ def test_the_readers_sidebar_has_no_api_reference(wide, bundled_url, path, in_na
     expect(page.locator("article h1")).to_have_text(re.compile("Authoring guide"))
     authors = page.evaluate("""() => [...document.querySelectorAll('.md-sidebar--primary a')]
         .filter(a => a.checkVisibility()).map(a => a.textContent.trim())""")
-    assert "Pipeline" in authors and "Military cooperation" not in authors
+    assert "Pipeline" in authors
+    assert "Military cooperation" not in authors
 
 
 @pytest.mark.parametrize("path", PAGE_TYPES)
@@ -88,8 +117,10 @@ def test_no_request_leaves_the_sites_own_host(open_page, bundled_url, path):
     page.keyboard.type("alliance")
     expect(page.locator(".md-search-result__item").first).to_be_visible()
     own = urlsplit(bundled_url).netloc
-    assert requested and all(urlsplit(url).netloc == own or url.startswith("data:") for url in requested), [
-        url for url in requested if urlsplit(url).netloc != own]
+    assert requested, [url for url in requested if urlsplit(url).netloc != own]
+    assert all(urlsplit(url).netloc == own or url.startswith("data:") for url in requested), [
+        url for url in requested if urlsplit(url).netloc != own
+    ]
     assert not console.blocked
     console.assert_clean()
 
@@ -175,12 +206,15 @@ def _labels(site) -> list[str]:
 
 
 def _matrix_rows(page, scope: str = "") -> list[dict]:
-    return page.evaluate("""scope => [...document.querySelectorAll(scope + ' .research-matrix tbody tr')].map(tr => ({
+    return page.evaluate(
+        """scope => [...document.querySelectorAll(scope + ' .research-matrix tbody tr')].map(tr => ({
         fact: tr.querySelector('th').textContent.trim(),
         factLink: tr.querySelector('th a') && tr.querySelector('th a').getAttribute('href'),
         cells: [...tr.querySelectorAll('td')].map(td => ({
             text: td.textContent.trim(), agree: td.classList.contains('research-agree'),
-            href: td.querySelector('a') && td.querySelector('a').href}))}))""", scope)
+            href: td.querySelector('a') && td.querySelector('a').href}))}))""",
+        scope,
+    )
 
 
 def test_who_says_what_matrix_on_a_topic_page(wide, bundled_url, artifacts):
@@ -198,7 +232,8 @@ def test_who_says_what_matrix_on_a_topic_page(wide, bundled_url, artifacts):
     rows = _matrix_rows(page)
     assert len(rows) >= 5
     for row in rows:
-        assert row["factLink"] and "#disagreement-" in row["factLink"], row  # the row leads to its callout
+        assert row["factLink"], row
+        assert "#disagreement-" in row["factLink"], row  # the row leads to its callout
         said = [cell for cell in row["cells"] if cell["href"]]
         assert len({cell["text"] for cell in said}) >= 2, row  # a contested fact: at least two answers
         assert not any(cell["agree"] for cell in said), row  # no colour claims agreement where there is none
@@ -208,8 +243,11 @@ def test_who_says_what_matrix_on_a_topic_page(wide, bundled_url, artifacts):
 
     # A row header leads to the callout on this page; a cell to the claim, with the source's words.
     assert rows[0]["factLink"].startswith("#")
-    expect(page.locator(f"[id='{rows[0]['factLink'][1:]}']").locator("xpath=ancestor::div[contains(@class,"
-                                                                      " 'disagreement')]")).to_have_count(1)
+    expect(
+        page.locator(f"[id='{rows[0]['factLink'][1:]}']").locator(
+            "xpath=ancestor::div[contains(@class, 'disagreement')]"
+        )
+    ).to_have_count(1)
     cell = next(cell for cell in rows[0]["cells"] if cell["href"])
     page.goto(cell["href"])
     claim = page.locator(f"[id='{urlsplit(cell['href']).fragment}']")

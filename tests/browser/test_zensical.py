@@ -8,14 +8,12 @@ mkdocstrings API reference renders. Screenshots go to test-artifacts/browser/zen
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import ROOT
+from ..conftest import ROOT, cli
 from ..renderers import ZENSICAL, needs_zensical
 from .conftest import BUILD_TIMEOUT, serious_violations
 
@@ -26,9 +24,7 @@ pytestmark = [pytest.mark.browser, needs_zensical]
 def zensical_site(tmp_path_factory) -> Path:
     """The repository's own corpus built with `build --renderer zensical` into a temporary folder."""
     target = tmp_path_factory.mktemp("browser-zensical") / "site"
-    done = subprocess.run([sys.executable, "-m", "build_scripts", "build", "--renderer", ZENSICAL.name,
-                           "-d", str(target)],
-                          cwd=ROOT, capture_output=True, text=True, check=False, timeout=BUILD_TIMEOUT)  # fmt: skip
+    done = cli(ROOT, "build", "--renderer", ZENSICAL.name, "-d", str(target), timeout=BUILD_TIMEOUT)
     assert done.returncode == 0, f"Zensical build failed:\n{done.stderr}"
     return target
 

@@ -49,7 +49,7 @@ class Blocks:
 def collect_blocks(
     text: str, rel: str, earlier: Mapping[str, RawEntry], *, chunk_chars: int
 ) -> tuple[Blocks, list[Diagnostic]]:
-    """Split one file's text into blocks and take in its `@string`s and entries.
+    r"""Split one file's text into blocks and take in its `@string`s and entries.
 
     The text is parsed in pieces: each ends at the first block start (an `@`
     at the start of a line, where bibtexparser starts a new block anyway) at
@@ -68,7 +68,7 @@ def collect_blocks(
     one; and the first line of a piece, if bibtexparser itself fails on it.
 
     Args:
-        text: The file's text, with `\\n` line ends, as `read_bib` gives it.
+        text: The file's text, with `\n` line ends, as `read_bib` gives it.
         rel: The file as diagnostics name it.
         earlier: Entries of the files read before, by lower-case key.
         chunk_chars: Least length of a piece, in characters.

@@ -1,4 +1,4 @@
-"""Stage 1 of loading a library: a .bib file's bytes become text with `\\n` line ends."""
+r"""Stage 1 of loading a library: a .bib file's bytes become text with `\n` line ends."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 
 
 def read_bib(path: Path, rel: str, *, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:
-    """Read one .bib file as text with `\\n` line ends.
+    r"""Read one .bib file as text with `\n` line ends.
 
     The bytes are decoded as [`decode`][build_scripts.library.bib.read.decode] says;
-    `\\r\\n` and `\\r` become `\\n`, and a backslash at the end of a line is
+    `\r\n` and `\r` become `\n`, and a backslash at the end of a line is
     followed by a space (bibtexparser does not count a newline after a
     backslash; as whitespace in values is collapsed, nothing else changes).
     So line `n` of the text is line `n` of the file as an editor shows it.
