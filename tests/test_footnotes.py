@@ -72,3 +72,22 @@ def test_consecutive_marks_are_separated(ctx):
     )
     text = render_body(body_note, PageState("notes/baev-note.md", ctx))
     assert text == f"Two sources[^1]{SEPARATOR}[^2]."
+
+
+def test_footnotes_on_one_line_are_numbered_as_they_are_read(ctx):
+    note = ctx.index.notes["baev-note"]
+    where = Location(note.path, note.body_line)
+    body = "First [@lo2008, ch. 2; @baev2021, para. 3], then [@gomez2022]."
+    first = (Citation("lo2008", "ch. 2", where), Citation("baev2021", "para. 3", where))
+    second = (Citation("gomez2022", "", where),)
+    start, end = body.index("[@lo"), body.index("]") + 1
+    later = body.index("[@gomez")
+    body_note = type(note)(
+        **{
+            **{f: getattr(note, f) for f in note.__slots__},
+            "body": body,
+            "spans": (Span(0, start, end, citations=first), Span(0, later, len(body) - 1, citations=second)),
+        }
+    )
+    text = render_body(body_note, PageState("notes/baev-note.md", ctx))
+    assert text == f"First[^1]{SEPARATOR}[^2], then[^3]."

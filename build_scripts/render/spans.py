@@ -2,8 +2,8 @@
 
 A note body ([`render_body`][build_scripts.render.body.render_body]) and the
 short texts of a fact (its `resolution`, its `apparent` explanation) are
-rendered alike: only the spans found are replaced, right to left on each
-line, and the rest of the author's Markdown passes through untouched.
+rendered alike: only the spans found are replaced (worked out in reading order, spliced in
+right to left on each line), and the rest of the author's Markdown passes through untouched.
 """
 
 from __future__ import annotations
@@ -30,11 +30,13 @@ def substitute(lines: list[str | None], spans: Sequence[Span], replace: Callable
         line = lines[number] if number < len(lines) else None
         if line is None:
             continue
-        for span in sorted(found, key=lambda s: s.start, reverse=True):
+        ordered = sorted(found, key=lambda s: s.start)
+        texts = [replace(span) for span in ordered]  # in reading order: footnotes are numbered as they are read
+        for span, text in zip(reversed(ordered), reversed(texts), strict=True):  # spliced from the end
             before = line[: span.start]
             if span.citations:
                 before = before.rstrip(" ") if before.strip() else before
-            line = before + replace(span) + line[span.end :]
+            line = before + text + line[span.end :]
             if isinstance(span, Replacement) and span.end_line > span.line:
                 for gone in range(span.line + 1, min(span.end_line, len(lines) - 1) + 1):
                     lines[gone] = None
