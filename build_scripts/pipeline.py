@@ -6,7 +6,7 @@ for d in result.diagnostics: print(d)
 ```
 
 Nothing here knows about MkDocs: the result is Markdown pages, other files and
-a navigation tree, which [`mkdocs_hook`][build_scripts.renderers.mkdocs_hook] (or any
+a navigation tree, which the [`research-site`][build_scripts.renderers.mkdocs_plugin] plugin (or any
 other renderer) turns into a site. With a [`Cache`][build_scripts.cache.Cache],
 unchanged notes, libraries and references are not read or formatted again.
 """
@@ -34,6 +34,7 @@ from build_scripts.render import disagreements, pages, trail
 from build_scripts.render.context import Context, Draft, nav_title, short_title
 from build_scripts.render.export import claims_data, claims_json
 from build_scripts.render.placement import note_order
+from build_scripts.theme import ASSETS
 
 
 def check(settings: Settings, cache: Cache | None = None) -> tuple[Context | None, list[Diagnostic]]:
@@ -159,8 +160,6 @@ def _address_problems(settings: Settings) -> list[Diagnostic]:
 
 
 _BATCH = 250  # pages drafted and finished together
-ASSETS = Path(__file__).parent / "assets"
-"""The stylesheet and script the generated pages need (callouts, matrix, footnotes, permalinks, taps)."""
 
 
 def _assets(folder: Path, suffix: str) -> list[str]:

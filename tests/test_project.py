@@ -12,8 +12,9 @@ import yaml
 
 from build_scripts.renderers import zensical_adapter
 from build_scripts.renderers.project import dump_config, project_config, read_config
+from build_scripts.theme import OVERRIDES
 
-from .conftest import ROOT, write
+from .conftest import write
 from .renderers import RENDERERS, ZENSICAL, Renderer, needs_zensical
 from .test_serve import fetch, free_port, wait_for
 
@@ -59,7 +60,8 @@ def test_emit_writes_a_complete_project(guide, tmp_path):
     assert (config["docs_dir"], config["site_dir"]) == ("docs", "site")
     in_nav = pages(config["nav"])  # the generated entries, then the hand-written nav
     assert in_nav[-1] == "guide.md" and {"index.md", "alpha.md", "bibliography.md"} <= set(in_nav[:-1])
-    assert (out / config["theme"]["custom_dir"]).resolve() == (ROOT / "overrides").resolve()
+    assert "research-site" not in config["plugins"]  # the pages are there already: no plugin needed
+    assert files(out / config["theme"]["custom_dir"]) == files(OVERRIDES)  # the tool's theme, carried along
     assert (out / config["extra"]["research"]["content_dir"]).resolve() == (guide / "content").resolve()
 
 
@@ -129,9 +131,9 @@ hooks: [hook.py]
     text = dump_config(data)
     assert "!!python/name:pymdownx.superfences.fence_code_format" in text
     assert "!ENV" in text and "ANALYTICS_KEY" in text
-    assert data["theme"]["custom_dir"] == "../../overrides"
+    assert data["theme"]["custom_dir"] == "overrides"  # the tool's and the project's overrides, merged there
     assert data["plugins"][0]["mkdocstrings"]["handlers"]["python"]["paths"] == ["../../src"]
-    assert "hooks" not in data and data["nav"] == [{"Home": "index.md"}]
+    assert data["hooks"] == ["../../hook.py"] and data["nav"] == [{"Home": "index.md"}]
 
 
 # -- the Zensical renderer ------------------------------------------------------------------------------
