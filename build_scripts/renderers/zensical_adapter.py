@@ -29,10 +29,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_scripts.config import Settings
+from build_scripts.model import BuildResult
 from build_scripts.paths import stamps
+from build_scripts.renderers import project as projects
+from build_scripts.renderers.base import Preview, RenderError
 from build_scripts.renderers.project import Project, swap_in
 
-__all__ = ["INSTALL_HINT", "ZensicalBuild", "ZensicalError", "build_site", "installed_version", "serve"]
+__all__ = [
+    "INSTALL_HINT",
+    "ZensicalBuild",
+    "ZensicalError",
+    "ZensicalRenderer",
+    "build_site",
+    "installed_version",
+    "serve",
+]
 
 INSTALL_HINT = "install it with `make site RENDERER=zensical` (or `pip install -r requirements-zensical.lock`)"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -56,6 +68,44 @@ class ZensicalBuild:
     pages: int
     seconds: float
     version: str
+
+
+class ZensicalRenderer:
+    """Zensical: every build renders every page, on a project written into the generator's cache."""
+
+    def build(self, config_file: Path, settings: Settings, result: BuildResult, site_dir: Path, jobs: int) -> str:
+        """Write the project into the cache (checking the hand-written pages), build it, swap the site in."""
+        try:
+            installed_version()  # before writing anything
+            written = projects.write_project(config_file, result, settings.cache_dir / "zensical")
+            done = build_site(written, site_dir)
+        except (projects.ProjectError, ZensicalError) as exc:
+            raise RenderError(str(exc), f"the site was not built; the previous {site_dir} is unchanged") from None
+        return f"site built in {site_dir} with Zensical {done.version}: {done.pages} pages, {done.seconds:.2f} s"
+
+    def serve(self, preview: Preview) -> int:
+        """Live preview with Zensical's own server, on a project written again whenever an input changes."""
+        folder = preview.settings.cache_dir / "zensical-serve"
+
+        def update() -> str:
+            start = time.perf_counter()
+            fresh = preview.regenerate()
+            if fresh.result is None:
+                return f"{fresh.changed}: not written, problems above; the preview shows the last good site"
+            try:
+                projects.write_project(preview.config_file, fresh.result, folder, in_place=True)
+            except projects.ProjectError as exc:
+                return f"{fresh.changed}: not written: {exc}"
+            return f"{fresh.changed}: pages written in {time.perf_counter() - start:.2f} s; Zensical rebuilds the site"
+
+        try:
+            installed_version()
+            print(update(), flush=True)
+            if not (folder / projects.CONFIG).is_file():
+                return 1
+            return serve(Project.at(folder), update, preview.watch, preview.dev_addr)
+        except ZensicalError as exc:
+            raise RenderError(str(exc)) from None
 
 
 def installed_version() -> str:
