@@ -36,11 +36,11 @@ from build_scripts.cache import Cache
 from build_scripts.config import load_settings
 from build_scripts.model import BuildResult, Severity
 from build_scripts.renderers.project import merged_assets, merged_nav
-from build_scripts.theme import OVERRIDES
+from build_scripts.theme import OVERRIDES, PLUGIN
 
 __all__ = ["NAME", "ResearchSiteConfig", "ResearchSitePlugin", "plugin_of"]
 
-NAME = "research-site"
+NAME = PLUGIN
 """The plugin's name under `plugins:` in `mkdocs.yml` (its entry point)."""
 
 log = logging.getLogger("mkdocs.plugins.research_site")

@@ -33,7 +33,7 @@ import yaml
 
 from build_scripts.model import BuildResult, NavItem
 from build_scripts.paths import inside, real, relative_path, remove_except, write_changed
-from build_scripts.theme import OVERRIDES
+from build_scripts.theme import PLUGIN, plugin_name, theme_folders
 
 __all__ = [
     "ConfigDumper",
@@ -48,7 +48,6 @@ __all__ = [
     "project_config",
     "read_config",
     "swap_in",
-    "theme_folders",
     "write_pages",
     "write_project",
 ]
@@ -57,7 +56,6 @@ CONFIG = "mkdocs.yml"  # the config file of a written project (Zensical reads mk
 DOCS = "docs"
 SITE = "site"
 THEME = "overrides"  # the theme overrides of a written project: Zensical takes a single custom_dir
-PLUGIN = "research-site"  # the MkDocs plugin (mkdocs_plugin.NAME), not needed by a written project
 MARKER = ".research-project"  # says a folder was written here, so that writing it again may replace it
 
 
@@ -192,7 +190,7 @@ def project_config(config: dict[str, Any], nav: list, source: Path, target: Path
     """
     data = copy.deepcopy(config)
     if isinstance(data.get("plugins"), list):
-        data["plugins"] = [p for p in data["plugins"] if _plugin_name(p) != PLUGIN]
+        data["plugins"] = [p for p in data["plugins"] if plugin_name(p) != PLUGIN]
     data["docs_dir"], data["site_dir"], data["nav"] = DOCS, SITE, nav
     if "INHERIT" in data:
         data["INHERIT"] = _rebase(data["INHERIT"], source, target)
@@ -215,29 +213,6 @@ def project_config(config: dict[str, Any], nav: list, source: Path, target: Path
         if str(research.get("csl_style", "")).endswith(".csl"):
             research["csl_style"] = _rebase(research["csl_style"], source, target)
     return data
-
-
-def _plugin_name(entry: Any) -> str | None:
-    """The name of an entry under `plugins:` (`- name` or `- name: {options}`)."""
-    if isinstance(entry, str):
-        return entry
-    return next(iter(entry), None) if isinstance(entry, dict) and len(entry) == 1 else None
-
-
-def theme_folders(config: dict[str, Any], source: Path) -> list[Path]:
-    """The theme override folders a project written from `config` (in folder `source`) merges, lowest first.
-
-    The tool's own overrides (unless the plugin's `theme_overrides` option is
-    false), then the project's `custom_dir`, whose files win.
-    """
-    options: Any = next((p[PLUGIN] for p in config.get("plugins") or [] if _plugin_name(p) == PLUGIN
-                         and isinstance(p, dict)), None)  # fmt: skip
-    folders = [] if isinstance(options, dict) and options.get("theme_overrides") is False else [OVERRIDES]
-    theme = config.get("theme")
-    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
-    if isinstance(custom, str):
-        folders.append(source / custom)
-    return folders
 
 
 def dump_config(data: dict[str, Any]) -> str:
