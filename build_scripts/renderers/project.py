@@ -184,7 +184,7 @@ def project_config(config: dict[str, Any], nav: list, source: Path, target: Path
 
     No `research-site` plugin (the pages are already there); `docs_dir`,
     `site_dir` and the theme's `custom_dir` inside `target` (the overrides are
-    copied there: see [`theme_folders`][build_scripts.renderers.project.theme_folders]);
+    copied there: see [`theme_folders`][build_scripts.theme.theme_folders]);
     the merged `nav`; mkdocstrings' Python `paths`, `watch` and the generator's
     own folders relative to `target`.
     """
