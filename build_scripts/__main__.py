@@ -1,12 +1,16 @@
-"""Command line: `python -m build_scripts {check,build,emit,add-source,check-bib}`.
+"""Command line: `research-site [-C DIR] {new,check,build,serve,emit,add-source,check-bib}`.
 
-Exit status: 0 when the inputs are fine, 1 when they have errors (or
-warnings, with `--strict`), 2 on a usage error.
+The same as `python -m build_scripts`. Every command but `new` and
+`check-bib` works on the project whose `mkdocs.yml` is in the current folder,
+or in `DIR` with `-C DIR` (as `git -C`: the command runs there, and the paths
+it is given are relative to `DIR`). Exit status: 0 when the inputs are fine, 1
+when they have errors (or warnings, with `--strict`), 2 on a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -20,19 +24,46 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.func is commands.check_bib:  # needs no mkdocs.yml
-        return commands.check_bib(args)
+    if args.directory is None:
+        return _dispatch(parser, args)
+    if not args.directory.is_dir():
+        parser.error(f"-C {args.directory}: no such folder")
+    before = Path.cwd()
+    os.chdir(args.directory)
+    try:
+        return _dispatch(parser, args)
+    finally:
+        os.chdir(before)
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Run the command: on the project's settings, but for the commands that need no project."""
+    if args.func in (commands.check_bib, commands.new):
+        return int(args.func(args))
     if not args.config_file.is_file():
-        parser.error(f"no such configuration file: {args.config_file}")
-    return args.func(args, load_settings(args.config_file))
+        where = "" if args.config_file.is_absolute() else f" in {Path.cwd()}"
+        parser.error(
+            f"no {args.config_file}{where}: run the command in a project folder or name one with -C DIR "
+            "(`research-site new DIR` starts a project)"
+        )
+    return int(args.func(args, load_settings(args.config_file)))
 
 
 def _parser() -> argparse.ArgumentParser:
     """The command line: one sub-command each, dispatched by `set_defaults(func=...)`."""
     parser = argparse.ArgumentParser(
-        prog="python -m build_scripts",
+        prog="research-site",
         description="Build a research site from notes (content/) and a BibTeX library (bib/).",
-        epilog="Exit status: 0 ok, 1 errors in the inputs, 2 usage error.",
+        epilog="Start a project with `research-site new DIR`. "
+        "Exit status: 0 ok, 1 errors in the inputs, 2 usage error.",
+    )
+    parser.add_argument(
+        "-C",
+        dest="directory",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="run in the project folder DIR, as if started there (default: the current folder)",
     )
     parser.add_argument(
         "-f",
@@ -43,6 +74,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    new = sub.add_parser(
+        "new",
+        help="start a research project of your own in a new folder",
+        description="Write a new project into DIR (missing or empty): mkdocs.yml, a home note, one topic, an "
+        "empty library, .gitignore, a GitHub Pages workflow and a README. Settings not given are asked for when "
+        "run in a terminal; otherwise placeholders are written (warned about until edited).",
+    )
+    new.add_argument("folder", type=Path, metavar="DIR", help="the project folder to create")
+    new.add_argument("--name", help="the site's title")
+    new.add_argument("--author", help="the site's author(s)")
+    new.add_argument("--description", help="one or two sentences: what the site asks, from which sources")
+    new.add_argument("--url", help="the published address (default: none; the Pages workflow sets SITE_URL)")
+    new.add_argument("--with-guide", action="store_true", help="add the authoring guide as a For-authors tab")
+    new.set_defaults(func=commands.new)
     check = sub.add_parser("check", help="validate notes and library without building")
     check.set_defaults(func=commands.check)
     build = sub.add_parser(
@@ -84,8 +129,11 @@ def _parser() -> argparse.ArgumentParser:
     add.set_defaults(func=commands.add)
     check_bib = sub.add_parser("check-bib", help="load .bib files as one library and report counts and problems")
     check_bib.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .bib file")
-    check_bib.add_argument("--strict", action="store_true", default=argparse.SUPPRESS, help="treat warnings as errors")
     check_bib.set_defaults(func=commands.check_bib)
+    for command in (check, build, serve, emit, add, check_bib):  # `research-site check --strict` works as well
+        command.add_argument(
+            "--strict", action="store_true", default=argparse.SUPPRESS, help="treat warnings as errors"
+        )
     return parser
 
 

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from build_scripts import pipeline
+from build_scripts import pipeline, scaffold
 from build_scripts.cache import Cache
 from build_scripts.config import Settings, load_settings
 from build_scripts.library import add_source, bib
@@ -23,6 +23,39 @@ from build_scripts.renderers.base import Preview, Regenerated, RenderError, rend
 from build_scripts.workers import forked
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def new(args: argparse.Namespace) -> int:
+    """Start a project in a new folder; settings not given are asked for in a terminal, else placeholders."""
+    asked = sys.stdin.isatty() and sys.stdout.isatty()
+    given = {"name": args.name, "author": args.author, "description": args.description, "url": args.url}
+    defaults = scaffold.SiteDetails()
+    for field, question in _QUESTIONS.items():
+        if given[field] is None and asked:
+            given[field] = input(f"{question} [{getattr(defaults, field) or 'none yet'}]: ").strip() or None
+    details = scaffold.SiteDetails(**{field: value for field, value in given.items() if value is not None})
+    try:
+        written = scaffold.create(args.folder, details, with_guide=args.with_guide)
+    except scaffold.ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"new research site in {args.folder} ({len(written)} files); next:")
+    print(f"  cd {args.folder}")
+    print("  research-site serve             # live preview")
+    print("  research-site --strict build    # check, then build site/ (warnings fail)")
+    todo = [f"site_{f}" for f in ("name", "author", "description") if getattr(details, f) == getattr(defaults, f)]
+    todo += [] if details.url else ["site_url (or set SITE_URL)"]
+    if todo:
+        print(f"to edit in mkdocs.yml before a --strict build passes: {', '.join(todo)}")
+    return EXIT_OK
+
+
+_QUESTIONS = {
+    "name": "Site name",
+    "author": "Author(s)",
+    "description": "What the site asks, from which sources (a sentence)",
+    "url": "Published address (empty: the Pages workflow sets it)",
+}
 
 
 def check(args: argparse.Namespace, settings: Settings) -> int:

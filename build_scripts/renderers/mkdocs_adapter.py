@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -51,7 +52,7 @@ from mkdocs.utils import CountHandler
 from build_scripts.cache import Cache, code_version, digest
 from build_scripts.model import BuildResult
 from build_scripts.renderers.mkdocs_plugin import NAME, ResearchSitePlugin, plugin_of
-from build_scripts.renderers.project import swap_in
+from build_scripts.renderers.project import ProjectError, read_config, swap_in
 from build_scripts.workers import cores, fork_map
 
 _CHUNK = 16  # pages a worker renders per task (workers take the next task when done: big pages even out)
@@ -113,7 +114,7 @@ def build_site(
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         with _mkdocs_logging(strict) as counter:
-            config = load_config(str(config_file), site_dir=str(tmp), strict=strict)
+            config = load_config(str(config_file), site_dir=str(tmp), strict=strict, **_no_docs(config_file, cache))
             if site_url is not None:
                 config.site_url = site_url
             plugin = plugin_of(config)
@@ -126,7 +127,7 @@ def build_site(
             if counter.get_counts():
                 counts = ", ".join(f"{n} {level.lower()}s" for level, n in counter.get_counts())
                 raise SiteError(f"MkDocs reported {counts} (see above)")
-    except (Abort, BuildError, ConfigurationError, PluginError, SiteError, OSError) as exc:
+    except (Abort, BuildError, ConfigurationError, PluginError, SiteError, ProjectError, OSError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise SiteError(str(exc) or type(exc).__name__) from None
     except BaseException:
@@ -136,6 +137,16 @@ def build_site(
     cache.put("site", manifest_key, records)
     cache.save()
     return SiteBuild(len(records) - reused, reused, time.perf_counter() - start)
+
+
+def _no_docs(config_file: Path, cache: Cache) -> dict[str, str]:
+    """An empty docs folder for a project that has none (`docs/` is optional; MkDocs insists on one)."""
+    docs = config_file.parent / str(read_config(config_file).get("docs_dir") or "docs")
+    if docs.is_dir():
+        return {}
+    empty = cache.directory / "no-docs"
+    empty.mkdir(parents=True, exist_ok=True)
+    return {"docs_dir": str(empty)}
 
 
 def _build(
@@ -334,6 +345,14 @@ def _mkdocs_logging(strict: bool) -> Iterator[CountHandler]:
 # -- live preview -------------------------------------------------------------------------------------
 
 
+class _Server(LiveReloadServer):
+    """MkDocs' live-reload server, saying its address as soon as it listens."""
+
+    def server_activate(self) -> None:
+        super().server_activate()
+        print(f"serving the site at {self.url} (Ctrl-C stops)", file=sys.stderr, flush=True)
+
+
 def serve(config_file: Path, rebuild: Callable[[Path, str], str], watch: list[Path], dev_addr: str | None) -> None:
     """Serve the site with live reload: `rebuild(site_dir, site_url)` builds it and returns a one-line report.
 
@@ -348,7 +367,7 @@ def serve(config_file: Path, rebuild: Callable[[Path, str], str], watch: list[Pa
     def builder(_config: Any = None) -> None:
         print(rebuild(site_dir / "site", url), flush=True)
 
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir / "site"), mount_path=mount)
+    server = _Server(builder=builder, host=host, port=port, root=str(site_dir / "site"), mount_path=mount)
     try:
         builder()
         for path in watch:

@@ -21,6 +21,7 @@ import importlib.util
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -28,8 +29,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from build_scripts.config import Settings
+from build_scripts.config import Settings, load_settings
 from build_scripts.model import BuildResult
 from build_scripts.paths import stamps
 from build_scripts.renderers import project as projects
@@ -49,6 +51,7 @@ __all__ = [
 INSTALL_HINT = "install it with `make site RENDERER=zensical` (or `pip install -r requirements-zensical.lock`)"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _POLL = 0.3  # seconds between looks at the watched files in live preview
+_DEFAULT_ADDR = "localhost:8000"  # Zensical's own default
 
 
 class ZensicalError(Exception):
@@ -175,9 +178,14 @@ def serve(
     config = project.config_file.read_bytes()
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the server too, as Ctrl-C does
     server = subprocess.Popen(_command(args), cwd=project.folder)
+    host, port, mount = _address(project, dev_addr)
+    waiting = True
     try:
         while server.poll() is None:
             time.sleep(_POLL)
+            if waiting and _listening(host, port):
+                print(f"serving the site at http://{host}:{port}{mount} (Ctrl-C stops)", file=sys.stderr, flush=True)
+                waiting = False
             now = stamps(watch)
             if now == seen:
                 continue
@@ -192,6 +200,23 @@ def serve(
         return 0
     finally:
         _stop(server)
+
+
+def _address(project: Project, dev_addr: str | None) -> tuple[str, int, str]:
+    """Where Zensical serves: `dev_addr`, else the config's, else its default; at the path of `site_url`."""
+    addr = dev_addr or str(projects.read_config(project.config_file).get("dev_addr") or _DEFAULT_ADDR)
+    host, _, port = addr.rpartition(":")
+    mount = urlsplit(load_settings(project.config_file).site_url).path or "/"
+    return host or "localhost", int(port) if port.isdigit() else 8000, mount
+
+
+def _listening(host: str, port: int) -> bool:
+    """Whether a server accepts connections at `host:port`."""
+    try:
+        with socket.create_connection((host, port), timeout=_POLL):
+            return True
+    except OSError:
+        return False
 
 
 def _interrupt(signum: int, frame: object) -> None:
