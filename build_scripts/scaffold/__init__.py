@@ -13,7 +13,7 @@ DIR/.gitignore, README.md, requirements.txt, .github/workflows/pages.yml
 ```
 
 Nothing of the example project is copied. A setting not given is written as
-its placeholder ([`PLACEHOLDERS`][build_scripts.config.PLACEHOLDERS]); the
+its placeholder (`build_scripts.config.PLACEHOLDERS`); the
 address may stay empty (the Pages workflow sets `SITE_URL`).
 """
 
