@@ -115,8 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     emit = sub.add_parser(
         "emit",
         help="write a project for any renderer reading mkdocs.yml: pages, docs/, nav, config",
-        description="Write DIR/mkdocs.yml (the site's, with the generated nav merged in, no hooks, paths relative "
-        "to DIR) and DIR/docs/ (the generated pages with the hand-written docs/ merged in). Build it with "
+        description="Write DIR/mkdocs.yml (the site's, with the generated nav merged in, without the research-site "
+        "plugin, paths relative to DIR), DIR/docs/ (the generated pages with the hand-written docs/ merged in) and "
+        "DIR/overrides/ (the tool's theme overrides, the project's own over them). Build it with "
         "`zensical build -f DIR/mkdocs.yml` or `mkdocs build -f DIR/mkdocs.yml`; the site goes to DIR/site/.",
     )
     emit.add_argument("out", type=Path, metavar="DIR", help="folder to write into (replaced; new, empty or emitted)")

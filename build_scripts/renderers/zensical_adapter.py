@@ -1,6 +1,6 @@
 """The only module that runs Zensical, Material for MkDocs' successor, as a second renderer.
 
-Zensical reads `mkdocs.yml` but runs no MkDocs hooks, so the pages are handed
+Zensical reads `mkdocs.yml` but runs no MkDocs plugin of ours, so the pages are handed
 to it as files: [`write_project`][build_scripts.renderers.project.write_project] writes
 a project (pages, hand-written `docs/`, config) into a work folder of the
 generator's cache, and Zensical builds that with `zensical build --clean
