@@ -427,14 +427,14 @@ class SizeBench:
 
 
 def snapshot() -> None:
-    """Copy `build_scripts/` and `overrides/` to work/snapshot: every build of this run uses that copy.
+    """Copy `build_scripts/` (theme overrides included) to work/snapshot: every build of this run uses that copy.
 
     Other engineers edit the generator while benchmarks run; a change would
     mix versions within one table and invalidate the build cache (its keys
     include a hash of the code) between a build and the rebuild timed after it.
     """
     shutil.rmtree(SNAPSHOT, ignore_errors=True)
-    for name in ("build_scripts", "overrides"):
+    for name in ("build_scripts",):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, SNAPSHOT / name, ignore=shutil.ignore_patterns("__pycache__"))
 

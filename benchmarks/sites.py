@@ -23,6 +23,8 @@ from pathlib import Path
 import yaml
 from synth_config import Dumper, Loader
 
+from build_scripts.theme import OVERRIDES
+
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _REF = re.compile(r"\[\[([^\]|#]+)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
 _LOAD = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -41,11 +43,11 @@ def write_config(folder: Path, config: dict) -> Path:
 
 
 def _theme(config: dict, project: Path, folder: Path, overrides: bool) -> dict:
-    """The project's theme, with `custom_dir` re-pointed from `folder` (or dropped)."""
+    """The project's theme, with the tool's theme overrides (as the plugin adds them) re-pointed from `folder`."""
     theme = dict(config.get("theme") or {"name": "material"})
-    custom = theme.pop("custom_dir", None)
-    if custom and overrides:
-        theme["custom_dir"] = os.path.relpath((project / custom).resolve(), folder.resolve())
+    theme.pop("custom_dir", None)
+    if overrides:
+        theme["custom_dir"] = os.path.relpath(OVERRIDES, folder.resolve())
     return theme
 
 

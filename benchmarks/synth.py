@@ -5,8 +5,8 @@
 OUTDIR gets a complete project in the shape of `tests/fixtures/mini`, at scale:
 
 - `mkdocs.yml`: the repository's, without mkdocstrings, its reference pages
-  and the authoring guide; hook and theme overrides point back into the
-  repository (paths relative to OUTDIR, computed when the script runs);
+  and the authoring guide; its `research-site` plugin (and the theme overrides
+  it carries) comes from the `build_scripts` package on the Python path;
 - `docs/`: the stylesheet and script the repository's `mkdocs.yml` names;
 - `content/`: a home page, 4 topic notes declaring the facts (with some
   `[[fact:ID]]` embeds), and N notes of ~400 words, each with exactly 5

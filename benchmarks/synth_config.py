@@ -40,8 +40,8 @@ def _drop_pages(nav: list, drop) -> list:
 def site_config(out: Path, n: int, seed: int, code_root: Path = REPO) -> dict:
     """The repository's mkdocs.yml, adapted to a synthetic project in `out`.
 
-    The hook and the theme overrides are taken from `code_root` (the
-    repository, or a copy of its `build_scripts/` and `overrides/`).
+    The `research-site` plugin (and its theme overrides) come from the
+    `build_scripts` package on the Python path (the repository, or a copy of it).
     """
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader) or {}
     rel = lambda p: Path(os.path.relpath(code_root.resolve() / p, out.resolve())).as_posix()  # noqa: E731

@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from build_scripts.theme import ASSETS, OVERRIDES
+
 
 def digest(*parts: bytes | str) -> str:
     """A hex SHA-256 of the parts (strings are UTF-8 encoded), separated unambiguously."""
@@ -30,9 +32,10 @@ def digest(*parts: bytes | str) -> str:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Hash of the generator's source files and assets: results of other versions are never reused."""
+    """Hash of the generator's source files, theme overrides and assets: results of other versions are never reused."""
     package = Path(__file__).parent
-    files = [*package.rglob("*.py"), *(package / "assets").iterdir()]
+    theme = [p for folder in (OVERRIDES, ASSETS) for p in folder.rglob("*") if p.is_file()]
+    files = [*package.rglob("*.py"), *theme]
     return digest(*(p.read_bytes() for p in sorted(files)))[:16]
 
 

@@ -7,7 +7,7 @@ times = StageTimes(); build(settings, times=times)   # seconds spent in each sta
 ```
 
 Nothing here knows about MkDocs: the result is Markdown pages, other files and
-a navigation tree, which [`mkdocs_hook`][build_scripts.renderers.mkdocs_hook] (or any
+a navigation tree, which the [`research-site`][build_scripts.renderers.mkdocs_plugin] plugin (or any
 other renderer) turns into a site. With a [`Cache`][build_scripts.cache.Cache],
 unchanged notes, libraries and references are not read or formatted again.
 """
@@ -43,6 +43,7 @@ from build_scripts.render.context import Context
 from build_scripts.render.export import claims_data, claims_json
 from build_scripts.render.page_state import Draft
 from build_scripts.render.placement import note_order
+from build_scripts.theme import ASSETS
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,8 +246,6 @@ def _address_problems(settings: Settings) -> list[Diagnostic]:
 
 
 _BATCH = 250  # pages drafted and finished together
-ASSETS = Path(__file__).parent / "assets"
-"""The stylesheet and script the generated pages need (callouts, matrix, footnotes, permalinks, taps)."""
 
 
 def _assets(folder: Path, suffix: str) -> list[str]:

@@ -42,7 +42,7 @@ def real_bib() -> Path:
 
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
-    """A writable copy of the mini corpus, with its hook and overrides pointing into this repo."""
+    """A writable copy of the mini corpus (its mkdocs.yml names the research-site plugin)."""
     return copy_fixture("mini", tmp_path / "mini")
 
 
@@ -54,7 +54,7 @@ def copy_fixture(name: str, target: Path) -> Path:
 
 
 def point_into_repo(config: Path) -> None:
-    """Rewrite a fixture's `../../../` paths (hook, overrides) to this repository."""
+    """Rewrite a fixture's `../../../` paths (if it has any) to this repository."""
     config.write_text(config.read_text(encoding="utf-8").replace("../../../", f"{ROOT}/"), encoding="utf-8")
 
 

@@ -80,7 +80,8 @@ def test_citations_are_short_form_footnotes_with_the_full_reference_once_at_the_
     first = soup.select("div.footnote li")[0]
     short = first.find("p").find("a")
     assert (short.get_text(), short["href"]) == ("Baev 2021", "#ref-baev2021")
-    assert first.find("a", class_="research-passage").get_text() == "p. 3, at the publisher"  # says where it leads
+    # the first mark in reading order: the figure embedded before the sentence's own citation
+    assert first.find("a", class_="research-passage").get_text() == "para. 14, at the publisher"  # where it leads
     full = first.find("span", class_="research-fullref")  # shown only in the tooltip (stylesheet)
     assert full.get_text(" ", strip=True).startswith(BAEV_REFERENCE)
     assert full.find("a", href="../sources/baev2021/").get_text() == "Source page"

@@ -55,19 +55,21 @@ def test_the_example_settings_are_not_placeholders(mini: Path) -> None:
     assert "placeholder" not in cli(mini, "check").stderr
 
 
-BROKEN = {
-    "indentation": ("  name: material", " name: material", 7, "mapping values are not allowed here", "indentation"),
-    "tab": ("site_author: Test Author", "site_author:\n\tTest Author", 4, "'\\t'", "indent with spaces"),
-    "unknown tag": ("site_author: Test Author", "site_author: !Name Test", 3, "tag '!Name'", "!ENV"),
-    "list for a name": ("site_author: Test Author", "site_author: [A, B]", 3, "must be one value", "one line"),
-    "research not a group": ("  research:\n", "  research: content\n  x:\n", 32, "must be a group", "below it"),
+BROKEN = {  # what is replaced, by what, the line of the error counted from the replacement's first line, ...
+    "indentation": ("  name: material", " name: material", 1, "mapping values are not allowed here", "indentation"),
+    "tab": ("site_author: Test Author", "site_author:\n\tTest Author", 1, "'\\t'", "indent with spaces"),
+    "unknown tag": ("site_author: Test Author", "site_author: !Name Test", 0, "tag '!Name'", "!ENV"),
+    "list for a name": ("site_author: Test Author", "site_author: [A, B]", 0, "must be one value", "one line"),
+    "research not a group": ("  research:\n", "  research: content\n  x:\n", 0, "must be a group", "below it"),
 }
 
 
 @pytest.mark.parametrize("command", ["check", "build", "serve", "emit"])
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_a_malformed_mkdocs_yml_is_an_error_at_its_line_for_every_command(mini: Path, case: str, command: str) -> None:
-    old, new, line, problem, hint = BROKEN[case]
+    old, new, offset, problem, hint = BROKEN[case]
+    text = (mini / "mkdocs.yml").read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1 + offset
     _set(mini, old, new)
     args = {"emit": ["emit", str(mini / "out")], "build": ["build", "-d", str(mini / "out")]}.get(command, [command])
     done = cli(mini, *args)

@@ -22,8 +22,9 @@ import pytest
 
 from build_scripts import load_settings, pipeline
 from build_scripts.render import pages
+from build_scripts.theme import ASSETS
 
-from .conftest import ROOT, cli, copy_fixture
+from .conftest import cli, copy_fixture
 
 GOLDEN = Path(__file__).parent / "golden" / "mini"
 FEATURES = Path(__file__).parent / "golden" / "features"
@@ -75,10 +76,7 @@ def test_generated_pages_match_the_golden_files(project, tmp_path):
     found = emitted(project, tmp_path / "out")
     # The stylesheet and script every page needs come with the pages, as the package holds them.
     assets = {name: text for name, text in found.items() if name.startswith("assets/")}
-    assert assets == {
-        f"assets/research/{p.name}": p.read_text(encoding="utf-8")
-        for p in sorted((ROOT / "build_scripts" / "assets").iterdir())
-    }
+    assert assets == {f"assets/research/{p.name}": p.read_text(encoding="utf-8") for p in sorted(ASSETS.iterdir())}
     found = {name: text for name, text in found.items() if name not in assets}
     match_golden(found, GOLDEN, found)
 

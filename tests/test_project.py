@@ -12,9 +12,10 @@ import yaml
 
 from build_scripts.renderers import zensical_adapter
 from build_scripts.renderers.project import dump_config, project_config, read_config
+from build_scripts.theme import OVERRIDES
 
-from .conftest import ROOT, cli_process, write
 from .conftest import cli as run_cli
+from .conftest import cli_process, write
 from .renderers import RENDERERS, ZENSICAL, Renderer, needs_zensical
 from .test_serve import fetch, free_port, wait_for
 
@@ -61,7 +62,8 @@ def test_emit_writes_a_complete_project(guide, tmp_path):
     in_nav = pages(config["nav"])  # the generated entries, then the hand-written nav
     assert in_nav[-1] == "guide.md"
     assert {"index.md", "alpha.md", "bibliography.md"} <= set(in_nav[:-1])
-    assert (out / config["theme"]["custom_dir"]).resolve() == (ROOT / "overrides").resolve()
+    assert "research-site" not in config["plugins"]  # the pages are there already: no plugin needed
+    assert files(out / config["theme"]["custom_dir"]) == files(OVERRIDES)  # the tool's theme, carried along
     assert (out / config["extra"]["research"]["content_dir"]).resolve() == (guide / "content").resolve()
 
 
@@ -140,9 +142,9 @@ hooks: [hook.py]
     assert "!!python/name:pymdownx.superfences.fence_code_format" in text
     assert "!ENV" in text
     assert "ANALYTICS_KEY" in text
-    assert data["theme"]["custom_dir"] == "../../overrides"
+    assert data["theme"]["custom_dir"] == "overrides"  # the tool's and the project's overrides, merged there
     assert data["plugins"][0]["mkdocstrings"]["handlers"]["python"]["paths"] == ["../../src"]
-    assert "hooks" not in data
+    assert data["hooks"] == ["../../hook.py"]
     assert data["nav"] == [{"Home": "index.md"}]
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from build_scripts.theme import ASSETS
+
 from .conftest import FIXTURES, ROOT, cli
 
 MATERIAL = Path(__import__("material").__file__).parent / "templates"
@@ -140,7 +142,7 @@ def assert_safe(site: Path) -> None:  # noqa: C901 (one check per kind of unsafe
         if rel in ("assets/_mkdocstrings.css", "objects.inv"):  # mkdocstrings' own files
             continue
         if rel.startswith("assets/research/"):  # the generator's own stylesheet and script, as packaged
-            assert (ROOT / "build_scripts" / "assets" / path.name).read_bytes() == path.read_bytes(), rel
+            assert (ASSETS / path.name).read_bytes() == path.read_bytes(), rel
             continue
         if rel.startswith("assets/"):
             packaged = MATERIAL / rel

@@ -15,9 +15,10 @@ Two ways in:
   among the machine's cores (forked workers), and each page's HTML is let go
   as soon as it is written. Pages written by hand in `docs/` go through
   MkDocs' two phases as usual, so that cross-references between them resolve.
-* the hook events below, registered in `mkdocs.yml` through
-  `build_scripts/renderers/mkdocs_hook.py`, so that plain `mkdocs build` and
-  `mkdocs serve` work as well (rendering every page).
+* the plugin [`research-site`][build_scripts.renderers.mkdocs_plugin], named
+  under `plugins:` in `mkdocs.yml`, so that plain `mkdocs build` and
+  `mkdocs serve` work as well (rendering every page); `build_site` hands it the
+  generator's result instead of letting it run the generator.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -47,16 +49,12 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from build_scripts import pipeline
 from build_scripts.cache import Cache, code_version, digest
-from build_scripts.config import ConfigError, load_settings
-from build_scripts.model import BuildResult, Severity
-from build_scripts.renderers.project import merged_assets, merged_nav, swap_in
+from build_scripts.model import BuildResult
+from build_scripts.renderers.mkdocs_plugin import NAME, ResearchSitePlugin, plugin_of
+from build_scripts.renderers.project import ProjectError, read_config, swap_in
 from build_scripts.workers import cores, fork_map
 
-log = logging.getLogger("mkdocs.hooks.research")
-_supplied: BuildResult | None = None  # set by build_site: the hook uses it instead of running the generator
-_result: BuildResult | None = None
 _CHUNK = 16  # pages a worker renders per task (workers take the next task when done: big pages even out)
 
 
@@ -87,52 +85,6 @@ class _Rendered:
     logs: list[tuple[str, int, str]] = field(default_factory=list)  # warnings logged in a worker, to replay
 
 
-# -- hook events (plain `mkdocs build` / `mkdocs serve`, and build_site) --------------------------
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Run the generator (unless `build_site` supplied its result) and merge its navigation into the site's."""
-    global _result
-    result = _supplied
-    if result is None:
-        try:
-            settings = load_settings(Path(config.config_file_path))
-        except ConfigError as exc:  # plain `mkdocs build`: the CLI reports it before MkDocs starts
-            raise PluginError(str(exc)) from None
-        result = pipeline.build(settings, Cache(settings.cache_dir))
-        errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
-        for diag in result.diagnostics:
-            (log.error if diag.severity is Severity.ERROR else log.warning)(str(diag))
-        if errors:
-            raise PluginError(
-                f"{len(errors)} error(s) in the notes or the library; nothing was built "
-                "(run `python -m build_scripts check` to list them)"
-            )
-        for line in pipeline.changes(settings, result):
-            log.info("changes: %s", line)
-    config.nav = merged_nav(result.nav, config.nav)
-    config.extra_css = merged_assets(config.extra_css, result.stylesheets)
-    config.extra_javascript = merged_assets(config.extra_javascript, result.scripts)
-    _result = result
-    return config
-
-
-def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add the generated pages and files to the site, read from where the generator wrote them."""
-    assert _result is not None and _result.folder is not None
-    folder, urls = str(_result.folder), config.use_directory_urls
-    for path in [*(page.path for page in _result.pages), *_result.files]:
-        files.append(File(path, src_dir=folder, dest_dir=config.site_dir, use_directory_urls=urls))
-    return files
-
-
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Let go of a page's Markdown and HTML once it is written: memory stays flat as the site grows."""
-    page.markdown = None
-    page.content = None
-    return output
-
-
 # -- incremental builds ---------------------------------------------------------------------------
 
 
@@ -154,41 +106,56 @@ def build_site(
     and leaves `site_dir` as it was. `site_url` overrides the configured one
     (live preview serves the site at its own address).
     """
-    global _supplied, _result
     start = time.perf_counter()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     manifest_key = digest(str(site_dir))
     previous: dict[str, _Rendered] = (cache.get("site", manifest_key) or {}) if site_dir.is_dir() else {}
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
-    _supplied = result
     try:
         with _mkdocs_logging(strict) as counter:
-            config = load_config(str(config_file), site_dir=str(tmp), strict=strict)
+            config = load_config(str(config_file), site_dir=str(tmp), strict=strict, **_no_docs(config_file, cache))
             if site_url is not None:
                 config.site_url = site_url
+            plugin = plugin_of(config)
+            if plugin is None:
+                raise SiteError(f"{config_file}: the plugin is missing: add `- {NAME}` under `plugins:`")
+            plugin.supplied = result
             templates = cache.directory / "templates"  # compiled Jinja templates, kept between builds
             templates.mkdir(parents=True, exist_ok=True)
-            records, reused = _build(config, previous, site_dir, jobs, templates)
+            records, reused = _build(config, plugin, previous, site_dir, jobs, templates)
             if counter.get_counts():
                 counts = ", ".join(f"{n} {level.lower()}s" for level, n in counter.get_counts())
                 raise SiteError(f"MkDocs reported {counts} (see above)")
-    except (Abort, BuildError, ConfigurationError, PluginError, SiteError, OSError) as exc:
+    except (Abort, BuildError, ConfigurationError, PluginError, SiteError, ProjectError, OSError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise SiteError(str(exc) or type(exc).__name__) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    finally:
-        _supplied = _result = None
     swap_in(tmp, site_dir)
     cache.put("site", manifest_key, records)
     cache.save()
     return SiteBuild(len(records) - reused, reused, time.perf_counter() - start)
 
 
+def _no_docs(config_file: Path, cache: Cache) -> dict[str, str]:
+    """An empty docs folder for a project that has none (`docs/` is optional; MkDocs insists on one)."""
+    docs = config_file.parent / str(read_config(config_file).get("docs_dir") or "docs")
+    if docs.is_dir():
+        return {}
+    empty = cache.directory / "no-docs"
+    empty.mkdir(parents=True, exist_ok=True)
+    return {"docs_dir": str(empty)}
+
+
 def _build(  # noqa: C901 (MkDocs' build steps in its order, which this must follow)
-    config: MkDocsConfig, previous: dict[str, _Rendered], old_site: Path, jobs: int, templates: Path
+    config: MkDocsConfig,
+    plugin: ResearchSitePlugin,
+    previous: dict[str, _Rendered],
+    old_site: Path,
+    jobs: int,
+    templates: Path,
 ) -> tuple[dict[str, _Rendered], int]:
     """MkDocs' build (`mkdocs.commands.build.build`), step by step, rendering only the changed pages."""
     try:
@@ -206,8 +173,8 @@ def _build(  # noqa: C901 (MkDocs' build steps in its order, which this must fol
         for file in doc_files:
             if file.page is None:
                 Page(None, file, config)  # a page that is not in the nav (it sets file.page)
-        assert _result is not None
-        ours = {page.path: page.digest for page in _result.pages}
+        assert plugin.result is not None
+        ours = {page.path: page.digest for page in plugin.result.pages}
         generated = [f for f in doc_files if f.src_uri in ours]
         written = [f for f in doc_files if f.src_uri not in ours]  # docs/: MkDocs' two phases
         for file in written:
@@ -352,8 +319,9 @@ def _search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
         for name in ("entries", "_entries"):
-            if isinstance(entries := getattr(index, name, None), list):
-                return entries
+            found = getattr(index, name, None)
+            if isinstance(found, list):
+                return found
     return None
 
 
@@ -378,6 +346,14 @@ def _mkdocs_logging(strict: bool) -> Iterator[CountHandler]:
 # -- live preview -------------------------------------------------------------------------------------
 
 
+class _Server(LiveReloadServer):
+    """MkDocs' live-reload server, saying its address as soon as it listens."""
+
+    def server_activate(self) -> None:
+        super().server_activate()
+        print(f"serving the site at {self.url} (Ctrl-C stops)", file=sys.stderr, flush=True)
+
+
 def serve(config_file: Path, rebuild: Callable[[Path, str], str], watch: list[Path], dev_addr: str | None) -> None:
     """Serve the site with live reload: `rebuild(site_dir, site_url)` builds it and returns a one-line report.
 
@@ -392,7 +368,7 @@ def serve(config_file: Path, rebuild: Callable[[Path, str], str], watch: list[Pa
     def builder(_config: Any = None) -> None:
         print(rebuild(site_dir / "site", url), flush=True)
 
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir / "site"), mount_path=mount)
+    server = _Server(builder=builder, host=host, port=port, root=str(site_dir / "site"), mount_path=mount)
     try:
         builder()
         for path in watch:

@@ -4,8 +4,10 @@
 build (into `.research-cache/zensical/`). The folder holds
 
 ```
-DIR/mkdocs.yml   the site's mkdocs.yml, without `hooks:`, with the merged nav and paths made relative to DIR
+DIR/mkdocs.yml   the site's mkdocs.yml, without the research-site plugin, with the merged nav and paths made
+                 relative to DIR
 DIR/docs/        the generated pages and files, and the hand-written docs/ merged in
+DIR/overrides/   the tool's theme overrides, and the project's own (its custom_dir) merged in over them
 ```
 
 and its config's `site_dir` is `DIR/site` (Zensical wants the site inside the
@@ -33,6 +35,7 @@ import yaml
 from build_scripts.config import ConfigDumper, ConfigLoader
 from build_scripts.model import BuildResult, NavItem
 from build_scripts.paths import inside, real, relative_path, remove_except, write_changed
+from build_scripts.theme import PLUGIN, plugin_name, theme_folders
 
 __all__ = [
     "ConfigDumper",
@@ -54,6 +57,7 @@ __all__ = [
 CONFIG = "mkdocs.yml"  # the config file of a written project (Zensical reads mkdocs.yml as well as zensical.toml)
 DOCS = "docs"
 SITE = "site"
+THEME = "overrides"  # the theme overrides of a written project: Zensical takes a single custom_dir
 MARKER = ".research-project"  # says a folder was written here, so that writing it again may replace it
 
 
@@ -141,20 +145,25 @@ def _rebase(path: Any, source: Path, target: Path) -> Any:
 def project_config(config: dict[str, Any], nav: list[object], source: Path, target: Path) -> dict[str, Any]:
     """`config` (read from a `mkdocs.yml` in folder `source`) as a project in folder `target` needs it.
 
-    No `hooks:` (the pages are already there); `docs_dir` and `site_dir` inside
-    `target`; the merged `nav`; the theme's `custom_dir`, mkdocstrings' Python
-    `paths`, `watch` and the generator's own folders relative to `target`.
+    No `research-site` plugin (the pages are already there); `docs_dir`,
+    `site_dir` and the theme's `custom_dir` inside `target` (the overrides are
+    copied there: see [`theme_folders`][build_scripts.theme.theme_folders]);
+    the merged `nav`; mkdocstrings' Python `paths`, `watch` and the generator's
+    own folders relative to `target`.
     """
     data = copy.deepcopy(config)
-    data.pop("hooks", None)
+    if isinstance(data.get("plugins"), list):
+        data["plugins"] = [p for p in data["plugins"] if plugin_name(p) != PLUGIN]
     data["docs_dir"], data["site_dir"], data["nav"] = DOCS, SITE, nav
     if "INHERIT" in data:
         data["INHERIT"] = _rebase(data["INHERIT"], source, target)
-    theme = data.get("theme")
-    if isinstance(theme, dict) and "custom_dir" in theme:
-        theme["custom_dir"] = _rebase(theme["custom_dir"], source, target)
-    if isinstance(data.get("watch"), list):
-        data["watch"] = [_rebase(path, source, target) for path in data["watch"]]
+    if theme_folders(config, source):
+        theme = data.get("theme")
+        data["theme"] = theme = theme if isinstance(theme, dict) else {"name": theme or "material"}
+        theme["custom_dir"] = THEME
+    for key in ("watch", "hooks"):
+        if isinstance(data.get(key), list):
+            data[key] = [_rebase(path, source, target) for path in data[key]]
     for plugin in data.get("plugins") or []:
         handlers = plugin.get("mkdocstrings", {}).get("handlers", {}) if isinstance(plugin, dict) else {}
         python = handlers.get("python") if isinstance(handlers, dict) else None
@@ -243,6 +252,9 @@ def write_project(config_file: Path, result: BuildResult, out: Path, *, in_place
         _copy_generated(result, tmp / DOCS)
         for path in hand_written:
             _copy(written_docs / path, tmp / DOCS / path)
+        for folder in theme_folders(config, source):
+            for path in _files(folder):
+                _copy(folder / path, tmp / THEME / path)
         (tmp / CONFIG).write_text(text, encoding="utf-8")
         (tmp / MARKER).write_text("written by python -m build_scripts emit; replaced on every emit\n", encoding="utf-8")
         if in_place and (out / MARKER).is_file():
@@ -324,8 +336,12 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def _sync(new: Path, old: Path) -> None:
-    """Make `old`'s config and docs what `new`'s are, writing only files whose bytes differ."""
-    docs = _files(new / DOCS)
-    remove_except(old / DOCS, set(docs))
-    for path in [*(f"{DOCS}/{name}" for name in docs), CONFIG, MARKER]:
+    """Make `old`'s config, docs and theme what `new`'s are, writing only files whose bytes differ."""
+    synced = [CONFIG, MARKER]
+    for folder in (DOCS, THEME):
+        names = _files(new / folder)
+        if (old / folder).is_dir():
+            remove_except(old / folder, set(names))
+        synced += [f"{folder}/{name}" for name in names]
+    for path in synced:
         write_changed(old / path, (new / path).read_bytes())

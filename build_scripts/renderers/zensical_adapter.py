@@ -1,6 +1,6 @@
 """The only module that runs Zensical, Material for MkDocs' successor, as a second renderer.
 
-Zensical reads `mkdocs.yml` but runs no MkDocs hooks, so the pages are handed
+Zensical reads `mkdocs.yml` but runs no MkDocs plugin of ours, so the pages are handed
 to it as files: [`write_project`][build_scripts.renderers.project.write_project] writes
 a project (pages, hand-written `docs/`, config) into a work folder of the
 generator's cache, and Zensical builds that with `zensical build --clean
@@ -21,6 +21,7 @@ import importlib.util
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -28,15 +29,29 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from build_scripts.config import Settings, load_settings
+from build_scripts.model import BuildResult
 from build_scripts.paths import stamps
+from build_scripts.renderers import project as projects
+from build_scripts.renderers.base import Preview, RenderError
 from build_scripts.renderers.project import Project, swap_in
 
-__all__ = ["INSTALL_HINT", "ZensicalBuild", "ZensicalError", "build_site", "installed_version", "serve"]
+__all__ = [
+    "INSTALL_HINT",
+    "ZensicalBuild",
+    "ZensicalError",
+    "ZensicalRenderer",
+    "build_site",
+    "installed_version",
+    "serve",
+]
 
 INSTALL_HINT = "install it with `make site RENDERER=zensical` (or `pip install -r requirements-zensical.lock`)"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _POLL = 0.3  # seconds between looks at the watched files in live preview
+_DEFAULT_ADDR = "localhost:8000"  # Zensical's own default
 
 
 class ZensicalError(Exception):
@@ -56,6 +71,44 @@ class ZensicalBuild:
     pages: int
     seconds: float
     version: str
+
+
+class ZensicalRenderer:
+    """Zensical: every build renders every page, on a project written into the generator's cache."""
+
+    def build(self, config_file: Path, settings: Settings, result: BuildResult, site_dir: Path, jobs: int) -> str:
+        """Write the project into the cache (checking the hand-written pages), build it, swap the site in."""
+        try:
+            installed_version()  # before writing anything
+            written = projects.write_project(config_file, result, settings.cache_dir / "zensical")
+            done = build_site(written, site_dir)
+        except (projects.ProjectError, ZensicalError) as exc:
+            raise RenderError(str(exc), f"the site was not built; the previous {site_dir} is unchanged") from None
+        return f"site built in {site_dir} with Zensical {done.version}: {done.pages} pages, {done.seconds:.2f} s"
+
+    def serve(self, preview: Preview) -> int:
+        """Live preview with Zensical's own server, on a project written again whenever an input changes."""
+        folder = preview.settings.cache_dir / "zensical-serve"
+
+        def update() -> str:
+            start = time.perf_counter()
+            fresh = preview.regenerate()
+            if fresh.result is None:
+                return f"{fresh.changed}: not written, problems above; the preview shows the last good site"
+            try:
+                projects.write_project(preview.config_file, fresh.result, folder, in_place=True)
+            except projects.ProjectError as exc:
+                return f"{fresh.changed}: not written: {exc}"
+            return f"{fresh.changed}: pages written in {time.perf_counter() - start:.2f} s; Zensical rebuilds the site"
+
+        try:
+            installed_version()
+            print(update(), flush=True)
+            if not (folder / projects.CONFIG).is_file():
+                return 1
+            return serve(Project.at(folder), update, preview.watch, preview.dev_addr)
+        except ZensicalError as exc:
+            raise RenderError(str(exc)) from None
 
 
 def installed_version() -> str:
@@ -125,9 +178,14 @@ def serve(
     config = project.config_file.read_bytes()
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the server too, as Ctrl-C does
     server = subprocess.Popen(_command(args), cwd=project.folder)
+    host, port, mount = _address(project, dev_addr)
+    waiting = True
     try:
         while server.poll() is None:
             time.sleep(_POLL)
+            if waiting and _listening(host, port):
+                print(f"serving the site at http://{host}:{port}{mount} (Ctrl-C stops)", file=sys.stderr, flush=True)
+                waiting = False
             now = stamps(watch)
             if now == seen:
                 continue
@@ -142,6 +200,23 @@ def serve(
         return 0
     finally:
         _stop(server)
+
+
+def _address(project: Project, dev_addr: str | None) -> tuple[str, int, str]:
+    """Where Zensical serves: `dev_addr`, else the config's, else its default; at the path of `site_url`."""
+    addr = dev_addr or str(projects.read_config(project.config_file).get("dev_addr") or _DEFAULT_ADDR)
+    host, _, port = addr.rpartition(":")
+    mount = urlsplit(load_settings(project.config_file).site_url).path or "/"
+    return host or "localhost", int(port) if port.isdigit() else 8000, mount
+
+
+def _listening(host: str, port: int) -> bool:
+    """Whether a server accepts connections at `host:port`."""
+    try:
+        with socket.create_connection((host, port), timeout=_POLL):
+            return True
+    except OSError:
+        return False
 
 
 def _interrupt(signum: int, frame: object) -> None:

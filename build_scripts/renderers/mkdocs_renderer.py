@@ -1,0 +1,96 @@
+"""MkDocs with Material as a [`SiteRenderer`][build_scripts.renderers.base.SiteRenderer].
+
+Builds with [`build_site`][build_scripts.renderers.mkdocs_adapter.build_site]
+(only the pages that changed are rendered again) and serves with the adapter's
+live-reload server, rebuilding on every save.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from build_scripts import history
+from build_scripts.cache import Cache
+from build_scripts.config import Settings
+from build_scripts.model import BuildResult
+from build_scripts.renderers import project
+from build_scripts.renderers.base import Preview, RenderError
+from build_scripts.renderers.mkdocs_adapter import SiteBuild, SiteError, build_site, serve
+
+__all__ = ["MkDocsRenderer"]
+
+_NOT_BUILT = "the site was not built; the previous site/ is unchanged"
+
+
+class MkDocsRenderer:
+    """MkDocs with Material for MkDocs: rebuilds render only the pages that changed, on all cores."""
+
+    def build(self, config_file: Path, settings: Settings, result: BuildResult, site_dir: Path, jobs: int) -> str:
+        """Check the hand-written pages, then build the site (as `SiteRenderer.build` says)."""
+        try:
+            project.check_hand_written(config_file, result)
+        except project.ProjectError as exc:
+            raise RenderError(str(exc)) from None
+        done = _build(settings, config_file, result, site_dir, Cache(settings.cache_dir), jobs=jobs)
+        return f"site built in {site_dir}: {_counts(done)}"
+
+    def serve(self, preview: Preview) -> int:
+        """Live preview: each save rebuilds what changed and prints one line."""
+
+        def rebuild(site_dir: Path, site_url: str) -> str:
+            start = time.perf_counter()
+            fresh = preview.regenerate()
+            if fresh.result is None:
+                return f"{fresh.changed}: not rebuilt, problems above; the preview shows the last good site"
+            try:
+                done = _build(fresh.settings, preview.config_file, fresh.result, site_dir, preview.cache,
+                              site_url=site_url)  # fmt: skip
+            except RenderError as exc:
+                print(*(f"error: {line}" for line in exc.args), sep="\n", file=sys.stderr)
+                return f"{fresh.changed}: not rebuilt; the preview shows the last good site"
+            warned = len(fresh.result.diagnostics)
+            notice = f" ({warned} warning(s): `research-site check` lists them)" if warned else ""
+            return f"{fresh.changed}: {_counts(done, time.perf_counter() - start)}{notice}"
+
+        serve(preview.config_file, rebuild, preview.watch, preview.dev_addr)
+        return 0
+
+
+def _build(
+    settings: Settings, config_file: Path, result: BuildResult, site_dir: Path, cache: Cache, **options: Any
+) -> SiteBuild:
+    """The MkDocs stage, with the sitemap dated reproducibly.
+
+    Raises:
+        RenderError: If MkDocs failed; the previous site is kept.
+    """
+    try:
+        with _source_date_epoch(settings):
+            return build_site(config_file, result, site_dir, cache, **options)
+    except SiteError as exc:
+        raise RenderError(str(exc), _NOT_BUILT) from None
+
+
+def _counts(done: SiteBuild, seconds: float | None = None) -> str:
+    total = done.seconds if seconds is None else seconds
+    return f"{done.rendered} pages rendered, {done.reused} reused, {total:.2f} s"
+
+
+@contextmanager
+def _source_date_epoch(settings: Settings) -> Iterator[None]:
+    """Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH (here: the content's last commit)."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    inputs = (settings.content_dir, settings.bib_dir, settings.root / "mkdocs.yml")  # the project's, not the tool's
+    os.environ["SOURCE_DATE_EPOCH"] = saved or history.last_commit_time(settings.root, *inputs) or "0"
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
