@@ -51,3 +51,13 @@ def test_a_build_reports_the_time_of_every_stage(tmp_path):
     assert result.pages
     assert set(times.seconds) == {stage.name for stage in STAGES}
     assert all(times.calls[stage.name] >= 1 for stage in STAGES), times.calls
+
+
+def test_every_module_of_the_package_is_short_enough_to_read_whole():
+    """A module does one job: none is over 400 lines (split it by responsibility when it grows)."""
+    lengths = {
+        path.relative_to(ROOT).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in (ROOT / "build_scripts").rglob("*.py")
+    }
+    assert lengths, "no modules found"
+    assert {path: n for path, n in lengths.items() if n > 400} == {}
