@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -123,3 +124,16 @@ def cli_process(project: Path, *args: str, merge_output: bool = False) -> subpro
         stderr=subprocess.STDOUT if merge_output else subprocess.PIPE,
         text=True,
     )
+
+
+def git(project: Path, *args: str, date: str = "2024-05-06T12:00:00+00:00") -> None:
+    """Run git in `project` as a fixed author at `date` (pages take their dates from git)."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args],
+                   cwd=project, env=env, check=True, capture_output=True)  # fmt: skip
+
+
+def commit_all(project: Path, date: str) -> None:
+    """Make `project` a git repository with everything committed at `date`."""
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
+        git(project, *args, date=date)

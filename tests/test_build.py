@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from bs4 import BeautifulSoup
 from build_scripts import pipeline
 from build_scripts.config import load_settings
 
-from .conftest import cli, copy_fixture, write
+from .conftest import cli, commit_all, copy_fixture, write
 from .renderers import RENDERERS, Renderer
 
 
@@ -30,21 +28,6 @@ def site(renderer: Renderer, tmp_path_factory) -> Path:
     done = cli(project, "build", "--renderer", renderer.name)
     assert done.returncode == 0, done.stderr
     return project / "site"
-
-
-def commit_all(project: Path, date: str) -> None:
-    """Make `project` a git repository with everything committed at `date` (pages date from git)."""
-    env = {
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_DATE": date,
-        "GIT_AUTHOR_NAME": "T",
-        "GIT_AUTHOR_EMAIL": "t@x",
-        "GIT_COMMITTER_NAME": "T",
-        "GIT_COMMITTER_EMAIL": "t@x",
-        "PATH": os.environ["PATH"],
-    }
-    for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
-        subprocess.run(["git", *cmd], cwd=project, env=env, check=True, capture_output=True)
 
 
 def html(site: Path, page: str) -> BeautifulSoup:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from build_scripts.config import PLACEHOLDERS
-from tests.conftest import cli, write
+from tests.conftest import cli, git, write
 
 
 def _set(project: Path, old: str, new: str, name: str = "mkdocs.yml") -> None:
@@ -162,12 +161,6 @@ def test_an_unknown_link_target_lists_the_generated_pages(mini: Path) -> None:
     assert "error: [[bibliography#x]]: a link to a generated page takes no '#heading'" in done.stderr
 
 
-def _git(project: Path, *args: str, date: str = "2001-02-03T12:00:00Z") -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args], cwd=project, env=env,
-                   check=True, capture_output=True)  # fmt: skip
-
-
 def _cited(project: Path, page: str) -> str:
     """The formatted "Cite this page" line of an emitted page."""
     text = (project / "out" / page).read_text(encoding="utf-8")
@@ -175,14 +168,14 @@ def _cited(project: Path, page: str) -> str:
 
 
 def test_pages_are_dated_by_the_projects_own_commits(mini: Path) -> None:
-    _git(mini, "init", "-q")
-    _git(mini, "add", "bib", "mkdocs.yml", date="2001-02-03T12:00:00Z")
-    _git(mini, "commit", "-qm", "library", date="2001-02-03T12:00:00Z")
-    _git(mini, "add", "content", date="2002-03-04T12:00:00Z")
-    _git(mini, "commit", "-qm", "notes", date="2002-03-04T12:00:00Z")
+    git(mini, "init", "-q")
+    git(mini, "add", "bib", "mkdocs.yml", date="2001-02-03T12:00:00Z")
+    git(mini, "commit", "-qm", "library", date="2001-02-03T12:00:00Z")
+    git(mini, "add", "content", date="2002-03-04T12:00:00Z")
+    git(mini, "commit", "-qm", "notes", date="2002-03-04T12:00:00Z")
     write(mini / "tool" / "generator.py", "# the tool's own file\n")
-    _git(mini, "add", "tool")
-    _git(mini, "commit", "-qm", "the tool", date="2009-09-09T12:00:00Z")
+    git(mini, "add", "tool")
+    git(mini, "commit", "-qm", "the tool", date="2009-09-09T12:00:00Z")
     assert cli(mini, "emit", str(mini / "out"), "--pages-only").returncode == 0
     assert "March 4" in _cited(mini, "notes/baev-note.md")
     assert "2002" in _cited(mini, "notes/baev-note.md")

@@ -7,9 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .conftest import FIXTURES, cli, point_into_repo, write
+from .conftest import FIXTURES, cli, commit_all, point_into_repo, write
 from .linkcheck import broken_links
-from .test_build import commit_all
 
 
 def tree(site: Path) -> dict[str, bytes]:

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
-import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from ..conftest import FIXTURES, ROOT, cli
+from ..conftest import FIXTURES, ROOT, cli, commit_all
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,21 +45,6 @@ def _build(cwd: Path, *args: str) -> None:
     assert done.returncode == 0, f"build failed in {cwd}:\n{done.stderr}"
 
 
-def _commit_all(project: Path, date: str) -> None:
-    """Commit everything in `project` at `date`: pages take their dates from git, as in test_build."""
-    env = {
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_DATE": date,
-        "GIT_AUTHOR_NAME": "T",
-        "GIT_AUTHOR_EMAIL": "t@x",
-        "GIT_COMMITTER_NAME": "T",
-        "GIT_COMMITTER_EMAIL": "t@x",
-        "PATH": os.environ["PATH"],
-    }
-    for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
-        subprocess.run(["git", *cmd], cwd=project, env=env, check=True, capture_output=True)
-
-
 @pytest.fixture(scope="session")
 def mini_site(tmp_path_factory) -> Path:
     """The mini fixture corpus built end to end (as tests/test_build.py does), with code copy buttons on."""
@@ -73,7 +56,7 @@ def mini_site(tmp_path_factory) -> Path:
     if "content.code.copy" not in features:  # "Cite this page" is copied with Material's copy button
         features.append("content.code.copy")
     config.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    _commit_all(project, "2024-05-06T12:00:00+00:00")
+    commit_all(project, "2024-05-06T12:00:00+00:00")
     _build(project, "build")
     return project / "site"
 
