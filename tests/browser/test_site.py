@@ -47,7 +47,8 @@ def test_footnote_marker_shows_the_reference_in_a_tooltip(open_page, mini_url, a
     inner = tooltip.locator(".md-tooltip2__inner")
     # The short form first, as in the footnote the marker points to; then the full reference, there only.
     short = words(footnote.inner_text())
-    assert short.startswith("Baev 2021, p. 3, at the publisher.")
+    # the first Baev mark in reading order: the figure embedded before the sentence's own citation
+    assert short.startswith("Baev 2021, para. 14, at the publisher: meagre USD 5.56 billion.")
     assert BAEV not in short
     assert words(inner.inner_text()).startswith(short)
     full = inner.locator(".research-fullref")
