@@ -118,8 +118,8 @@ def trailing_attrs(children: list[Token]) -> dict[str, str]:
         return {}
     text = children[-1].content.rstrip()
     start = text.rfind("{")
-    if not text.endswith("}") or start < 0:
-        return {}
+    if not text.endswith("}") or start < 0 or (start and text[start - 1] != " "):
+        return {}  # `attr_list` wants a space before the list
     try:
         _, attrs = parse(text[start:])
     except ParseError:

@@ -19,6 +19,7 @@ from html import escape, unescape
 from html.parser import HTMLParser
 from typing import Any
 
+import markdown
 from markdown.extensions.toc import slugify, unique
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -93,8 +94,8 @@ _MD = _parser()
 class _Printer:
     """Prints one page's tokens as Python-Markdown would; a fresh one for each page."""
 
-    def __init__(self, md: MarkdownIt, link: Callable[[str], str]) -> None:
-        self.md, self.link = md, link
+    def __init__(self, md: MarkdownIt, link: Callable[[str], str], code: Callable[[str], str]) -> None:
+        self.md, self.link, self.code = md, link, code
         self.used_ids: set[str] = set()
         self.toc: list[TocEntry] = []
         self.title: str | None = None
@@ -174,8 +175,11 @@ class _Printer:
             return self.inline(tok.children or [], env)
         if kind == "html_block":
             return self.md_in_html.block(tok.content, env) + "\n"
-        if kind in ("fence", "code_block"):
-            return f"<pre><code>{escape(tok.content, quote=False)}</code></pre>\n"
+        if kind == "fence":
+            fence = tok.markup
+            return self.code(f"{fence}{tok.info}\n{tok.content}{fence}\n") + "\n"
+        if kind == "code_block":
+            return self.code("".join(f"    {line}" for line in tok.content.splitlines(keepends=True))) + "\n"
         if kind == "hr":
             return "<hr />\n"
         if kind == "heading_open":
@@ -220,9 +224,8 @@ class _Printer:
         return f"<p>{text}</p>\n"
 
     def _heading(self, tok: Token, inline: Token, env: EnvType) -> str:
-        children = list(inline.children or [])
-        attrs = trailing_attrs(children)
-        html = self.inline(children, env).strip()
+        attrs = {k: str(v) for k, v in tok.attrs.items()}  # its `{ … }` list, taken off by `_known_ids`
+        html = self.inline(inline.children or [], env).strip()
         name = _strip_tags(html)
         ident = attrs.pop("id", None) or unique(slugify(_text(name), "-"), self.used_ids)
         self.used_ids.add(ident)
@@ -330,12 +333,22 @@ def _text(name: str) -> str:
     return unescape(name)
 
 
-def render(markdown: str, link: Callable[[str], str] = str) -> Rendered:
+def highlighted(block: str) -> str:
+    """A code block as `pymdownx.superfences` (with its `highlight` defaults) writes it, by Python-Markdown itself.
+
+    Code is rare in generated pages and its highlighting is Pygments', so the fast
+    path leaves it to the extension that defines it.
+    """
+    return str(markdown.Markdown(extensions=["pymdownx.superfences"]).convert(block))
+
+
+def render(markdown: str, link: Callable[[str], str] = str, code: Callable[[str], str] = highlighted) -> Rendered:
     """Render a generated page's Markdown as Python-Markdown with the site's extensions would.
 
     Args:
         markdown: The page's Markdown, front matter removed.
         link: Rewrites a link or image address (MkDocs' `.md` links to page URLs).
+        code: Renders a code block (its Markdown, fenced or indented) to HTML.
 
     Returns:
         The page's HTML, its table of contents and its title.
@@ -343,15 +356,31 @@ def render(markdown: str, link: Callable[[str], str] = str) -> Rendered:
     env: EnvType = {}
     tokens = _MD.parse(markdown, env)
     _mark_footnotes(tokens)
-    printer = _Printer(_MD, link)
+    printer = _Printer(_MD, link, code)
     printer.labels = [str(t.meta["label"]) for t in tokens if t.type == "footnote_reference_open"]
-    printer.used_ids = {str(t.attrs["id"]) for t in tokens if "id" in t.attrs}
+    printer.used_ids = _known_ids(tokens)
     body = [t for t in tokens if not t.meta.get("in_footnote")]
     html = printer.blocks(body, env)
     notes = printer.footnotes(tokens, env)
     marker = FOOTNOTE_MARKER + "\n"
     html = html.replace(marker, notes, 1) if marker in html else html + notes
     return Rendered(html.rstrip("\n"), [entry.token() for entry in printer.toc], printer.title)
+
+
+def _known_ids(tokens: list[Token]) -> set[str]:
+    """The ids set by hand (on headings, links, images): an automatic heading id must differ from them all.
+
+    Python-Markdown's `attr_list` runs before its `toc`, so an id given later in
+    the page still counts; each heading's own `{ … }` list moves to its attributes here.
+    """
+    ids: set[str] = set()
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            tok.attrs.update(trailing_attrs(tokens[i + 1].children or []))
+        for each in (tok, *(tok.children or [])):
+            if "id" in each.attrs:
+                ids.add(str(each.attrs["id"]))
+    return ids
 
 
 def _mark_footnotes(tokens: list[Token]) -> None:

@@ -10,8 +10,11 @@ it makes to anchors elsewhere — from [`fast_html.render`][build_scripts.render
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import re
+from functools import partial
+from html import unescape
 
+from markdown import Markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
@@ -32,17 +35,23 @@ def stand_in(markdown: str) -> str:
     return first if first.startswith("# ") else ""
 
 
-class _Anchors(HTMLParser):
-    """The ids in a page's HTML (and `<a name>`), as MkDocs collects them to check links to anchors."""
+_ANCHOR = re.compile(r"""<(?:[a-zA-Z][^>]*?\s(?:id)|a\s[^>]*?(?<=\s)name)=(?:"([^"]*)"|'([^']*)')""")
+"""An `id` (or an `<a name>`) in the opening tag of an element of the HTML the fast path wrote.
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: set[str] = set()
+The HTML is scanned, not parsed: the fast path writes every attribute quoted,
+and `<` in text as `&lt;`, so a tag starts at each `<` followed by a letter.
+"""
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for key, value in attrs:
-            if value and (key == "id" or (key == "name" and tag == "a")):
-                self.ids.add(value)
+
+def _anchors(html: str) -> set[str]:
+    """The ids in a page's HTML, as MkDocs collects them to check links to anchors."""
+    return {unescape(m[1] if m[1] is not None else m[2]) for m in _ANCHOR.finditer(html)}
+
+
+def _code(config: MkDocsConfig, block: str) -> str:
+    """A code block rendered by Python-Markdown with the site's extensions (their highlighting, as configured)."""
+    md = Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
+    return str(md.convert(block))
 
 
 def render_page(page: Page, markdown: str, files: Files, config: MkDocsConfig) -> str:
@@ -58,11 +67,8 @@ def render_page(page: Page, markdown: str, files: Files, config: MkDocsConfig) -
         The page's HTML.
     """
     links = _RelativePathTreeprocessor(page.file, files, config)
-    rendered = render(markdown, links.path_to_url)
+    rendered = render(markdown, links.path_to_url, partial(_code, config))
     page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
-    anchors = _Anchors()
-    anchors.feed(rendered.html)
-    anchors.close()
-    page.present_anchor_ids = anchors.ids
+    page.present_anchor_ids = _anchors(rendered.html)
     page.links_to_anchors = links.links_to_anchors
     return rendered.html
