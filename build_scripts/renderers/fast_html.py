@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape, unescape
-from html.parser import HTMLParser
 from typing import Any
 
 import markdown
@@ -28,13 +27,8 @@ from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from build_scripts.renderers.fast_blocks import (
-    BLOCK_LEVEL,
-    MdInHtml,
-    inline_html_only,
-    tabbed_plugin,
-    trailing_attrs,
-)
+from build_scripts.renderers.fast_blocks import BLOCK_LEVEL, MdInHtml, inline_html_only, tabbed_plugin
+from build_scripts.renderers.fast_tokens import close_of, known_ids, mark_footnotes, plain_text, tight
 
 __all__ = ["FOOTNOTE_MARKER", "Rendered", "TocEntry", "render"]
 
@@ -68,12 +62,10 @@ class Rendered:
     Attributes:
         html: The page's HTML, as Python-Markdown would give it.
         toc: The headings, nested, as `toc_tokens`.
-        title: The text of the first level-1 heading, if any.
     """
 
     html: str
     toc: list[dict[str, Any]]
-    title: str | None
 
 
 def _parser() -> MarkdownIt:
@@ -98,8 +90,7 @@ class _Printer:
         self.md, self.link, self.code = md, link, code
         self.used_ids: set[str] = set()
         self.toc: list[TocEntry] = []
-        self.title: str | None = None
-        self.labels: list[str] = []
+        self.numbers: dict[str, int] = {}  # footnote label: its number (Python-Markdown's: in definition order)
         self.ref_counts: dict[str, int] = {}
         self.tab_sets = 0
         self.md_in_html = MdInHtml(self.inline)
@@ -153,7 +144,7 @@ class _Printer:
         label = str(tok.meta["label"])
         count = self.ref_counts[label] = self.ref_counts.get(label, 0) + 1
         ref = f"fnref:{label}" if count == 1 else f"fnref{count}:{label}"
-        number = self.labels.index(label) + 1 if label in self.labels else 0
+        number = self.numbers.get(label, 0)
         return f'<sup id="{ref}"><a class="footnote-ref" href="#fn:{label}">{number}</a></sup>'
 
     # -- blocks ---------------------------------------------------------------------------------
@@ -163,7 +154,7 @@ class _Printer:
         i = 0
         while i < len(tokens):
             tok = tokens[i]
-            end = _close_of(tokens, i)
+            end = close_of(tokens, i)
             inner = tokens[i + 1 : end]
             out.append(self._block(tok, inner, env, nested))
             i = end + 1
@@ -203,7 +194,7 @@ class _Printer:
             first = f' start="{start}"' if start else ""
             return f"<{tok.tag}{first}>\n{body}</{tok.tag}>\n"
         if kind == "list_item_open":
-            return f"<li>{body.strip() if _tight(inner) else chr(10) + body}</li>\n"
+            return f"<li>{body.strip() if tight(inner) else chr(10) + body}</li>\n"
         if kind in ("th_open", "td_open"):
             style = tok.attrs.get("style")
             align = f' style="{str(style).replace(":", ": ")};"' if style else ""
@@ -224,15 +215,12 @@ class _Printer:
         return f"<p>{text}</p>\n"
 
     def _heading(self, tok: Token, inline: Token, env: EnvType) -> str:
-        attrs = {k: str(v) for k, v in tok.attrs.items()}  # its `{ … }` list, taken off by `_known_ids`
+        attrs = {k: str(v) for k, v in tok.attrs.items()}  # its `{ … }` list, taken off by `known_ids`
         html = self.inline(inline.children or [], env).strip()
-        name = _strip_tags(html)
-        ident = attrs.pop("id", None) or unique(slugify(_text(name), "-"), self.used_ids)
+        name = escape(plain_text(html), quote=False)
+        ident = attrs.pop("id", None) or unique(slugify(unescape(name), "-"), self.used_ids)
         self.used_ids.add(ident)
-        level = int(tok.tag[1])
-        if level == 1 and self.title is None:
-            self.title = _text(name)
-        self._add_toc(TocEntry(level, ident, name))
+        self._add_toc(TocEntry(int(tok.tag[1]), ident, name))
         extra = "".join(f' {k}="{escape(v)}"' for k, v in sorted(attrs.items()))
         link = f'<a class="headerlink" href="#{ident}" title="Permanent link">&para;</a>'
         return f'<{tok.tag}{extra} id="{ident}">{html}{link}</{tok.tag}>\n'
@@ -260,7 +248,7 @@ class _Printer:
         tabs: list[tuple[str, str]] = []
         i = 0
         while i < len(inner):
-            end = _close_of(inner, i)
+            end = close_of(inner, i)
             tabs.append((str(inner[i].meta["title"]), self.blocks(inner[i + 1 : end], env, nested=True)))
             i = end + 1
         s = self.tab_sets
@@ -285,8 +273,8 @@ class _Printer:
             if tok.type != "footnote_reference_open":
                 continue
             label = str(tok.meta["label"])
-            body = self.blocks(tokens[i + 1 : _close_of(tokens, i)], env).rstrip("\n")
-            n = self.labels.index(label) + 1
+            body = self.blocks(tokens[i + 1 : close_of(tokens, i)], env).rstrip("\n")
+            n = self.numbers[label]
             refs = [f"fnref:{label}"] + [f"fnref{k}:{label}" for k in range(2, self.ref_counts.get(label, 1) + 1)]
             back = "".join(_BACKREF.format(ref=ref, n=n) for ref in refs)
             if body.endswith("</p>"):
@@ -295,42 +283,6 @@ class _Printer:
                 body = f"{body}\n<p>{back}</p>"
             items.append(f'<li id="fn:{label}">\n{body}\n</li>\n')
         return f'<div class="footnote">\n<hr />\n<ol>\n{"".join(items)}</ol>\n</div>\n' if items else ""
-
-
-def _close_of(tokens: Sequence[Token], i: int) -> int:
-    """The index of the token that closes `tokens[i]` (itself, for a token that opens nothing)."""
-    if tokens[i].nesting != 1:
-        return i
-    depth = 0
-    for j in range(i, len(tokens)):
-        depth += tokens[j].nesting
-        if depth == 0:
-            return j
-    return len(tokens) - 1
-
-
-def _tight(inner: list[Token]) -> bool:
-    return bool(inner) and inner[0].type == "paragraph_open" and inner[0].hidden and len(inner) == 3
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _strip_tags(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return escape("".join(parser.parts), quote=False)
-
-
-def _text(name: str) -> str:
-    return unescape(name)
 
 
 def highlighted(block: str) -> str:
@@ -351,44 +303,18 @@ def render(markdown: str, link: Callable[[str], str] = str, code: Callable[[str]
         code: Renders a code block (its Markdown, fenced or indented) to HTML.
 
     Returns:
-        The page's HTML, its table of contents and its title.
+        The page's HTML and its table of contents.
     """
     env: EnvType = {}
     tokens = _MD.parse(markdown, env)
-    _mark_footnotes(tokens)
+    mark_footnotes(tokens)
     printer = _Printer(_MD, link, code)
-    printer.labels = [str(t.meta["label"]) for t in tokens if t.type == "footnote_reference_open"]
-    printer.used_ids = _known_ids(tokens)
+    labels = [str(t.meta["label"]) for t in tokens if t.type == "footnote_reference_open"]
+    printer.numbers = {label: n for n, label in enumerate(labels, 1)}
+    printer.used_ids = known_ids(tokens)
     body = [t for t in tokens if not t.meta.get("in_footnote")]
     html = printer.blocks(body, env)
     notes = printer.footnotes(tokens, env)
     marker = FOOTNOTE_MARKER + "\n"
     html = html.replace(marker, notes, 1) if marker in html else html + notes
-    return Rendered(html.rstrip("\n"), [entry.token() for entry in printer.toc], printer.title)
-
-
-def _known_ids(tokens: list[Token]) -> set[str]:
-    """The ids set by hand (on headings, links, images): an automatic heading id must differ from them all.
-
-    Python-Markdown's `attr_list` runs before its `toc`, so an id given later in
-    the page still counts; each heading's own `{ … }` list moves to its attributes here.
-    """
-    ids: set[str] = set()
-    for i, tok in enumerate(tokens):
-        if tok.type == "heading_open":
-            tok.attrs.update(trailing_attrs(tokens[i + 1].children or []))
-        for each in (tok, *(tok.children or [])):
-            if "id" in each.attrs:
-                ids.add(str(each.attrs["id"]))
-    return ids
-
-
-def _mark_footnotes(tokens: list[Token]) -> None:
-    depth = 0
-    for tok in tokens:
-        if tok.type == "footnote_reference_open":
-            depth += 1
-        if depth:
-            tok.meta["in_footnote"] = True
-        if tok.type == "footnote_reference_close":
-            depth -= 1
+    return Rendered(html.rstrip("\n"), [entry.token() for entry in printer.toc])

@@ -14,8 +14,10 @@ plugin runs the generator (unless [`build_site`][build_scripts.renderers.mkdocs_
 supplied its result), merges the generated navigation and assets into the
 site's, adds the generated pages to its files and puts the tool's theme
 overrides ([`OVERRIDES`][build_scripts.theme.OVERRIDES]) among the theme's
-template folders: after a project's own `custom_dir`, before Material's. Its
-state lives on the plugin instance, one per loaded config.
+template folders: after a project's own `custom_dir`, before Material's. With
+`fast_path` on (the default) it renders the generated pages itself, with
+[`fast_page`][build_scripts.renderers.fast_page], in `on_page_markdown` and
+`on_page_content`. Its state lives on the plugin instance, one per loaded config.
 """
 
 from __future__ import annotations
