@@ -14,8 +14,10 @@ plugin runs the generator (unless [`build_site`][build_scripts.renderers.mkdocs_
 supplied its result), merges the generated navigation and assets into the
 site's, adds the generated pages to its files and puts the tool's theme
 overrides ([`OVERRIDES`][build_scripts.theme.OVERRIDES]) among the theme's
-template folders: after a project's own `custom_dir`, before Material's. Its
-state lives on the plugin instance, one per loaded config.
+template folders: after a project's own `custom_dir`, before Material's. With
+`fast_path` on (the default) it renders the generated pages itself, with
+[`fast_page`][build_scripts.renderers.fast_page], in `on_page_markdown` and
+`on_page_content`. Its state lives on the plugin instance, one per loaded config.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -35,6 +37,7 @@ from build_scripts import pipeline
 from build_scripts.cache import Cache
 from build_scripts.config import ConfigError, load_settings
 from build_scripts.model import BuildResult, Severity
+from build_scripts.renderers import fast_page
 from build_scripts.renderers.project import merged_assets, merged_nav
 from build_scripts.theme import OVERRIDES, PLUGIN
 
@@ -51,9 +54,12 @@ class ResearchSiteConfig(Config):
 
     Attributes:
         theme_overrides: Add the tool's theme overrides (citation metadata, breadcrumbs) to the theme (default true).
+        fast_path: Render the generated pages with markdown-it-py instead of Python-Markdown (default true;
+            the HTML is the same, only quicker).
     """
 
     theme_overrides = config_options.Type(bool, default=True)
+    fast_path = config_options.Type(bool, default=True)
 
 
 class ResearchSitePlugin(BasePlugin[ResearchSiteConfig]):
@@ -66,6 +72,7 @@ class ResearchSitePlugin(BasePlugin[ResearchSiteConfig]):
 
     supplied: BuildResult | None = None
     result: BuildResult | None = None
+    fast: dict[str, str]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Run the generator (unless a result was supplied); merge its nav and assets; add the theme overrides."""
@@ -76,6 +83,7 @@ class ResearchSitePlugin(BasePlugin[ResearchSiteConfig]):
         if self.config.theme_overrides and str(OVERRIDES) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
         self.result = result
+        self.fast = {}
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -86,6 +94,20 @@ class ResearchSitePlugin(BasePlugin[ResearchSiteConfig]):
         for path in [*(page.path for page in result.pages), *result.files]:
             files.append(File(path, src_dir=folder, dest_dir=config.site_dir, use_directory_urls=urls))
         return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Keep a generated page's Markdown for the fast path; Python-Markdown gets only its title line."""
+        result = self.result
+        if not self.config.fast_path or result is None or not _generated(page, result):
+            return markdown
+        self.fast[page.file.src_uri] = markdown
+        return fast_page.stand_in(markdown)
+
+    @event_priority(100)  # before autorefs reads the table of contents
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Render a generated page kept by `on_page_markdown` with the fast path."""
+        markdown = self.fast.pop(page.file.src_uri, None)
+        return html if markdown is None else fast_page.render_page(page, markdown, files, config)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Let go of a page's Markdown and HTML once it is written: memory stays flat as the site grows."""
@@ -116,6 +138,11 @@ class ResearchSitePlugin(BasePlugin[ResearchSiteConfig]):
         for line in pipeline.changes(settings, result):
             log.info("changes: %s", line)
         return result
+
+
+def _generated(page: Page, result: BuildResult) -> bool:
+    """Whether the generator wrote this page (not a hand-written page of `docs/`)."""
+    return result.folder is not None and page.file.src_dir == str(result.folder)
 
 
 def plugin_of(config: MkDocsConfig) -> ResearchSitePlugin | None:
