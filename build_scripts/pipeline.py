@@ -37,7 +37,7 @@ from build_scripts.page_paths import (
     ASSETS_DIR,
     CLAIMS_FILE,
 )
-from build_scripts.paths import relative_path, remove_except, write_changed
+from build_scripts.paths import find_notes, relative_path, remove_except, write_changed
 from build_scripts.render import disagreements, pages, trail
 from build_scripts.render.context import Context
 from build_scripts.render.export import claims_data, claims_json
@@ -305,9 +305,15 @@ def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source]
     return found
 
 
+def input_files(settings: Settings) -> list[Path]:
+    """The notes and BibTeX files a build reads, found as the notes' loader finds them."""
+    notes_found = find_notes(settings.content_dir, settings.root)[0] if settings.content_dir.is_dir() else []
+    return [*notes_found, *settings.bib_files]
+
+
 def _inputs_key(settings: Settings) -> str:
     """A hash of everything a build reads: notes, BibTeX files, settings and the git commit (for dates)."""
-    files = sorted(settings.content_dir.rglob("*.md")) + settings.bib_files
+    files = input_files(settings)
     parts = [part for f in files for part in (relative_path(f, settings.root), _read(f))]
     return digest(repr(settings), history.head(settings.root), *parts)
 
