@@ -144,3 +144,13 @@ def test_renaming_the_site_drafts_every_page_again(mini, drafted):
     Edits(mini, random.Random(0)).change_config()
     generate(mini)
     assert sorted(drafted) == everything
+
+
+def test_add_source_drafts_the_new_pages_and_the_lists_alone(mini, drafted):
+    generate(mini)
+    everything = len(drafted)
+    drafted.clear()
+    Edits(mini, random.Random(0)).add_source()
+    generate(mini)
+    assert sorted(drafted) == ["bibliography.md", "index.md", "notes/index.md", "notes/new1.md",
+                               "sources/new1.md"], everything  # fmt: skip

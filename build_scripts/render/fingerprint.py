@@ -1,13 +1,14 @@
 """What a page was drafted from, as one hash: a rebuild drafts again only the pages whose fingerprint changed.
 
 Every page reads the same global part of the context (the settings, the
-notes' titles, facts and claims, where each callout is placed, the sources the
-notes draw on, the dates, the navigation): [`Fingerprints.site`][build_scripts.render.fingerprint.Fingerprints.site]
+facts and claims, the topics and the home note, which note links to which,
+where each callout is placed, the sources claims are drawn from, the dates,
+the navigation): [`Fingerprints.site`][build_scripts.render.fingerprint.Fingerprints.site]
 hashes it. Beyond that a page reads what its
 [`PageState.reads`][build_scripts.render.page_state.PageState] records:
-a note's text (`note:ID`), one source (`source:KEY`), or the whole library
-(`sources`). A note's text, a source no note draws on and the size of the
-library are thereby the only things one page can read and another not.
+a note (`note:ID`), a note but its text (`outline:ID`, for a link titled by
+it), every note's outline (`notes`), which notes name a topic (`tagged:ID`), one source and the notes citing it
+(`source:KEY`), or the whole library (`sources`).
 
 ```python
 prints = Fingerprints(ctx)
@@ -118,7 +119,10 @@ class Fingerprints:
         return digest(
             stable(ctx.settings),
             style.read_bytes() if style else b"",
-            stable([_outline(note) for _, note in sorted(index.notes.items())]),
+            stable(index.facts),
+            stable(index.claims),
+            stable([_outline(note) for note in [*index.topics, *([index.home] if index.home else [])]]),
+            stable(index.backlinks),
             stable([self._source(key) for key in used]),
             stable(ctx.inconsistencies),
             stable(ctx.values),
@@ -139,6 +143,12 @@ class Fingerprints:
         index = self.ctx.index
         if kind == "note" and name in index.notes:
             return digest(read, stable(index.notes[name]))
+        if kind == "outline" and name in index.notes:
+            return digest(read, stable(_outline(index.notes[name])), index.page(name))
+        if kind == "tagged":
+            return digest(read, stable(sorted(i for i, n in index.notes.items() if name in n.topics)))
+        if kind == "notes":
+            return digest(read, stable([(_outline(n), index.page(i)) for i, n in sorted(index.notes.items())]))
         if kind == "source" and name in index.sources:
             return digest(read, stable(self._source(name)))
         if kind == "sources":
@@ -155,14 +165,22 @@ class Fingerprints:
             ctx.label(key),
             ctx.texts.get(key),
             ctx.paragraph_uses.get(key),
+            ctx.cited_at.get(key),
+            ctx.index.cited_by.get(key),
+            self._listed_by.get(key),
         )
 
+    @functools.cached_property
+    def _listed_by(self) -> dict[str, list[str]]:
+        """The ids of the notes naming each citekey in their `sources`."""
+        listed: dict[str, list[str]] = {}
+        for note_id, note in sorted(self.ctx.index.notes.items()):
+            for key in note.sources:
+                listed.setdefault(key, []).append(note_id)
+        return listed
+
     def _used_keys(self) -> set[str]:
-        """The citekeys the notes draw on: in their sources, citations, claims and passed-over paragraphs."""
-        used: set[str] = set()
-        for note in self.ctx.index.notes.values():
-            used.update(note.sources)
-            used.update(c.key for span in note.spans for c in span.citations)
-            used.update(entry.source for entry in note.passed_over)
-        used.update(claim.source for claim in self.ctx.index.claims)
+        """The citekeys claims are drawn from and paragraphs passed over in: shown on pages without a citation."""
+        used = {claim.source for claim in self.ctx.index.claims}
+        used.update(entry.source for note in self.ctx.index.notes.values() for entry in note.passed_over)
         return used

@@ -42,8 +42,10 @@ class PageState:
         ctx: The build's context.
         inputs: Input files (notes, BibTeX files) whose content shows on the page.
         reads: What the page read beyond what every page reads
-            ([`fingerprint`][build_scripts.render.fingerprint]): `note:ID` (a note's text),
-            `source:KEY` (a source, its reference and label), `sources` (the whole library).
+            ([`fingerprint`][build_scripts.render.fingerprint]): `note:ID` (a note, its text included),
+            `outline:ID` (a note but its text: title, summary, topics...), `notes` (every note's outline),
+            `tagged:ID` (which notes name a topic),
+            `source:KEY` (a source, its reference and label, the notes citing it), `sources` (the whole library).
         cited: Citekeys cited on the page, in order of first citation.
     """
 
@@ -120,6 +122,7 @@ class PageState:
         """A Markdown link to a note's page, titled by the note unless `text` is given."""
         note = self.ctx.index.notes[note_id]
         self.inputs.add(note.path)
+        self.reads.add(f"outline:{note_id}")
         return f"[{md_text(text or note.title)}]({self.link(self.ctx.index.page(note_id), anchor)})"
 
     def link_source(self, key: str, text: str = "") -> str:

@@ -72,7 +72,7 @@ def _byline(note: Note, state: PageState) -> str:
 
 def _home_sections(state: PageState) -> list[str]:
     ctx, index = state.ctx, state.ctx.index
-    state.reads.add("sources")  # how many sources the library holds
+    state.reads.update(("sources", "notes"))  # how many sources and notes there are
     verified = sum(v.status is QuoteStatus.VERIFIED for v in ctx.verifications.values())
     analysed = len(ctx.claims_by_source)
     outside = len(index.sources) > analysed
@@ -132,6 +132,7 @@ def _topic_sections(topic: Note, state: PageState) -> list[str]:
         ]
     out += trailing_charts(topic, state)
     tagged = _tagged(topic, ctx)
+    state.reads.add(f"tagged:{topic.id}")
     others = [n for n in ctx.index.backlinks.get(topic.id, []) if n not in {t.id for t in tagged}]
     if tagged or others:
         out += ["## Notes on this topic", ""]
@@ -250,6 +251,7 @@ def bibliography_page(ctx: Context) -> Draft:
 def notes_index_page(ctx: Context) -> Draft:
     """All notes, by title."""
     state = PageState(NOTES_INDEX_PAGE, ctx)
+    state.reads.add("notes")
     parts = ["# All notes", ""]
     for note in sorted(ctx.index.notes.values(), key=lambda n: n.title.casefold()):
         if note.kind is NoteKind.NOTE:
