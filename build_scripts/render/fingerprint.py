@@ -6,9 +6,11 @@ where each callout is placed, the sources claims are drawn from, the dates,
 the navigation): [`Fingerprints.site`][build_scripts.render.fingerprint.Fingerprints.site]
 hashes it. Beyond that a page reads what its
 [`PageState.reads`][build_scripts.render.page_state.PageState] records:
-a note (`note:ID`), a note but its text (`outline:ID`, for a link titled by
-it), every note's outline (`notes`), which notes name a topic (`tagged:ID`), one source and the notes citing it
-(`source:KEY`), or the whole library (`sources`).
+a note (`note:ID`), a note linked to (`outline:ID`, for a link titled by
+it), every note (`notes`), which notes name a topic (`tagged:ID`), one source and the notes citing it
+(`source:KEY`), or the whole library (`sources`). A note is hashed by its file
+(the loader makes it from nothing else), so an edit of its text also drafts
+again the few pages that link to it; a source by its data, pickled.
 
 ```python
 prints = Fingerprints(ctx)
@@ -22,12 +24,13 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import io
+import pickle
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from build_scripts.cache import digest
-from build_scripts.model import Note
 from build_scripts.render import trail
 from build_scripts.render.context import Context
 
@@ -44,13 +47,25 @@ def stable(value: Any) -> str:
     return "".join(parts)
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    """The fields a dataclass compares by; not those derived from others (such as a text's folded paragraphs)."""
+    if kind not in _FIELDS:
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.compare)
+    return _FIELDS[kind]
+
+
 def _write(value: Any, out: list[str]) -> None:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.append(type(value).__name__ + "(")
-        for f in dataclasses.fields(value):
-            if not f.compare:  # derived from the other fields (a cache, such as a text's folded paragraphs)
-                continue
-            _write(getattr(value, f.name), out)
+    kind = type(value)
+    if kind in _PLAIN:
+        out.append(repr(value))
+    elif kind in _FIELDS or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+        out.append(kind.__name__ + "(")
+        for name in _fields(kind):
+            _write(getattr(value, name), out)
             out.append(",")
         out.append(")")
     elif isinstance(value, enum.Enum):
@@ -72,7 +87,7 @@ def _write(value: Any, out: list[str]) -> None:
         out.append("]")
     elif isinstance(value, Path):
         out.append(repr(value.as_posix()))
-    elif type(value).__repr__ is object.__repr__:  # type: ignore[comparison-overlap]  # a plain object: its class and attributes, not its address
+    elif kind.__repr__ is object.__repr__:  # type: ignore[comparison-overlap]  # a plain object, not its address
         names = [n for c in type(value).__mro__ for n in getattr(c, "__slots__", ())]
         _write([type(value).__name__, {n: getattr(value, n) for n in names if hasattr(value, n)},
                 getattr(value, "__dict__", {})], out)  # fmt: skip
@@ -80,17 +95,13 @@ def _write(value: Any, out: list[str]) -> None:
         out.append(repr(value))
 
 
-def _outline(note: Note) -> tuple[Any, ...]:
-    """All of a note that other pages may show: everything but its text and where in it each span stands."""
-    spans = [
-        (
-            [(c.key, c.locator) for c in span.citations],
-            span.ref and (span.ref.target, span.ref.anchor, span.ref.label),
-            span.embed and span.embed.fact,
-        )
-        for span in note.spans
-    ]
-    return dataclasses.replace(note, body="", body_line=0, spans=(), lead_end=0), spans
+def _pickled(value: Any) -> bytes:
+    """`value` pickled without the memo: an object met twice is written twice, as equal data is."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: the bytes do not depend on which equal objects are one object
+    pickler.dump(value)
+    return out.getvalue()
 
 
 class Fingerprints:
@@ -103,6 +114,7 @@ class Fingerprints:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._parts: dict[str, str] = {}
+        self._sources: dict[str, str] = {}
 
     def of(self, reads: Iterable[str]) -> str:
         """The fingerprint of a page that read the global part and `reads` ("" if one of them is gone)."""
@@ -121,9 +133,9 @@ class Fingerprints:
             style.read_bytes() if style else b"",
             stable(index.facts),
             stable(index.claims),
-            stable([_outline(note) for note in [*index.topics, *([index.home] if index.home else [])]]),
+            *(self._file(note.id) for note in [*index.topics, *([index.home] if index.home else [])]),
             stable(index.backlinks),
-            stable([self._source(key) for key in used]),
+            *(self._source(key) for key in used),
             stable(ctx.inconsistencies),
             stable(ctx.values),
             stable(ctx.verifications),
@@ -141,22 +153,39 @@ class Fingerprints:
     def _hash(self, read: str) -> str:
         kind, _, name = read.partition(":")
         index = self.ctx.index
-        if kind == "note" and name in index.notes:
-            return digest(read, stable(index.notes[name]))
-        if kind == "outline" and name in index.notes:
-            return digest(read, stable(_outline(index.notes[name])), index.page(name))
+        if kind in ("note", "outline") and name in index.notes:  # a note is made from its file alone
+            return digest(read, self._file(name), index.page(name))
         if kind == "tagged":
             return digest(read, stable(sorted(i for i, n in index.notes.items() if name in n.topics)))
         if kind == "notes":
-            return digest(read, stable([(_outline(n), index.page(i)) for i, n in sorted(index.notes.items())]))
+            return digest(read, *(part for i in sorted(index.notes) for part in (self._file(i), index.page(i))))
         if kind == "source" and name in index.sources:
-            return digest(read, stable(self._source(name)))
+            return digest(read, self._source(name))
         if kind == "sources":
-            return digest(read, stable([self._source(key) for key in sorted(index.sources)]))
+            return digest(read, *(self._source(key) for key in sorted(index.sources)))
         return ""
 
-    def _source(self, key: str) -> tuple[Any, ...]:
-        """All the context holds on one source: its entry, reference, label, archived text and what uses it."""
+    def _file(self, note_id: str) -> str:
+        """A hash of the file a note was read from (its path and bytes): the loader makes the note from nothing else."""
+        note = self.ctx.index.notes[note_id]
+        try:
+            data = (self.ctx.settings.root / note.path).read_bytes()
+        except OSError:
+            return ""
+        return digest(note.path, data)
+
+    def _source(self, key: str) -> str:
+        """A hash of all the context holds on one source: entry, reference, label, archived text, what uses it.
+
+        Pickled (without the pickle's memo, so equal data gives equal bytes however its objects are shared),
+        not written by [`stable`][build_scripts.render.fingerprint.stable]: none of it holds a set, and
+        pickling is many times faster.
+        """
+        if key not in self._sources:
+            self._sources[key] = digest(_pickled(self._source_data(key)))
+        return self._sources[key]
+
+    def _source_data(self, key: str) -> tuple[Any, ...]:
         ctx = self.ctx
         return (
             key,
