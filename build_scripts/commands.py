@@ -173,7 +173,7 @@ def _watched(config_file: Path, settings: Settings) -> list[Path]:
 
 def _changed_inputs(settings: Settings, seen: dict[str, tuple[int, int]]) -> str:
     """Which notes and library files changed since the last call (`seen` is updated), in a few words."""
-    found = stamps([*settings.content_dir.rglob("*.md"), *settings.bib_files])
+    found = stamps(pipeline.input_files(settings))
     now = {relative_path(path, settings.root): stamp for path, stamp in found.items()}
     first = not seen
     changed = sorted(p for p in now if seen.get(p) != now[p]) + sorted(p for p in seen if p not in now)

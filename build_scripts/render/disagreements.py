@@ -58,6 +58,8 @@ def inconsistencies_page(ctx: Context) -> Draft:
     placed = ctx.placements
     here = [i for i in issues if placed.home(i.anchor) == INCONSISTENCIES_PAGE and not _shown_with_partner(i, ctx)]
     titles = {ctx.index.page(n.id): short_title(n.title) for n in ctx.index.notes.values()}
+    homes = {placed.home(i.anchor) for i in issues}
+    state.reads.update(f"outline:{n.id}" for n in ctx.index.notes.values() if ctx.index.page(n.id) in homes)
     parts = [
         "# Inconsistencies",
         "",

@@ -41,12 +41,18 @@ class PageState:
         page: Path of the page in the docs tree.
         ctx: The build's context.
         inputs: Input files (notes, BibTeX files) whose content shows on the page.
+        reads: What the page read beyond what every page reads
+            ([`fingerprint`][build_scripts.render.fingerprint]): `note:ID` (a note, its text included),
+            `outline:ID` (a note but its text: title, summary, topics...), `notes` (every note's outline),
+            `tagged:ID` (which notes name a topic),
+            `source:KEY` (a source, its reference and label, the notes citing it), `sources` (the whole library).
         cited: Citekeys cited on the page, in order of first citation.
     """
 
     def __init__(self, page: str, ctx: Context):
         self.page, self.ctx = page, ctx
         self.inputs: set[str] = set()
+        self.reads: set[str] = set()
         self._footnotes: dict[tuple[str, str, str], tuple[str, Claim | None]] = {}
         self._cited: dict[str, None] = {}
 
@@ -60,6 +66,7 @@ class PageState:
         if key not in self._cited:
             self._cited[key] = None
             self.inputs.add(self.ctx.index.sources[key].location.path)
+            self.reads.add(f"source:{key}")
 
     def cite(self, key: str, locator: str = "", claim: Claim | None = None) -> str:
         """Footnote reference (`[^n]`) for citing `key` at `locator`, or for a claim (with its quotation).
@@ -78,6 +85,7 @@ class PageState:
 
     def where(self, key: str, locator: str, claim: Claim | None = None) -> str:
         """The locator as a link: to the passage in the original where the source has an address, else to its page."""
+        self.reads.add(f"source:{key}")
         return self._where(key, locator, self.ctx.passage_url(key, locator, claim))
 
     def _where(self, key: str, locator: str, url: str) -> str:
@@ -114,6 +122,7 @@ class PageState:
         """A Markdown link to a note's page, titled by the note unless `text` is given."""
         note = self.ctx.index.notes[note_id]
         self.inputs.add(note.path)
+        self.reads.add(f"outline:{note_id}")
         return f"[{md_text(text or note.title)}]({self.link(self.ctx.index.page(note_id), anchor)})"
 
     def link_source(self, key: str, text: str = "") -> str:

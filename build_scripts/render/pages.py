@@ -38,6 +38,7 @@ def note_page(note: Note, ctx: Context) -> Draft:
     follows it, before the note's first heading.
     """
     state = PageState(ctx.index.page(note.id), ctx)
+    state.reads.add(f"note:{note.id}")
     parts = [f"# {page_title(note.title)}", ""]
     if note.kind is NoteKind.NOTE:
         parts += [_byline(note, state), ""]
@@ -71,6 +72,7 @@ def _byline(note: Note, state: PageState) -> str:
 
 def _home_sections(state: PageState) -> list[str]:
     ctx, index = state.ctx, state.ctx.index
+    state.reads.update(("sources", "notes"))  # how many sources and notes there are
     verified = sum(v.status is QuoteStatus.VERIFIED for v in ctx.verifications.values())
     analysed = len(ctx.claims_by_source)
     outside = len(index.sources) > analysed
@@ -130,6 +132,7 @@ def _topic_sections(topic: Note, state: PageState) -> list[str]:
         ]
     out += trailing_charts(topic, state)
     tagged = _tagged(topic, ctx)
+    state.reads.add(f"tagged:{topic.id}")
     others = [n for n in ctx.index.backlinks.get(topic.id, []) if n not in {t.id for t in tagged}]
     if tagged or others:
         out += ["## Notes on this topic", ""]
@@ -167,6 +170,7 @@ def _links(links: Iterable[str], lead: str = "") -> str:
 def source_page_md(key: str, ctx: Context) -> Draft:
     """A source's page: its reference, how it was established, abstract, citing notes, claims, disagreements."""
     state = PageState(source_page(key), ctx)
+    state.reads.add(f"source:{key}")
     ref = ctx.refs[key]
     source = ctx.index.sources[key]
     state.inputs.add(source.location.path)
@@ -227,6 +231,7 @@ def _checked(key: str, claims: list[Claim], ctx: Context) -> str:
 def bibliography_page(ctx: Context) -> Draft:
     """Every source, formatted, in reference-list order, with COinS for reference managers."""
     state = PageState(BIBLIOGRAPHY_PAGE, ctx)
+    state.reads.add("sources")
     parts = [
         "# Bibliography",
         "",
@@ -246,6 +251,7 @@ def bibliography_page(ctx: Context) -> Draft:
 def notes_index_page(ctx: Context) -> Draft:
     """All notes, by title."""
     state = PageState(NOTES_INDEX_PAGE, ctx)
+    state.reads.add("notes")
     parts = ["# All notes", ""]
     for note in sorted(ctx.index.notes.values(), key=lambda n: n.title.casefold()):
         if note.kind is NoteKind.NOTE:
