@@ -87,7 +87,11 @@ def differences(on: Path, off: Path) -> list[str]:
     for page in pages:
         fast = BeautifulSoup((on / "site" / page).read_text(encoding="utf-8"), "html.parser")
         slow = BeautifulSoup((off / "site" / page).read_text(encoding="utf-8"), "html.parser")
-        found += [f"{page}: {part}" for part in PARTS if normalised(fast.select_one(part)) != normalised(slow.select_one(part))]
+        found += [
+            f"{page}: {part}"
+            for part in PARTS
+            if normalised(fast.select_one(part)) != normalised(slow.select_one(part))
+        ]
     fast_search, slow_search = search_texts(on / "site"), search_texts(off / "site")
     found += [f"search: {loc}" for loc in sorted(fast_search.keys() | slow_search.keys())
               if fast_search.get(loc) != slow_search.get(loc)]  # fmt: skip
