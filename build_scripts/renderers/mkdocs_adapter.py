@@ -69,19 +69,22 @@ class WarmSite:
         config_file: The project's `mkdocs.yml`.
         site_dir: The folder the site is built into (swapped in whole when a build succeeds).
         cache: Kept conversions (and, for `build`, the previous build's files) between processes.
+        in_place: Update `site_dir` where it is instead (live preview: only the changed pages are written).
     """
 
-    def __init__(self, config_file: Path, site_dir: Path, cache: Cache, *, jobs: int = 0):
+    def __init__(self, config_file: Path, site_dir: Path, cache: Cache, *, jobs: int = 0, in_place: bool = False):
         self.config_file, self.site_dir, self.cache = config_file, site_dir.resolve(), cache
+        self.in_place = in_place
         self.builder = SiteBuilder(cache, jobs)
         self._manifest = digest(str(self.site_dir))
         self._loaded = False
 
     def build(self, result: BuildResult, *, strict: bool = True, site_url: str | None = None) -> SiteBuild:
-        """Build the site of `result` into a new folder, then swap it in for `site_dir`.
+        """Build the site of `result` into a new folder, then swap it in for `site_dir` (or update it in place).
 
         Raises:
-            SiteError: If it failed; `site_dir` is then as it was.
+            SiteError: If it failed; `site_dir` is then as it was (in place: the pages written are kept, and
+                written again by the next build).
         """
         start = time.perf_counter()
         site_dir = self.site_dir
@@ -89,7 +92,8 @@ class WarmSite:
         if not self._loaded:  # a fresh process: the files of the build that wrote site_dir, if it is there
             self.builder.previous = (self.cache.get("site", self._manifest) or {}) if site_dir.is_dir() else {}
             self._loaded = True
-        tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+        before = self.builder.previous
+        tmp = site_dir if self.in_place else Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
         try:
             compat.check_version()
             with _mkdocs_logging(strict) as counter:
@@ -99,14 +103,20 @@ class WarmSite:
                     raise SiteError(f"MkDocs reported {counts} (see above)")
         except (Abort, BuildError, ConfigurationError, PluginError, SiteError, ProjectError, OSError,
                 compat.IncompatibleMkDocs) as exc:  # fmt: skip
-            shutil.rmtree(tmp, ignore_errors=True)
+            if not self.in_place:
+                shutil.rmtree(tmp, ignore_errors=True)
             raise SiteError(str(exc) or type(exc).__name__) from None
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            if not self.in_place:
+                shutil.rmtree(tmp, ignore_errors=True)
             raise
-        swap_in(tmp, site_dir)
-        self.cache.put("site", self._manifest, records)
-        self.cache.save()
+        if self.in_place:
+            for uri in before.keys() - records.keys():  # pages gone since the previous build
+                (site_dir / before[uri].dest).unlink(missing_ok=True)
+        else:
+            swap_in(tmp, site_dir)
+            self.cache.put("site", self._manifest, records)
+            self.cache.save()
         reused = self.builder.reused
         return SiteBuild(len(records) - reused, reused, time.perf_counter() - start)
 

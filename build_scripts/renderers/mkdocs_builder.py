@@ -19,6 +19,10 @@ mkdocstrings) see them all. Two steps are reused:
   of contents and front matter, and everything shaping every page (the
   navigation with every page's title, the config, the theme, the versions) are
   unchanged. The others are templated on all cores.
+
+A page's front matter, too, is parsed once per source text (kept with the
+conversions). A live preview keeps one builder for the whole session, so what
+it may reuse stays in memory between saves.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,13 +44,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_e
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
+from mkdocs.utils.meta import get_data
 
 from build_scripts.cache import Cache, code_version, digest
 from build_scripts.renderers import mkdocs_compat as compat
 from build_scripts.workers import cores, fork_map, forks
 
 _CHUNK = 16  # pages a worker handles per task (workers take the next task when done: big pages even out)
-_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "mkdocs-autorefs", "mkdocstrings")
+_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "mkdocs-autorefs", "mkdocstrings", "pyyaml")
 Logged = tuple[str, int, str]
 T = TypeVar("T")
 R = TypeVar("R")
@@ -93,6 +99,7 @@ class SiteBuilder:
         self.cache, self.jobs = cache, jobs
         self.previous: dict[str, Rendered] = {}
         self.converted = self.reused = 0
+        self._salt = digest(*_versions())  # front matter read by this MkDocs and PyYAML
 
     def build(self, config: MkDocsConfig, generated: set[str], old_site: Path, templates: Path) -> dict[str, Rendered]:
         """Build `config`'s site into its `site_dir`, reusing what is unchanged from `old_site`.
@@ -126,7 +133,8 @@ class SiteBuilder:
         common = _common_key(config, doc_files)
         self._convert_all(config, files, doc_files, generated, common)
         env = config.plugins.on_env(env, config=config, files=files)
-        files.copy_static_files(inclusion=InclusionLevel.is_included)
+        in_place = Path(config.site_dir) == old_site
+        files.copy_static_files(dirty=in_place, inclusion=InclusionLevel.is_included)  # in place: the changed ones
         for template in config.theme.static_templates:
             compat.build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
@@ -168,7 +176,7 @@ class SiteBuilder:
             compat.set_current_page(config, page)
             try:
                 page = config.plugins.on_pre_page(page, config=config, files=files)
-                page.read_source(config)
+                self._read_source(config, page)
                 assert page.markdown is not None
                 page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
                 ready = found.get(file.src_uri)
@@ -187,6 +195,22 @@ class SiteBuilder:
                 raise
             finally:
                 compat.set_current_page(config, None)
+
+    def _read_source(self, config: MkDocsConfig, page: Page) -> None:
+        """`page.read_source`, with the front matter of a source read before not parsed again."""
+        source = config.plugins.on_page_read_source(page=page, config=config)
+        if source is None:
+            source = page.file.content_string
+        key = digest(self._salt, source)
+        read: tuple[int, bytes] | None = self.cache.get("read", key)  # where the Markdown starts, the front matter
+        if read is None:
+            markdown, meta = get_data(source)
+            if not source.endswith(markdown):  # not a plain front matter block: not kept
+                page.markdown, page.meta = markdown, meta
+                return
+            read = (len(source) - len(markdown), pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
+            self.cache.put("read", key, read)
+        page.markdown, page.meta = source[read[0] :], pickle.loads(read[1])  # a copy of its own: plugins change it
 
     # -- templating ----------------------------------------------------------------------------------
 
@@ -310,10 +334,14 @@ def _page(file: File) -> Page:
 
 def _common_key(config: MkDocsConfig, doc_files: list[File]) -> str:
     """A hash of everything besides a page's own Markdown that shapes its conversion."""
-    versions = [importlib.metadata.version(p) for p in _PACKAGES if _installed(p)]
+    versions = _versions()
     config_bytes = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
     pages = "\n".join(f"{f.src_uri} {f.dest_uri} {f.url}" for f in doc_files)
     return digest(code_version(), *versions, config_bytes, str(config.site_url), pages)
+
+
+def _versions() -> list[str]:
+    return [f"{p} {importlib.metadata.version(p)}" for p in _PACKAGES if _installed(p)]
 
 
 def _installed(package: str) -> bool:
@@ -350,6 +378,8 @@ def _link(old: Rendered, old_site: Path, new_site: str, folders: set[Path]) -> b
         stat = source.stat()
         if (stat.st_size, stat.st_mtime_ns) != (old.size, old.mtime_ns):
             return False
+        if source == target:  # a site updated in place: the file is where it belongs
+            return True
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)

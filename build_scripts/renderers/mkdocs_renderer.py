@@ -46,7 +46,9 @@ class MkDocsRenderer:
 
         def rebuild(site_dir: Path, site_url: str) -> str:
             start = time.perf_counter()
-            site = warm.setdefault(site_dir, WarmSite(preview.config_file, site_dir, preview.cache))
+            if site_dir not in warm:
+                warm[site_dir] = WarmSite(preview.config_file, site_dir, preview.cache, in_place=True)
+            site = warm[site_dir]
             fresh = preview.regenerate()
             result = fresh.result
             if result is None:
