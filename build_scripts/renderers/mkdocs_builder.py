@@ -337,7 +337,7 @@ def _common_key(config: MkDocsConfig, doc_files: list[File]) -> str:
     versions = _versions()
     config_bytes = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
     pages = "\n".join(f"{f.src_uri} {f.dest_uri} {f.url}" for f in doc_files)
-    return digest(code_version(), *versions, config_bytes, str(config.site_url), pages)
+    return digest(code_version(), *versions, config_bytes, pages)  # not site_url: pages are converted without it
 
 
 def _versions() -> list[str]:
@@ -353,12 +353,13 @@ def _installed(package: str) -> bool:
 
 
 def _nav_key(common: str, config: MkDocsConfig, nav: Navigation) -> str:
-    """`common`, with the theme's own files and the navigation as every page shows it (titles included)."""
+    """`common`, with the site's address, the theme's own files and the navigation as every page shows it."""
     custom = config.theme.custom_dir
     theme = sorted(Path(custom).rglob("*")) if custom else []
     parts = [(str(p.relative_to(custom)), p.read_bytes()) for p in theme if p.is_file()]  # type: ignore[arg-type]
     titles = "\n".join(f"{p.url} {p.title}" for p in nav.pages)
-    return digest(common, json.dumps(config.nav, sort_keys=True), titles, *(part for pair in parts for part in pair))
+    configured = json.dumps(config.nav, sort_keys=True)
+    return digest(common, str(config.site_url), configured, titles, *(part for pair in parts for part in pair))
 
 
 def _page_key(common: str, page: Page) -> str:
