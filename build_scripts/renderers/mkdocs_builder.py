@@ -90,7 +90,7 @@ class SiteBuilder:
     previous build's files) stays in memory; conversions are kept in `cache`.
 
     Attributes:
-        cache: Where conversions are kept between builds (namespace `converted`).
+        cache: Where conversions are kept between builds (namespaces `converted-*`, `read-*`).
         jobs: Processes to share the work among (0: one per core).
         previous: The previous build's HTML files by page, with the site folder they are in.
     """
@@ -162,7 +162,7 @@ class SiteBuilder:
         todo = []
         for file in doc_files:
             if file.src_uri in keys:
-                hit = self.cache.get("converted", keys[file.src_uri])
+                hit = self.cache.get(_shard("converted", keys[file.src_uri]), keys[file.src_uri])
                 if hit is None:
                     todo.append(file)
                 else:
@@ -186,8 +186,9 @@ class SiteBuilder:
                     ready = _convert(config, files, page)
                     _replay(ready.logs)
                     self.converted += 1
-                if file.src_uri in keys:
-                    self.cache.put("converted", keys[file.src_uri], ready)
+                key = keys.get(file.src_uri)
+                if key is not None and self.cache.get(_shard("converted", key), key) is not ready:  # new: kept
+                    self.cache.put(_shard("converted", key), key, ready)
                 assert page.content is not None
                 page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
             except Exception as exc:
@@ -202,14 +203,15 @@ class SiteBuilder:
         if source is None:
             source = page.file.content_string
         key = digest(self._salt, source)
-        read: tuple[int, bytes] | None = self.cache.get("read", key)  # where the Markdown starts, the front matter
+        # Where the Markdown starts, and the front matter, pickled.
+        read: tuple[int, bytes] | None = self.cache.get(_shard("read", key), key)
         if read is None:
             markdown, meta = get_data(source)
             if not source.endswith(markdown):  # not a plain front matter block: not kept
                 page.markdown, page.meta = markdown, meta
                 return
             read = (len(source) - len(markdown), pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
-            self.cache.put("read", key, read)
+            self.cache.put(_shard("read", key), key, read)
         page.markdown, page.meta = source[read[0] :], pickle.loads(read[1])  # a copy of its own: plugins change it
 
     # -- templating ----------------------------------------------------------------------------------
@@ -238,6 +240,11 @@ class SiteBuilder:
             record.logs = []
             records[file.src_uri] = record
         return records
+
+
+def _shard(namespace: str, key: str) -> str:
+    """One of 16 parts of a namespace: a rebuild that changes a few pages writes a few small files, not one big one."""
+    return f"{namespace}-{key[0]}"
 
 
 def _convert_here(config: MkDocsConfig, files: Files, file: File) -> Converted:
