@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["cores", "fork_map", "forked"]
+__all__ = ["cores", "fork_map", "forked", "forks"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -39,9 +39,9 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int = 0) -> l
     process runs other threads (forking then is unsafe: live preview rebuilds
     on its server's thread). An exception in a worker is raised here.
     """
-    jobs = min(jobs or cores(), len(items))
-    if jobs < 2 or threading.active_count() > 1 or multiprocessing.parent_process() is not None:
+    if not forks(len(items), jobs):
         return [function(item) for item in items]
+    jobs = min(jobs or cores(), len(items))
     global _function
     _function = function
     try:
@@ -49,6 +49,12 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int = 0) -> l
             return pool.map(_call, items, chunksize=1)
     finally:
         _function = None
+
+
+def forks(items: int, jobs: int = 0) -> bool:
+    """Whether [`fork_map`][build_scripts.workers.fork_map] would share `items` items among forked workers."""
+    many = min(jobs or cores(), items) >= 2
+    return many and threading.active_count() == 1 and multiprocessing.parent_process() is None
 
 
 def forked(function: Callable[[], R]) -> R:

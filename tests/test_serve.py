@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 from .conftest import cli_process
 
@@ -53,6 +55,48 @@ def test_serve_renders_only_the_saved_note_and_says_so(mini):
                             int(lines[1].split(" reused")[0].rsplit(" ", 1)[1]))  # fmt: skip
         assert 1 <= rendered < reused
         assert len(lines) == 2, "one line per rebuild"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def listening_pid(port: int) -> int | None:
+    """The process that listens on `port` (Linux: the socket's inode in /proc/net/tcp, found among /proc/*/fd)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1].endswith(f":{port:04X}") and fields[3] == "0A":  # 0A: LISTEN
+            inodes.add(f"socket:[{fields[9]}]")
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        with contextlib.suppress(OSError):
+            if os.readlink(fd) in inodes:
+                return int(fd.parts[2])
+    return None
+
+
+def test_the_same_server_process_handles_every_save_and_keeps_its_pages(mini):
+    port = free_port()
+    proc = cli_process(mini, "serve", "--dev-addr", f"127.0.0.1:{port}")
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{port}/notes/lo-note/"
+        assert wait_for(lambda: "Lo is more upbeat" in fetch(url)), lines
+        assert listening_pid(port) == proc.pid
+        time.sleep(1.0)  # the file watcher takes stock
+        note = mini / "content" / "notes" / "lo-note.md"
+        for n, sentence in enumerate(["A first saved sentence.", "A second saved sentence."], start=2):
+            note.write_text(note.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+            assert wait_for(lambda s=sentence: s in fetch(url)), lines
+            assert wait_for(lambda n=n: len(lines) >= n), lines
+            assert lines[-1].startswith("content/notes/lo-note.md changed: ")
+            assert listening_pid(port) == proc.pid, "the preview was restarted in another process"
+            time.sleep(0.6)
+        assert "A first saved sentence." in fetch(url)
+        rendered = int(lines[-1].split(" pages rendered, ")[0].rsplit(" ", 1)[1])
+        reused = int(lines[-1].split(" reused")[0].rsplit(" ", 1)[1])
+        assert rendered < reused, lines[-1]
+        assert proc.poll() is None
     finally:
         proc.terminate()
         proc.wait(timeout=20)

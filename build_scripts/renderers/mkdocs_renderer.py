@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from build_scripts import history
 from build_scripts.cache import Cache
@@ -21,7 +20,7 @@ from build_scripts.config import Settings
 from build_scripts.model import BuildResult
 from build_scripts.renderers import project
 from build_scripts.renderers.base import Preview, RenderError
-from build_scripts.renderers.mkdocs_adapter import SiteBuild, SiteError, build_site, serve
+from build_scripts.renderers.mkdocs_adapter import SiteBuild, SiteError, WarmSite, build_site, serve
 
 __all__ = ["MkDocsRenderer"]
 
@@ -37,42 +36,48 @@ class MkDocsRenderer:
             project.check_hand_written(config_file, result)
         except project.ProjectError as exc:
             raise RenderError(str(exc)) from None
-        done = _build(settings, config_file, result, site_dir, Cache(settings.cache_dir), jobs=jobs)
+        cache = Cache(settings.cache_dir)
+        done = _build(settings, lambda: build_site(config_file, result, site_dir, cache, jobs=jobs))
         return f"site built in {site_dir}: {_counts(done)}"
 
     def serve(self, preview: Preview) -> int:
         """Live preview: each save rebuilds what changed and prints one line."""
+        warm: dict[Path, WarmSite] = {}  # one builder for the whole session: what it may reuse stays in memory
 
         def rebuild(site_dir: Path, site_url: str) -> str:
             start = time.perf_counter()
+            if site_dir not in warm:
+                warm[site_dir] = WarmSite(preview.config_file, site_dir, preview.cache, in_place=True)
+            site = warm[site_dir]
             fresh = preview.regenerate()
-            if fresh.result is None:
+            result = fresh.result
+            if result is None:
                 return f"{fresh.changed}: not rebuilt, problems above; the preview shows the last good site"
             try:
-                done = _build(fresh.settings, preview.config_file, fresh.result, site_dir, preview.cache,
-                              site_url=site_url)  # fmt: skip
+                done = _build(fresh.settings, lambda: site.build(result, site_url=site_url))
             except RenderError as exc:
                 print(*(f"error: {line}" for line in exc.args), sep="\n", file=sys.stderr)
                 return f"{fresh.changed}: not rebuilt; the preview shows the last good site"
-            warned = len(fresh.result.diagnostics)
+            warned = len(result.diagnostics)
             notice = f" ({warned} warning(s): `research-site check` lists them)" if warned else ""
             return f"{fresh.changed}: {_counts(done, time.perf_counter() - start)}{notice}"
 
-        serve(preview.config_file, rebuild, preview.watch, preview.dev_addr)
+        try:
+            serve(preview.config_file, rebuild, preview.watch, preview.dev_addr)
+        except SiteError as exc:
+            raise RenderError(str(exc)) from None
         return 0
 
 
-def _build(
-    settings: Settings, config_file: Path, result: BuildResult, site_dir: Path, cache: Cache, **options: Any
-) -> SiteBuild:
-    """The MkDocs stage, with the sitemap dated reproducibly.
+def _build(settings: Settings, build: Callable[[], SiteBuild]) -> SiteBuild:
+    """The MkDocs stage (`build`), with the sitemap dated reproducibly.
 
     Raises:
         RenderError: If MkDocs failed; the previous site is kept.
     """
     try:
         with _source_date_epoch(settings):
-            return build_site(config_file, result, site_dir, cache, **options)
+            return build()
     except SiteError as exc:
         raise RenderError(str(exc), _NOT_BUILT) from None
 
@@ -85,12 +90,16 @@ def _counts(done: SiteBuild, seconds: float | None = None) -> str:
 @contextmanager
 def _source_date_epoch(settings: Settings) -> Iterator[None]:
     """Reproducible output: MkDocs dates the sitemap from SOURCE_DATE_EPOCH (here: the content's last commit)."""
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    saved = {name: os.environ.get(name) for name in ("SOURCE_DATE_EPOCH", "NO_MKDOCS_2_WARNING")}
     inputs = (settings.content_dir, settings.bib_dir, settings.root / "mkdocs.yml")  # the project's, not the tool's
-    os.environ["SOURCE_DATE_EPOCH"] = saved or history.last_commit_time(settings.root, *inputs) or "0"
+    epoch = saved["SOURCE_DATE_EPOCH"] or history.last_commit_time(settings.root, *inputs) or "0"
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         yield
     finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
+        for name, value in saved.items():  # the environment as it was
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -176,7 +176,7 @@ def serve(
     args = ["serve", "--config-file", str(project.config_file), *(["--dev-addr", dev_addr] if dev_addr else [])]
     seen = stamps(watch)
     config = project.config_file.read_bytes()
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the server too, as Ctrl-C does
+    handler = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the server too, as Ctrl-C does
     server = subprocess.Popen(_command(args), cwd=project.folder)
     host, port, mount = _address(project, dev_addr)
     waiting = True
@@ -200,6 +200,7 @@ def serve(
         return 0
     finally:
         _stop(server)
+        signal.signal(signal.SIGTERM, handler)  # the handler this process had before
 
 
 def _address(project: Project, dev_addr: str | None) -> tuple[str, int, str]:

@@ -1,0 +1,397 @@
+"""MkDocs' build, step for step, with the two costly steps reused where their inputs are unchanged.
+
+[`SiteBuilder`][build_scripts.renderers.mkdocs_builder.SiteBuilder] runs the
+steps of `mkdocs build` in MkDocs' order, the plugins' events included: every
+page, generated or hand-written, is read and converted (`on_pre_page`,
+`on_page_markdown`, Markdown to HTML, `on_page_content`) before `on_env`, so
+that plugins which resolve cross-references there (autorefs, through
+mkdocstrings) see them all. Two steps are reused:
+
+* **conversion** of a generated page: its HTML, table of contents, title,
+  anchors and the autorefs anchors it registered are kept, keyed on its
+  Markdown and everything else that shapes it; a page whose key is unchanged
+  still passes through every plugin event in order, only the Markdown is not
+  converted again. Pages not in the cache are converted up front on all cores
+  (forked workers) and applied in order. Hand-written pages (`docs/`, which
+  may document code with mkdocstrings) are converted every time.
+* **templating** of any page: the HTML file written by the previous build is
+  hard-linked when the page's final content (after `on_env`), its title, table
+  of contents and front matter, and everything shaping every page (the
+  navigation with every page's title, the config, the theme, the versions) are
+  unchanged. The others are templated on all cores.
+
+A page's front matter, too, is parsed once per source text (kept with the
+conversions). A live preview keeps one builder for the whole session, so what
+it may reuse stays in memory between saves.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import logging
+import os
+import pickle
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import Navigation, get_navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+from mkdocs.utils.meta import get_data
+
+from build_scripts.cache import Cache, code_version, digest
+from build_scripts.renderers import mkdocs_compat as compat
+from build_scripts.workers import cores, fork_map, forks
+
+_CHUNK = 16  # pages a worker handles per task (workers take the next task when done: big pages even out)
+_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "mkdocs-autorefs", "mkdocstrings", "pyyaml")
+Logged = tuple[str, int, str]
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(slots=True)
+class Converted:
+    """A page's conversion, enough to give the page its HTML again without converting its Markdown."""
+
+    markdown: str  # digest of the Markdown converted (after `on_page_markdown`)
+    content: str
+    toc: TableOfContents
+    title: str | None
+    anchors: frozenset[str]  # ids on the page, for the link check
+    links: dict[str, dict[str, str]]  # target page -> anchor -> link as written
+    registered: list[compat.Anchor] = field(default_factory=list)  # anchors registered with autorefs
+    logs: list[Logged] = field(default_factory=list)  # warnings logged while converting, to replay
+
+
+@dataclass(slots=True)
+class Rendered:
+    """A page's templated HTML file, enough to reuse it in the next build."""
+
+    key: str
+    dest: str  # the HTML file, relative to the site folder
+    size: int
+    mtime_ns: int
+    entries: list[dict[str, Any]] = field(default_factory=list)  # its search index entries
+    logs: list[Logged] = field(default_factory=list)
+
+
+class SiteBuilder:
+    """Builds a site with MkDocs, reusing conversions and HTML files of earlier builds.
+
+    One builder serves a whole live preview: what it keeps between builds (the
+    previous build's files) stays in memory; conversions are kept in `cache`.
+
+    Attributes:
+        cache: Where conversions are kept between builds (namespaces `converted-*`, `read-*`).
+        jobs: Processes to share the work among (0: one per core).
+        previous: The previous build's HTML files by page, with the site folder they are in.
+    """
+
+    def __init__(self, cache: Cache, jobs: int = 0):
+        self.cache, self.jobs = cache, jobs
+        self.previous: dict[str, Rendered] = {}
+        self.converted = self.reused = 0
+        self._salt = digest(*_versions())  # front matter read by this MkDocs and PyYAML
+
+    def build(self, config: MkDocsConfig, generated: set[str], old_site: Path, templates: Path) -> dict[str, Rendered]:
+        """Build `config`'s site into its `site_dir`, reusing what is unchanged from `old_site`.
+
+        `generated` names the generator's pages (their conversions may be reused).
+
+        Returns:
+            The pages' records (for the next build).
+        """
+        try:
+            return self._build(config, generated, old_site, templates)
+        except Exception as exc:
+            config.plugins.on_build_error(error=exc)
+            raise
+
+    def _build(self, config: MkDocsConfig, generated: set[str], old_site: Path, templates: Path) -> dict[str, Rendered]:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        files = get_files(config)
+        env = config.theme.get_env()
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(templates))
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+        doc_files = list(files.documentation_pages(inclusion=InclusionLevel.is_included))
+        for file in doc_files:
+            if file.page is None:
+                Page(None, file, config)  # a page that is not in the nav (it sets file.page)
+        common = _common_key(config, doc_files)
+        self._convert_all(config, files, doc_files, generated, common)
+        env = config.plugins.on_env(env, config=config, files=files)
+        in_place = Path(config.site_dir) == old_site
+        files.copy_static_files(dirty=in_place, inclusion=InclusionLevel.is_included)  # in place: the changed ones
+        for template in config.theme.static_templates:
+            compat.build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            compat.build_extra_template(template, files, config, nav)
+        records = self._template_all(config, doc_files, nav, env, _nav_key(common, config, nav), old_site)
+        log_level = config.validation.links.anchors
+        for file in doc_files:
+            _page(file).validate_anchor_links(files=files, log_level=log_level)
+        entries = compat.search_entries(config)
+        if entries is not None:
+            entries[:] = [entry for f in doc_files for entry in records[f.src_uri].entries]
+        config.plugins.on_post_build(config=config)
+        self.previous = records
+        return records
+
+    # -- conversion ----------------------------------------------------------------------------------
+
+    def _convert_all(
+        self, config: MkDocsConfig, files: Files, doc_files: list[File], generated: set[str], common: str
+    ) -> None:
+        """Read and convert every page in order, each through MkDocs' events; conversions reused or done up front."""
+        keys = {f.src_uri: digest(common, f.src_uri, Path(str(f.abs_src_path)).read_bytes())
+                for f in doc_files if f.src_uri in generated}  # fmt: skip
+        found: dict[str, Converted] = {}
+        todo = []
+        for file in doc_files:
+            if file.src_uri in keys:
+                hit = self.cache.get(_shard("converted", keys[file.src_uri]), keys[file.src_uri])
+                if hit is None:
+                    todo.append(file)
+                else:
+                    found[file.src_uri] = hit
+        if forks(len(todo), self.jobs):  # up front, on all cores: a worker runs the events on its own copy of plugins
+            done = _shared(lambda chunk: [_convert_here(config, files, f) for f in chunk], todo, self.jobs)
+            found.update((f.src_uri, c) for f, c in zip(todo, done, strict=True))
+        self.converted = 0
+        for file in doc_files:
+            page = _page(file)
+            compat.set_current_page(config, page)
+            try:
+                page = config.plugins.on_pre_page(page, config=config, files=files)
+                self._read_source(config, page)
+                assert page.markdown is not None
+                page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+                ready = found.get(file.src_uri)
+                if ready is not None and ready.markdown == digest(page.markdown):
+                    _apply(config, files, page, ready)
+                else:
+                    ready = _convert(config, files, page)
+                    _replay(ready.logs)
+                    self.converted += 1
+                key = keys.get(file.src_uri)
+                if key is not None and self.cache.get(_shard("converted", key), key) is not ready:  # new: kept
+                    self.cache.put(_shard("converted", key), key, ready)
+                assert page.content is not None
+                page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+            except Exception as exc:
+                logging.getLogger("mkdocs").error("Error reading page '%s': %s", file.src_uri, exc)
+                raise
+            finally:
+                compat.set_current_page(config, None)
+
+    def _read_source(self, config: MkDocsConfig, page: Page) -> None:
+        """`page.read_source`, with the front matter of a source read before not parsed again."""
+        source = config.plugins.on_page_read_source(page=page, config=config)
+        if source is None:
+            source = page.file.content_string
+        key = digest(self._salt, source)
+        # Where the Markdown starts, and the front matter, pickled.
+        read: tuple[int, bytes] | None = self.cache.get(_shard("read", key), key)
+        if read is None:
+            markdown, meta = get_data(source)
+            if not source.endswith(markdown):  # not a plain front matter block: not kept
+                page.markdown, page.meta = markdown, meta
+                return
+            read = (len(source) - len(markdown), pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
+            self.cache.put(_shard("read", key), key, read)
+        page.markdown, page.meta = source[read[0] :], pickle.loads(read[1])  # a copy of its own: plugins change it
+
+    # -- templating ----------------------------------------------------------------------------------
+
+    def _template_all(
+        self, config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, common: str, old_site: Path
+    ) -> dict[str, Rendered]:
+        """Template every page, or hard-link its HTML from `old_site` when its key is unchanged."""
+        records: dict[str, Rendered] = {}
+        folders: set[Path] = set()
+        todo: list[File] = []
+        keys = {f.src_uri: _page_key(common, _page(f)) for f in doc_files}
+        for file in doc_files:
+            old = self.previous.get(file.src_uri)
+            if old is not None and old.key == keys[file.src_uri] and _link(old, old_site, config.site_dir, folders):
+                records[file.src_uri] = old
+            else:
+                todo.append(file)
+
+        def template(chunk: list[File]) -> list[Rendered]:
+            return [_template(config, doc_files, nav, env, f, keys[f.src_uri]) for f in chunk]
+
+        self.reused = len(doc_files) - len(todo)
+        for file, record in zip(todo, _shared(template, todo, self.jobs), strict=True):
+            _replay(record.logs)
+            record.logs = []
+            records[file.src_uri] = record
+        return records
+
+
+def _shard(namespace: str, key: str) -> str:
+    """One of 16 parts of a namespace: a rebuild that changes a few pages writes a few small files, not one big one."""
+    return f"{namespace}-{key[0]}"
+
+
+def _convert_here(config: MkDocsConfig, files: Files, file: File) -> Converted:
+    """Read and convert a page as MkDocs does, on this process's copy of the plugins (a worker's)."""
+    page = _page(file)
+    compat.set_current_page(config, page)
+    try:
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.read_source(config)
+        assert page.markdown is not None
+        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        return _convert(config, files, page)
+    finally:
+        compat.set_current_page(config, None)
+
+
+def _convert(config: MkDocsConfig, files: Files, page: Page) -> Converted:
+    """Convert a page's Markdown (`page.render`), recording what reusing the conversion needs."""
+    assert page.markdown is not None
+    with compat.recording_anchors(config) as registered, _collecting() as logs:
+        page.render(config, files)
+    assert page.content is not None
+    links = {target.src_uri: dict(found) for target, found in (page.links_to_anchors or {}).items()}
+    return Converted(digest(page.markdown), page.content, page.toc, compat.title_from_render(page),
+                     frozenset(page.present_anchor_ids or ()), links, registered, logs)  # fmt: skip
+
+
+def _apply(config: MkDocsConfig, files: Files, page: Page, done: Converted) -> None:
+    """Give a page a conversion done elsewhere: its HTML, toc, title, anchors, warnings and autorefs anchors."""
+    page.content, page.toc = done.content, done.toc
+    compat.set_title_from_render(page, done.title)
+    page.present_anchor_ids = set(done.anchors)
+    page.links_to_anchors = {target: links for uri, links in done.links.items()
+                             if (target := files.get_file_from_path(uri))}  # fmt: skip
+    _replay(done.logs)
+    compat.replay_anchors(config, page, done.registered)
+
+
+def _template(config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, file: File, key: str) -> Rendered:
+    """Template and write one page; return its record, with the search entries it added."""
+    page = _page(file)
+    entries = compat.search_entries(config)
+    before = len(entries) if entries is not None else 0
+    with _collecting() as logs:
+        compat.build_page(page, config, doc_files, nav, env)
+    mine = entries[before:] if entries is not None else []
+    if entries is not None:
+        del entries[before:]  # the index is put together from the pages' records at the end
+    stat = os.stat(file.abs_dest_path)
+    return Rendered(key, file.dest_uri, stat.st_size, stat.st_mtime_ns, mine, logs)
+
+
+def _shared(function: Callable[[list[File]], list[R]], files: list[File], jobs: int) -> list[R]:
+    """`function` over `files` in chunks, on forked workers when there are enough of them."""
+    if len(files) < 2:
+        return function(files)
+    size = max(1, min(_CHUNK, len(files) // (4 * (jobs or cores()))))  # small sites: every core gets work
+    # Workers are given positions in `files`, never the files: a pickled copy of a page would not be the page
+    # the worker's nav holds (the nav would not show it as the current page).
+    chunks = [range(i, min(i + size, len(files))) for i in range(0, len(files), size)]
+    return [r for part in fork_map(lambda at: function([files[i] for i in at]), chunks, jobs) for r in part]
+
+
+def _replay(logs: Sequence[Logged]) -> None:
+    for name, level, message in logs:
+        logging.getLogger(name).log(level, "%s", message)
+
+
+@contextmanager
+def _collecting() -> Iterator[list[Logged]]:
+    """Collect the warnings MkDocs logs inside the block instead of showing them (the caller replays them once)."""
+    logs: list[Logged] = []
+    logger = logging.getLogger("mkdocs")
+    saved, logger.handlers = logger.handlers, [_Collector(logs)]
+    try:
+        yield logs
+    finally:
+        logger.handlers = saved
+
+
+class _Collector(logging.Handler):
+    def __init__(self, into: list[Logged]):
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append((record.name, record.levelno, record.getMessage()))
+
+
+def _page(file: File) -> Page:
+    assert file.page is not None, file.src_uri
+    return file.page
+
+
+def _common_key(config: MkDocsConfig, doc_files: list[File]) -> str:
+    """A hash of everything besides a page's own Markdown that shapes its conversion."""
+    versions = _versions()
+    config_bytes = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
+    pages = "\n".join(f"{f.src_uri} {f.dest_uri} {f.url}" for f in doc_files)
+    return digest(code_version(), *versions, config_bytes, pages)  # not site_url: pages are converted without it
+
+
+def _versions() -> list[str]:
+    return [f"{p} {importlib.metadata.version(p)}" for p in _PACKAGES if _installed(p)]
+
+
+def _installed(package: str) -> bool:
+    try:
+        importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def _nav_key(common: str, config: MkDocsConfig, nav: Navigation) -> str:
+    """`common`, with the site's address, the theme's own files and the navigation as every page shows it."""
+    custom = config.theme.custom_dir
+    theme = sorted(Path(custom).rglob("*")) if custom else []
+    parts = [(str(p.relative_to(custom)), p.read_bytes()) for p in theme if p.is_file()]  # type: ignore[arg-type]
+    titles = "\n".join(f"{p.url} {p.title}" for p in nav.pages)
+    configured = json.dumps(config.nav, sort_keys=True)
+    return digest(common, str(config.site_url), configured, titles, *(part for pair in parts for part in pair))
+
+
+def _page_key(common: str, page: Page) -> str:
+    """A hash of what a page's HTML file is made of: its final content, title, toc and front matter."""
+    meta = json.dumps(page.meta, sort_keys=True, default=str)
+    return digest(common, page.file.src_uri, page.content or "", str(page.title), _toc_text(page.toc), meta)
+
+
+def _toc_text(toc: Any) -> str:
+    return "".join(f"<{item.level} {item.id} {item.title}{_toc_text(item.children)}>" for item in toc)
+
+
+def _link(old: Rendered, old_site: Path, new_site: str, folders: set[Path]) -> bool:
+    """Put the previous build's HTML of a page into the new site; False if it is gone or was changed."""
+    source, target = old_site / old.dest, Path(new_site) / old.dest
+    try:
+        stat = source.stat()
+        if (stat.st_size, stat.st_mtime_ns) != (old.size, old.mtime_ns):
+            return False
+        if source == target:  # a site updated in place: the file is where it belongs
+            return True
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
