@@ -23,14 +23,19 @@ LINK = "See [the formatter][tinymod.Formatter] for how a label is written."
 @pytest.fixture
 def api_project(mini: Path) -> Path:
     """The mini project with an API page documented by mkdocstrings and a note linking to an object on it."""
-    write(mini / "apidoc" / "tinymod.py", '"""A tiny module to document."""\n\n\nclass Formatter:\n'
-                                          '    """Writes labels."""\n\n    def label(self) -> str:\n'
-                                          '        """A label."""\n        return "x"\n')
+    write(
+        mini / "apidoc" / "tinymod.py",
+        '"""A tiny module to document."""\n\n\nclass Formatter:\n'
+        '    """Writes labels."""\n\n    def label(self) -> str:\n'
+        '        """A label."""\n        return "x"\n',
+    )
     write(mini / "docs" / "api.md", "# API\n\n::: tinymod\n")
     config = mini / "mkdocs.yml"
-    plugins = ("plugins:\n  - search\n  - mkdocstrings:\n      handlers:\n        python:\n"
-               "          paths: [apidoc]\n          options: {show_root_heading: true, show_source: false}\n"
-               "  - research-site\n")
+    plugins = (
+        "plugins:\n  - search\n  - mkdocstrings:\n      handlers:\n        python:\n"
+        "          paths: [apidoc]\n          options: {show_root_heading: true, show_source: false}\n"
+        "  - research-site\n"
+    )
     text = config.read_text(encoding="utf-8").replace("plugins: [search, research-site]\n", plugins)
     config.write_text(text, encoding="utf-8")
     note = mini / "content" / "notes" / "lo-note.md"
@@ -73,7 +78,9 @@ def test_an_api_link_still_resolves_after_the_note_is_edited_and_rebuilt(api_pro
 def test_an_unsupported_mkdocs_is_named_with_the_supported_series():
     from build_scripts.renderers import mkdocs_compat
 
-    with pytest.raises(mkdocs_compat.IncompatibleMkDocs, match=r"MkDocs 1\.7\.0 is installed; .* supports MkDocs 1\.6\.x"):
+    with pytest.raises(
+        mkdocs_compat.IncompatibleMkDocs, match=r"MkDocs 1\.7\.0 is installed; .* supports MkDocs 1\.6\.x"
+    ):
         mkdocs_compat.check_version("1.7.0")
     mkdocs_compat.check_version("1.6.1")  # the supported series passes
 

@@ -25,7 +25,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from build_scripts.renderers.fast_html import render
+from build_scripts.renderers.fast_html import parse, render
 
 from .conftest import ROOT, cli
 
@@ -159,3 +159,17 @@ def test_each_construct_renders_as_python_markdown_renders_it(source: str):
     assert normalised(BeautifulSoup(fast.html, "html.parser")) == normalised(BeautifulSoup(expected, "html.parser"))
     strip = lambda toc: [{k: t[k] for k in ("level", "id", "name")} | {"children": strip(t["children"])} for t in toc]  # noqa: E731
     assert fast.toc == strip(slow.toc_tokens)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "left"),
+    [
+        ("See [the formatter][pkg.Formatter].", True),
+        ("See [pkg.Formatter][].", True),
+        ("A [link](other.md), a footnote[^1] and `[code][x]`.\n\n[^1]: Note.", False),
+        ("A [defined][d] reference.\n\n[d]: other.md", False),
+    ],
+)
+def test_a_page_leaving_a_reference_undefined_is_left_to_python_markdown(markdown: str, left: bool) -> None:
+    """autorefs makes API links of `[text][id]` with no definition; the fast path leaves those pages to it."""
+    assert parse(markdown).leaves_references() is left

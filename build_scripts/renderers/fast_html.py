@@ -30,7 +30,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from build_scripts.renderers.fast_blocks import BLOCK_LEVEL, MdInHtml, inline_html_only, tabbed_plugin
 from build_scripts.renderers.fast_tokens import close_of, known_ids, mark_footnotes, plain_text, tight
 
-__all__ = ["FOOTNOTE_MARKER", "Rendered", "TocEntry", "render"]
+__all__ = ["FOOTNOTE_MARKER", "Parsed", "Rendered", "TocEntry", "parse", "render"]
 
 FOOTNOTE_MARKER = "///Footnotes Go Here///"
 """Python-Markdown's footnotes placeholder: the footnote list goes where a paragraph holds only this."""
@@ -66,6 +66,39 @@ class Rendered:
 
     html: str
     toc: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A page's Markdown as markdown-it-py tokens, ready for [`render`][build_scripts.renderers.fast_html.render].
+
+    Attributes:
+        tokens: The block tokens, inline tokens holding their children.
+        env: What the parse collected (footnote and reference definitions).
+    """
+
+    tokens: list[Token]
+    env: EnvType
+
+    def leaves_references(self) -> bool:
+        """Whether a `[text][id]` or `[id][]` is left as text: a reference with no definition on the page.
+
+        Python-Markdown's autorefs extension (mkdocstrings) turns those into cross-references
+        to API objects, which the fast path does not; such a page is left to Python-Markdown.
+        """
+        return any(
+            "][" in child.content
+            for token in self.tokens
+            if token.type == "inline"
+            for child in token.children or ()
+            if child.type == "text"
+        )
+
+
+def parse(markdown: str) -> Parsed:
+    """Parse a generated page's Markdown (front matter removed) as the fast path reads it."""
+    env: EnvType = {}
+    return Parsed(_MD.parse(markdown, env), env)
 
 
 def _parser() -> MarkdownIt:
@@ -294,19 +327,22 @@ def highlighted(block: str) -> str:
     return str(markdown.Markdown(extensions=["pymdownx.superfences"]).convert(block))
 
 
-def render(markdown: str, link: Callable[[str], str] = str, code: Callable[[str], str] = highlighted) -> Rendered:
+def render(
+    markdown: str | Parsed, link: Callable[[str], str] = str, code: Callable[[str], str] = highlighted
+) -> Rendered:
     """Render a generated page's Markdown as Python-Markdown with the site's extensions would.
 
     Args:
-        markdown: The page's Markdown, front matter removed.
+        markdown: The page's Markdown, front matter removed (or as [`parse`][build_scripts.renderers.fast_html.parse]
+            gave it).
         link: Rewrites a link or image address (MkDocs' `.md` links to page URLs).
         code: Renders a code block (its Markdown, fenced or indented) to HTML.
 
     Returns:
         The page's HTML and its table of contents.
     """
-    env: EnvType = {}
-    tokens = _MD.parse(markdown, env)
+    parsed = parse(markdown) if isinstance(markdown, str) else markdown
+    tokens, env = parsed.tokens, parsed.env
     mark_footnotes(tokens)
     printer = _Printer(_MD, link, code)
     labels = [str(t.meta["label"]) for t in tokens if t.type == "footnote_reference_open"]

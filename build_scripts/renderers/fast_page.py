@@ -20,7 +20,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
 
-from build_scripts.renderers.fast_html import render
+from build_scripts.renderers.fast_html import Parsed, render
 
 __all__ = ["render_page", "stand_in"]
 
@@ -54,12 +54,12 @@ def _code(config: MkDocsConfig, block: str) -> str:
     return str(md.convert(block))
 
 
-def render_page(page: Page, markdown: str, files: Files, config: MkDocsConfig) -> str:
+def render_page(page: Page, markdown: Parsed, files: Files, config: MkDocsConfig) -> str:
     """Render a generated page's Markdown with the fast path, filling in what `Page.render` would.
 
     Args:
         page: The page; its `toc`, `present_anchor_ids` and `links_to_anchors` are set.
-        markdown: The page's Markdown (front matter removed), as `on_page_markdown` saw it.
+        markdown: The page's Markdown (front matter removed), as `on_page_markdown` saw it, parsed.
         files: The site's files, to resolve links to other pages.
         config: The site's config (directory URLs, link validation).
 

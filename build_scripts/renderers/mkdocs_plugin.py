@@ -37,7 +37,7 @@ from build_scripts import pipeline
 from build_scripts.cache import Cache
 from build_scripts.config import ConfigError, load_settings
 from build_scripts.model import BuildResult, Severity
-from build_scripts.renderers import fast_page
+from build_scripts.renderers import fast_html, fast_page
 from build_scripts.renderers.project import merged_assets, merged_nav
 from build_scripts.theme import OVERRIDES, PLUGIN
 
@@ -72,7 +72,7 @@ class ResearchSitePlugin(BasePlugin[ResearchSiteConfig]):
 
     supplied: BuildResult | None = None
     result: BuildResult | None = None
-    fast: dict[str, str]
+    fast: dict[str, fast_html.Parsed]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Run the generator (unless a result was supplied); merge its nav and assets; add the theme overrides."""
@@ -100,7 +100,10 @@ class ResearchSitePlugin(BasePlugin[ResearchSiteConfig]):
         result = self.result
         if not self.config.fast_path or result is None or not _generated(page, result):
             return markdown
-        self.fast[page.file.src_uri] = markdown
+        parsed = fast_html.parse(markdown)
+        if "autorefs" in config.plugins and parsed.leaves_references():  # API cross-references: autorefs' own
+            return markdown
+        self.fast[page.file.src_uri] = parsed
         return fast_page.stand_in(markdown)
 
     @event_priority(100)  # before autorefs reads the table of contents
