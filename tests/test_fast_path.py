@@ -171,5 +171,5 @@ def test_each_construct_renders_as_python_markdown_renders_it(source: str):
     ],
 )
 def test_a_page_leaving_a_reference_undefined_is_left_to_python_markdown(markdown: str, left: bool) -> None:
-    """autorefs makes API links of `[text][id]` with no definition; the fast path leaves those pages to it."""
+    """The autorefs plugin makes API links of `[text][id]` with no definition; the fast path leaves those pages to it."""
     assert parse(markdown).leaves_references() is left
