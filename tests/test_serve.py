@@ -44,7 +44,7 @@ def test_serve_renders_only_the_saved_note_and_says_so(mini):
         assert lines[0].startswith("first build")
         assert " pages rendered, 0 reused" in lines[0]
         url = f"http://127.0.0.1:{port}/notes/lo-note/"
-        assert "Lo is more upbeat" in fetch(url)
+        assert wait_for(lambda: "Lo is more upbeat" in fetch(url))  # the server listens once the site is built
 
         note = mini / "content" / "notes" / "lo-note.md"
         note.write_text(note.read_text(encoding="utf-8") + "\nA sentence saved during the preview.\n", encoding="utf-8")
