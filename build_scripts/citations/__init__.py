@@ -1,0 +1,1 @@
+"""Citations: BibTeX entries as CSL-JSON, formatted references, exports and metadata."""
