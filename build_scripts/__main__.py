@@ -1,4 +1,4 @@
-"""Command line: `python -m build_scripts {check,build,emit,add-source,check-bib}`.
+"""Command line: `python -m build_scripts {check,build,emit,add-source,check-bib,format-bib}`.
 
 Exit status: 0 when the inputs are fine, 1 when they have errors (or
 warnings, with `--strict`), 2 on a usage error.
@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import add_source, bib, history, pipeline, project
 from .cache import Cache
+from .citations.format_bib import Output, format_bib
+from .cite import DEFAULT_STYLE, StyleError
 from .config import Settings, load_settings
 from .model import BuildResult, Diagnostic, Severity
 from .paths import relative_path, stamps
@@ -32,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.func is _check_bib:  # needs no mkdocs.yml
-        return _check_bib(args)
+    if args.func in (_check_bib, _format_bib):  # need no mkdocs.yml
+        return args.func(args)
     if not args.config_file.is_file():
         parser.error(f"no such configuration file: {args.config_file}")
     return args.func(args, load_settings(args.config_file))
@@ -98,6 +100,21 @@ def _parser() -> argparse.ArgumentParser:
     check_bib.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .bib file")
     check_bib.add_argument("--strict", action="store_true", default=argparse.SUPPRESS, help="treat warnings as errors")
     check_bib.set_defaults(func=_check_bib)
+    fmt = commands.add_parser("format-bib", help="print each entry's in-text citation and bibliography entry")
+    fmt.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .bib file")
+    fmt.add_argument("--style", default=None, help="a CSL style name or .csl path (default: the site's, else Chicago)")
+    shown = fmt.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--json", dest="output", action="store_const", const=Output.JSON, help="JSON, HTML as on the site"
+    )
+    shown.add_argument(
+        "--csl-json",
+        dest="output",
+        action="store_const",
+        const=Output.CSL_JSON,
+        help="the CSL-JSON items the formatter is given",
+    )
+    fmt.set_defaults(func=_format_bib, output=Output.TEXT)
     return parser
 
 
@@ -343,6 +360,19 @@ def _check_bib(args: argparse.Namespace) -> int:
         f"{sum(s.macros for s in summaries)} @string macros, {len(diags)} problems"
     )
     return status
+
+
+def _format_bib(args: argparse.Namespace) -> int:
+    """The entries formatted (text, `--json` or `--csl-json`) on stdout; the library's problems on stderr."""
+    style = args.style or (load_settings(args.config_file).csl_style if args.config_file.is_file() else None)
+    try:
+        text, diags = format_bib(args.files, style or DEFAULT_STYLE, args.output, Path.cwd())
+    except StyleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return _report(diags, args.strict)
 
 
 def _report(diags: list[Diagnostic], strict: bool) -> int:
