@@ -27,6 +27,7 @@ import yaml
 from . import bib, latex, notes
 from .atomic import EncodingMismatch, append_atomically
 from .config import Settings
+from .csl_json import entry_doi
 from .model import Diagnostic, Location, Severity, Source
 from .paths import relative_path
 from .slugs import slug
@@ -36,8 +37,6 @@ __all__ = ["STDIN", "AddResult", "add_source", "read_input", "summary"]
 #: The name that stands for standard input, on the command line and in diagnostics.
 STDIN = "<stdin>"
 
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -242,11 +241,7 @@ def _likely_duplicates(added: list[Source], existing: list[Source]) -> list[Diag
 
 
 def _doi(src: Source) -> str:
-    value = src.fields.get("doi", "")
-    match = _URL_MACRO.search(value)
-    value = match.group(1) if match else value
-    value = re.sub(r"\\([_%#&~$])", r"\1", value).replace("{", "").replace("}", "").strip()
-    return _DOI_PREFIX.sub("", value).strip().casefold()
+    return entry_doi(src.fields).casefold()
 
 
 def _title(src: Source) -> str:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from build_scripts.citations import engine
+from build_scripts.citations.rich_text import unmarked
 from build_scripts.citations.style import Style, StyleError, load_style
 
 from . import citeproc_compat
@@ -249,8 +250,9 @@ def finish(style_name: str, formatted: Iterable[tuple[dict, str, str]], suffixes
 
 
 def _reference(style: Style, item: dict, citation: str, entry: str) -> Reference:
-    markup = citeproc_compat.after_formatting(entry) or html.escape(item.get("title", item["id"]), quote=False)
-    citation = citeproc_compat.after_formatting(citation)
+    piq = style.punctuation_in_quote
+    markup = citeproc_compat.after_formatting(entry, item, piq) or html.escape(unmarked(item.get("title", item["id"])))
+    citation = citeproc_compat.after_formatting(citation, item, piq)
     label = plain(citation).strip()
     if style.author_date and label.startswith("(") and label.endswith(")"):
         label = label[1:-1].strip()

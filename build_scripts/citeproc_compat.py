@@ -4,12 +4,22 @@ citeproc-js ([`engine`][build_scripts.citations.engine]) formats every
 reference; the few places where its output departs from the Chicago Manual of
 Style (18th edition) are corrected here, each with its rule:
 
+* initials with a space between them: "Barrow, H. G.", not "H.G." (CMOS 10.12);
+* a hyphenated identifier is not a range: volume "60-I", report "99-02", not
+  "60–I", "99–02" (CMOS 6.78: the en dash joins ranges; an identifier keeps its hyphen);
+* the comma before "and" after an inverted first name, also when the second
+  name is an organization's: "Christiansen, Kaja, and TUG Election Committee" (CMOS 13.76, 6.19);
+* a period or comma inside single and double closing quotation marks:
+  `.’”`, not `’.”`, and none after `?` or `!` (CMOS 6.9, 6.123);
 * year suffixes in the order of the titles with a leading article ignored
-  ([`suffix_order`][build_scripts.citeproc_compat.suffix_order], CMOS 15.20 and 8.5);
+  ([`suffix_order`][build_scripts.citeproc_compat.suffix_order], CMOS 15.20 and 8.5).
+
+[`after_formatting`][build_scripts.citeproc_compat.after_formatting] applies
+the first four to each citation and bibliography entry.
 
 [`fix_punctuation`][build_scripts.citeproc_compat.fix_punctuation] applies the
-style's punctuation rules to text put into formatted output afterwards (the
-titles of this site's own pages).
+style's punctuation rules, and to text put into formatted output afterwards
+(the titles of this site's own pages).
 """
 
 from __future__ import annotations
@@ -25,9 +35,69 @@ if TYPE_CHECKING:
 __all__ = ["after_formatting", "fix_punctuation", "suffix_order"]
 
 
-def after_formatting(markup: str) -> str:
-    """A citation or bibliography entry from citeproc-js with this project's Chicago corrections applied."""
-    return markup
+_ROLES = ("author", "editor", "translator", "container-author")
+_NUMBERS = ("volume", "issue", "number", "collection-number", "chapter-number")
+_CLOSE_PUNCT = re.compile(r"’([.,])”")
+
+
+def after_formatting(markup: str, item: dict, punctuation_in_quote: bool) -> str:
+    """A citation or bibliography entry from citeproc-js with this project's Chicago corrections applied.
+
+    Args:
+        markup: citeproc-js's HTML for the item.
+        item: The CSL-JSON item it was formatted from.
+        punctuation_in_quote: Whether the style's locale puts punctuation inside quotation marks.
+
+    Returns:
+        The HTML, corrected where CMOS and citeproc-js part.
+    """
+    if not markup:
+        return markup
+    for role in _ROLES:
+        for name in item.get(role) or []:
+            markup = _spaced_initials(markup, name)
+    for var in _NUMBERS:
+        markup = _hyphen_kept(markup, str(item.get(var) or ""))
+    markup = _serial_comma(markup, item)
+    if punctuation_in_quote:
+        markup = _CLOSE_PUNCT.sub(r"\1’”", markup)
+    return _ENDS_QUESTION.sub(r"\1\2", markup)
+
+
+def _spaced_initials(markup: str, name: dict) -> str:
+    """ "H.G." as "H. G." next to the family name (citeproc-js spaces initials it makes, not those given)."""
+    given, family = str(name.get("given") or ""), str(name.get("family") or "")
+    spaced = re.sub(r"(?<=[A-Z]\.)(?=[A-Z]\b)", " ", given)
+    if not family or spaced == given:
+        return markup
+    return markup.replace(f"{family}, {given}", f"{family}, {spaced}").replace(
+        f"{given} {family}", f"{spaced} {family}"
+    )
+
+
+def _hyphen_kept(markup: str, value: str) -> str:
+    """An identifier's hyphen back where citeproc-js made it a range's en dash ("60–I" → "60-I")."""
+    first, dash, last = value.partition("-")
+    if not dash or "-" in last or not first or not last:
+        return markup
+    if first.isdigit() and last.isdigit() and int(last) > int(first):
+        return markup  # a range ("3-4", a double issue): the en dash is right
+    return re.sub(rf"(?<![\w–-]){re.escape(first)}–{re.escape(last)}(?![\w–-])", value, markup)
+
+
+def _serial_comma(markup: str, item: dict) -> str:
+    """ "Family, Given, and …" where the second of the first names is an organization's (citeproc-js drops
+    the comma then)."""
+    names: list = next((item[role] for role in ("author", "editor") if item.get(role)), [])
+    if len(names) < 2 or not names[0].get("given") or not names[0].get("family"):
+        return markup
+    start = f"{names[0]['family']}, "
+    if not markup.startswith(start):
+        return markup
+    given, sep, rest = markup[len(start) :].partition(" and ")
+    if not sep or "," in given or "<" in given or len(given) > len(str(names[0]["given"])) + 8:
+        return markup
+    return f"{start}{given}, and {rest}"
 
 
 _SUFFIXED = re.compile(r"(?P<year>\d{4}(?:[–-]\d{2,4})?|n\.d\.-)(?P<letter>[a-z]{1,3})$")

@@ -15,11 +15,27 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["creators", "date_parts", "date_text", "family_name", "inverted", "one_line", "page_range", "text_of"]
+from build_scripts.citations.rich_text import unmarked
+
+__all__ = [
+    "ISO_DATE",
+    "YEAR",
+    "creators",
+    "date_parts",
+    "date_text",
+    "family_name",
+    "inverted",
+    "iso_parts",
+    "one_line",
+    "page_range",
+    "text_of",
+]
 
 _DASH = re.compile(r"\s*[-\u2010-\u2015]+\s*")
-_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+ISO_DATE = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+"""An ISO 8601 date, as far as given: year (perhaps negative), month, day."""
+YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+"""A four-digit year anywhere in a text."""
 
 
 def one_line(value: Any) -> str:
@@ -28,8 +44,9 @@ def one_line(value: Any) -> str:
 
 
 def text_of(item: dict, var: str) -> str:
-    """The item's variable `var` on one line ("" if it has none)."""
-    return one_line(item.get(var))
+    """The item's variable `var` as plain text on one line, without CSL's rich-text tags ("" if it has none)."""
+    value = item.get(var)
+    return one_line(unmarked(value) if isinstance(value, str) else value)
 
 
 def date_parts(date: Any) -> list[int]:
@@ -40,9 +57,9 @@ def date_parts(date: Any) -> list[int]:
     if date.get("date-parts"):
         raw = list(date["date-parts"][0] or [])
     elif literal := one_line(date.get("literal") or date.get("raw")):
-        if match := _ISO.match(literal):
-            raw = [g for g in match.groups() if g]
-        elif match := _YEAR.search(literal):
+        if YEAR.match(literal):  # "2021-10", not "12 May"
+            raw = list(iso_parts(literal) or [])
+        elif match := YEAR.search(literal):
             raw = [match.group()]
     parts: list[int] = []
     for value, limit in zip(raw, (9999, 12, 31), strict=False):
@@ -53,6 +70,20 @@ def date_parts(date: Any) -> list[int]:
         if not 1 <= number <= limit:
             break
         parts.append(number)
+    return parts
+
+
+def iso_parts(text: str) -> list[int] | None:
+    """[year, month, day] (as far as given and valid) from an ISO-like date ("2021-10-05", "2021-10"); None if
+    it is none."""
+    match = ISO_DATE.match(text)
+    if not match:
+        return None
+    parts = [int(match.group(1))]
+    for value, limit in ((match.group(2), 12), (match.group(3), 31)):
+        if value is None or not 1 <= int(value) <= limit:
+            break
+        parts.append(int(value))
     return parts
 
 

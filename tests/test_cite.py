@@ -247,7 +247,8 @@ def test_broken_csl_file_raises_style_error(tmp_path: Path) -> None:
         pytest.param("phdthesis", {}, "thesis", id="phdthesis"),
         pytest.param("mastersthesis", {}, "thesis", id="mastersthesis"),
         pytest.param("thesis", {}, "thesis", id="thesis"),
-        pytest.param("unpublished", {}, "document", id="default"),
+        pytest.param("unpublished", {}, "manuscript", id="unpublished"),
+        pytest.param("set", {}, "document", id="default"),
     ],
 )
 def test_entry_types(entry_type: str, fields: dict[str, str], csl_type: str) -> None:

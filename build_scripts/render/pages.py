@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .. import metadata
+from ..csl_values import text_of
 from ..link import source_page
 from ..model import Claim, DisagreementKind, Inconsistency, Note, NoteKind, Page
 from ..verify import QuoteStatus, paragraphs_named
@@ -168,7 +169,7 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     ref = ctx.refs[key]
     source = ctx.index.sources[key]
     state.inputs.add(source.location.path)
-    title = ref.csl.get("title") or key
+    title = text_of(ref.csl, "title") or key
     parts = [
         f"# {page_title(title)}",
         "",

@@ -20,6 +20,7 @@ from collections import defaultdict
 
 from ..coverage import paras
 from ..csl_json import ATTRIBUTED
+from ..csl_values import text_of
 from ..model import Claim
 from ..verify import paragraphs_named
 from .context import (
@@ -39,7 +40,7 @@ __all__ = ["about", "for_authors", "passages", "uncertain"]
 def uncertain(csl: dict) -> list[str]:
     """What the entry's data leaves uncertain, in plain words ("Date: approximate"), from its CSL-JSON item."""
     issued = csl.get("issued") or {}
-    title = str(csl.get("title", ""))
+    title = text_of(csl, "title")
     names = csl.get("author") or csl.get("editor") or []
     marks = [
         "Author: not established" if not names else "",
