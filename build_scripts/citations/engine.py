@@ -17,6 +17,7 @@ the processor in a new Python process instead (slower, same result).
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
@@ -63,7 +64,16 @@ def _racer() -> Any:
         context.eval("var CSL = module.exports;")
         context.eval((_JS / "driver.js").read_text(encoding="utf-8"))
         _context, _started_in = context, os.getpid()
+        atexit.register(_close)
     return _context
+
+
+def _close() -> None:
+    """Close V8 before the interpreter tears down (closed by the garbage collector then, it can hang)."""
+    global _context
+    if _context is not None and _started_in == os.getpid():
+        _context.close()
+        _context = None
 
 
 def run(
