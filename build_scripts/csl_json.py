@@ -177,7 +177,7 @@ def to_csl(source: Source) -> dict:
 
     Text is LaTeX-decoded into CSL rich text ([`rich`][build_scripts.citations.rich_text.rich]:
     protected case as `<span class="nocase">`, `\\emph` as `<i>`). Where each
-    type and field goes is set out in docs/authoring.md ("How BibTeX fields
+    type and field goes is set out in docs/authoring.md ("How BibTeX entries
     become references").
 
     Args:
