@@ -46,6 +46,7 @@ _CHAR = re.compile(r"\\char\s*`\\?(\\|.)")
 _MARKUP = re.compile(
     r'<(i|b|sup|sub)>((?:(?!<\1>).)*?)</\1>|<span (?:class="nocase"|style="[^"<>]*")>((?:(?!<span).)*?)</span>'
 )
+_OPENING = re.compile(r"(?<![\w\u2019])'(?=[^\W\d_])")  # 'A quote' opens; '05 is an apostrophe
 _APOSTROPHE = re.compile(r"(?<=[\w.,;:!?)\]\u2019\ue031\ue033\ue035\ue037\ue039\ue03b])'")  # after a closing tag too
 
 
@@ -60,10 +61,11 @@ def rich(value: str) -> str:
         `<sub>` and small-caps spans where the LaTeX asked for them.
     """
     if not re.search(r"[{}\\$^`]", value):
-        return _APOSTROPHE.sub("\u2019", decode_latex(value))
+        return _OPENING.sub("\u2018", _APOSTROPHE.sub("\u2019", decode_latex(value)))
     marked = _scripts(_CHAR.sub(lambda m: _BACKSLASH if m.group(1) == "\\" else m.group(1), value))
     marked = re.sub(r"\\hyphen(?![A-Za-z])\s*", "-", _groups(marked, protect=True))
-    text = _APOSTROPHE.sub("\u2019", decode_latex(marked)).replace("`", "\u2018").replace(_BACKSLASH, "\\")
+    text = _OPENING.sub("\u2018", _APOSTROPHE.sub("\u2019", decode_latex(marked)))
+    text = text.replace("`", "\u2018").replace(_BACKSLASH, "\\")
     for opening, closing, tag, end in _TAGS.values():
         text = text.replace(opening, tag).replace(closing, end)
     return re.sub(r'<span class="nocase"></span>|<(i|b|sup|sub)></\1>', "", text)
