@@ -151,10 +151,26 @@ _PUNCT_OUTSIDE = re.compile(r"(?<![?!])(’?”)([.,])")
 _DOUBLE_PERIOD = re.compile(r"(?<!\.)\.((?:</[a-z]+>|[”’])*)\.(?!\.)")
 
 
+def _nest_quotes(text: str) -> str:
+    """Quotes inside quotes alternate: “a ‘b’ c” (a title with quotes put inside the style's quotes)."""
+    out, depth = [], 0
+    for char in text:
+        if char == "“":
+            char = "“" if depth % 2 == 0 else "‘"
+            depth += 1
+        elif char == "”" and depth > 0:
+            depth -= 1
+            char = "”" if depth % 2 == 0 else "’"
+        out.append(char)
+    return "".join(out)
+
+
 def fix_punctuation(text: str, punctuation_in_quote: bool) -> str:
-    """The style's punctuation rules on text put into formatted output: `?”.` → `?”` (no period after
-    `?`/`!`), `”.` → `.”` when the locale puts punctuation inside quotes (American usage), and a doubled
-    period (a title ending in "Inc.") collapsed."""
+    """The style's punctuation rules on text put into formatted output: quotes inside quotes alternate,
+    `?”.` → `?”` (no period after `?`/`!`), `”.` → `.”` when the locale puts punctuation inside quotes
+    (American usage), and a doubled period (a title ending in "Inc.") collapsed."""
+    if "“" in text:
+        text = _nest_quotes(text)
     text = _ENDS_QUESTION.sub(r"\1\2", text)
     if punctuation_in_quote:
         text = _PUNCT_OUTSIDE.sub(r"\2\1", text)

@@ -26,6 +26,7 @@ from build_scripts.citations.csl_fields import (
     ARTICLE_SUBTYPES,
     GENRES,
     ORDINALS,
+    PLAIN_FIELDS,
     RICH_FIELDS,
     STATUS,
     TYPES,
@@ -214,6 +215,9 @@ def to_csl(source: Source) -> dict:
     for var, fields in RICH_FIELDS.items():
         if value := first(*fields):
             item[var] = value
+    for var, field in PLAIN_FIELDS.items():
+        if f.get(field, "").strip():
+            item[var] = _display(f[field])
     if item.get("edition", "").lower() in ORDINALS:
         item["edition"] = ORDINALS[item["edition"].lower()]
     if (value := first("publisher", "institution", "school", "organization")) or (

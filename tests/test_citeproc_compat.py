@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from build_scripts.citations import engine
 from build_scripts.cite import Formatter, Reference
-from build_scripts.citeproc_compat import after_formatting
+from build_scripts.citeproc_compat import after_formatting, fix_punctuation
 from build_scripts.model import Location, Source
 from build_scripts.workers import forked
 
@@ -118,3 +118,8 @@ def test_a_process_forked_after_v8_started_still_formats() -> None:
     here = formatted(source("k", "book", author="Lo, Bobo", title="Axis", year="2008"))
     there = forked(lambda: formatted(source("k", "book", author="Lo, Bobo", title="Axis", year="2008")))
     assert there == here
+
+
+def test_a_quoted_title_put_into_a_formatted_citation_alternates_its_quotes() -> None:
+    shaped = "Contributors. 2026. “Summary: a “no limits” partnership?”. Site."  # a page title put in
+    assert fix_punctuation(shaped, True) == "Contributors. 2026. “Summary: a ‘no limits’ partnership?” Site."

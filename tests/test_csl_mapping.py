@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from build_scripts.citations.csl_fields import RICH_FIELDS, TYPES
+from build_scripts.citations.csl_fields import PLAIN_FIELDS, RICH_FIELDS, TYPES
 from build_scripts.citations.rich_text import rich, unmarked
 from build_scripts.cite import Formatter, Reference
 from build_scripts.csl_json import doi_of, to_csl
@@ -62,7 +62,7 @@ def test_guide_lists_every_type_and_field() -> None:
     section = guide[guide.index("### How BibTeX entries become references") :]
     assert {f"`@{t}`" for t in TYPES} <= set(re.findall(r"`@\w+`", section))
     named = set(re.findall(r"`([\w+]+)`", section))
-    fields = {f for names in RICH_FIELDS.values() for f in names}
+    fields = {f for names in RICH_FIELDS.values() for f in names} | set(PLAIN_FIELDS.values())
     fields |= {"title", "subtitle", "titleaddon", "maintitle", "mainsubtitle", "journaltitle", "journalsubtitle",
                "journal", "booktitle", "booksubtitle", "bookauthor", "number", "issue", "pages", "eid", "publisher",
                "institution", "school", "organization", "howpublished", "date", "year", "month", "eventdate",
@@ -135,6 +135,8 @@ FIELD_TABLE = [
     ("article", {"doi": "doi:10.1/ABC"}, {"DOI": "10.1/ABC"}),
     ("book", {"isbn": "978-0-8157-0", "issn": "0039-6338"}, {"ISBN": "978-0-8157-0", "ISSN": "0039-6338"}),
     ("book", {"abstract": "Abs", "note": "Note"}, {"abstract": "Abs", "note": "Note"}),
+    ("book", {"abstract": "Since the invasion of {Ukraine}", "note": "See {\\'E}cole"},
+     {"abstract": "Since the invasion of Ukraine", "note": "See École"}),  # prose: plain text, not rich
     ("book", {"author": "Korolev, Ivan", "author+an": "=attributed"},
      {"author": [{"family": "Korolev", "given": "Ivan", "suffix": "[attributed]"}]}),
 ]  # fmt: skip

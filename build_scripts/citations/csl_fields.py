@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-__all__ = ["GENRES", "LANGUAGES", "ORDINALS", "RICH_FIELDS", "STATUS", "TYPES", "csl_language"]
+__all__ = ["GENRES", "LANGUAGES", "ORDINALS", "PLAIN_FIELDS", "RICH_FIELDS", "STATUS", "TYPES", "csl_language"]
 
 TYPES = {
     "article": "article-journal",
@@ -57,11 +57,12 @@ RICH_FIELDS = {
     "original-title": ("origtitle",),
     "ISBN": ("isbn",),
     "ISSN": ("issn",),
-    "abstract": ("abstract",),
-    "note": ("note",),
     "volume": ("volume",),
 }
-"""CSL variable → the BibTeX fields it is read from, first one set wins (text, LaTeX decoded)."""
+"""CSL variable → the BibTeX fields it is read from, first one set wins (CSL rich text, LaTeX decoded)."""
+
+PLAIN_FIELDS = {"abstract": "abstract", "note": "note"}
+"""CSL variable → the BibTeX field of prose shown as it is (LaTeX decoded, no rich text): not a style's to format."""
 
 ORDINALS = {
     w: str(i)
