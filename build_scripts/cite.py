@@ -218,11 +218,26 @@ def _first_family(item: dict) -> str:
 
 
 def _run(style: Style, items: dict[str, dict], together: bool) -> dict[str, tuple[str, str]]:
-    """(citation, entry) HTML by lower-case key, from one citeproc-js run."""
+    """(citation, entry) HTML by lower-case key, from one citeproc-js run.
+
+    Should citeproc-js fail on the run, each item is formatted on its own, and
+    one it still fails on is left empty (shown by its title); if it fails on
+    every item, the style is unusable.
+    """
     try:
         citations, entries = engine.run(style.xml, style.lang, style.locales, list(items.values()), together)
     except engine.EngineError as exc:
-        raise StyleError(f"citation style {style.name!r} cannot format this library: {exc}") from None
+        if len(items) < 2:
+            raise StyleError(f"citation style {style.name!r} cannot format this library: {exc}") from None
+        out: dict[str, tuple[str, str]] = {}
+        for low, item in items.items():
+            try:
+                out |= _run(style, {low: item}, together)
+            except StyleError:
+                out[low] = ("", "")
+        if not any(citation or entry for citation, entry in out.values()):
+            raise StyleError(f"citation style {style.name!r} cannot format this library: {exc}") from None
+        return out
     out = {}
     for low, item in items.items():
         entry = _ENTRY.match(entries.get(item["id"], ""))

@@ -114,6 +114,15 @@ def test_processor_version_names_the_pinned_bundle() -> None:
     assert engine.processor_version().startswith(f"citeproc {engine.CITEPROC_JS}, mini-racer ")
 
 
+def test_an_item_the_processor_fails_on_leaves_the_others_formatted() -> None:
+    good = {"id": "a", "type": "book", "title": "Axis", "author": [{"family": "Lo", "given": "Bobo"}],
+            "issued": {"date-parts": [[2008]]}}
+    bad = {"id": "b", "type": "book", "title": "Broken", "author": "not a list of names"}
+    refs = Formatter().format([good, bad])
+    assert refs["a"].html == "Lo, Bobo. 2008. <i>Axis</i>."
+    assert refs["b"].html == "Broken"  # shown by its title
+
+
 def test_a_process_forked_after_v8_started_still_formats() -> None:
     here = formatted(source("k", "book", author="Lo, Bobo", title="Axis", year="2008"))
     there = forked(lambda: formatted(source("k", "book", author="Lo, Bobo", title="Axis", year="2008")))
