@@ -319,7 +319,7 @@ def names_short(item: Mapping[str, Any]) -> str:
     """The authors (else editors) of a CSL item as an author-date label names them: "A", "A and B",
     "A et al." ("" when it has none)."""
     names = item.get("author") or item.get("editor") or []
-    family = [f for n in names if (f := str(n.get("family") or n.get("literal") or ""))]
+    family = [f for n in names if isinstance(n, dict) and (f := str(n.get("family") or n.get("literal") or ""))]
     if len(family) > 2:
         return f"{family[0]} et al."
     return " and ".join(family)

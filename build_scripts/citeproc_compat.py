@@ -55,7 +55,8 @@ def after_formatting(markup: str, item: dict, punctuation_in_quote: bool) -> str
         return markup
     for role in _ROLES:
         for name in item.get(role) or []:
-            markup = _spaced_initials(markup, name)
+            if isinstance(name, dict):
+                markup = _spaced_initials(markup, name)
     for var in _NUMBERS:
         markup = _hyphen_kept(markup, str(item.get(var) or ""))
     markup = _serial_comma(markup, item)
@@ -89,7 +90,7 @@ def _serial_comma(markup: str, item: dict) -> str:
     """ "Family, Given, and …" where the second of the first names is an organization's (citeproc-js drops
     the comma then)."""
     names: list = next((item[role] for role in ("author", "editor") if item.get(role)), [])
-    if len(names) < 2 or not names[0].get("given") or not names[0].get("family"):
+    if len(names) < 2 or not isinstance(names[0], dict) or not names[0].get("given") or not names[0].get("family"):
         return markup
     start = f"{names[0]['family']}, "
     if not markup.startswith(start):
