@@ -124,6 +124,7 @@ FIELD_TABLE = [
     ("online", {"urldate": "2024-01-31"}, {"accessed": {"date-parts": [[2024, 1, 31]]}}),
     ("report", {"type": "Working paper"}, {"genre": "Working paper"}),
     ("thesis", {"type": "phdthesis"}, {"genre": "PhD diss."}),
+    ("patent", {"type": "patenteu"}, {"genre": "European patent"}),
     ("mastersthesis", {}, {"genre": "Master’s thesis"}),
     ("article", {"pubstate": "forthcoming"}, {"status": "forthcoming"}),
     ("article", {"pubstate": "inpress"}, {"status": "in press"}),

@@ -35,6 +35,9 @@ GENRES = {
     "phdthesis": "PhD diss.", "mastersthesis": "Master’s thesis", "mathesis": "Master’s thesis",
     "candthesis": "Candidate thesis", "techreport": "Technical report", "resreport": "Research report",
     "software": "Computer software", "audiocd": "Audio CD", "datacd": "Data CD",
+    "patent": "Patent", "patentde": "German patent", "patenteu": "European patent", "patentfr": "French patent",
+    "patentuk": "British patent", "patentus": "U.S. patent", "patreq": "Patent request",
+    "patreqde": "German patent request", "patreqeu": "European patent request",
 }  # fmt: skip
 """The entry types and biblatex `type` keys that stand for a genre, as the genre reads."""
 
