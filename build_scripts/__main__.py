@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from . import add_source, bib, history, pipeline, project
 from .cache import Cache
 from .citations.format_bib import Output, format_bib
@@ -364,15 +366,26 @@ def _check_bib(args: argparse.Namespace) -> int:
 
 def _format_bib(args: argparse.Namespace) -> int:
     """The entries formatted (text, `--json` or `--csl-json`) on stdout; the library's problems on stderr."""
-    style = args.style or (load_settings(args.config_file).csl_style if args.config_file.is_file() else None)
+    style = args.style or _site_style(args.config_file)
     try:
-        text, diags = format_bib(args.files, style or DEFAULT_STYLE, args.output, Path.cwd())
+        text, diags = format_bib(args.files, style, args.output, Path.cwd())
     except StyleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(text)
     sys.stdout.flush()
     return _report(diags, args.strict)
+
+
+def _site_style(config_file: Path) -> str:
+    """The site's citation style (`csl_style` in mkdocs.yml), else Chicago author-date; a broken file is said."""
+    if not config_file.is_file():
+        return DEFAULT_STYLE
+    try:
+        return load_settings(config_file).csl_style
+    except (ValueError, yaml.YAMLError) as exc:
+        print(f"{config_file}: warning: not read ({str(exc).splitlines()[0]}); using {DEFAULT_STYLE}", file=sys.stderr)
+        return DEFAULT_STYLE
 
 
 def _report(diags: list[Diagnostic], strict: bool) -> int:
