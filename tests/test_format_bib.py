@@ -113,3 +113,13 @@ def test_real_library_agrees_with_citeproc_js(library: str, tmp_path: Path) -> N
     assert len(ours) == len(items) > 0
     assert same_bib >= 0.98 * len(ours), f"{same_bib} of {len(ours)} bibliography entries identical"
     assert same_cite >= 0.98 * len(ours), f"{same_cite} of {len(ours)} citations identical"
+
+
+def test_site_style_is_the_default_and_a_broken_config_is_a_warning(tmp_path: Path) -> None:
+    write(tmp_path / "refs.bib", LIBRARY)
+    write(tmp_path / "mkdocs.yml", "site_name: x\nextra:\n  research:\n    csl_style: apa\n")
+    assert "(Baev, 2021)" in cli(tmp_path, "format-bib", "refs.bib").stdout
+    write(tmp_path / "mkdocs.yml", "site_name: [unclosed\n")
+    done = cli(tmp_path, "format-bib", "refs.bib")
+    assert done.returncode == 0 and "(Baev 2021)" in done.stdout
+    assert "mkdocs.yml: warning: not read" in done.stderr and "Traceback" not in done.stderr
