@@ -29,6 +29,9 @@ N >= 5000):
   stays alive while MkDocs runs, so the machine holds both at once;
 - **floor**: `mkdocs build` of the pages `python -m build_scripts emit` wrote
   (emitted once, untimed), same theme, extensions and navigation, no hook;
+- **references**: `Formatter.references` of the whole library alone
+  (`benchmarks/references.py`), in ms per reference, cold (empty cache) and
+  cached (the cache the cold run left);
 - **peer**: `mkdocs build` of the same notes with the mkdocs-bibtex plugin, in
   its own venv (`benchmarks/work/peer-venv`, pinned by
   `benchmarks/peer-requirements.txt`, created on first use).
@@ -58,6 +61,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import references
 import sites
 import synth
 from bench_report import METRICS, report
@@ -218,6 +222,7 @@ class SizeBench:
         shutil.rmtree(self.base, ignore_errors=True)
         self.info["corpus"] = synth.generate(self.n, self.project, self.args.seed, code_root=SNAPSHOT)
         self.measure_ours()
+        self.measure_references()
         self.measure_floor()
         self.measure_peer()
         return self.result()
@@ -313,6 +318,16 @@ class SizeBench:
             live["full"] = ok
         shutil.rmtree(self.base / "site", ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
+
+    def measure_references(self) -> None:
+        """Formatting the library's references alone (`benchmarks/references.py`): ms per reference."""
+        try:
+            self.info["references"] = references.measure(self.project / "bib" / "library.bib", self.runs, ENV)
+        except (subprocess.CalledProcessError, ValueError, KeyError) as exc:
+            self.problems.append(f"formatting references failed: {exc}")
+            return
+        found = self.info["references"]
+        say(f"N={self.n} references: {found['cold_ms']:.2f} ms each cold, {found['cached_ms']:.2f} ms cached")
 
     def serve_save(self, run: int, note: Path) -> Sample:
         """`python -m build_scripts serve`: seconds from saving a note to the served page showing the change."""

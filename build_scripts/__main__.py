@@ -1,4 +1,4 @@
-"""Command line: `research-site [-C DIR] {new,check,build,serve,emit,add-source,check-bib}`.
+"""Command line: `research-site [-C DIR] {new,check,build,serve,emit,add-source,check-bib,format-bib}`.
 
 The same as `python -m build_scripts`. Every command but `new` and
 `check-bib` works on the project whose `mkdocs.yml` is in the current folder,
@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from build_scripts import commands
+from build_scripts.citations.format_bib import Output
 from build_scripts.commands import EXIT_INPUT
 from build_scripts.config import ConfigError, load_settings
 from build_scripts.renderers.project import Renderer
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Run the command: on the project's settings, but for the commands that need no project."""
-    if args.func in (commands.check_bib, commands.new):
+    if args.func in (commands.check_bib, commands.format_bib, commands.new):
         return int(args.func(args))
     if not args.config_file.is_file():
         where = "" if args.config_file.is_absolute() else f" in {Path.cwd()}"
@@ -135,7 +136,19 @@ def _parser() -> argparse.ArgumentParser:
     check_bib = sub.add_parser("check-bib", help="load .bib files as one library and report counts and problems")
     check_bib.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .bib file")
     check_bib.set_defaults(func=commands.check_bib)
-    for command in (check, build, serve, emit, add, check_bib):  # `research-site check --strict` works as well
+    fmt = sub.add_parser(
+        "format-bib", help="print each entry's in-text citation and bibliography entry, as the site shows them"
+    )
+    fmt.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a .bib file")
+    fmt.add_argument("--style", default=None, help="a CSL style name or .csl path (default: the site's, else Chicago)")
+    shown = fmt.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--json", dest="output", action="store_const", const=Output.JSON, help="JSON, HTML as on the site"
+    )
+    shown.add_argument("--csl-json", dest="output", action="store_const", const=Output.CSL_JSON,
+                       help="the CSL-JSON items the formatter is given")  # fmt: skip
+    fmt.set_defaults(func=commands.format_bib, output=Output.TEXT)
+    for command in (check, build, serve, emit, add, check_bib, fmt):  # `research-site check --strict` works as well
         command.add_argument(
             "--strict", action="store_true", default=argparse.SUPPRESS, help="treat warnings as errors"
         )

@@ -40,7 +40,7 @@ def code_version() -> str:
     """Hash of the generator's source files, theme overrides and assets: results of other versions are never reused."""
     package = Path(__file__).parent
     theme = [p for folder in (OVERRIDES, ASSETS) for p in folder.rglob("*") if p.is_file()]
-    files = [*package.rglob("*.py"), *theme]
+    files = [*package.rglob("*.py"), *package.rglob("*.js"), *theme]
     return digest(*(p.read_bytes() for p in sorted(files)))[:16]
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from build_scripts import pipeline, scaffold
 from build_scripts.cache import Cache
+from build_scripts.citations.cite import DEFAULT_STYLE, StyleError
+from build_scripts.citations.format_bib import format_bib as citations_format_bib
 from build_scripts.config import ConfigError, Settings, load_settings
 from build_scripts.library import add_source, bib
 from build_scripts.model import BuildResult, Diagnostic, Severity
@@ -198,6 +200,31 @@ def check_bib(args: argparse.Namespace) -> int:
         f"{sum(s.macros for s in summaries)} @string macros, {len(diags)} problems"
     )
     return status
+
+
+def format_bib(args: argparse.Namespace) -> int:
+    """The entries formatted (text, `--json` or `--csl-json`) on stdout; the library's problems on stderr."""
+    style = args.style or _site_style(args.config_file)
+    try:
+        text, diags = citations_format_bib(args.files, style, args.output, Path.cwd())
+    except StyleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return report(diags, args.strict)
+
+
+def _site_style(config_file: Path) -> str:
+    """The site's citation style (`csl_style` in mkdocs.yml), else Chicago author-date; a broken file is said."""
+    if not config_file.is_file():
+        return DEFAULT_STYLE
+    try:
+        return load_settings(config_file).csl_style
+    except ConfigError as exc:
+        where = exc.diagnostic.location
+        print(f"{where}: warning: not read ({exc.diagnostic.message}); using {DEFAULT_STYLE}", file=sys.stderr)
+        return DEFAULT_STYLE
 
 
 def _errors(exc: RenderError) -> None:

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_scripts.citations import cite, csl_json
+from build_scripts.citations import cite, csl_fields
 from build_scripts.library.bib import load_library
 from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Severity, Source
@@ -143,7 +143,7 @@ QUOTED = st.lists(st.one_of(PLAIN.map(lambda s: s.replace('"', "")), braced(2)),
 )
 
 
-ENTRY_TYPES = st.sampled_from(sorted(csl_json.ENTRY_TYPES | {"misc", "unknown"})).flatmap(
+ENTRY_TYPES = st.sampled_from(sorted(csl_fields.ENTRY_TYPES | {"misc", "unknown"})).flatmap(
     lambda kind: st.sampled_from([kind, kind.capitalize(), kind.upper()])
 )
 """The entry types the site knows (from the CSL mapping), `misc`, one it does not; in any case."""

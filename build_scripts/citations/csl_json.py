@@ -18,64 +18,47 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
-from build_scripts.citations.csl_values import CslItem
+from build_scripts.citations.csl_fields import (
+    ARTICLE_SUBTYPES,
+    GENRES,
+    ORDINALS,
+    PLAIN_FIELDS,
+    RICH_FIELDS,
+    STATUS,
+    TYPES,
+    csl_language,
+)
+from build_scripts.citations.csl_values import YEAR, iso_parts
+from build_scripts.citations.rich_text import rich
 from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Source
 from build_scripts.months import month_number
 
-__all__ = ["ENTRY_TYPES", "to_csl", "url_problems", "web_url"]
+__all__ = ["doi_of", "entry_doi", "to_csl", "url_problems", "web_url"]
 
 
 # -- BibTeX -> CSL-JSON -------------------------------------------------------
 
-_TYPES = {
-    "article": "article-journal",
-    "book": "book", "mvbook": "book", "booklet": "book", "collection": "book", "proceedings": "book",
-    "incollection": "chapter", "inbook": "chapter",
-    "inproceedings": "paper-conference", "conference": "paper-conference",
-    "online": "webpage", "electronic": "webpage", "www": "webpage",
-    "techreport": "report", "report": "report",
-    "thesis": "thesis", "phdthesis": "thesis", "mastersthesis": "thesis",
-}  # fmt: skip
-ENTRY_TYPES = frozenset(_TYPES)
-"""Entry types with a CSL type of their own; any other is a `document` (a `misc` with a URL a `webpage`)."""
-_GENRES = {"phdthesis": "PhD diss.", "mastersthesis": "Master’s thesis"}
-_PLAIN_FIELDS = {
-    "title": ("title",),
-    "title-short": ("shorttitle",),
-    "container-title-short": ("shortjournal",),
-    "collection-title": ("series",),
-    "volume": ("volume",),
-    "edition": ("edition",),
-    "chapter-number": ("chapter",),
-    "number-of-pages": ("pagetotal",),
-    "publisher-place": ("address", "location"),
-    "ISBN": ("isbn",),
-    "ISSN": ("issn",),
-    "abstract": ("abstract",),
-    "note": ("note",),
-}
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _EDTF_QUALIFIERS = ("~", "?", "%")
-_ISO = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _URL_MACRO = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _APOSTROPHE = re.compile(r"(?<=\w)'")
 
 
 def _display(value: str) -> str:
-    """A field value for display: LaTeX decoded, typographic apostrophes."""
+    """A field value for display as plain text (names, dates): LaTeX decoded, typographic apostrophes."""
     return _APOSTROPHE.sub("\u2019", decode_latex(value))
 
 
 def _csl_type(source: Source) -> str:
+    if source.entry_type == "article":
+        return ARTICLE_SUBTYPES.get(source.fields.get("entrysubtype", "").strip().lower(), "article-journal")
     if source.entry_type == "misc" and _url(source.fields):
         return "webpage"
-    return _TYPES.get(source.entry_type, "document")
+    return TYPES.get(source.entry_type, "document")
 
 
 def _url(fields: dict[str, str] | Any) -> str:
@@ -97,8 +80,8 @@ ATTRIBUTED = "[attributed]"
 def _annotated(names: list[dict[str, str]], annotation: str) -> list[dict[str, str]]:
     """Names with biblatex's data annotation applied.
 
-    `author+an = {=attributed}` marks every name, `{1=attributed}` the first, as attributed
-    (inferred, not stated by the source); the name then shows "[attributed]" after it.
+    `author+an = {=attributed}` marks every name, `{1=attributed}` the first, as attributed (inferred, not
+    stated by the source); the name then shows "[attributed]" after it.
     """
     marked: set[int] = set()
     for part in annotation.split(";"):
@@ -152,34 +135,27 @@ def _month(text: str) -> tuple[int, int]:
     return (numbers[0], 0) if numbers and 1 <= numbers[0] <= 12 else (0, 0)
 
 
-def _date_parts(text: str) -> list[int] | None:
-    """[year, month, day] (as far as given and valid) from an ISO-like date."""
-    match = _ISO.match(text)
-    if not match:
+def _date(value: str) -> dict[str, Any] | None:
+    """A CSL date from a biblatex date field (ISO, a range with `/`), or None.
+
+    An EDTF qualifier at the end (`2022~` approximate, `2022?` uncertain,
+    `2022%` both) marks the date as inferred: CSL's `circa`.
+    """
+    raw = value.strip()
+    circa = raw.endswith(_EDTF_QUALIFIERS)
+    date = decode_latex(raw.rstrip("".join(_EDTF_QUALIFIERS)) if circa else raw)
+    parts = [p for p in (iso_parts(d) for d in date.split("/")) if p] if date else []
+    if not parts:
         return None
-    parts = [int(match.group(1))]
-    for value, limit in ((match.group(2), 12), (match.group(3), 31)):
-        if value is None or not 1 <= int(value) <= limit:
-            break
-        parts.append(int(value))
-    return parts
+    return {"date-parts": parts, "circa": True} if circa else {"date-parts": parts}
 
 
 def _issued(fields: dict[str, str] | Any) -> dict[str, Any] | None:
-    """CSL `issued` from biblatex `date` (ISO, ranges with `/`) or `year` + `month`.
-
-    An EDTF qualifier at the end of `date` (`2022~` approximate, `2022?`
-    uncertain, `2022%` both) marks the date as inferred: CSL's `circa`.
-    """
-    raw = fields.get("date", "").strip()
-    circa = raw.endswith(_EDTF_QUALIFIERS)
-    date = decode_latex(raw.rstrip("".join(_EDTF_QUALIFIERS)) if circa else raw)
-    if date:
-        parts = [p for p in (_date_parts(d) for d in date.split("/")) if p]
-        if parts:
-            return {"date-parts": parts, "circa": True} if circa else {"date-parts": parts}
-    year = decode_latex(fields.get("year", ""))
-    match = _YEAR.search(year)
+    """CSL `issued` from biblatex `date` or `year` + `month` (a year that is no year as a literal)."""
+    if issued := _date(fields.get("date", "")):
+        return issued
+    date, year = decode_latex(fields.get("date", "")), decode_latex(fields.get("year", ""))
+    match = YEAR.search(year)
     if not match:
         return {"literal": year} if year else ({"literal": date} if date else None)
     year_parts = [int(match.group(1))]
@@ -191,8 +167,21 @@ def _issued(fields: dict[str, str] | Any) -> dict[str, Any] | None:
     return {"date-parts": [year_parts]}
 
 
-def to_csl(source: Source) -> CslItem:  # noqa: C901 (one flat branch per biblatex field mapped)
-    """CSL-JSON item for a Source (fields LaTeX-decoded with latex.decode_latex).
+def _joined(fields: dict[str, str] | Any, *names: str) -> str:
+    """A title and its subtitle (and addon) as one: "Title: Subtitle. Addon" (rich text)."""
+    title, subtitle, addon = (rich(fields.get(n, "")) if n else "" for n in (*names, "")[:3])
+    if subtitle:
+        title = f"{title}{'' if title.endswith(('?', '!', ':')) else ':'} {subtitle}" if title else subtitle
+    return f"{title}{'' if title.endswith(('.', '?', '!')) else '.'} {addon}" if addon and title else title or addon
+
+
+def to_csl(source: Source) -> dict[str, Any]:  # noqa: C901 (one entry's fields, read in turn, as the mapping table lists them)
+    r"""CSL-JSON item for a Source: its type, names, dates and every field a style can use.
+
+    Text is LaTeX-decoded into CSL rich text ([`rich`][build_scripts.citations.rich_text.rich]:
+    protected case as `<span class="nocase">`, `\emph` as `<i>`). Where each
+    type and field goes is set out in docs/authoring.md ("How BibTeX entries
+    become references").
 
     Args:
         source: A loaded BibTeX entry.
@@ -202,43 +191,71 @@ def to_csl(source: Source) -> CslItem:  # noqa: C901 (one flat branch per biblat
     """
     f = source.fields
     kind = _csl_type(source)
-    item: CslItem = {"id": source.key, "type": kind}
-    for role in ("author", "editor", "translator"):
-        if names := _names(f.get(role, "")):
-            item[role] = _annotated(names, f.get(f"{role}+an", ""))
+    item: dict[str, Any] = {"id": source.key, "type": kind}
+    for role, field in (("author", "author"), ("editor", "editor"), ("translator", "translator"),
+                        ("container-author", "bookauthor")):  # fmt: skip
+        if names := _names(f.get(field, "")):
+            item[role] = _annotated(names, f.get(f"{field}+an", ""))
 
     def first(*names: str) -> str:
-        return next((_display(f[n]) for n in names if f.get(n, "").strip()), "")
+        return next((rich(f[n]) for n in names if f.get(n, "").strip()), "")
 
-    for var, fields in _PLAIN_FIELDS.items():
+    title = _joined(f, "title", "subtitle", "titleaddon")
+    main = _joined(f, "maintitle", "mainsubtitle")
+    book = _joined(f, "booktitle", "booksubtitle")
+    if main and kind == "book":  # one volume of a multi-volume work
+        item["title"], item["volume-title"] = main, title
+    elif title:
+        item["title"] = title
+    container = _joined(f, "journaltitle", "journalsubtitle") or first("journal")
+    if main and kind != "book":
+        container = container or main
+        if book:
+            item["volume-title"] = book
+    if container := container or book:
+        item["container-title"] = container
+    for var, fields in RICH_FIELDS.items():
         if value := first(*fields):
             item[var] = value
-    if value := first("journaltitle", "journal", "booktitle"):
-        item["container-title"] = value
-    if value := first("publisher", "institution", "school", "organization"):
+    for var, field in PLAIN_FIELDS.items():
+        if f.get(field, "").strip():
+            item[var] = _display(f[field])
+    if item.get("edition", "").lower() in ORDINALS:
+        item["edition"] = ORDINALS[item["edition"].lower()]
+    if (value := first("publisher", "institution", "school", "organization")) or (
+        (value := first("howpublished")) and not _URL_MACRO.search(f.get("howpublished", ""))
+    ):
         item["publisher"] = value
     if value := first("number", "issue"):
         # BibTeX `number` is an issue for articles, a series number for books, else a report number.
         serial = "collection-number" if "series" in f else "number"
-        item["issue" if kind == "article-journal" else serial] = value
-    if value := first("pages"):
+        item["issue" if kind.startswith("article") else serial] = value
+    if value := first("pages") or first("eid"):
         item["page"] = value.replace("\u2013", "-").replace("\u2014", "-")
-    if value := first("type") or _GENRES.get(source.entry_type, ""):
+    if value := GENRES.get(f.get("type", "").strip().lower(), "") or first("type") or GENRES.get(source.entry_type, ""):
         item["genre"] = value
-    if issued := _issued(f):
-        item["issued"] = issued
-    if (accessed := _date_parts(decode_latex(f.get("urldate", "")))) is not None:
+    if value := STATUS.get(f.get("pubstate", "").strip().lower(), ""):
+        item["status"] = value
+    if language := csl_language(f.get("langid", "") or f.get("language", "")):
+        item["language"] = language
+    for var, field in (("issued", ""), ("event-date", "eventdate"), ("original-date", "origdate")):
+        if date := _issued(f) if not field else _date(f.get(field, "")):
+            item[var] = date
+    if (accessed := iso_parts(decode_latex(f.get("urldate", "")))) is not None:
         item["accessed"] = {"date-parts": [accessed]}
-    if url := web_url(_url(f)):
+    url, doi = web_url(_url(f)), entry_doi(f)
+    if url and not (doi and _DOI_RESOLVER.match(url)):  # a URL that only resolves the DOI is the DOI
         item["URL"] = url
-    if doi := _doi(f):
+    if doi:
         item["DOI"] = doi
     return item
 
 
-# -- URLs: only http(s) is ever linked --------------------------------------------
+# -- URLs and DOIs: only http(s) is ever linked ---------------------------------------
 
 _DOI = re.compile(r"10\.[^\s/]+/\S+")
+_DOI_IN = re.compile(r"(?:^|/|doi:\s*)(10\.[^\s/]+/[^\s?#]+)", re.IGNORECASE)
+_DOI_RESOLVER = re.compile(r"(?i)https?://(?:dx\.)?doi\.(?:org|acm\.org)/")
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
 
 
@@ -250,10 +267,27 @@ def web_url(url: str) -> str:
     return quote(url, safe=_URL_SAFE)
 
 
-def _doi(fields: dict[str, str] | Any) -> str:
-    """The entry's DOI (without a `https://doi.org/` or `doi:` prefix) if it looks like one, else ""."""
-    doi = _DOI_PREFIX.sub("", _url({"url": fields.get("doi", "")}))
-    return doi if _DOI.fullmatch(doi) else ""
+def doi_of(value: str) -> str:
+    """The DOI a `doi` field or a URL holds ("10.1145/123"), without a resolver or `doi:` prefix; "" if none.
+
+    ```python
+    doi_of("http://doi.acm.org/10.1145/1015706.1015720")   # → "10.1145/1015706.1015720"
+    doi_of("https://doi.org/10.1525/as.2020.60.2.201")     # → "10.1525/as.2020.60.2.201"
+    ```
+    """
+    value = _url({"url": value})
+    if _DOI.fullmatch(value):
+        return value
+    found = _DOI_IN.search(unquote(value))
+    return found.group(1).rstrip(".,;") if found else ""
+
+
+def entry_doi(fields: dict[str, str] | Any) -> str:
+    """The entry's DOI: its `doi` field, else one its URL holds; "" if none."""
+    if doi := doi_of(fields.get("doi", "")):
+        return doi
+    url = _url(fields)
+    return doi_of(url) if (url and _DOI_RESOLVER.match(url)) or "/doi/" in url else ""
 
 
 def url_problems(sources: Iterable[Source]) -> list[Diagnostic]:
@@ -270,7 +304,7 @@ def url_problems(sources: Iterable[Source]) -> list[Diagnostic]:
                 )
             )
         doi = _url({"url": source.fields.get("doi", "")})
-        if doi and not _doi(source.fields):
+        if doi and not doi_of(doi):
             diags.append(
                 Diagnostic.warning(
                     source.location,

@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from build_scripts.atomic import EncodingMismatch, append_atomically
+from build_scripts.citations.csl_json import entry_doi
 from build_scripts.config import Settings
 from build_scripts.diagnostics import Code
 from build_scripts.library import archive, bib, latex
@@ -38,8 +39,6 @@ __all__ = ["STDIN", "AddResult", "add_source", "read_input", "summary"]
 #: The name that stands for standard input, on the command line and in diagnostics.
 STDIN = "<stdin>"
 
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -245,11 +244,7 @@ def _likely_duplicates(added: list[Source], existing: list[Source]) -> list[Diag
 
 
 def _doi(src: Source) -> str:
-    value = src.fields.get("doi", "")
-    match = _URL_MACRO.search(value)
-    value = match.group(1) if match else value
-    value = re.sub(r"\\([_%#&~$])", r"\1", value).replace("{", "").replace("}", "").strip()
-    return _DOI_PREFIX.sub("", value).strip().casefold()
+    return entry_doi(src.fields).casefold()
 
 
 def _title(src: Source) -> str:

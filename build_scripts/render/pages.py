@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from build_scripts.check.verify import QuoteStatus, paragraphs_named
 from build_scripts.citations import metadata
+from build_scripts.citations.csl_values import text_of
 from build_scripts.model import Claim, DisagreementKind, Inconsistency, Note, NoteKind, Page
 from build_scripts.page_paths import BIBLIOGRAPHY_PAGE, INCONSISTENCIES_PAGE, NOTES_INDEX_PAGE, source_page
 from build_scripts.render import citepage, sourceinfo, trail
@@ -174,9 +175,7 @@ def source_page_md(key: str, ctx: Context) -> Draft:
     ref = ctx.refs[key]
     source = ctx.index.sources[key]
     state.inputs.add(source.location.path)
-    if key in ctx.texts:  # the paragraphs accounted for
-        state.inputs.add(ctx.texts[key].path)
-    title = ref.csl.get("title") or key
+    title = text_of(ref.csl, "title") or key
     parts = [
         f"# {page_title(title)}",
         "",

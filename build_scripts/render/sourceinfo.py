@@ -21,7 +21,7 @@ from collections import defaultdict
 from build_scripts.check.coverage import paras
 from build_scripts.check.verify import paragraphs_named
 from build_scripts.citations.csl_json import ATTRIBUTED
-from build_scripts.citations.csl_values import CslItem
+from build_scripts.citations.csl_values import CslItem, text_of
 from build_scripts.model import Claim
 from build_scripts.render.context import OPENING_WORDS, Context
 from build_scripts.render.linking import link_urls, paragraph_anchor
@@ -34,7 +34,7 @@ __all__ = ["about", "for_authors", "passages", "uncertain"]
 def uncertain(csl: CslItem) -> list[str]:
     """What the entry's data leaves uncertain, in plain words ("Date: approximate"), from its CSL-JSON item."""
     issued = csl.get("issued") or {}
-    title = str(csl.get("title", ""))
+    title = text_of(csl, "title")
     names = csl.get("author") or csl.get("editor") or []
     marks = [
         "Author: not established" if not names else "",
