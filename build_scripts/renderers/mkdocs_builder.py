@@ -48,6 +48,7 @@ from mkdocs.utils.meta import get_data
 
 from build_scripts.cache import Cache, code_version, digest
 from build_scripts.renderers import mkdocs_compat as compat
+from build_scripts.renderers.mkdocs_plugin import fast_path_convert, fast_path_reused
 from build_scripts.workers import cores, fork_map, forks
 
 _CHUNK = 16  # pages a worker handles per task (workers take the next task when done: big pages even out)
@@ -182,6 +183,7 @@ class SiteBuilder:
                 ready = found.get(file.src_uri)
                 if ready is not None and ready.markdown == digest(page.markdown):
                     _apply(config, files, page, ready)
+                    fast_path_reused(config, page)
                 else:
                     ready = _convert(config, files, page)
                     _replay(ready.logs)
@@ -266,6 +268,7 @@ def _convert(config: MkDocsConfig, files: Files, page: Page) -> Converted:
     assert page.markdown is not None
     with compat.recording_anchors(config) as registered, _collecting() as logs:
         page.render(config, files)
+        fast_path_convert(config, files, page)
     assert page.content is not None
     links = {target.src_uri: dict(found) for target, found in (page.links_to_anchors or {}).items()}
     return Converted(digest(page.markdown), page.content, page.toc, compat.title_from_render(page),

@@ -41,7 +41,7 @@ from build_scripts.renderers import fast_html, fast_page
 from build_scripts.renderers.project import merged_assets, merged_nav
 from build_scripts.theme import OVERRIDES, PLUGIN
 
-__all__ = ["NAME", "ResearchSiteConfig", "ResearchSitePlugin", "plugin_of"]
+__all__ = ["NAME", "ResearchSiteConfig", "ResearchSitePlugin", "fast_path_convert", "fast_path_reused", "plugin_of"]
 
 NAME = PLUGIN
 """The plugin's name under `plugins:` in `mkdocs.yml` (its entry point)."""
@@ -72,7 +72,7 @@ class ResearchSitePlugin(BasePlugin[ResearchSiteConfig]):
 
     supplied: BuildResult | None = None
     result: BuildResult | None = None
-    fast: dict[str, fast_html.Parsed]
+    fast: dict[str, str]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Run the generator (unless a result was supplied); merge its nav and assets; add the theme overrides."""
@@ -100,17 +100,38 @@ class ResearchSitePlugin(BasePlugin[ResearchSiteConfig]):
         result = self.result
         if not self.config.fast_path or result is None or not _generated(page, result):
             return markdown
-        parsed = fast_html.parse(markdown)
-        if "autorefs" in config.plugins and parsed.leaves_references():  # API cross-references: autorefs' own
-            return markdown
-        self.fast[page.file.src_uri] = parsed
+        self.fast[page.file.src_uri] = markdown
         return fast_page.stand_in(markdown)
+
+    def convert_fast(self, page: Page, config: MkDocsConfig, files: Files) -> None:
+        """Finish converting a page kept by `on_page_markdown`: its HTML and toc from the fast path.
+
+        Called once Python-Markdown has rendered the stand-in (which gives the page its title): by
+        `on_page_content`, or earlier by the incremental builder, which keeps the conversion (and does it
+        in its workers). A page leaving a `[text][id]` reference undefined is rendered by Python-Markdown
+        whole instead: autorefs (mkdocstrings) makes an API cross-reference of it.
+        """
+        markdown = self.fast.pop(page.file.src_uri, None)
+        if markdown is None:
+            return
+        parsed = fast_html.parse(markdown)
+        if "autorefs" in config.plugins and parsed.leaves_references():
+            page.markdown = markdown
+            page.render(config, files)
+        else:
+            page.content = fast_page.render_page(page, parsed, files, config)
+
+    def reuse(self, page: Page) -> None:
+        """The incremental builder gave `page` a kept conversion: nothing is left to render for it."""
+        self.fast.pop(page.file.src_uri, None)
 
     @event_priority(100)  # before autorefs reads the table of contents
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Render a generated page kept by `on_page_markdown` with the fast path."""
-        markdown = self.fast.pop(page.file.src_uri, None)
-        return html if markdown is None else fast_page.render_page(page, markdown, files, config)
+        if page.file.src_uri not in self.fast:
+            return html
+        self.convert_fast(page, config, files)
+        return page.content or ""
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Let go of a page's Markdown and HTML once it is written: memory stays flat as the site grows."""
@@ -152,3 +173,17 @@ def plugin_of(config: MkDocsConfig) -> ResearchSitePlugin | None:
     """The `research-site` plugin loaded by `config`, if its `mkdocs.yml` names it."""
     plugin = config.plugins.get(NAME)
     return plugin if isinstance(plugin, ResearchSitePlugin) else None
+
+
+def fast_path_convert(config: MkDocsConfig, files: Files, page: Page) -> None:
+    """For a builder converting pages itself: finish `page` with the fast path, if the plugin kept it."""
+    plugin = plugin_of(config)
+    if plugin is not None:
+        plugin.convert_fast(page, config, files)
+
+
+def fast_path_reused(config: MkDocsConfig, page: Page) -> None:
+    """For a builder reusing a kept conversion of `page`: the plugin has nothing left to render for it."""
+    plugin = plugin_of(config)
+    if plugin is not None:
+        plugin.reuse(page)
