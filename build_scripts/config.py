@@ -279,7 +279,7 @@ def _check_tags(data: Any, name: str) -> None:
         if not data.tag.startswith(_KNOWN_TAGS):
             line = data.node.start_mark.line + 1 if data.node is not None else 0
             problem = f"could not determine a constructor for the tag '{data.tag}'"
-            raise ConfigError(Diagnostic.error(Location(name, line), problem, _yaml_hint(problem)))
+            raise ConfigError(Diagnostic.error(Location(name, line), problem, _TAG_HINT))
         return
     for value in data.values() if isinstance(data, dict) else data if isinstance(data, list) else ():
         _check_tags(value, name)
@@ -297,11 +297,12 @@ def _key_lines(node: yaml.Node, prefix: str = "") -> list[tuple[str, int]]:
     return found
 
 
+_TAG_HINT = "the tags MkDocs reads are !ENV, !relative and !!python/name:...; remove the tag or fix its spelling"
+
+
 def _yaml_hint(problem: str) -> str:
     if "'\\t'" in problem:
         return "indent with spaces: YAML does not allow tabs"
-    if "constructor for the tag" in problem:
-        return "the tags MkDocs reads are !ENV, !relative and !!python/name:...; remove the tag or fix its spelling"
     return (
         "check the indentation above this line (a setting's entries are indented by the same number of spaces) "
         "and quote a value holding `: ` or starting with `{`, `[`, `*`, `&` or `!`"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import subprocess
 import threading
 import time
 import urllib.request
@@ -34,11 +35,17 @@ def wait_for(condition, seconds: float = 60) -> bool:
     return False
 
 
-def test_serve_renders_only_the_saved_note_and_says_so(mini):
+def serving(project: Path) -> tuple[subprocess.Popen[str], int, list[str]]:
+    """`serve` started on a free port; the lines it prints are collected as they come."""
     port = free_port()
-    proc = cli_process(mini, "serve", "--dev-addr", f"127.0.0.1:{port}")
+    proc = cli_process(project, "serve", "--dev-addr", f"127.0.0.1:{port}")
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True).start()
+    return proc, port, lines
+
+
+def test_serve_renders_only_the_saved_note_and_says_so(mini):
+    proc, port, lines = serving(mini)
     try:
         assert wait_for(lambda: lines), "no first build"
         assert lines[0].startswith("first build")
@@ -75,10 +82,7 @@ def listening_pid(port: int) -> int | None:
 
 
 def test_the_same_server_process_handles_every_save_and_keeps_its_pages(mini):
-    port = free_port()
-    proc = cli_process(mini, "serve", "--dev-addr", f"127.0.0.1:{port}")
-    lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(proc.stdout or []), daemon=True).start()
+    proc, port, lines = serving(mini)
     try:
         url = f"http://127.0.0.1:{port}/notes/lo-note/"
         assert wait_for(lambda: "Lo is more upbeat" in fetch(url)), lines
