@@ -159,15 +159,11 @@ class SiteBuilder:
         """Read and convert every page in order, each through MkDocs' events; conversions reused or done up front."""
         keys = {f.src_uri: digest(common, f.src_uri, Path(str(f.abs_src_path)).read_bytes())
                 for f in doc_files if f.src_uri in generated}  # fmt: skip
-        found: dict[str, Converted] = {}
-        todo = []
-        for file in doc_files:
-            if file.src_uri in keys:
-                hit = self.cache.get(_shard("converted", keys[file.src_uri]), keys[file.src_uri])
-                if hit is None:
-                    todo.append(file)
-                else:
-                    found[file.src_uri] = hit
+        kept: dict[str, Converted] = {
+            uri: hit for uri, key in keys.items() if (hit := self.cache.get(_shard("converted", key), key)) is not None
+        }
+        todo = [file for file in doc_files if file.src_uri in keys and file.src_uri not in kept]
+        found = dict(kept)
         if forks(len(todo), self.jobs):  # up front, on all cores: a worker runs the events on its own copy of plugins
             done = _shared(lambda chunk: [_convert_here(config, files, f) for f in chunk], todo, self.jobs)
             found.update((f.src_uri, c) for f, c in zip(todo, done, strict=True))
@@ -189,7 +185,7 @@ class SiteBuilder:
                     _replay(ready.logs)
                     self.converted += 1
                 key = keys.get(file.src_uri)
-                if key is not None and self.cache.get(_shard("converted", key), key) is not ready:  # new: kept
+                if key is not None and kept.get(file.src_uri) is not ready:  # a new conversion: kept for next time
                     self.cache.put(_shard("converted", key), key, ready)
                 assert page.content is not None
                 page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
