@@ -115,6 +115,7 @@ class Fingerprints:
         self.ctx = ctx
         self._parts: dict[str, str] = {}
         self._sources: dict[str, str] = {}
+        self._files: dict[str, str] = {}
 
     def of(self, reads: Iterable[str]) -> str:
         """The fingerprint of a page that read the global part and `reads` ("" if one of them is gone)."""
@@ -167,12 +168,13 @@ class Fingerprints:
 
     def _file(self, note_id: str) -> str:
         """A hash of the file a note was read from (its path and bytes): the loader makes the note from nothing else."""
-        note = self.ctx.index.notes[note_id]
-        try:
-            data = (self.ctx.settings.root / note.path).read_bytes()
-        except OSError:
-            return ""
-        return digest(note.path, data)
+        if note_id not in self._files:  # read once: a note's file is hashed for several of the things pages read
+            note = self.ctx.index.notes[note_id]
+            try:
+                self._files[note_id] = digest(note.path, (self.ctx.settings.root / note.path).read_bytes())
+            except OSError:
+                self._files[note_id] = ""
+        return self._files[note_id]
 
     def _source(self, key: str) -> str:
         """A hash of all the context holds on one source: entry, reference, label, archived text, what uses it.
