@@ -41,8 +41,9 @@ from mkdocs.utils import CountHandler
 from build_scripts.cache import Cache, digest
 from build_scripts.model import BuildResult
 from build_scripts.renderers import mkdocs_compat as compat
-from build_scripts.renderers.mkdocs_builder import Rendered, SiteBuilder
+from build_scripts.renderers.mkdocs_builder import SiteBuilder
 from build_scripts.renderers.mkdocs_plugin import NAME, plugin_of
+from build_scripts.renderers.mkdocs_reuse import Rendered
 from build_scripts.renderers.project import ProjectError, read_config, swap_in
 
 

@@ -11,8 +11,9 @@ mkdocstrings) see them all. Two steps are reused:
   anchors and the autorefs anchors it registered are kept, keyed on its
   Markdown and everything else that shapes it; a page whose key is unchanged
   still passes through every plugin event in order, only the Markdown is not
-  converted again. Pages not in the cache are converted up front on all cores
-  (forked workers) and applied in order. Hand-written pages (`docs/`, which
+  converted again. Pages not
+  in the cache are converted up front on all cores (forked workers) and
+  applied in order. Hand-written pages (`docs/`, which
   may document code with mkdocstrings) are converted every time.
 * **templating** of any page: the HTML file written by the previous build is
   hard-linked when the page's final content (after `on_env`), its title, table
@@ -27,14 +28,10 @@ it may reuse stays in memory between saves.
 
 from __future__ import annotations
 
-import importlib.metadata
-import json
 import logging
 import os
 import pickle
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,45 +40,27 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils.meta import get_data
 
-from build_scripts.cache import Cache, code_version, digest
+from build_scripts.cache import Cache, digest
 from build_scripts.renderers import mkdocs_compat as compat
 from build_scripts.renderers.mkdocs_plugin import fast_path_convert, fast_path_reused
+from build_scripts.renderers.mkdocs_reuse import (
+    Converted,
+    Rendered,
+    collecting,
+    common_key,
+    link_previous,
+    nav_key,
+    page_key,
+    replay,
+    versions,
+)
 from build_scripts.workers import cores, fork_map, forks
 
 _CHUNK = 16  # pages a worker handles per task (workers take the next task when done: big pages even out)
-_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "mkdocs-autorefs", "mkdocstrings", "pyyaml")
-Logged = tuple[str, int, str]
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-@dataclass(slots=True)
-class Converted:
-    """A page's conversion, enough to give the page its HTML again without converting its Markdown."""
-
-    markdown: str  # digest of the Markdown converted (after `on_page_markdown`)
-    content: str
-    toc: TableOfContents
-    title: str | None
-    anchors: frozenset[str]  # ids on the page, for the link check
-    links: dict[str, dict[str, str]]  # target page -> anchor -> link as written
-    registered: list[compat.Anchor] = field(default_factory=list)  # anchors registered with autorefs
-    logs: list[Logged] = field(default_factory=list)  # warnings logged while converting, to replay
-
-
-@dataclass(slots=True)
-class Rendered:
-    """A page's templated HTML file, enough to reuse it in the next build."""
-
-    key: str
-    dest: str  # the HTML file, relative to the site folder
-    size: int
-    mtime_ns: int
-    entries: list[dict[str, Any]] = field(default_factory=list)  # its search index entries
-    logs: list[Logged] = field(default_factory=list)
 
 
 class SiteBuilder:
@@ -100,7 +79,7 @@ class SiteBuilder:
         self.cache, self.jobs = cache, jobs
         self.previous: dict[str, Rendered] = {}
         self.converted = self.reused = 0
-        self._salt = digest(*_versions())  # front matter read by this MkDocs and PyYAML
+        self._salt = digest(*versions())  # front matter read by this MkDocs and PyYAML
 
     def build(self, config: MkDocsConfig, generated: set[str], old_site: Path, templates: Path) -> dict[str, Rendered]:
         """Build `config`'s site into its `site_dir`, reusing what is unchanged from `old_site`.
@@ -131,7 +110,7 @@ class SiteBuilder:
         for file in doc_files:
             if file.page is None:
                 Page(None, file, config)  # a page that is not in the nav (it sets file.page)
-        common = _common_key(config, doc_files)
+        common = common_key(config, doc_files)
         self._convert_all(config, files, doc_files, generated, common)
         env = config.plugins.on_env(env, config=config, files=files)
         in_place = Path(config.site_dir) == old_site
@@ -140,7 +119,7 @@ class SiteBuilder:
             compat.build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
             compat.build_extra_template(template, files, config, nav)
-        records = self._template_all(config, doc_files, nav, env, _nav_key(common, config, nav), old_site)
+        records = self._template_all(config, doc_files, nav, env, nav_key(common, config, nav), old_site)
         log_level = config.validation.links.anchors
         for file in doc_files:
             _page(file).validate_anchor_links(files=files, log_level=log_level)
@@ -182,7 +161,7 @@ class SiteBuilder:
                     fast_path_reused(config, page)
                 else:
                     ready = _convert(config, files, page)
-                    _replay(ready.logs)
+                    replay(ready.logs)
                     self.converted += 1
                 key = keys.get(file.src_uri)
                 if key is not None and kept.get(file.src_uri) is not ready:  # a new conversion: kept for next time
@@ -221,10 +200,14 @@ class SiteBuilder:
         records: dict[str, Rendered] = {}
         folders: set[Path] = set()
         todo: list[File] = []
-        keys = {f.src_uri: _page_key(common, _page(f)) for f in doc_files}
+        keys = {f.src_uri: page_key(common, _page(f)) for f in doc_files}
         for file in doc_files:
             old = self.previous.get(file.src_uri)
-            if old is not None and old.key == keys[file.src_uri] and _link(old, old_site, config.site_dir, folders):
+            if (
+                old is not None
+                and old.key == keys[file.src_uri]
+                and link_previous(old, old_site, config.site_dir, folders)
+            ):
                 records[file.src_uri] = old
             else:
                 todo.append(file)
@@ -234,7 +217,7 @@ class SiteBuilder:
 
         self.reused = len(doc_files) - len(todo)
         for file, record in zip(todo, _shared(template, todo, self.jobs), strict=True):
-            _replay(record.logs)
+            replay(record.logs)
             record.logs = []
             records[file.src_uri] = record
         return records
@@ -262,7 +245,7 @@ def _convert_here(config: MkDocsConfig, files: Files, file: File) -> Converted:
 def _convert(config: MkDocsConfig, files: Files, page: Page) -> Converted:
     """Convert a page's Markdown (`page.render`), recording what reusing the conversion needs."""
     assert page.markdown is not None
-    with compat.recording_anchors(config) as registered, _collecting() as logs:
+    with compat.recording_anchors(config) as registered, collecting() as logs:
         page.render(config, files)
         fast_path_convert(config, files, page)
     assert page.content is not None
@@ -278,7 +261,7 @@ def _apply(config: MkDocsConfig, files: Files, page: Page, done: Converted) -> N
     page.present_anchor_ids = set(done.anchors)
     page.links_to_anchors = {target: links for uri, links in done.links.items()
                              if (target := files.get_file_from_path(uri))}  # fmt: skip
-    _replay(done.logs)
+    replay(done.logs)
     compat.replay_anchors(config, page, done.registered)
 
 
@@ -287,7 +270,7 @@ def _template(config: MkDocsConfig, doc_files: list[File], nav: Navigation, env:
     page = _page(file)
     entries = compat.search_entries(config)
     before = len(entries) if entries is not None else 0
-    with _collecting() as logs:
+    with collecting() as logs:
         compat.build_page(page, config, doc_files, nav, env)
     mine = entries[before:] if entries is not None else []
     if entries is not None:
@@ -307,90 +290,6 @@ def _shared(function: Callable[[list[File]], list[R]], files: list[File], jobs: 
     return [r for part in fork_map(lambda at: function([files[i] for i in at]), chunks, jobs) for r in part]
 
 
-def _replay(logs: Sequence[Logged]) -> None:
-    for name, level, message in logs:
-        logging.getLogger(name).log(level, "%s", message)
-
-
-@contextmanager
-def _collecting() -> Iterator[list[Logged]]:
-    """Collect the warnings MkDocs logs inside the block instead of showing them (the caller replays them once)."""
-    logs: list[Logged] = []
-    logger = logging.getLogger("mkdocs")
-    saved, logger.handlers = logger.handlers, [_Collector(logs)]
-    try:
-        yield logs
-    finally:
-        logger.handlers = saved
-
-
-class _Collector(logging.Handler):
-    def __init__(self, into: list[Logged]):
-        super().__init__(logging.WARNING)
-        self.into = into
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.into.append((record.name, record.levelno, record.getMessage()))
-
-
 def _page(file: File) -> Page:
     assert file.page is not None, file.src_uri
     return file.page
-
-
-def _common_key(config: MkDocsConfig, doc_files: list[File]) -> str:
-    """A hash of everything besides a page's own Markdown that shapes its conversion."""
-    versions = _versions()
-    config_bytes = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
-    pages = "\n".join(f"{f.src_uri} {f.dest_uri} {f.url}" for f in doc_files)
-    return digest(code_version(), *versions, config_bytes, pages)  # not site_url: pages are converted without it
-
-
-def _versions() -> list[str]:
-    return [f"{p} {importlib.metadata.version(p)}" for p in _PACKAGES if _installed(p)]
-
-
-def _installed(package: str) -> bool:
-    try:
-        importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
-
-
-def _nav_key(common: str, config: MkDocsConfig, nav: Navigation) -> str:
-    """`common`, with the site's address, the theme's own files and the navigation as every page shows it."""
-    custom = config.theme.custom_dir
-    theme = sorted(Path(custom).rglob("*")) if custom else []
-    parts = [(str(p.relative_to(custom)), p.read_bytes()) for p in theme if p.is_file()]  # type: ignore[arg-type]
-    titles = "\n".join(f"{p.url} {p.title}" for p in nav.pages)
-    configured = json.dumps(config.nav, sort_keys=True)
-    return digest(common, str(config.site_url), configured, titles, *(part for pair in parts for part in pair))
-
-
-def _page_key(common: str, page: Page) -> str:
-    """A hash of what a page's HTML file is made of: its final content, title, toc and front matter."""
-    meta = json.dumps(page.meta, sort_keys=True, default=str)
-    return digest(common, page.file.src_uri, page.content or "", str(page.title), _toc_text(page.toc), meta)
-
-
-def _toc_text(toc: Any) -> str:
-    return "".join(f"<{item.level} {item.id} {item.title}{_toc_text(item.children)}>" for item in toc)
-
-
-def _link(old: Rendered, old_site: Path, new_site: str, folders: set[Path]) -> bool:
-    """Put the previous build's HTML of a page into the new site; False if it is gone or was changed."""
-    source, target = old_site / old.dest, Path(new_site) / old.dest
-    try:
-        stat = source.stat()
-        if (stat.st_size, stat.st_mtime_ns) != (old.size, old.mtime_ns):
-            return False
-        if source == target:  # a site updated in place: the file is where it belongs
-            return True
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        os.link(source, target)
-    except OSError:
-        return False
-    return True
