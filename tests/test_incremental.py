@@ -179,3 +179,30 @@ def test_the_incremental_builder_gives_what_plain_mkdocs_gives(mini, tmp_path):
                           env=env, capture_output=True, text=True, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert differences(mini / "site", plain) == []
+
+
+def rendered(report: str) -> tuple[int, int]:
+    """(pages rendered, pages reused) from a build's report."""
+    found = re.search(r"(\d+) pages rendered, (\d+) reused", report)
+    assert found, report
+    return int(found.group(1)), int(found.group(2))
+
+
+def test_adding_a_source_renders_only_the_pages_it_changes(mini):
+    total = sum(rendered(build(mini)))
+    Edits(mini, random.Random(0)).add_source()
+    # Its page, its note's, the bibliography, the list of notes and the home page: the other pages are kept.
+    again, reused = rendered(build(mini))
+    assert again + reused == total + 2  # the source's page and its note's are new
+    assert again <= 5 < reused
+
+
+def test_a_kept_page_whose_link_target_is_gone_warns_as_a_cold_build_does(mini):
+    write(mini / "docs" / "guide.md", "# Guide\n\nA hand-written page.\n")
+    note = mini / "content" / "notes" / "lo-note.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nSee [the guide](../guide.md).\n", encoding="utf-8")
+    build(mini)
+    assert 'href="../../guide/"' in (mini / "site" / "notes" / "lo-note" / "index.html").read_text(encoding="utf-8")
+    (mini / "docs" / "guide.md").unlink()  # the note's Markdown is unchanged; what its link finds is not
+    err = build(mini, expect=1)
+    assert "contains a link '../guide.md', but the target 'guide.md' is not found" in err

@@ -9,9 +9,10 @@ mkdocstrings) see them all. Two steps are reused:
 
 * **conversion** of a generated page: its HTML, table of contents, title,
   anchors and the autorefs anchors it registered are kept, keyed on its
-  Markdown and everything else that shapes it; a page whose key is unchanged
-  still passes through every plugin event in order, only the Markdown is not
-  converted again. Pages not
+  Markdown and everything else that shapes it, and reused while each page it
+  links to is still where it was (a new page converts again only the pages
+  that link to it); a page whose key is unchanged still passes through every
+  plugin event in order, only the Markdown is not converted again. Pages not
   in the cache are converted up front on all cores (forked workers) and
   applied in order. Hand-written pages (`docs/`, which
   may document code with mkdocstrings) are converted every time.
@@ -53,7 +54,9 @@ from build_scripts.renderers.mkdocs_reuse import (
     link_previous,
     nav_key,
     page_key,
+    recording_lookups,
     replay,
+    same_lookups,
     versions,
 )
 from build_scripts.workers import cores, fork_map, forks
@@ -110,7 +113,7 @@ class SiteBuilder:
         for file in doc_files:
             if file.page is None:
                 Page(None, file, config)  # a page that is not in the nav (it sets file.page)
-        common = common_key(config, doc_files)
+        common = common_key(config)
         self._convert_all(config, files, doc_files, generated, common)
         env = config.plugins.on_env(env, config=config, files=files)
         in_place = Path(config.site_dir) == old_site
@@ -136,7 +139,7 @@ class SiteBuilder:
         self, config: MkDocsConfig, files: Files, doc_files: list[File], generated: set[str], common: str
     ) -> None:
         """Read and convert every page in order, each through MkDocs' events; conversions reused or done up front."""
-        keys = {f.src_uri: digest(common, f.src_uri, Path(str(f.abs_src_path)).read_bytes())
+        keys = {f.src_uri: digest(common, f.src_uri, f.dest_uri, f.url, Path(str(f.abs_src_path)).read_bytes())
                 for f in doc_files if f.src_uri in generated}  # fmt: skip
         kept: dict[str, Converted] = {
             uri: hit for uri, key in keys.items() if (hit := self.cache.get(_shard("converted", key), key)) is not None
@@ -156,7 +159,7 @@ class SiteBuilder:
                 assert page.markdown is not None
                 page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
                 ready = found.get(file.src_uri)
-                if ready is not None and ready.markdown == digest(page.markdown):
+                if ready is not None and ready.markdown == digest(page.markdown) and same_lookups(files, ready):
                     _apply(config, files, page, ready)
                     fast_path_reused(config, page)
                 else:
@@ -245,13 +248,13 @@ def _convert_here(config: MkDocsConfig, files: Files, file: File) -> Converted:
 def _convert(config: MkDocsConfig, files: Files, page: Page) -> Converted:
     """Convert a page's Markdown (`page.render`), recording what reusing the conversion needs."""
     assert page.markdown is not None
-    with compat.recording_anchors(config) as registered, collecting() as logs:
+    with compat.recording_anchors(config) as registered, collecting() as logs, recording_lookups(files) as lookups:
         page.render(config, files)
         fast_path_convert(config, files, page)
     assert page.content is not None
     links = {target.src_uri: dict(found) for target, found in (page.links_to_anchors or {}).items()}
     return Converted(digest(page.markdown), page.content, page.toc, compat.title_from_render(page),
-                     frozenset(page.present_anchor_ids or ()), links, registered, logs)  # fmt: skip
+                     frozenset(page.present_anchor_ids or ()), links, registered, logs, lookups)  # fmt: skip
 
 
 def _apply(config: MkDocsConfig, files: Files, page: Page, done: Converted) -> None:

@@ -3,7 +3,8 @@
 The [`SiteBuilder`][build_scripts.renderers.mkdocs_builder.SiteBuilder] keeps a
 [`Converted`][build_scripts.renderers.mkdocs_reuse.Converted] for each generated
 page (keyed on [`common_key`][build_scripts.renderers.mkdocs_reuse.common_key],
-and the page's Markdown) and a
+the page's place and its Markdown, and valid while
+[`same_lookups`][build_scripts.renderers.mkdocs_reuse.same_lookups] holds) and a
 [`Rendered`][build_scripts.renderers.mkdocs_reuse.Rendered] for each HTML file
 (keyed on [`page_key`][build_scripts.renderers.mkdocs_reuse.page_key]).
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
@@ -30,7 +31,7 @@ from build_scripts.renderers import mkdocs_compat as compat
 
 __all__ = [
     "Converted", "Logged", "Rendered", "collecting", "common_key", "link_previous", "nav_key", "page_key",
-    "replay", "versions",
+    "recording_lookups", "replay", "same_lookups", "versions", "whereabouts",
 ]  # fmt: skip
 
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "mkdocs-autorefs", "mkdocstrings", "pyyaml")
@@ -50,6 +51,7 @@ class Converted:
     links: dict[str, dict[str, str]]  # target page -> anchor -> link as written
     registered: list[compat.Anchor] = field(default_factory=list)  # anchors registered with autorefs
     logs: list[Logged] = field(default_factory=list)  # warnings logged while converting, to replay
+    lookups: dict[str, str] = field(default_factory=dict)  # each path looked up among the files -> what was there
 
 
 @dataclass(slots=True)
@@ -62,6 +64,39 @@ class Rendered:
     mtime_ns: int
     entries: list[dict[str, Any]] = field(default_factory=list)  # its search index entries
     logs: list[Logged] = field(default_factory=list)
+
+
+@contextmanager
+def recording_lookups(files: Files) -> Iterator[dict[str, str]]:
+    """Record each path a conversion looks up among the site's files (its links), and what it found there.
+
+    A kept conversion is reused only while every path it looked up finds the
+    same thing (see `same_lookups`): so adding or removing a page converts
+    again only the pages that link to it, not every page.
+    """
+    found: dict[str, str] = {}
+    lookup = files.get_file_from_path
+
+    def recorded(path: str) -> File | None:
+        file = lookup(path)
+        found[path] = whereabouts(file)
+        return file
+
+    files.get_file_from_path = recorded  # type: ignore[method-assign]
+    try:
+        yield found
+    finally:
+        del files.get_file_from_path  # the class's own method again
+
+
+def whereabouts(file: File | None) -> str:
+    """What a link to a file turns into: where the file is published, and whether it is ("" for no file)."""
+    return "" if file is None else f"{file.dest_uri} {file.url} {file.inclusion.name}"
+
+
+def same_lookups(files: Files, done: Converted) -> bool:
+    """Whether every path a kept conversion looked up still finds what it found then."""
+    return all(whereabouts(files.get_file_from_path(path)) == was for path, was in done.lookups.items())
 
 
 def replay(logs: Sequence[Logged]) -> None:
@@ -91,11 +126,13 @@ class _Collector(logging.Handler):
         self.into.append((record.name, record.levelno, record.getMessage()))
 
 
-def common_key(config: MkDocsConfig, doc_files: list[File]) -> str:
-    """A hash of everything besides a page's own Markdown that shapes its conversion."""
+def common_key(config: MkDocsConfig) -> str:
+    """A hash of what shapes every page: the code, the packages' versions and the config.
+
+    Not the list of pages: a conversion records the pages it looked up (`recording_lookups`).
+    """
     config_bytes = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
-    pages = "\n".join(f"{f.src_uri} {f.dest_uri} {f.url}" for f in doc_files)
-    return digest(code_version(), *versions(), config_bytes, pages)  # not site_url: pages are converted without it
+    return digest(code_version(), *versions(), config_bytes)  # not site_url: pages are converted without it
 
 
 def versions() -> list[str]:
