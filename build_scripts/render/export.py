@@ -96,18 +96,31 @@ def _source(key: str, ctx: Context) -> CslItem:
 
 
 def claims_json(data: dict[str, Any]) -> bytes:
-    """[`claims_data`][build_scripts.render.export.claims_data] as JSON, encoded a piece at a time."""
-    out: list[bytes] = []
-    pending: list[str] = []
-    size = 0
-    for chunk in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(data):  # a piece at a time: no copies
-        pending.append(chunk)
-        size += len(chunk)
-        if size > 1 << 20 or not chunk:
-            out.append(_escaped("".join(pending)))
-            pending, size = [], 0
-    out.append(_escaped("".join(pending) + "\n"))
+    """[`claims_data`][build_scripts.render.export.claims_data] as JSON, a line for each fact, claim, source....
+
+    Each record is encoded on a line of its own by the json module's C
+    encoder: fast, and an edit changes the lines of the records it changes.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    out = [b"{\n"]
+    for number, (name, value) in enumerate(data.items()):
+        keyed = isinstance(value, dict)
+        records = [f"{encode(k)}: {encode(v)}" if keyed else encode(v) for k, v in _records(value)]
+        brackets = "{}" if keyed else "[]"
+        comma = "," if number < len(data) - 1 else ""
+        if not records:
+            out.append(_escaped(f" {encode(name)}: {brackets}{comma}\n"))
+            continue
+        out.append(_escaped(f" {encode(name)}: {brackets[0]}\n"))
+        out += [_escaped(f"  {record}{',' if at < len(records) - 1 else ''}\n") for at, record in enumerate(records)]
+        out.append(_escaped(f" {brackets[1]}{comma}\n"))
+    out.append(b"}\n")
     return b"".join(out)
+
+
+def _records(value: dict[str, Any] | list[Any]) -> list[tuple[str, Any]]:
+    """The (key, record) pairs of a mapping, or ("", record) for each record of a list."""
+    return list(value.items()) if isinstance(value, dict) else [("", v) for v in value]
 
 
 def _escaped(text: str) -> bytes:
