@@ -110,8 +110,9 @@ def emit(args: argparse.Namespace, settings: Settings) -> int:
 
 def build(args: argparse.Namespace, settings: Settings) -> int:
     """Check, then build the site with the chosen renderer (a failed build keeps the old site)."""
-    # The generator runs in a process of its own: its memory is given back before the renderer starts.
-    result, changes = forked(lambda: _generate(settings))
+    # The generator runs in a process of its own: its memory is given back before the renderer starts, which
+    # meanwhile is loaded here (its imports take most of a second).
+    result, changes = forked(lambda: _generate(settings), meanwhile=lambda: renderer_for(args.renderer))
     status = report(result.diagnostics, args.strict)
     if status != EXIT_OK:
         return status

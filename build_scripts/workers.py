@@ -57,15 +57,20 @@ def forks(items: int, jobs: int = 0) -> bool:
     return many and threading.active_count() == 1 and multiprocessing.parent_process() is None
 
 
-def forked(function: Callable[[], R]) -> R:
+def forked(function: Callable[[], R], meanwhile: Callable[[], object] | None = None) -> R:
     """`function()` in a forked process of its own: the memory it takes is given back when it returns.
 
     The child may share its own work among the cores (it is not a pool's
-    worker). Runs here when this process runs other threads. An exception in
+    worker). `meanwhile`, if given, runs here while the child works (such as
+    importing what the next stage needs, on the other core). Runs both here,
+    one after the other, when this process runs other threads. An exception in
     the child is raised here.
     """
     if threading.active_count() > 1:
-        return function()
+        value = function()
+        if meanwhile is not None:
+            meanwhile()
+        return value
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: run, send the outcome back, and leave without running the parent's exit handlers
@@ -85,12 +90,15 @@ def forked(function: Callable[[], R]) -> R:
             sys.stderr.flush()
             os._exit(status)
     os.close(write)
+    received = os.fdopen(read, "rb")
     try:
-        with os.fdopen(read, "rb") as received:
-            ok, value = pickle.load(received)
+        if meanwhile is not None:
+            meanwhile()
+        ok, value = pickle.load(received)
     except EOFError:
         raise RuntimeError("the forked process ended without a result") from None
     finally:
+        received.close()  # first: a child still writing its result then stops, and is waited for
         os.waitpid(pid, 0)
     if not ok:
         raise value

@@ -21,13 +21,26 @@ assert {pid for _, pid in results} - {parent}, "the work ran in forked workers"
 assert forked(os.getpid) != parent
 inner = forked(lambda: {pid for pid in fork_map(lambda _: os.getpid(), list(range(8)), jobs=2)})
 assert parent not in inner, "a forked process may share its own work"
+meanwhile = []
+assert forked(os.getpid, meanwhile=lambda: meanwhile.append(os.getpid())) != parent
+assert meanwhile == [parent], "what runs meanwhile runs here"
+def fail():
+    raise KeyError("meanwhile failed")
+try:
+    forked(lambda: "x" * 10_000_000, meanwhile=fail)  # a result larger than the pipe holds: no deadlock
+except KeyError:
+    pass
+else:
+    raise AssertionError("an error of what runs meanwhile is raised")
 print("ok")
 """
 
 
 def test_work_runs_in_forked_processes_in_order():
     # In a process of its own: the test runner may have threads running (browser tests), and then nothing forks.
-    done = subprocess.run([sys.executable, "-c", IN_A_FRESH_PROCESS], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", IN_A_FRESH_PROCESS], capture_output=True, text=True, check=False, timeout=120
+    )
     assert done.stdout.strip() == "ok", done.stderr
 
 
