@@ -127,7 +127,7 @@ def check(
         texts, found = archive.load_texts(sources, settings.root)
     diags += found
     with stage("verify"):
-        claims, verifications, found = verify.verify_claims(index.claims, texts)
+        claims, verifications, found = verify.verify_claims(index.claims, texts, cache)
     index = replace(index, claims=claims)
     diags += found
     passed = [entry for note in index.notes.values() for entry in note.passed_over if entry.source in sources]

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from build_scripts.cache import Cache
 from build_scripts.check.verify import QuoteStatus, paragraphs_named, verify_claims
 from build_scripts.library.archive import ArchivedText, closest, find, load_texts, normalise, paragraphs_of, quote_words
 from build_scripts.model import Claim, Location, Severity, Source
@@ -119,6 +120,20 @@ def test_any_run_of_up_to_twelve_words_is_found_at_its_own_paragraph(paragraphs,
 
 
 # -- Checking claims -----------------------------------------------------------------------
+
+
+def test_kept_lookups_follow_an_edit_of_the_text(tmp_path):
+    quoted = [claim("Trade reached US$146.9 billion", "para. 3")]
+    built = Cache(tmp_path)
+    first = verify_claims(quoted, {"src": TEXT}, built)[1]["claim-fact--src"]
+    built.save()
+    edited = ArchivedText("src", TEXT.path, tuple(p.replace("146.9", "147.0") for p in TEXT.paragraphs))
+    cache = Cache(tmp_path)  # as a rebuild finds it
+    _, results, [diag] = verify_claims(quoted, {"src": edited}, cache)
+    assert first.status is QuoteStatus.VERIFIED
+    assert results["claim-fact--src"].status is QuoteStatus.NOT_FOUND
+    assert "147.0" in diag.hint
+    assert verify_claims(quoted, {"src": TEXT}, cache)[1]["claim-fact--src"] == first
 
 
 def test_a_quotation_where_the_locator_says_is_verified():

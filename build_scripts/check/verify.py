@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from build_scripts.cache import Cache, digest
 from build_scripts.library.archive import ArchivedText, Passage, closest, find, fragments
 from build_scripts.model import Claim, Diagnostic
 
@@ -84,21 +85,39 @@ def paragraphs_named(locator: str) -> frozenset[int] | None:
 
 
 def verify_claims(
-    claims: Sequence[Claim], texts: Mapping[str, ArchivedText]
+    claims: Sequence[Claim], texts: Mapping[str, ArchivedText], cache: Cache | None = None
 ) -> tuple[list[Claim], dict[str, Verification], list[Diagnostic]]:
-    """Check each claim's quotation; return the claims (missing locators filled in), results by claim id, problems."""
+    """Check each claim's quotation; return the claims (missing locators filled in), results by claim id, problems.
+
+    With a cache, where each quotation was found in its text is kept, keyed on
+    both: a rebuild looks up again only the quotations or texts that changed.
+    """
     checked: list[Claim] = []
     results: dict[str, Verification] = {}
     diags: list[Diagnostic] = []
     for claim in claims:
-        claim, result, found = _verify(claim, texts.get(claim.source))
+        claim, result, found = _verify(claim, texts.get(claim.source), cache)
         checked.append(claim)
         results[claim.id] = result
         diags += found
     return checked, results, diags
 
 
-def _verify(claim: Claim, text: ArchivedText | None) -> tuple[Claim, Verification, list[Diagnostic]]:
+def _find(text: ArchivedText, quote: str, cache: Cache | None) -> list[Passage]:
+    """[`find`][build_scripts.library.archive.find], from the cache when this text and quotation were looked up."""
+    if cache is None:
+        return find(text, quote)
+    key = digest(text.path, quote, *text.paragraphs)
+    passages: list[Passage] | None = cache.get("quotes", key)
+    if passages is None:
+        passages = find(text, quote)
+        cache.put("quotes", key, passages)
+    return passages
+
+
+def _verify(
+    claim: Claim, text: ArchivedText | None, cache: Cache | None
+) -> tuple[Claim, Verification, list[Diagnostic]]:
     about = f"quotation of {claim.source} on '{claim.fact}'"
     if not claim.quote:
         return claim, Verification(QuoteStatus.UNQUOTED), []
@@ -115,7 +134,7 @@ def _verify(claim: Claim, text: ArchivedText | None) -> tuple[Claim, Verificatio
                 )
             ],
         )
-    passages = find(text, claim.quote)
+    passages = _find(text, claim.quote, cache)
     if not passages:
         paragraph, words = closest(text, claim.quote)
         near = f"closest passage, para. {paragraph}: “{words}”" if words else "nothing close found"
