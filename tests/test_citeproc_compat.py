@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 from build_scripts.citations import engine, runs
 from build_scripts.citations.cite import Formatter, Reference
 from build_scripts.citations.citeproc_compat import after_formatting, fix_punctuation
@@ -197,6 +199,24 @@ def test_a_process_forked_after_v8_started_still_formats() -> None:
     here = formatted(source("k", "book", author="Lo, Bobo", title="Axis", year="2008"))
     there = forked(lambda: formatted(source("k", "book", author="Lo, Bobo", title="Axis", year="2008")))
     assert there == here
+
+
+def _shared_library() -> dict[str, Reference]:
+    return Formatter(jobs=2, least=1).references(
+        [
+            source("z", "book", author="Baev, Pavel K.", title="The Second", year="2021"),
+            source("a", "book", author="Baev, Pavel K.", title="Zebra", year="2021"),
+            source("l", "book", author="Lo, Bobo", title="Axis", year="2008"),
+        ]
+    )
+
+
+def test_a_process_forked_after_v8_started_on_two_cores_still_formats_on_two() -> None:
+    here = _shared_library()  # V8 started here, on two contexts (its threads make `forked` run in place)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        there = pool.apply_async(_shared_library).get(timeout=120)
+    assert there == here
+    assert (there["z"].label, there["a"].label) == ("Baev 2021a", "Baev 2021b")
 
 
 def test_a_quoted_title_put_into_a_formatted_citation_alternates_its_quotes() -> None:
