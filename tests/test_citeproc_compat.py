@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from build_scripts.citations import engine
+import multiprocessing
+
+from build_scripts.citations import engine, runs
 from build_scripts.citations.cite import Formatter, Reference
 from build_scripts.citations.citeproc_compat import after_formatting, fix_punctuation
+from build_scripts.citations.csl_json import to_csl
+from build_scripts.citations.style import load_style
 from build_scripts.model import Location, Source
 from build_scripts.workers import forked
 
@@ -154,10 +158,65 @@ def test_an_item_the_processor_fails_on_leaves_the_others_formatted() -> None:
     assert refs["b"].html == "Broken"  # shown by its title
 
 
+def test_groups_formatted_on_two_cores_are_told_apart_as_in_one_run() -> None:
+    library = [
+        source("h", "book", author="Johansson, Håkan and Gustafsson, Oscar", title="Filters", year="2005"),
+        source("k", "book", author="Johansson, Kenny and Gustafsson, Oscar", title="Adders", year="2005"),
+        source("z", "book", author="Baev, Pavel K.", title="The Second", year="2021"),
+        source("a", "book", author="Baev, Pavel K.", title="Zebra", year="2021"),
+        source("m", "book", author="Baev, Pavel K.", title="Other", year="2020"),
+        source("l", "book", author="Lo, Bobo", title="Axis", year="2008"),
+        source("w", "book", author="Wishnick, Elizabeth", title="Pivot", year="2018"),
+    ]
+    items = {s.key: to_csl(s) for s in library}
+    shares = runs.batches(runs.groups(items, load_style("chicago-author-date")), jobs=2, least=1)
+    assert len(shares) == 2, "the library is shared between two cores"
+    assert {"h", "k"} <= set(shares[0]) or {"h", "k"} <= set(shares[1]), "a group is never split"
+    assert {"z", "a"} <= set(shares[0]) or {"z", "a"} <= set(shares[1])
+    together = Formatter(jobs=2, least=1).references(library)
+    assert together == Formatter(jobs=1).references(library)
+    assert [together[key].label for key in "hkzam"] == [
+        "H. Johansson and Gustafsson 2005",
+        "K. Johansson and Gustafsson 2005",
+        "Baev 2021a",
+        "Baev 2021b",
+        "Baev 2020",
+    ]
+
+
+def test_a_share_the_processor_fails_on_leaves_the_others_formatted_together() -> None:
+    def book(key: str, family: str, title: str) -> dict[str, object]:
+        name = {"family": family, "given": "Pavel"}
+        return {"id": key, "type": "book", "title": title, "author": [name], "issued": {"date-parts": [[2021]]}}
+
+    bad = {"id": "b", "type": "book", "title": "Broken", "author": [None]}  # citeproc-js throws on it
+    refs = Formatter(jobs=2, least=1).format([book("z", "Baev", "The Second"), book("a", "Baev", "Zebra"), bad])
+    assert (refs["z"].label, refs["a"].label) == ("Baev 2021a", "Baev 2021b")
+    assert refs["b"].html == "Broken"  # shown by its title
+
+
 def test_a_process_forked_after_v8_started_still_formats() -> None:
     here = formatted(source("k", "book", author="Lo, Bobo", title="Axis", year="2008"))
     there = forked(lambda: formatted(source("k", "book", author="Lo, Bobo", title="Axis", year="2008")))
     assert there == here
+
+
+def _shared_library() -> dict[str, Reference]:
+    return Formatter(jobs=2, least=1).references(
+        [
+            source("z", "book", author="Baev, Pavel K.", title="The Second", year="2021"),
+            source("a", "book", author="Baev, Pavel K.", title="Zebra", year="2021"),
+            source("l", "book", author="Lo, Bobo", title="Axis", year="2008"),
+        ]
+    )
+
+
+def test_a_process_forked_after_v8_started_on_two_cores_still_formats_on_two() -> None:
+    here = _shared_library()  # V8 started here, on two contexts (its threads make `forked` run in place)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        there = pool.apply_async(_shared_library).get(timeout=120)
+    assert there == here
+    assert (there["z"].label, there["a"].label) == ("Baev 2021a", "Baev 2021b")
 
 
 def test_a_quoted_title_put_into_a_formatted_citation_alternates_its_quotes() -> None:

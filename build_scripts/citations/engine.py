@@ -11,8 +11,13 @@ citations, entries = run(style_xml, "en-US", {"en-US": locale_xml}, items)
 citations["baev2021"]   # → "(Baev 2021)"
 ```
 
-V8 does not survive a fork: a process forked after this one started V8 runs
-the processor in a new Python process instead (slower, same result).
+[`run`][build_scripts.citations.engine.run] may be called from several threads
+at once: each call takes a V8 context of its own from a small pool (one per
+thread that ever ran the processor, started on first use, closed at exit),
+and V8 works without holding the GIL, so calls on different threads format
+on different cores. V8 does not survive a fork: a process forked after this
+one started V8 runs the processor in a new Python process instead (slower,
+same result).
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -48,32 +56,51 @@ def processor_version() -> str:
     return f"citeproc {CITEPROC_JS}, mini-racer {version('mini-racer')}, " + digest(*files)[:16]
 
 
-_context: Any = None
+_idle: list[Any] = []  # V8 contexts with the processor loaded, none in use: the pool
+_lock = threading.Lock()
+_starting = threading.Lock()
 _started_in = 0  # the process that started V8 (a forked child cannot use it)
 
 
-def _racer() -> Any:
-    """This process's V8 context with the processor loaded (started on first use)."""
-    global _context, _started_in
-    if _context is None:
+@contextmanager
+def _racer() -> Iterator[Any]:
+    """A V8 context with the processor loaded, the caller's alone until the block ends.
+
+    It comes from the pool, else is started (a thread that finds every
+    context busy starts one more, so there are as many as threads ever ran
+    the processor at once); the block gives it back. The most recently used
+    comes first: it is the likeliest to have built the style already.
+    """
+    global _started_in
+    with _lock:
+        context = _idle.pop() if _idle else None
+    if context is None:
         from py_mini_racer import MiniRacer
 
-        context = MiniRacer()
+        with _starting:  # V8 sets itself up with the first context: two started at once can crash it
+            context = MiniRacer()
         bundle = (_JS / "citeproc.js").read_text(encoding="utf-8")
         context.eval(f"var module = {{exports: {{}}}}; var exports = module.exports;\n{bundle}\n")
         context.eval("var CSL = module.exports;")
         context.eval((_JS / "driver.js").read_text(encoding="utf-8"))
-        _context, _started_in = context, os.getpid()
-        atexit.register(_close)
-    return _context
+        with _lock:
+            if not _started_in:
+                atexit.register(_close)
+            _started_in = os.getpid()
+    try:
+        yield context
+    finally:
+        with _lock:
+            _idle.append(context)
 
 
 def _close() -> None:
     """Close V8 before the interpreter tears down (closed by the garbage collector then, it can hang)."""
-    global _context
-    if _context is not None and _started_in == os.getpid():
-        _context.close()
-        _context = None
+    with _lock:
+        if _started_in == os.getpid():
+            for context in _idle:
+                context.close()
+            _idle.clear()
 
 
 def run(
@@ -108,15 +135,16 @@ def _run(payload: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
 
     key = digest(payload["style"], payload["lang"])
     try:
-        done = _racer().call(
-            "researchFormat",
-            key,
-            payload["style"],
-            payload["lang"],
-            payload["locales"],
-            payload["items"],
-            payload["together"],
-        )
+        with _racer() as context:
+            done = context.call(
+                "researchFormat",
+                key,
+                payload["style"],
+                payload["lang"],
+                payload["locales"],
+                payload["items"],
+                payload["together"],
+            )
     except JSEvalException as exc:
         raise EngineError(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__) from None
     return dict(done["citations"]), dict(done["entries"])
