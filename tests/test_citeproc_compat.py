@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 
 from build_scripts.citations import engine, runs
 from build_scripts.citations.cite import Formatter, Reference
@@ -222,3 +224,35 @@ def test_a_process_forked_after_v8_started_on_two_cores_still_formats_on_two() -
 def test_a_quoted_title_put_into_a_formatted_citation_alternates_its_quotes() -> None:
     shaped = "Contributors. 2026. “Summary: a “no limits” partnership?”. Site."  # a page title put in
     assert fix_punctuation(shaped, True) == "Contributors. 2026. “Summary: a ‘no limits’ partnership?” Site."
+
+
+def test_chunks_keep_groups_whole_and_bounded() -> None:
+    groups = [["a", "b", "c"], ["d"], ["e", "f"], ["g", "h", "i", "j", "k"], ["l"]]
+    made = runs.chunks(groups, size=4)
+    assert made == [["a", "b", "c", "d"], ["e", "f"], ["g", "h", "i", "j", "k"], ["l"]]
+    assert [key for chunk in made for key in chunk] == [key for group in groups for key in group]
+
+
+SHARED_APART = """
+from build_scripts.citations.cite import Formatter
+from build_scripts.citations import runs
+from build_scripts.workers import forks
+runs.CHUNK = 2  # several chunks in each process
+items = [{"id": f"k{n}", "type": "book", "title": f"Title {n}", "author": [{"family": "Baev", "given": "Pavel"}],
+          "issued": {"date-parts": [[2021]]}} for n in range(3)]
+items += [{"id": f"l{n}", "type": "book", "title": f"Book {n}", "author": [{"family": f"Lo{n}", "given": "Bobo"}],
+           "issued": {"date-parts": [[2008]]}} for n in range(4)]
+refs = Formatter(jobs=2, least=1).format(items)
+assert forks(10, 2), "no V8 here: this process can still fork its page workers"
+print(" | ".join(refs[i["id"]].label for i in items))
+"""
+
+
+def test_a_shared_library_is_formatted_apart_in_chunks_as_in_one_run() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SHARED_APART], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == " | ".join(
+        ["Baev 2021a", "Baev 2021b", "Baev 2021c", "Lo0 2008", "Lo1 2008", "Lo2 2008", "Lo3 2008"]
+    )

@@ -11,13 +11,14 @@ citations, entries = run(style_xml, "en-US", {"en-US": locale_xml}, items)
 citations["baev2021"]   # → "(Baev 2021)"
 ```
 
-[`run`][build_scripts.citations.engine.run] may be called from several threads
-at once: each call takes a V8 context of its own from a small pool (one per
-thread that ever ran the processor, started on first use, closed at exit),
-and V8 works without holding the GIL, so calls on different threads format
-on different cores. V8 does not survive a fork: a process forked after this
-one started V8 runs the processor in a new Python process instead (slower,
-same result).
+[`run`][build_scripts.citations.engine.run] formats in this process, on one
+V8 context (started on first use, its built styles kept, closed at exit);
+[`run_apart`][build_scripts.citations.engine.run_apart] in a new Python
+process, so that V8's memory is never this process's: a large library is
+formatted on all cores that way, a process for each share
+([`runs.shared`][build_scripts.citations.runs.shared]). V8 does not survive a
+fork, and a process running it has threads (so it forks no workers): a
+process forked after this one started V8 runs the processor apart.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from typing import Any
 
 from build_scripts.cache import digest
 
-__all__ = ["CITEPROC_JS", "EngineError", "processor_version", "run"]
+__all__ = ["CITEPROC_JS", "EngineError", "apart", "processor_version", "run", "run_apart"]
 
 CITEPROC_JS = "2.4.63"
 """The npm package `citeproc` kept in `js/citeproc.js` (citeproc-js 1.4.61 inside)."""
@@ -56,51 +57,35 @@ def processor_version() -> str:
     return f"citeproc {CITEPROC_JS}, mini-racer {version('mini-racer')}, " + digest(*files)[:16]
 
 
-_idle: list[Any] = []  # V8 contexts with the processor loaded, none in use: the pool
-_lock = threading.Lock()
-_starting = threading.Lock()
+_context: Any = None  # this process's V8 context, with the processor loaded
+_lock = threading.Lock()  # one call at a time on it
 _started_in = 0  # the process that started V8 (a forked child cannot use it)
 
 
 @contextmanager
 def _racer() -> Iterator[Any]:
-    """A V8 context with the processor loaded, the caller's alone until the block ends.
-
-    It comes from the pool, else is started (a thread that finds every
-    context busy starts one more, so there are as many as threads ever ran
-    the processor at once); the block gives it back. The most recently used
-    comes first: it is the likeliest to have built the style already.
-    """
-    global _started_in
+    """This process's V8 context with the processor loaded (started on first use), the caller's alone in the block."""
+    global _context, _started_in
     with _lock:
-        context = _idle.pop() if _idle else None
-    if context is None:
-        from py_mini_racer import MiniRacer
+        if _context is None:
+            from py_mini_racer import MiniRacer
 
-        with _starting:  # V8 sets itself up with the first context: two started at once can crash it
             context = MiniRacer()
-        bundle = (_JS / "citeproc.js").read_text(encoding="utf-8")
-        context.eval(f"var module = {{exports: {{}}}}; var exports = module.exports;\n{bundle}\n")
-        context.eval("var CSL = module.exports;")
-        context.eval((_JS / "driver.js").read_text(encoding="utf-8"))
-        with _lock:
-            if not _started_in:
-                atexit.register(_close)
-            _started_in = os.getpid()
-    try:
-        yield context
-    finally:
-        with _lock:
-            _idle.append(context)
+            bundle = (_JS / "citeproc.js").read_text(encoding="utf-8")
+            context.eval(f"var module = {{exports: {{}}}}; var exports = module.exports;\n{bundle}\n")
+            context.eval("var CSL = module.exports;")
+            context.eval((_JS / "driver.js").read_text(encoding="utf-8"))
+            _context, _started_in = context, os.getpid()
+            atexit.register(_close)
+        yield _context
 
 
 def _close() -> None:
     """Close V8 before the interpreter tears down (closed by the garbage collector then, it can hang)."""
-    with _lock:
-        if _started_in == os.getpid():
-            for context in _idle:
-                context.close()
-            _idle.clear()
+    global _context
+    if _context is not None and _started_in == os.getpid():
+        _context.close()
+        _context = None
 
 
 def run(
@@ -124,10 +109,9 @@ def run(
     Raises:
         EngineError: If citeproc-js fails.
     """
-    payload = {"style": style, "lang": lang, "locales": locales, "items": items, "together": together}
     if _started_in and _started_in != os.getpid():
-        return _in_new_process(payload)
-    return _run(payload)
+        return run_apart(style, lang, locales, [items], together)
+    return _run({"style": style, "lang": lang, "locales": locales, "items": items, "together": together})
 
 
 def _run(payload: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
@@ -150,10 +134,30 @@ def _run(payload: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     return dict(done["citations"]), dict(done["entries"])
 
 
-def _in_new_process(payload: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """[`run`][build_scripts.citations.engine.run] in a new Python process (this one was forked after V8 started)."""
+def run_apart(
+    style: str, lang: str, locales: dict[str, str], chunks: list[list[dict[str, Any]]], together: bool = True
+) -> tuple[dict[str, str], dict[str, str]]:
+    """[`run`][build_scripts.citations.engine.run] in a new Python process, one chunk of items after another.
+
+    V8, and the memory it takes, stay out of this process (which can then
+    still fork its workers: a process running V8 has threads, and does not).
+    The new process collects V8's garbage between chunks, so that it takes
+    about what one chunk needs, however many there are.
+
+    Args:
+        style: The style's CSL XML.
+        lang: The locale to format in.
+        locales: Locale XML by code.
+        chunks: CSL-JSON items, in chunks registered one after another
+            (items the style could cite alike must share a chunk).
+        together: As for `run`.
+
+    Raises:
+        EngineError: If citeproc-js fails.
+    """
+    payload = {"style": style, "lang": lang, "locales": locales, "chunks": chunks, "together": together}
     done = subprocess.run(
-        [sys.executable, "-m", "build_scripts.citations.engine"],
+        [sys.executable, "-c", "from build_scripts.citations.engine import apart; apart()"],
         input=json.dumps(payload),
         capture_output=True,
         text=True,
@@ -166,9 +170,24 @@ def _in_new_process(payload: dict[str, Any]) -> tuple[dict[str, str], dict[str, 
     return citations, entries
 
 
-if __name__ == "__main__":  # the new process of _in_new_process: a payload on stdin, the result on stdout
+def _chunks(payload: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """The new process of `run_apart`: each chunk formatted in turn, V8's garbage collected between them."""
+    citations: dict[str, str] = {}
+    entries: dict[str, str] = {}
+    for number, chunk in enumerate(payload["chunks"]):
+        if number:
+            with _racer() as context:
+                context.low_memory_notification()
+        made = _run({**payload, "items": chunk})
+        citations |= made[0]
+        entries |= made[1]
+    return citations, entries
+
+
+def apart() -> None:
+    """The new process of `run_apart`: the payload on stdin, the result on stdout, an error on stderr (exit 1)."""
     try:
-        print(json.dumps(_run(json.loads(sys.stdin.read()))))
+        print(json.dumps(_chunks(json.loads(sys.stdin.read()))))
     except EngineError as exc:
         print(exc, file=sys.stderr)
         sys.exit(1)

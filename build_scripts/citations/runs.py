@@ -24,7 +24,16 @@ from typing import Any
 from build_scripts.citations import engine
 from build_scripts.citations.style import Style, StyleError
 
-__all__ = ["batches", "groups", "run", "shared"]
+__all__ = ["CHUNK", "batches", "chunks", "groups", "run", "shared"]
+
+CHUNK = 500
+"""The most items a process registers with citeproc-js at once (unless one group is larger).
+
+V8 collects its garbage lazily: registering 1,000 Chicago items at once
+takes its process to about 250 MB, and 10,000 to well over a gigabyte; a
+chunk at a time, with the garbage collected between chunks, it stays near
+what one chunk needs.
+"""
 
 _ENTRY = re.compile(r'^\s*<div class="csl-entry">(.*)</div>\s*$', re.DOTALL)
 _NAME_ROLES = ("author", "editor", "translator", "container-author", "collection-editor", "director", "interviewer")
@@ -54,15 +63,24 @@ def _first_family(item: dict[str, Any]) -> str:
     return ""
 
 
-def run(style: Style, items: dict[str, dict[str, Any]], together: bool) -> dict[str, tuple[str, str]]:
+def run(
+    style: Style, items: dict[str, dict[str, Any]], together: bool, chunks: list[list[str]] | None = None
+) -> dict[str, tuple[str, str]]:
     """(citation, entry) HTML by lower-case key (the keys of `items`), from one citeproc-js run.
 
+    With `chunks` (the keys of `items`, in chunks of whole groups), the run is
+    made in a process of its own, a chunk at a time
+    ([`engine.run_apart`][build_scripts.citations.engine.run_apart]); else here.
     Should citeproc-js fail on the run, each item is formatted on its own, and
     one it still fails on is left empty (shown by its title); if it fails on
     every item, the style is unusable.
     """
     try:
-        citations, entries = engine.run(style.xml, style.lang, style.locales, list(items.values()), together)
+        if chunks is None:
+            citations, entries = engine.run(style.xml, style.lang, style.locales, list(items.values()), together)
+        else:
+            parts = [[items[low] for low in chunk] for chunk in chunks]
+            citations, entries = engine.run_apart(style.xml, style.lang, style.locales, parts, together)
     except engine.EngineError as exc:
         if len(items) < 2:
             raise StyleError(f"citation style {style.name!r} cannot format this library: {exc}") from None
@@ -85,17 +103,19 @@ def run(style: Style, items: dict[str, dict[str, Any]], together: bool) -> dict[
 def shared(
     style: Style, items: dict[str, dict[str, Any]], groups: list[list[str]], jobs: int, least: int, together: bool
 ) -> dict[str, tuple[str, str]]:
-    """(citation, entry) HTML by lower-case key: the groups' items, each batch of them run in a thread of its own.
+    """(citation, entry) HTML by lower-case key: the groups' items, each batch of them run in a process of its own.
 
-    The [`batches`][build_scripts.citations.runs.batches] are formatted at
-    once, each by [`run`][build_scripts.citations.runs.run] (with its
-    fallback), and merged.
+    Fewer than `2 * least` items are formatted here, in one run. More are
+    shared out in [`batches`][build_scripts.citations.runs.batches], formatted
+    at once, each by [`run`][build_scripts.citations.runs.run] (with its
+    fallback) in a process of its own and in [`chunks`][build_scripts.citations.runs.chunks]
+    there, and merged.
 
     Args:
         style: The style.
         items: CSL-JSON items by lower-case key.
         groups: The keys to format, in groups that are never split.
-        jobs: Threads (and V8 contexts) to share the groups among, at most.
+        jobs: Processes to share the groups among, at most.
         least: The fewest items a thread is given.
         together: Register the items of a run together (else each on its own).
 
@@ -104,11 +124,21 @@ def shared(
             format, while others format, has its items left empty (shown by
             their titles), as one run leaves an item it cannot format.
     """
+    if sum(map(len, groups)) < 2 * least:
+        return run(style, {low: items[low] for group in groups for low in group}, together)
     parts = batches(groups, jobs, least)
-    if len(parts) == 1:
-        return run(style, {low: items[low] for low in parts[0]}, together)
-    with ThreadPoolExecutor(len(parts)) as threads:
-        running = [threads.submit(run, style, {low: items[low] for low in part}, together) for part in parts]
+    first = {group[0]: group for group in groups}  # a group is never split: it is where its first key is
+    with ThreadPoolExecutor(len(parts)) as threads:  # threads waiting on processes: the work is on every core
+        running = [
+            threads.submit(
+                run,
+                style,
+                {low: items[low] for low in part},
+                together,
+                chunks([first[low] for low in part if low in first], CHUNK),
+            )
+            for part in parts
+        ]
     made: dict[str, tuple[str, str]] = {}
     failed: list[StyleError] = []
     for part, done in zip(parts, running, strict=True):
@@ -120,6 +150,16 @@ def shared(
     if failed and len(failed) == len(parts):
         raise failed[0]
     return made
+
+
+def chunks(groups: list[list[str]], size: int) -> list[list[str]]:
+    """The groups' keys in chunks of about `size` keys at most, each group whole (a larger group is a chunk alone)."""
+    out: list[list[str]] = []
+    for group in groups:
+        if not out or (out[-1] and len(out[-1]) + len(group) > size):
+            out.append([])
+        out[-1].extend(group)
+    return out
 
 
 def batches(groups: list[list[str]], jobs: int, least: int) -> list[list[str]]:
