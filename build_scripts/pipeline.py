@@ -60,14 +60,18 @@ class Stage:
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("notes", "build_scripts.notes.load", "read the notes in `content/`: front matter, facts, claims, the body"),
     Stage("library", "build_scripts.library.bib", "read the BibTeX library in `bib/`: entries, macros, crossrefs"),
+    Stage("notes", "build_scripts.notes.load", "read the notes in `content/`: front matter, facts, claims, the body"),
     Stage("link", "build_scripts.notes.link", "index everything, checking each citekey, topic, fact and link"),
     Stage("archive", "build_scripts.library.archive", "read the archived text of each source (`bib/texts/`)"),
     Stage("verify", "build_scripts.check.verify", "look each quotation up in the archived text of its source"),
     Stage("coverage", "build_scripts.check.coverage", "what the notes draw on, or pass over, in each paragraph"),
     Stage("reconcile", "build_scripts.check.reconcile", "find where the claims on a fact disagree"),
-    Stage("cite", "build_scripts.citations.cite", "format every reference in the CSL style of the site"),
+    Stage(
+        "cite",
+        "build_scripts.citations.cite",
+        "format every reference in the CSL style of the site (begun once the library is read: the wait for it)",
+    ),
     Stage("history", "build_scripts.history", "date each input by its last commit"),
     Stage("render", "build_scripts.render.pages", "draft each page from the context alone, then assemble it"),
     Stage("export", "build_scripts.render.export", "every fact, claim and disagreement as data (`claims.json`)"),
@@ -114,12 +118,14 @@ def check(
     """
     stage = times or StageTimes()
     diags: list[Diagnostic] = list(settings.problems)
-    with stage("notes"):
-        loaded_notes, found = notes.load_notes(settings.content_dir, settings.root, cache)
-    diags += found
     with stage("library"):
         sources, found = _library(settings, cache)
     diags += found + url_problems(sources.values())
+    formatter = cite.Formatter(settings.csl_style, cache.salted(_style_key(settings)) if cache else None)
+    formatting = formatter.start(sources.values())  # citeproc-js works while the notes are read and checked
+    with stage("notes"):
+        loaded_notes, found = notes.load_notes(settings.content_dir, settings.root, cache)
+    diags += found
     with stage("link"):
         index, found = build_index(loaded_notes, sources)
     diags += found + missing_home(index, relative_path(settings.content_dir, settings.root))
@@ -137,10 +143,9 @@ def check(
     with stage("reconcile"):
         inconsistencies, values, found = reconcile.reconcile(index.facts, index.claims)
     diags += found
-    formatter = cite.Formatter(settings.csl_style, cache.salted(_style_key(settings)) if cache else None)
     try:
         with stage("cite"):
-            refs = formatter.references(sources.values())
+            refs = formatting.result()
     except cite.StyleError as exc:
         diags.append(
             Diagnostic.error(

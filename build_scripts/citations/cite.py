@@ -27,6 +27,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,6 +146,19 @@ class Formatter:
             StyleError: If the style is unknown or unusable; the message says how to fix it.
         """
         return self.format(to_csl(source) for source in sorted(sources, key=lambda s: s.key))
+
+    def start(self, sources: Iterable[Source]) -> Future[dict[str, Reference]]:
+        """Begin [`references`][build_scripts.citations.cite.Formatter.references] on a thread of its own.
+
+        The thread mostly waits on citeproc-js (V8, or processes of its own),
+        so the caller's work goes on meanwhile; `result()` gives the references
+        or raises the [`StyleError`][build_scripts.citations.cite.StyleError].
+        """
+        pool = ThreadPoolExecutor(1, thread_name_prefix="cite")
+        try:
+            return pool.submit(self.references, list(sources))
+        finally:
+            pool.shutdown(wait=False)
 
     def format(self, items: Iterable[dict[str, Any]], suffixes: bool = True) -> dict[str, Reference]:
         """Format CSL-JSON items, keyed by item id.
