@@ -194,7 +194,7 @@ class Fingerprints:
             ctx.index.sources.get(key),
             ctx.refs.get(key),
             ctx.label(key),
-            ctx.texts.get(key),
+            (text.path, text.paragraphs) if (text := ctx.texts.get(key)) else None,  # not what matching worked out
             ctx.paragraph_uses.get(key),
             ctx.cited_at.get(key),
             ctx.index.cited_by.get(key),
