@@ -72,24 +72,22 @@ class Normalised:
             variants, no space next to a dash, no soft hyphen.
     """
 
-    __slots__ = ("_offsets", "original", "text")
+    __slots__ = ("original", "text")
 
     def __init__(self, original: str):
         self.original = original
         same = _FOLDABLE.sub(lambda m: _FOLD_CHARS[m.group()], original.replace(_SOFT_HYPHEN, ""))
         self.text = _DASH_SPACE.sub("-", _WHITESPACE.sub(" ", same).strip(" "))
-        self._offsets: array[int] | None = None
 
     @property
     def offsets(self) -> array[int]:
         """`offsets[i]` is the original offset of `text[i]`.
 
         One extra entry holds the original length, so that an end offset maps too. Worked out on
-        first use: only the paragraphs where a quotation is found need them.
+        each use, not kept (only paragraphs where a quotation is found need them, and kept for every
+        such paragraph of a large archive, they took more memory than its texts).
         """
-        if self._offsets is None:
-            self._offsets = _offsets(self.original)
-        return self._offsets
+        return _offsets(self.original)
 
 
 def normalise(text: str) -> Normalised:
@@ -121,7 +119,7 @@ def _offsets(text: str) -> array[int]:
         else:  # soft hyphens dropped
             offsets.extend(start + i for i, char in enumerate(match.group()) if char != _SOFT_HYPHEN)
     offsets.append(len(text))
-    return array("l", offsets)  # a tenth of the memory of a tuple of ints
+    return array("l", offsets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +188,8 @@ def find(text: ArchivedText, quote: str) -> list[Passage]:
     found: list[Passage] = []
     for number, (original, folded) in enumerate(zip(text.paragraphs, text.folded, strict=True), start=1):
         for spans in _matches(folded.text, needles, 0):
-            mapped = tuple((folded.offsets[a], folded.offsets[b - 1] + 1) for a, b in spans)
+            offsets = folded.offsets
+            mapped = tuple((offsets[a], offsets[b - 1] + 1) for a, b in spans)
             found.append(Passage(number, mapped, tuple(original[a:b] for a, b in mapped)))
     return found
 
@@ -225,7 +224,8 @@ def closest(text: ArchivedText, quote: str) -> tuple[int, str]:
     for number, (original, folded) in enumerate(zip(text.paragraphs, text.folded, strict=True), start=1):
         hit = fuzz.partial_ratio_alignment(needle, folded.text)
         if hit is not None and hit.score > best[0]:
-            start, end = folded.offsets[hit.dest_start], folded.offsets[max(hit.dest_end - 1, hit.dest_start)] + 1
+            offsets = folded.offsets
+            start, end = offsets[hit.dest_start], offsets[max(hit.dest_end - 1, hit.dest_start)] + 1
             best = (hit.score, number, _whole_words(original, start, end))
     return best[1], best[2]
 
