@@ -19,10 +19,11 @@ found[0].paragraph  # → 3
 
 from __future__ import annotations
 
+import functools
 import re
 from array import array
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from rapidfuzz import fuzz
@@ -122,7 +123,7 @@ def _offsets(text: str) -> array[int]:
     return array("l", offsets)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ArchivedText:
     """One source's archived text, split into paragraphs.
 
@@ -135,12 +136,14 @@ class ArchivedText:
     key: str
     path: str
     paragraphs: tuple[str, ...]
-    folded: tuple[Normalised, ...] = field(default=(), repr=False, compare=False)
-    """Each paragraph folded for matching (computed once, when the text is made)."""
 
-    def __post_init__(self) -> None:
-        if len(self.folded) != len(self.paragraphs):
-            object.__setattr__(self, "folded", tuple(normalise(p) for p in self.paragraphs))
+    @functools.cached_property
+    def folded(self) -> tuple[Normalised, ...]:
+        """Each paragraph folded for matching: worked out once, when a quotation is first looked up in the text.
+
+        A rebuild that finds every look-up in its cache never needs it.
+        """
+        return tuple(normalise(p) for p in self.paragraphs)
 
 
 @dataclass(frozen=True, slots=True)
