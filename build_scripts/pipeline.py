@@ -121,7 +121,10 @@ def check(
     with stage("library"):
         sources, found = _library(settings, cache)
     diags += found + url_problems(sources.values())
-    formatter = cite.Formatter(settings.csl_style, cache.salted(_style_key(settings)) if cache else None)
+    salted = cache.salted(_style_key(settings)) if cache else None
+    # A large library is formatted in processes of their own, and so is all else then (the pages' citations):
+    # V8 would take hundreds of megabytes of this process.
+    formatter = cite.Formatter(settings.csl_style, salted, apart=len(sources) >= 2 * cite.LEAST_SHARE)
     formatting = formatter.start(sources.values())  # citeproc-js works while the notes are read and checked
     with stage("notes"):
         loaded_notes, found = notes.load_notes(settings.content_dir, settings.root, cache)

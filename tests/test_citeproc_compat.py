@@ -244,6 +244,8 @@ items += [{"id": f"l{n}", "type": "book", "title": f"Book {n}", "author": [{"fam
            "issued": {"date-parts": [[2008]]}} for n in range(4)]
 refs = Formatter(jobs=2, least=1).format(items)
 assert forks(10, 2), "no V8 here: this process can still fork its page workers"
+one = Formatter(apart=True).format(items[:1], suffixes=False)  # a few items, as a page's citation
+assert one["k0"].label == "Baev 2021" and forks(10, 2), "a formatter set apart formats even a few apart"
 print(" | ".join(refs[i["id"]].label for i in items))
 """
 

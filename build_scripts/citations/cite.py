@@ -100,20 +100,30 @@ class Formatter:
         least: The fewest items to give a core: fewer than twice as many
             are formatted on one (starting a V8 context on another, and
             building the style there, takes longer than it saves).
+        apart: Format even a few items in a process of their own, never
+            here (for a large library, whose V8 would take hundreds of
+            megabytes of this process and stop it forking).
 
     Attributes:
         style: The style, as given.
         cache: The cache, if any.
         jobs: Cores to share the formatting among (0: all).
         least: The fewest items to give a core.
+        apart: Whether every run is made in a process of its own.
     """
 
     def __init__(
-        self, style: str = DEFAULT_STYLE, cache: Cache | None = None, jobs: int = 0, least: int = LEAST_SHARE
+        self,
+        style: str = DEFAULT_STYLE,
+        cache: Cache | None = None,
+        jobs: int = 0,
+        least: int = LEAST_SHARE,
+        apart: bool = False,
     ) -> None:
         self.style = style
         self.cache = cache
-        self.jobs, self.least = jobs, least
+        self.jobs, self.least, self.apart = jobs, least, apart
+        self._made: dict[str, list[tuple[str, str]]] = {}  # formatted by this formatter, by cache key
 
     @property
     def title(self) -> str:
@@ -193,12 +203,14 @@ class Formatter:
             else:
                 done.update(zip(group, found, strict=True))
         if missing:
-            made = runs.shared(style, by_key, missing, self.jobs or cores(), self.least, suffixes)
+            made = runs.shared(style, by_key, missing, self.jobs or cores(), self.least, suffixes, self.apart)
             done.update(made)
             for group in groups:
-                if group[0] in made and self.cache is not None:
+                if group[0] in made:
                     key = _cache_key(style, [by_key[low] for low in group], suffixes)
-                    self.cache.put("references", key, [made[low] for low in group])
+                    self._made[key] = [made[low] for low in group]
+                    if self.cache is not None:
+                        self.cache.put("references", key, self._made[key])
         return finish(self.style, [(item, *done[low]) for low, item in by_key.items()], suffixes)
 
     def punctuate(self, markup: str) -> str:
@@ -224,9 +236,12 @@ class Formatter:
         return item
 
     def _cached(self, style: Style, items: list[dict[str, Any]], suffixes: bool) -> list[tuple[str, str]] | None:
+        key = _cache_key(style, items, suffixes)
+        if key in self._made:
+            return self._made[key]
         if self.cache is None:
             return None
-        found = self.cache.get("references", _cache_key(style, items, suffixes))
+        found = self.cache.get("references", key)
         return [tuple(pair) for pair in found] if found is not None else None
 
 

@@ -101,11 +101,18 @@ def run(
 
 
 def shared(
-    style: Style, items: dict[str, dict[str, Any]], groups: list[list[str]], jobs: int, least: int, together: bool
+    style: Style,
+    items: dict[str, dict[str, Any]],
+    groups: list[list[str]],
+    jobs: int,
+    least: int,
+    together: bool,
+    apart: bool = False,
 ) -> dict[str, tuple[str, str]]:
     """(citation, entry) HTML by lower-case key: the groups' items, each batch of them run in a process of its own.
 
-    Fewer than `2 * least` items are formatted here, in one run. More are
+    Fewer than `2 * least` items are formatted here, in one run (unless
+    `apart`: then in one process of their own). More are
     shared out in [`batches`][build_scripts.citations.runs.batches], formatted
     at once, each by [`run`][build_scripts.citations.runs.run] (with its
     fallback) in a process of its own and in [`chunks`][build_scripts.citations.runs.chunks]
@@ -118,13 +125,14 @@ def shared(
         jobs: Processes to share the groups among, at most.
         least: The fewest items a thread is given.
         together: Register the items of a run together (else each on its own).
+        apart: Never format here, however few the items.
 
     Raises:
         StyleError: If the style can format no batch; a batch it cannot
             format, while others format, has its items left empty (shown by
             their titles), as one run leaves an item it cannot format.
     """
-    if sum(map(len, groups)) < 2 * least:
+    if sum(map(len, groups)) < 2 * least and not apart:
         return run(style, {low: items[low] for group in groups for low in group}, together)
     parts = batches(groups, jobs, least)
     first = {group[0]: group for group in groups}  # a group is never split: it is where its first key is
