@@ -26,7 +26,7 @@ from build_scripts.render.placement import note_order
 
 __all__ = ["paged_drafts", "write", "write_pages"]
 
-_BATCH = 250  # pages drafted and finished together
+_BATCH = 1  # pages drafted and finished together: a topic page of 5,000 notes is 10 MB of Markdown
 
 Record = tuple[tuple[str, ...], str, PageFile, tuple[int, int]]
 """What the cache keeps of a page: what it read, their fingerprint, the file written, its size and time."""
