@@ -23,7 +23,11 @@ mkdocstrings) see them all. Two steps are reused:
   unchanged. The others are templated on all cores.
 
 A page's front matter, too, is parsed once per source text (kept with the
-conversions). A live preview keeps one builder for the whole session, so what
+conversions). Memory stays flat as the site grows: each page's HTML waits on
+disk between its conversion and its templating (a
+[`Spill`][build_scripts.renderers.mkdocs_spill.Spill], read and written through
+`page.content`, so plugins see no difference), workers leave their conversions
+there too, and kept conversions are read from the cache one at a time. A live preview keeps one builder for the whole session, so what
 it may reuse stays in memory between saves.
 """
 
@@ -59,6 +63,7 @@ from build_scripts.renderers.mkdocs_reuse import (
     same_lookups,
     versions,
 )
+from build_scripts.renderers.mkdocs_spill import Slot, Spill
 from build_scripts.workers import cores, fork_map, forks
 
 _CHUNK = 16  # pages a worker handles per task (workers take the next task when done: big pages even out)
@@ -73,7 +78,7 @@ class SiteBuilder:
     previous build's files) stays in memory; conversions are kept in `cache`.
 
     Attributes:
-        cache: Where conversions are kept between builds (namespaces `converted-*`, `read-*`).
+        cache: Where conversions are kept between builds (namespaces `converted`, `read-*`).
         jobs: Processes to share the work among (0: one per core).
         previous: The previous build's HTML files by page, with the site folder they are in.
     """
@@ -114,15 +119,26 @@ class SiteBuilder:
             if file.page is None:
                 Page(None, file, config)  # a page that is not in the nav (it sets file.page)
         common = common_key(config)
-        self._convert_all(config, files, doc_files, generated, common)
-        env = config.plugins.on_env(env, config=config, files=files)
+        spill = Spill(self.cache.directory)
+        try:
+            self._convert_all(config, files, doc_files, generated, common, spill)
+            env = config.plugins.on_env(env, config=config, files=files)
+            return self._write(config, files, doc_files, nav, env, nav_key(common, config, nav), old_site)
+        finally:
+            spill.close()
+
+    def _write(
+        self, config: MkDocsConfig, files: Files, doc_files: list[File], nav: Navigation, env: Any, common: str,
+        old_site: Path,
+    ) -> dict[str, Rendered]:  # fmt: skip
+        """After `on_env`: the static files and templates, every page, the link check, and the search index."""
         in_place = Path(config.site_dir) == old_site
         files.copy_static_files(dirty=in_place, inclusion=InclusionLevel.is_included)  # in place: the changed ones
         for template in config.theme.static_templates:
             compat.build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
             compat.build_extra_template(template, files, config, nav)
-        records = self._template_all(config, doc_files, nav, env, nav_key(common, config, nav), old_site)
+        records = self._template_all(config, doc_files, nav, env, common, old_site)
         log_level = config.validation.links.anchors
         for file in doc_files:
             _page(file).validate_anchor_links(files=files, log_level=log_level)
@@ -136,19 +152,20 @@ class SiteBuilder:
     # -- conversion ----------------------------------------------------------------------------------
 
     def _convert_all(
-        self, config: MkDocsConfig, files: Files, doc_files: list[File], generated: set[str], common: str
+        self, config: MkDocsConfig, files: Files, doc_files: list[File], generated: set[str], common: str, spill: Spill
     ) -> None:
-        """Read and convert every page in order, each through MkDocs' events; conversions reused or done up front."""
+        """Read and convert every page in order, each through MkDocs' events; conversions reused or done up front.
+
+        Each page's HTML waits in `spill` once converted, as does each conversion done up front by a worker.
+        """
         keys = {f.src_uri: digest(common, f.src_uri, f.dest_uri, f.url, Path(str(f.abs_src_path)).read_bytes())
                 for f in doc_files if f.src_uri in generated}  # fmt: skip
-        kept: dict[str, Converted] = {
-            uri: hit for uri, key in keys.items() if (hit := self.cache.get(_shard("converted", key), key)) is not None
-        }
+        kept = {uri for uri, key in keys.items() if self.cache.has("converted", key)}
         todo = [file for file in doc_files if file.src_uri in keys and file.src_uri not in kept]
-        found = dict(kept)
+        done: dict[str, Slot] = {}  # conversions done up front, waiting in the spill
         if forks(len(todo), self.jobs):  # up front, on all cores: a worker runs the events on its own copy of plugins
-            done = _shared(lambda chunk: [_convert_here(config, files, f) for f in chunk], todo, self.jobs)
-            found.update((f.src_uri, c) for f, c in zip(todo, done, strict=True))
+            slots = _shared(lambda chunk: [spill.put(_convert_here(config, files, f)) for f in chunk], todo, self.jobs)
+            done = {f.src_uri: slot for f, slot in zip(todo, slots, strict=True)}
         self.converted = 0
         for file in doc_files:
             page = _page(file)
@@ -158,7 +175,11 @@ class SiteBuilder:
                 self._read_source(config, page)
                 assert page.markdown is not None
                 page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-                ready = found.get(file.src_uri)
+                key = keys.get(file.src_uri)
+                ready: Converted | None = None
+                if key is not None:
+                    slot = done.get(file.src_uri)
+                    ready = self.cache.get("converted", key) if slot is None else spill.take(slot)
                 if ready is not None and ready.markdown == digest(page.markdown) and same_lookups(files, ready):
                     _apply(config, files, page, ready)
                     fast_path_reused(config, page)
@@ -166,11 +187,13 @@ class SiteBuilder:
                     ready = _convert(config, files, page)
                     replay(ready.logs)
                     self.converted += 1
-                key = keys.get(file.src_uri)
-                if key is not None and kept.get(file.src_uri) is not ready:  # a new conversion: kept for next time
-                    self.cache.put(_shard("converted", key), key, ready)
+                    kept.discard(file.src_uri)
+                if key is not None and file.src_uri not in kept:  # a new conversion: kept for next time
+                    self.cache.put("converted", key, ready)
+                del ready  # its HTML is the page's now, soon in the spill folder only
                 assert page.content is not None
                 page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+                spill.page(page)
             except Exception as exc:
                 logging.getLogger("mkdocs").error("Error reading page '%s': %s", file.src_uri, exc)
                 raise
