@@ -27,8 +27,10 @@ conversions). Memory stays flat as the site grows: each page's HTML waits on
 disk between its conversion and its templating (a
 [`Spill`][build_scripts.renderers.mkdocs_spill.Spill], read and written through
 `page.content`, so plugins see no difference), workers leave their conversions
-there too, and kept conversions are read from the cache one at a time. A live preview keeps one builder for the whole session, so what
-it may reuse stays in memory between saves.
+there too, and kept conversions are read from the cache one at a time; the
+pages' search entries wait there until the search plugin writes its index. A
+live preview keeps one builder for the whole session, so what it may reuse
+stays in memory between saves.
 """
 
 from __future__ import annotations
@@ -123,13 +125,13 @@ class SiteBuilder:
         try:
             self._convert_all(config, files, doc_files, generated, common, spill)
             env = config.plugins.on_env(env, config=config, files=files)
-            return self._write(config, files, doc_files, nav, env, nav_key(common, config, nav), old_site)
+            return self._write(config, files, doc_files, nav, env, nav_key(common, config, nav), old_site, spill)
         finally:
             spill.close()
 
     def _write(
         self, config: MkDocsConfig, files: Files, doc_files: list[File], nav: Navigation, env: Any, common: str,
-        old_site: Path,
+        old_site: Path, spill: Spill,
     ) -> dict[str, Rendered]:  # fmt: skip
         """After `on_env`: the static files and templates, every page, the link check, and the search index."""
         in_place = Path(config.site_dir) == old_site
@@ -138,13 +140,13 @@ class SiteBuilder:
             compat.build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
             compat.build_extra_template(template, files, config, nav)
-        records = self._template_all(config, doc_files, nav, env, common, old_site)
+        records, found = self._template_all(config, doc_files, nav, env, common, old_site, spill)
         log_level = config.validation.links.anchors
         for file in doc_files:
             _page(file).validate_anchor_links(files=files, log_level=log_level)
         entries = compat.search_entries(config)
         if entries is not None:
-            entries[:] = [entry for f in doc_files for entry in records[f.src_uri].entries]
+            entries[:] = [entry for f in doc_files for entry in spill.take(found[f.src_uri])]
         config.plugins.on_post_build(config=config)
         self.previous = records
         return records
@@ -220,10 +222,16 @@ class SiteBuilder:
     # -- templating ----------------------------------------------------------------------------------
 
     def _template_all(
-        self, config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, common: str, old_site: Path
-    ) -> dict[str, Rendered]:
-        """Template every page, or hard-link its HTML from `old_site` when its key is unchanged."""
+        self, config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, common: str, old_site: Path,
+        spill: Spill,
+    ) -> tuple[dict[str, Rendered], dict[str, Slot]]:  # fmt: skip
+        """Template every page, or hard-link its HTML from `old_site` when its key is unchanged.
+
+        Returns:
+            The pages' records, and where in `spill` each page's search entries wait.
+        """
         records: dict[str, Rendered] = {}
+        found: dict[str, Slot] = {}
         folders: set[Path] = set()
         todo: list[File] = []
         keys = {f.src_uri: page_key(common, _page(f)) for f in doc_files}
@@ -232,21 +240,24 @@ class SiteBuilder:
             if (
                 old is not None
                 and old.key == keys[file.src_uri]
+                and (entries := self.cache.get("search", old.key)) is not None
                 and link_previous(old, old_site, config.site_dir, folders)
             ):
-                records[file.src_uri] = old
+                records[file.src_uri], found[file.src_uri] = old, spill.put(entries)
             else:
                 todo.append(file)
 
-        def template(chunk: list[File]) -> list[Rendered]:
-            return [_template(config, doc_files, nav, env, f, keys[f.src_uri]) for f in chunk]
+        def template(chunk: list[File]) -> list[tuple[Rendered, Slot]]:
+            done = (_template(config, doc_files, nav, env, f, keys[f.src_uri]) for f in chunk)
+            return [(record, spill.put(entries)) for record, entries in done]
 
         self.reused = len(doc_files) - len(todo)
-        for file, record in zip(todo, _shared(template, todo, self.jobs), strict=True):
+        for file, (record, slot) in zip(todo, _shared(template, todo, self.jobs), strict=True):
             replay(record.logs)
             record.logs = []
-            records[file.src_uri] = record
-        return records
+            records[file.src_uri], found[file.src_uri] = record, slot
+            self.cache.put("search", record.key, spill.take(slot))  # kept for the next build, which may reuse it
+        return records, found
 
 
 def _shard(namespace: str, key: str) -> str:
@@ -291,8 +302,10 @@ def _apply(config: MkDocsConfig, files: Files, page: Page, done: Converted) -> N
     compat.replay_anchors(config, page, done.registered)
 
 
-def _template(config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, file: File, key: str) -> Rendered:
-    """Template and write one page; return its record, with the search entries it added."""
+def _template(
+    config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, file: File, key: str
+) -> tuple[Rendered, list[dict[str, Any]]]:
+    """Template and write one page; return its record, and the search entries it added."""
     page = _page(file)
     entries = compat.search_entries(config)
     before = len(entries) if entries is not None else 0
@@ -300,9 +313,9 @@ def _template(config: MkDocsConfig, doc_files: list[File], nav: Navigation, env:
         compat.build_page(page, config, doc_files, nav, env)
     mine = entries[before:] if entries is not None else []
     if entries is not None:
-        del entries[before:]  # the index is put together from the pages' records at the end
+        del entries[before:]  # the index is put together from the pages' entries at the end
     stat = os.stat(file.abs_dest_path)
-    return Rendered(key, file.dest_uri, stat.st_size, stat.st_mtime_ns, mine, logs)
+    return Rendered(key, file.dest_uri, stat.st_size, stat.st_mtime_ns, logs), mine
 
 
 def _shared(function: Callable[[list[File]], list[R]], files: list[File], jobs: int) -> list[R]:
