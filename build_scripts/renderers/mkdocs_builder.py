@@ -144,10 +144,7 @@ class SiteBuilder:
         log_level = config.validation.links.anchors
         for file in doc_files:
             _page(file).validate_anchor_links(files=files, log_level=log_level)
-        entries = compat.search_entries(config)
-        if entries is not None:
-            entries[:] = [entry for f in doc_files for entry in spill.take(found[f.src_uri])]
-        config.plugins.on_post_build(config=config)
+        compat.post_build(config, (entry for f in doc_files for entry in spill.take(found[f.src_uri])))
         self.previous = records
         return records
 
