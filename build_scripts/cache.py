@@ -74,8 +74,8 @@ def environment_key() -> str:
     return digest(code_version(), sys.version, *versions)[:16]
 
 
-BY_ROW = frozenset({"converted", "search"})
-"""Namespaces of big values (a page's HTML, its search entries): kept one row per key in an SQLite file.
+BY_ROW = frozenset({"converted", "read", "search"})
+"""Namespaces of big or many values (a page's HTML, front matter, search entries): one row per key in an SQLite file.
 
 A value of these is read from disk when asked for and written when stored, so a
 build holds only the values it is using; the other namespaces are small, and

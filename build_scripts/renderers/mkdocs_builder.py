@@ -80,7 +80,7 @@ class SiteBuilder:
     previous build's files) stays in memory; conversions are kept in `cache`.
 
     Attributes:
-        cache: Where conversions are kept between builds (namespaces `converted`, `read-*`).
+        cache: Where conversions are kept between builds (namespaces `converted`, `read`, `search`).
         jobs: Processes to share the work among (0: one per core).
         previous: The previous build's HTML files by page, with the site folder they are in.
     """
@@ -206,14 +206,14 @@ class SiteBuilder:
             source = page.file.content_string
         key = digest(self._salt, source)
         # Where the Markdown starts, and the front matter, pickled.
-        read: tuple[int, bytes] | None = self.cache.get(_shard("read", key), key)
+        read: tuple[int, bytes] | None = self.cache.get("read", key)
         if read is None:
             markdown, meta = get_data(source)
             if not source.endswith(markdown):  # not a plain front matter block: not kept
                 page.markdown, page.meta = markdown, meta
                 return
             read = (len(source) - len(markdown), pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
-            self.cache.put(_shard("read", key), key, read)
+            self.cache.put("read", key, read)
         page.markdown, page.meta = source[read[0] :], pickle.loads(read[1])  # a copy of its own: plugins change it
 
     # -- templating ----------------------------------------------------------------------------------
@@ -255,11 +255,6 @@ class SiteBuilder:
             records[file.src_uri], found[file.src_uri] = record, slot
             self.cache.put("search", record.key, spill.take(slot))  # kept for the next build, which may reuse it
         return records, found
-
-
-def _shard(namespace: str, key: str) -> str:
-    """One of 16 parts of a namespace: a rebuild that changes a few pages writes a few small files, not one big one."""
-    return f"{namespace}-{key[0]}"
 
 
 def _convert_here(config: MkDocsConfig, files: Files, file: File) -> Converted:
