@@ -137,3 +137,15 @@ def test_a_spilled_page_reads_and_writes_its_html_on_disk_and_a_forked_change_st
     finally:
         spill.close()
     assert not spill.folder.exists()
+
+
+def test_a_spill_folder_left_by_a_killed_build_is_removed_by_the_next(tmp_path):
+    pid = os.fork()
+    if pid == 0:
+        Spill(tmp_path).write(b"<p>HTML</p>")
+        os._exit(0)  # killed: no close
+    os.waitpid(pid, 0)
+    assert len(list(tmp_path.iterdir())) == 1
+    spill = Spill(tmp_path)
+    assert list(tmp_path.iterdir()) == [spill.folder]
+    spill.close()

@@ -71,7 +71,10 @@ class Spill:
 
     def __init__(self, parent: Path):
         parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=".pages-", dir=parent))
+        for left in parent.glob(".pages-*-*"):  # left by a build that was killed
+            if not _running(left.name.split("-")[1]):
+                shutil.rmtree(left, ignore_errors=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".pages-{os.getpid()}-", dir=parent))
         self._open: dict[str, int] = {}
 
     def page(self, page: Page) -> None:
@@ -117,3 +120,14 @@ class Spill:
         if name not in self._open:
             self._open[name] = os.open(self.folder / name, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         return self._open[name]
+
+
+def _running(pid: str) -> bool:
+    """Whether the process `pid` is running (True if that cannot be told)."""
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (ValueError, OSError):
+        return True
+    return True
