@@ -239,6 +239,7 @@ class Rows:
         db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
+            db.execute("PRAGMA journal_size_limit = 16777216")  # the log shrinks back once saved
             db.execute("CREATE TABLE IF NOT EXISTS rows (namespace TEXT, key TEXT, value BLOB, "
                        "PRIMARY KEY (namespace, key))")  # fmt: skip
         except sqlite3.Error:
