@@ -126,6 +126,7 @@ def test_a_spilled_page_reads_and_writes_its_html_on_disk_and_a_forked_change_st
             page.content = f"<p>page {n} é</p>"
             spill.page(page)
             assert "content" not in vars(page), "the HTML stayed in memory"
+            assert "toc" not in vars(page), "the table of contents stayed in memory"
         pages[1].content = "<p>changed</p>"
         assert [p.content for p in pages] == ["<p>page 0 é</p>", "<p>changed</p>", "<p>page 2 é</p>"]
         pid = os.fork()

@@ -245,7 +245,7 @@ class SiteBuilder:
                 todo.append(file)
 
         def template(chunk: list[File]) -> list[tuple[Rendered, Slot]]:
-            done = (_template(config, doc_files, nav, env, f, keys[f.src_uri]) for f in chunk)
+            done = (_template(config, doc_files, nav, env, f, keys[f.src_uri], spill) for f in chunk)
             return [(record, spill.put(entries)) for record, entries in done]
 
         self.reused = len(doc_files) - len(todo)
@@ -295,13 +295,13 @@ def _apply(config: MkDocsConfig, files: Files, page: Page, done: Converted) -> N
 
 
 def _template(
-    config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, file: File, key: str
+    config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, file: File, key: str, spill: Spill
 ) -> tuple[Rendered, list[dict[str, Any]]]:
     """Template and write one page; return its record, and the search entries it added."""
     page = _page(file)
     entries = compat.search_entries(config)
     before = len(entries) if entries is not None else 0
-    with collecting() as logs:
+    with collecting() as logs, spill.held(page):
         compat.build_page(page, config, doc_files, nav, env)
     mine = entries[before:] if entries is not None else []
     if entries is not None:

@@ -6,7 +6,7 @@ all be in memory at once. The [`SiteBuilder`][build_scripts.renderers.mkdocs_bui
 instead puts each page's HTML in a [`Spill`][build_scripts.renderers.mkdocs_spill.Spill]
 folder once it is converted: the page becomes a
 [`SpilledPage`][build_scripts.renderers.mkdocs_spill.SpilledPage], whose
-`content` reads and writes its file, so plugins see the same HTML as before.
+`content` (and `toc`) read and write their file, so plugins see the same HTML as before.
 Forked workers write their conversions there too, instead of sending them
 all back to the builder at once.
 """
@@ -17,6 +17,8 @@ import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,37 +31,66 @@ Slot = tuple[str, int, int]
 """Where a spilled value is: the file (in the spill folder), the offset and the length of its bytes."""
 
 
-class SpilledPage(Page):
-    """A page whose HTML (`content`) is kept in a spill folder, read and written on each use.
+class _Kept:
+    """A page attribute kept in the page's spill: each read reads it there, each assignment writes it there.
 
-    In a forked worker, setting `content` (as the search plugin does while
-    templating) keeps the new HTML in that worker's memory: the spill stays the
-    builder's.
+    While the page is held (templated, see `Spill.held`), or in a forked
+    worker, the page holds its values in memory instead (`spill_held`): a
+    plugin changing one in place then sees its change for the rest of it.
+    """
+
+    def __init__(self, dump: Callable[[Any], bytes], load: Callable[[bytes], Any]):
+        self.dump, self.load, self.name = dump, load, ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, page: SpilledPage | None, owner: type | None = None) -> Any:
+        if page is None:
+            return self
+        held = page.__dict__.get("spill_held")
+        if held is not None and self.name in held:
+            return held[self.name]
+        slot = page.slots.get(self.name)
+        return None if slot is None else self.load(page.spill.read(slot))
+
+    def __set__(self, page: SpilledPage, value: Any) -> None:
+        held = page.__dict__.get("spill_held")
+        if held is not None or os.getpid() != page.owner:
+            page.__dict__.setdefault("spill_held", {})[self.name] = value
+        else:
+            page.slots[self.name] = None if value is None else page.spill.write(self.dump(value))
+
+
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _encoded(html: str) -> bytes:
+    return html.encode("utf-8", "surrogatepass")
+
+
+def _decoded(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
+
+
+class SpilledPage(Page):
+    """A page whose HTML (`content`) and table of contents (`toc`) are kept in a spill, read and written on each use.
 
     Attributes:
-        spill: Where the HTML is kept.
-        slot: Where in `spill` the HTML is (None: the page has none).
+        spill: Where they are kept.
+        slots: Where in `spill` each is (None: the page has none).
         owner: The process whose spill it is (the builder's).
     """
 
+    content = _Kept(_encoded, _decoded)
+    toc = _Kept(_pickled, pickle.loads)
     spill: Spill
-    slot: Slot | None
+    slots: dict[str, Slot | None]
     owner: int
 
-    @property
-    def content(self) -> str | None:
-        """The page's HTML (None once a plugin let go of it)."""
-        if "_own_content" in self.__dict__:
-            own: str | None = self.__dict__["_own_content"]
-            return own
-        return None if self.slot is None else self.spill.read(self.slot).decode("utf-8", "surrogatepass")
 
-    @content.setter
-    def content(self, value: str | None) -> None:
-        if os.getpid() != self.owner:
-            self.__dict__["_own_content"] = value
-        else:
-            self.slot = None if value is None else self.spill.write(value.encode("utf-8", "surrogatepass"))
+_KEPT = ("content", "toc")
 
 
 class Spill:
@@ -78,13 +109,32 @@ class Spill:
         self._open: dict[str, int] = {}
 
     def page(self, page: Page) -> None:
-        """Move `page`'s HTML into the spill: from now on it is read from there."""
-        content = page.content
-        page.__dict__.pop("content", None)
+        """Move `page`'s HTML and table of contents into the spill: from now on they are read from there."""
+        values = {name: page.__dict__.pop(name, None) for name in _KEPT}
         page.__class__ = SpilledPage
         assert isinstance(page, SpilledPage)
-        page.spill, page.slot, page.owner = self, None, os.getpid()
-        page.content = content
+        page.spill, page.slots, page.owner = self, {}, os.getpid()
+        for name, value in values.items():
+            setattr(page, name, value)
+
+    @contextmanager
+    def held(self, page: Page) -> Iterator[None]:
+        """Hold a spilled page's HTML and table of contents in memory inside the block (while it is templated).
+
+        Plugins changing them in place see their changes for the whole block; in
+        the builder's process, what they are at its end is written back.
+        """
+        if not isinstance(page, SpilledPage):
+            yield
+            return
+        page.__dict__["spill_held"] = {name: getattr(page, name) for name in _KEPT}
+        try:
+            yield
+        finally:
+            held = page.__dict__.pop("spill_held")
+            if os.getpid() == page.owner:
+                for name, value in held.items():
+                    setattr(page, name, value)
 
     def write(self, data: bytes) -> Slot:
         """Append `data` to this process's file; where it is."""
