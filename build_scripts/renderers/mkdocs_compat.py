@@ -124,13 +124,13 @@ def post_build(config: MkDocsConfig, entries: Iterable[dict[str, Any]]) -> None:
     search plugin is given them all in its list.
     """
     plugin = _material_search(config)
-    if plugin is None:
+    events = config.plugins.events["post_build"]
+    if plugin is None or plugin.on_post_build not in events:
         found = search_entries(config)
         if found is not None:
             found[:] = entries
         config.plugins.on_post_build(config=config)
         return
-    events = config.plugins.events["post_build"]
     at = events.index(plugin.on_post_build)
 
     def write(*, config: MkDocsConfig) -> None:
