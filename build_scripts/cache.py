@@ -15,8 +15,11 @@ import copy
 import hashlib
 import os
 import pickle
+import sqlite3
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -71,12 +74,22 @@ def environment_key() -> str:
     return digest(code_version(), sys.version, *versions)[:16]
 
 
+BY_ROW = frozenset({"converted", "read", "search"})
+"""Namespaces of big or many values (a page's HTML, front matter, search entries): one row per key in an SQLite file.
+
+A value of these is read from disk when asked for and written when stored, so a
+build holds only the values it is using; the other namespaces are small, and
+read whole.
+"""
+
+
 class Cache:
     """Pickled results by namespace (`note`, `reference`, ...), one file per namespace.
 
     A namespace is read once, on first use; [`save`][build_scripts.cache.Cache.save]
     writes back the namespaces that changed, keeping only the entries this run
-    used, so the cache does not grow with every edit.
+    used, so the cache does not grow with every edit. The namespaces of
+    [`BY_ROW`][build_scripts.cache.BY_ROW] are kept in a [`Rows`][build_scripts.cache.Rows] store instead.
     """
 
     def __init__(self, directory: Path):
@@ -85,6 +98,7 @@ class Cache:
         self._used: dict[str, set[str]] = {}
         self._dirty: set[str] = set()
         self._salt = ""
+        self._rows = Rows(self.directory / "rows.sqlite")
 
     def salted(self, salt: str) -> Cache:
         """This cache, seen through keys that also cover `salt` (such as a hash of a file its results depend on).
@@ -98,21 +112,30 @@ class Cache:
     def get(self, namespace: str, key: str) -> Any | None:
         """The value stored under `key`, or None."""
         key = digest(self._salt, key) if self._salt else key
-        value = self._store(namespace).get(key)
+        value = self._rows.get(namespace, key) if namespace in BY_ROW else self._store(namespace).get(key)
         if value is not None:
-            self._used[namespace].add(key)
+            self._used.setdefault(namespace, set()).add(key)
         return value
+
+    def has(self, namespace: str, key: str) -> bool:
+        """Whether a value is stored under `key` (without reading it)."""
+        key = digest(self._salt, key) if self._salt else key
+        return self._rows.has(namespace, key) if namespace in BY_ROW else key in self._store(namespace)
 
     def put(self, namespace: str, key: str, value: Any) -> None:
         """Store `value` under `key` (written by `save`)."""
         key = digest(self._salt, key) if self._salt else key
-        self._store(namespace)[key] = value
-        self._used[namespace].add(key)
+        if namespace in BY_ROW:
+            self._rows.put(namespace, key, value)
+        else:
+            self._store(namespace)[key] = value
+        self._used.setdefault(namespace, set()).add(key)
         self._dirty.add(namespace)
 
     def save(self) -> None:
         """Write the changed namespaces, atomically (a reader never sees half a file)."""
-        for namespace in sorted(self._dirty):
+        self._rows.save({namespace: self._used[namespace] for namespace in self._dirty & BY_ROW})
+        for namespace in sorted(self._dirty - BY_ROW):
             store = {k: v for k, v in self._stores[namespace].items() if k in self._used[namespace]}
             path = self.directory / f"{namespace}.pickle"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,3 +158,109 @@ class Cache:
             self._stores[namespace] = store if isinstance(store, dict) else {}
             self._used[namespace] = set()
         return self._stores[namespace]
+
+
+class Rows:
+    """An SQLite file of pickled values, one row per namespace and key: read and written one value at a time.
+
+    What [`put`][build_scripts.cache.Rows.put] writes is part of one
+    transaction, committed by [`save`][build_scripts.cache.Rows.save]: a build
+    that stops half-way leaves the file as the last save did. A file that
+    cannot be read (damaged, locked by another build) is treated as empty:
+    a damaged one is replaced by an empty one, a locked one is left alone and
+    nothing is written to it this run. Each process opens its own connection
+    (a forked worker never uses its parent's).
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self._off = False
+
+    def get(self, namespace: str, key: str) -> Any | None:
+        """The value stored under `key`, or None."""
+        with self._guard():
+            row = (
+                self._connection()
+                .execute("SELECT value FROM rows WHERE namespace = ? AND key = ?", (namespace, key))
+                .fetchone()
+            )
+            return None if row is None else pickle.loads(row[0])
+        return None
+
+    def has(self, namespace: str, key: str) -> bool:
+        """Whether a value is stored under `key`."""
+        with self._guard():
+            sql = "SELECT 1 FROM rows WHERE namespace = ? AND key = ?"
+            return self._connection().execute(sql, (namespace, key)).fetchone() is not None
+        return False
+
+    def put(self, namespace: str, key: str, value: Any) -> None:
+        """Store `value` under `key` (committed by `save`)."""
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._guard():
+            db = self._connection()
+            if not db.in_transaction:
+                db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT OR REPLACE INTO rows VALUES (?, ?, ?)", (namespace, key, data))
+
+    def save(self, used: dict[str, set[str]]) -> None:
+        """Commit, keeping of each namespace in `used` only the keys it names."""
+        if self._db is None or self._pid != os.getpid():
+            return
+        with self._guard():
+            db = self._db
+            if not db.in_transaction:
+                db.execute("BEGIN IMMEDIATE")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS used (namespace TEXT, key TEXT)")
+            db.execute("DELETE FROM used")
+            db.executemany("INSERT INTO used VALUES (?, ?)", ((ns, k) for ns, keys in used.items() for k in keys))
+            db.execute("DELETE FROM rows WHERE namespace IN (SELECT namespace FROM used) "
+                       "AND (namespace, key) NOT IN (SELECT namespace, key FROM used)")  # fmt: skip
+            db.commit()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._off:
+            raise sqlite3.OperationalError("not used this run")
+        if self._db is None or self._pid != os.getpid():
+            self._db, self._pid = None, os.getpid()
+            try:
+                self._db = self._open()
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):  # locked or unreadable: not used this run
+                    raise
+                _remove(self.path)  # damaged: a new, empty one
+                self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
+            db.execute("PRAGMA journal_size_limit = 16777216")  # the log shrinks back once saved
+            db.execute("CREATE TABLE IF NOT EXISTS rows (namespace TEXT, key TEXT, value BLOB, "
+                       "PRIMARY KEY (namespace, key))")  # fmt: skip
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Any failure of the file: it is not used for the rest of this run (a damaged one is removed)."""
+        try:
+            yield
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError) as exc:
+            if self._db is not None and self._pid == os.getpid():
+                self._db.close()
+            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+                _remove(self.path)
+            self._db, self._off = None, True
+
+
+def _remove(path: Path) -> None:
+    """Remove an SQLite file and its companions (write-ahead log, shared memory)."""
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        (path.parent / name).unlink(missing_ok=True)

@@ -23,8 +23,14 @@ mkdocstrings) see them all. Two steps are reused:
   unchanged. The others are templated on all cores.
 
 A page's front matter, too, is parsed once per source text (kept with the
-conversions). A live preview keeps one builder for the whole session, so what
-it may reuse stays in memory between saves.
+conversions). Memory stays flat as the site grows: each page's HTML waits on
+disk between its conversion and its templating (a
+[`Spill`][build_scripts.renderers.mkdocs_spill.Spill], read and written through
+`page.content`, so plugins see no difference), workers leave their conversions
+there too, and kept conversions are read from the cache one at a time; the
+pages' search entries wait there until the search plugin writes its index. A
+live preview keeps one builder for the whole session, so what it may reuse
+stays in memory between saves.
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ from build_scripts.renderers.mkdocs_reuse import (
     same_lookups,
     versions,
 )
+from build_scripts.renderers.mkdocs_spill import Slot, Spill
 from build_scripts.workers import cores, fork_map, forks
 
 _CHUNK = 16  # pages a worker handles per task (workers take the next task when done: big pages even out)
@@ -73,7 +80,7 @@ class SiteBuilder:
     previous build's files) stays in memory; conversions are kept in `cache`.
 
     Attributes:
-        cache: Where conversions are kept between builds (namespaces `converted-*`, `read-*`).
+        cache: Where conversions are kept between builds (namespaces `converted`, `read`, `search`).
         jobs: Processes to share the work among (0: one per core).
         previous: The previous build's HTML files by page, with the site folder they are in.
     """
@@ -114,41 +121,50 @@ class SiteBuilder:
             if file.page is None:
                 Page(None, file, config)  # a page that is not in the nav (it sets file.page)
         common = common_key(config)
-        self._convert_all(config, files, doc_files, generated, common)
-        env = config.plugins.on_env(env, config=config, files=files)
+        spill = Spill(self.cache.directory)
+        try:
+            self._convert_all(config, files, doc_files, generated, common, spill)
+            env = config.plugins.on_env(env, config=config, files=files)
+            return self._write(config, files, doc_files, nav, env, nav_key(common, config, nav), old_site, spill)
+        finally:
+            spill.close()
+
+    def _write(
+        self, config: MkDocsConfig, files: Files, doc_files: list[File], nav: Navigation, env: Any, common: str,
+        old_site: Path, spill: Spill,
+    ) -> dict[str, Rendered]:  # fmt: skip
+        """After `on_env`: the static files and templates, every page, the link check, and the search index."""
         in_place = Path(config.site_dir) == old_site
         files.copy_static_files(dirty=in_place, inclusion=InclusionLevel.is_included)  # in place: the changed ones
         for template in config.theme.static_templates:
             compat.build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
             compat.build_extra_template(template, files, config, nav)
-        records = self._template_all(config, doc_files, nav, env, nav_key(common, config, nav), old_site)
+        records, found = self._template_all(config, doc_files, nav, env, common, old_site, spill)
         log_level = config.validation.links.anchors
         for file in doc_files:
             _page(file).validate_anchor_links(files=files, log_level=log_level)
-        entries = compat.search_entries(config)
-        if entries is not None:
-            entries[:] = [entry for f in doc_files for entry in records[f.src_uri].entries]
-        config.plugins.on_post_build(config=config)
+        compat.post_build(config, (entry for f in doc_files for entry in spill.take(found[f.src_uri])))
         self.previous = records
         return records
 
     # -- conversion ----------------------------------------------------------------------------------
 
     def _convert_all(
-        self, config: MkDocsConfig, files: Files, doc_files: list[File], generated: set[str], common: str
+        self, config: MkDocsConfig, files: Files, doc_files: list[File], generated: set[str], common: str, spill: Spill
     ) -> None:
-        """Read and convert every page in order, each through MkDocs' events; conversions reused or done up front."""
+        """Read and convert every page in order, each through MkDocs' events; conversions reused or done up front.
+
+        Each page's HTML waits in `spill` once converted, as does each conversion done up front by a worker.
+        """
         keys = {f.src_uri: digest(common, f.src_uri, f.dest_uri, f.url, Path(str(f.abs_src_path)).read_bytes())
                 for f in doc_files if f.src_uri in generated}  # fmt: skip
-        kept: dict[str, Converted] = {
-            uri: hit for uri, key in keys.items() if (hit := self.cache.get(_shard("converted", key), key)) is not None
-        }
+        kept = {uri for uri, key in keys.items() if self.cache.has("converted", key)}
         todo = [file for file in doc_files if file.src_uri in keys and file.src_uri not in kept]
-        found = dict(kept)
+        done: dict[str, Slot] = {}  # conversions done up front, waiting in the spill
         if forks(len(todo), self.jobs):  # up front, on all cores: a worker runs the events on its own copy of plugins
-            done = _shared(lambda chunk: [_convert_here(config, files, f) for f in chunk], todo, self.jobs)
-            found.update((f.src_uri, c) for f, c in zip(todo, done, strict=True))
+            slots = _shared(lambda chunk: [spill.put(_convert_here(config, files, f)) for f in chunk], todo, self.jobs)
+            done = {f.src_uri: slot for f, slot in zip(todo, slots, strict=True)}
         self.converted = 0
         for file in doc_files:
             page = _page(file)
@@ -158,7 +174,11 @@ class SiteBuilder:
                 self._read_source(config, page)
                 assert page.markdown is not None
                 page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-                ready = found.get(file.src_uri)
+                key = keys.get(file.src_uri)
+                ready: Converted | None = None
+                if key is not None:
+                    slot = done.get(file.src_uri)
+                    ready = self.cache.get("converted", key) if slot is None else spill.take(slot)
                 if ready is not None and ready.markdown == digest(page.markdown) and same_lookups(files, ready):
                     _apply(config, files, page, ready)
                     fast_path_reused(config, page)
@@ -166,11 +186,13 @@ class SiteBuilder:
                     ready = _convert(config, files, page)
                     replay(ready.logs)
                     self.converted += 1
-                key = keys.get(file.src_uri)
-                if key is not None and kept.get(file.src_uri) is not ready:  # a new conversion: kept for next time
-                    self.cache.put(_shard("converted", key), key, ready)
+                    kept.discard(file.src_uri)
+                if key is not None and file.src_uri not in kept:  # a new conversion: kept for next time
+                    self.cache.put("converted", key, ready)
+                del ready  # its HTML is the page's now, soon in the spill folder only
                 assert page.content is not None
                 page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+                spill.page(page)
             except Exception as exc:
                 logging.getLogger("mkdocs").error("Error reading page '%s': %s", file.src_uri, exc)
                 raise
@@ -184,23 +206,29 @@ class SiteBuilder:
             source = page.file.content_string
         key = digest(self._salt, source)
         # Where the Markdown starts, and the front matter, pickled.
-        read: tuple[int, bytes] | None = self.cache.get(_shard("read", key), key)
+        read: tuple[int, bytes] | None = self.cache.get("read", key)
         if read is None:
             markdown, meta = get_data(source)
             if not source.endswith(markdown):  # not a plain front matter block: not kept
                 page.markdown, page.meta = markdown, meta
                 return
             read = (len(source) - len(markdown), pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
-            self.cache.put(_shard("read", key), key, read)
+            self.cache.put("read", key, read)
         page.markdown, page.meta = source[read[0] :], pickle.loads(read[1])  # a copy of its own: plugins change it
 
     # -- templating ----------------------------------------------------------------------------------
 
     def _template_all(
-        self, config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, common: str, old_site: Path
-    ) -> dict[str, Rendered]:
-        """Template every page, or hard-link its HTML from `old_site` when its key is unchanged."""
+        self, config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, common: str, old_site: Path,
+        spill: Spill,
+    ) -> tuple[dict[str, Rendered], dict[str, Slot]]:  # fmt: skip
+        """Template every page, or hard-link its HTML from `old_site` when its key is unchanged.
+
+        Returns:
+            The pages' records, and where in `spill` each page's search entries wait.
+        """
         records: dict[str, Rendered] = {}
+        found: dict[str, Slot] = {}
         folders: set[Path] = set()
         todo: list[File] = []
         keys = {f.src_uri: page_key(common, _page(f)) for f in doc_files}
@@ -209,26 +237,24 @@ class SiteBuilder:
             if (
                 old is not None
                 and old.key == keys[file.src_uri]
+                and (entries := self.cache.get("search", old.key)) is not None
                 and link_previous(old, old_site, config.site_dir, folders)
             ):
-                records[file.src_uri] = old
+                records[file.src_uri], found[file.src_uri] = old, spill.put(entries)
             else:
                 todo.append(file)
 
-        def template(chunk: list[File]) -> list[Rendered]:
-            return [_template(config, doc_files, nav, env, f, keys[f.src_uri]) for f in chunk]
+        def template(chunk: list[File]) -> list[tuple[Rendered, Slot]]:
+            done = (_template(config, doc_files, nav, env, f, keys[f.src_uri], spill) for f in chunk)
+            return [(record, spill.put(entries)) for record, entries in done]
 
         self.reused = len(doc_files) - len(todo)
-        for file, record in zip(todo, _shared(template, todo, self.jobs), strict=True):
+        for file, (record, slot) in zip(todo, _shared(template, todo, self.jobs), strict=True):
             replay(record.logs)
             record.logs = []
-            records[file.src_uri] = record
-        return records
-
-
-def _shard(namespace: str, key: str) -> str:
-    """One of 16 parts of a namespace: a rebuild that changes a few pages writes a few small files, not one big one."""
-    return f"{namespace}-{key[0]}"
+            records[file.src_uri], found[file.src_uri] = record, slot
+            self.cache.put("search", record.key, spill.take(slot))  # kept for the next build, which may reuse it
+        return records, found
 
 
 def _convert_here(config: MkDocsConfig, files: Files, file: File) -> Converted:
@@ -268,18 +294,20 @@ def _apply(config: MkDocsConfig, files: Files, page: Page, done: Converted) -> N
     compat.replay_anchors(config, page, done.registered)
 
 
-def _template(config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, file: File, key: str) -> Rendered:
-    """Template and write one page; return its record, with the search entries it added."""
+def _template(
+    config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, file: File, key: str, spill: Spill
+) -> tuple[Rendered, list[dict[str, Any]]]:
+    """Template and write one page; return its record, and the search entries it added."""
     page = _page(file)
     entries = compat.search_entries(config)
     before = len(entries) if entries is not None else 0
-    with collecting() as logs:
+    with collecting() as logs, spill.held(page):
         compat.build_page(page, config, doc_files, nav, env)
     mine = entries[before:] if entries is not None else []
     if entries is not None:
-        del entries[before:]  # the index is put together from the pages' records at the end
+        del entries[before:]  # the index is put together from the pages' entries at the end
     stat = os.stat(file.abs_dest_path)
-    return Rendered(key, file.dest_uri, stat.st_size, stat.st_mtime_ns, mine, logs)
+    return Rendered(key, file.dest_uri, stat.st_size, stat.st_mtime_ns, logs), mine
 
 
 def _shared(function: Callable[[list[File]], list[R]], files: list[File], jobs: int) -> list[R]:

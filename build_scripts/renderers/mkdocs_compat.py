@@ -11,7 +11,9 @@ MkDocs is outside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import os
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -30,6 +32,7 @@ __all__ = [
     "build_page",
     "build_theme_template",
     "check_version",
+    "post_build",
     "recording_anchors",
     "replay_anchors",
     "search_entries",
@@ -111,6 +114,56 @@ def search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
             if isinstance(found, list):
                 return found
     return None
+
+
+def post_build(config: MkDocsConfig, entries: Iterable[dict[str, Any]]) -> None:
+    """Run the `on_post_build` event, the search plugin's index made of `entries` (taken one at a time).
+
+    Material's search plugin would put the whole index in one string: its
+    event writes the same file from `entries` as they come instead. Another
+    search plugin is given them all in its list.
+    """
+    plugin = _material_search(config)
+    events = config.plugins.events["post_build"]
+    if plugin is None or plugin.on_post_build not in events:
+        found = search_entries(config)
+        if found is not None:
+            found[:] = entries
+        config.plugins.on_post_build(config=config)
+        return
+    at = events.index(plugin.on_post_build)
+
+    def write(*, config: MkDocsConfig) -> None:
+        _write_search_index(plugin, os.path.join(config.site_dir, "search", "search_index.json"), entries)
+
+    events[at] = write
+    try:
+        config.plugins.on_post_build(config=config)
+    finally:
+        events[at] = plugin.on_post_build
+
+
+def _material_search(config: MkDocsConfig) -> Any | None:
+    """Material's search plugin, if it is on and writes a whole index (not a live reload's partial one)."""
+    for plugin in config.plugins.values():
+        if type(plugin).__module__ == "material.plugins.search.plugin" and plugin.config.enabled:
+            return plugin if not plugin.is_dirty and plugin.search_index_prev is None else None
+    return None
+
+
+def _write_search_index(plugin: Any, path: str, entries: Iterable[dict[str, Any]]) -> None:
+    """Write the bytes Material's `SearchIndex.generate_search_index` would, one entry at a time."""
+    settings = {key: plugin.config[key] for key in ["lang", "separator", "pipeline", "fields"]}
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as out:
+        out.write(b'{"config":' + _json(settings) + b',"docs":[')
+        for n, entry in enumerate(entries):
+            out.write(b"," + _json(entry) if n else _json(entry))
+        out.write(b"]}")
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), default=str).encode("utf-8")
 
 
 def _autorefs(config: MkDocsConfig) -> Any | None:

@@ -56,13 +56,16 @@ class Converted:
 
 @dataclass(slots=True)
 class Rendered:
-    """A page's templated HTML file, enough to reuse it in the next build."""
+    """A page's templated HTML file, enough to reuse it in the next build.
+
+    The search entries a page added to the index are kept in the cache
+    (namespace `search`) under its `key`: they are made of what the key covers.
+    """
 
     key: str
     dest: str  # the HTML file, relative to the site folder
     size: int
     mtime_ns: int
-    entries: list[dict[str, Any]] = field(default_factory=list)  # its search index entries
     logs: list[Logged] = field(default_factory=list)
 
 
