@@ -266,7 +266,9 @@ def _convert_here(config: MkDocsConfig, files: Files, file: File) -> Converted:
         page.read_source(config)
         assert page.markdown is not None
         page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-        return _convert(config, files, page)
+        done = _convert(config, files, page)
+        page.markdown = page.content = None  # the worker's copy: the conversion goes to the spill, not kept here
+        return done
     finally:
         compat.set_current_page(config, None)
 
