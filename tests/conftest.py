@@ -137,3 +137,12 @@ def commit_all(project: Path, date: str) -> None:
     """Make `project` a git repository with everything committed at `date`."""
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
         git(project, *args, date=date)
+
+
+def plain_mkdocs(project: Path, site: Path) -> Path:
+    """`mkdocs build --strict` of `project` into `site`, as a user runs it (dated reproducibly); returns `site`."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+                          cwd=project, env=env, capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return site

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import write
+from .conftest import plain_mkdocs, write
 from .test_incremental import build, differences
 
 LINK = "See [the formatter][tinymod.Formatter] for how a label is written."
@@ -53,11 +51,7 @@ def link_in(page: Path) -> str:
 
 def test_an_api_link_in_a_note_resolves_as_plain_mkdocs_resolves_it(api_project, tmp_path):
     build(api_project)
-    plain = tmp_path / "plain"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(plain)],
-                          cwd=api_project, env=env, capture_output=True, text=True, check=False)  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    plain = plain_mkdocs(api_project, tmp_path / "plain")
     page = Path("notes", "lo-note", "index.html")
     assert link_in(api_project / "site" / page) == "../../api/#tinymod.Formatter"
     assert link_in(plain / page) == "../../api/#tinymod.Formatter"

@@ -10,19 +10,16 @@ byte-identical, and the rebuild must have reused pages where it could.
 from __future__ import annotations
 
 import filecmp
-import os
 import random
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from build_scripts.__main__ import main
 
-from .conftest import cli, write
+from .conftest import cli, plain_mkdocs, write
 
 
 def build(project: Path, expect: int = 0) -> str:
@@ -173,11 +170,7 @@ def test_theme_override_change_renders_every_page_again(mini):
 def test_the_incremental_builder_gives_what_plain_mkdocs_gives(mini, tmp_path):
     # The adapter runs MkDocs' own build steps itself: its site must be the one `mkdocs build` (with the hook) makes.
     build(mini)
-    plain = tmp_path / "plain"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(plain)], cwd=mini,
-                          env=env, capture_output=True, text=True, check=False)  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    plain = plain_mkdocs(mini, tmp_path / "plain")
     assert differences(mini / "site", plain) == []
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from mkdocs.structure.pages import Page
 from build_scripts.cache import BY_ROW, Cache
 from build_scripts.renderers.mkdocs_spill import Spill
 
-from .conftest import write
+from .conftest import plain_mkdocs, write
 from .test_incremental import build, differences
 
 HOOK = '''\
@@ -57,11 +55,7 @@ def stamps(site: Path) -> dict[str, str]:
 
 def test_a_plugin_rewriting_pages_in_on_env_changes_each_page_as_plain_mkdocs_does(hooked, tmp_path):
     build(hooked)
-    plain = tmp_path / "plain"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(plain)],
-                          cwd=hooked, env=env, capture_output=True, text=True, check=False)  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    plain = plain_mkdocs(hooked, tmp_path / "plain")
     built = stamps(hooked / "site")
     assert built["notes/lo-note/index.html"].startswith("notes/lo-note/ has ")
     assert all(stamp.split(" has ")[0] == page.removesuffix("index.html") for page, stamp in built.items()), built
