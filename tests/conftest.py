@@ -36,6 +36,17 @@ def outside(*parts: str) -> Path:
     return path
 
 
+REAL_LIBRARIES = [
+    "bbt-873-paren-entries.bib",
+    "biblatex-examples.bib",
+    "jabref-complex.bib",
+    "jabref-jabref-authors.bib",
+    "tugboat.bib",
+    "xampl.bib",
+]
+"""The six libraries of the outside corpus `real-bib` (see `real_bib`)."""
+
+
 def real_bib() -> Path:
     """The real BibTeX libraries of the outside corpora (skipped without them)."""
     return outside("corpus", "real-bib")

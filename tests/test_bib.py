@@ -18,7 +18,7 @@ from build_scripts.library.bib import MAX_FIELD_CHARS, load_library
 from build_scripts.library.latex import decode_latex
 from build_scripts.model import Diagnostic, Severity, Source
 
-from .conftest import cli, real_bib
+from .conftest import REAL_LIBRARIES, cli, real_bib
 
 Loader = Callable[..., tuple[dict[str, Source], list[Diagnostic]]]
 
@@ -547,7 +547,7 @@ def test_big_file_stays_within_memory_bounds(tmp_path: Path) -> None:
 
 def test_pieces_give_the_same_result_as_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     """Big files are parsed piece by piece; cutting them anywhere bibtexparser cuts changes nothing."""
-    paths = [real_bib() / name for name in REAL_FILES]
+    paths = [real_bib() / name for name in REAL_LIBRARIES]
     whole = load_library(paths, real_bib())
     monkeypatch.setattr(bib, "_CHUNK_CHARS", 1)  # a piece per entry
     assert load_library(paths, real_bib()) == whole
@@ -563,14 +563,6 @@ def test_oversized_file_is_refused(monkeypatch: pytest.MonkeyPatch, load: Loader
 
 # -- real libraries ------------------------------------------------------------------
 
-REAL_FILES = [
-    "bbt-873-paren-entries.bib",
-    "biblatex-examples.bib",
-    "jabref-complex.bib",
-    "jabref-jabref-authors.bib",
-    "tugboat.bib",
-    "xampl.bib",
-]
 #: Exact entry counts stated in SOURCES.md.
 STATED_COUNTS = {"biblatex-examples.bib": 92, "tugboat.bib": 3644, "jabref-jabref-authors.bib": 212}
 #: Entries loaded from each file: SOURCES.md, or counted by hand (jabref-complex: 13 @inproceedings,
@@ -645,7 +637,7 @@ def test_sources_md_states_the_counts_used_here() -> None:
     assert "594 `@type(...)` parenthesis-delimited entries" in row
 
 
-@pytest.mark.parametrize("name", REAL_FILES)
+@pytest.mark.parametrize("name", REAL_LIBRARIES)
 def test_real_library_loads_with_exact_counts_and_problems(name: str) -> None:
     path = real_bib() / name
     sources, diags = load_library([path], real_bib())
@@ -709,22 +701,22 @@ def test_xampl_crossref_upper_case_and_bare_months() -> None:
 
 
 def test_summarise_counts_per_file() -> None:
-    summaries, diags = bib.summarise([real_bib() / name for name in REAL_FILES], real_bib())
+    summaries, diags = bib.summarise([real_bib() / name for name in REAL_LIBRARIES], real_bib())
     assert [(s.path, s.entries, s.macros) for s in summaries] == [
-        (name, ENTRY_COUNTS[name], MACRO_COUNTS[name]) for name in REAL_FILES
+        (name, ENTRY_COUNTS[name], MACRO_COUNTS[name]) for name in REAL_LIBRARIES
     ]
     assert sum(s.problems for s in summaries) == len(diags) == 424
     assert str(summaries[0]) == "bbt-873-paren-entries.bib: 974 entries, 0 @string macros, 424 problems"
 
 
 def test_check_bib_over_the_real_libraries(tmp_path: Path) -> None:
-    done = cli(real_bib(), "check-bib", *(str(real_bib() / name) for name in REAL_FILES))
+    done = cli(real_bib(), "check-bib", *(str(real_bib() / name) for name in REAL_LIBRARIES))
     assert "Traceback" not in done.stderr
     assert done.returncode == 1  # bbt-873 has duplicate keys
     assert done.stdout.splitlines() == [
         f"{name}: {ENTRY_COUNTS[name]} entries, {MACRO_COUNTS[name]} @string macros, "
         f"{424 if name.startswith('bbt') else 0} problems"
-        for name in REAL_FILES
+        for name in REAL_LIBRARIES
     ] + ["total: 6 files, 4978 entries, 16 @string macros, 424 problems"]
     diagnostics = done.stderr.splitlines()
     assert len(diagnostics) == 425

@@ -13,7 +13,7 @@ import pytest
 from build_scripts.citations.cite import finish
 from build_scripts.citations.style import load_style
 
-from .conftest import ROOT, cli, real_bib, write
+from .conftest import REAL_LIBRARIES, ROOT, cli, real_bib, write
 
 LIBRARY = r"""
 @article{baev2021,
@@ -112,17 +112,7 @@ def node_reference(items_file: Path, tmp_path: Path) -> tuple[dict[str, str], di
     return out["citations"], entries
 
 
-@pytest.mark.parametrize(
-    "library",
-    [
-        "bbt-873-paren-entries.bib",
-        "biblatex-examples.bib",
-        "jabref-complex.bib",
-        "jabref-jabref-authors.bib",
-        "tugboat.bib",
-        "xampl.bib",
-    ],
-)
+@pytest.mark.parametrize("library", REAL_LIBRARIES)
 def test_real_library_agrees_with_citeproc_js(library: str, tmp_path: Path) -> None:
     path = real_bib() / library
     csl = cli(tmp_path, "format-bib", "--csl-json", str(path))

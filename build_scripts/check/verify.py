@@ -107,7 +107,7 @@ def _find(text: ArchivedText, quote: str, cache: Cache | None) -> list[Passage]:
     """[`find`][build_scripts.library.archive.find], from the cache when this text and quotation were looked up."""
     if cache is None:
         return find(text, quote)
-    key = digest(text.path, quote, *text.paragraphs)
+    key = digest(text.digest, quote)
     passages: list[Passage] | None = cache.get("quotes", key)
     if passages is None:
         passages = find(text, quote)

@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from rapidfuzz import fuzz
 
+from build_scripts.cache import digest
 from build_scripts.model import Diagnostic, Source
 from build_scripts.paths import inside, real, relative_path
 
@@ -136,6 +137,11 @@ class ArchivedText:
     key: str
     path: str
     paragraphs: tuple[str, ...]
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A hash of the text's path and paragraphs (worked out once: look-ups of each quotation are keyed on it)."""
+        return digest(self.path, *self.paragraphs)
 
     @functools.cached_property
     def folded(self) -> tuple[Normalised, ...]:
