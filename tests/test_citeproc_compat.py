@@ -160,6 +160,15 @@ def test_an_item_the_processor_fails_on_leaves_the_others_formatted() -> None:
     assert refs["b"].html == "Broken"  # shown by its title
 
 
+def test_after_the_processor_fails_the_next_run_formats_as_a_fresh_process_would() -> None:
+    dated = {"id": "d", "type": "webpage", "title": "Statement", "issued": {"date-parts": [[2022, 2, 4]]}}
+    fresh = Formatter().format([dated])["d"].html
+    broken = {"id": "b", "type": "book", "title": "Broken", "author": [None]}
+    Formatter().format([{"id": "a", "type": "book", "title": "Axis"}, broken])  # the processor throws on the run
+    assert Formatter().format([dated])["d"].html == fresh  # a half-run processor left the month and day out
+    assert "February 4" in fresh
+
+
 def test_groups_formatted_on_two_cores_are_told_apart_as_in_one_run() -> None:
     library = [
         source("h", "book", author="Johansson, Håkan and Gustafsson, Oscar", title="Filters", year="2005"),

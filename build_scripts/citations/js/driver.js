@@ -4,7 +4,7 @@
 // in-text citation (makeCitationCluster) and bibliography entry (makeBibliography). With `together`, every item
 // is registered at once (updateItems), so that the style's disambiguation (added given names, added names, year
 // suffixes) sees them all; without it, each item is formatted on its own. A processor is built once per style
-// (`key`) and kept: building one for a large style takes most of a second.
+// (`key`) and kept: building one for a large style takes most of a second. A processor that fails is dropped.
 var researchLocales = {};
 var researchItems = {};
 var researchEngines = {};
@@ -29,6 +29,15 @@ function researchEntries(engine, into) {
 }
 
 function researchFormat(key, style, lang, locales, items, together) {
+  try {
+    return researchRun(key, style, lang, locales, items, together);
+  } catch (error) {
+    delete researchEngines[key];  // a processor that failed half-way is not used again: the next call builds anew
+    throw error;
+  }
+}
+
+function researchRun(key, style, lang, locales, items, together) {
   for (var code in locales) researchLocales[code] = locales[code];
   var engine = researchEngine(key, style, lang);
   var citations = {};
