@@ -9,9 +9,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from build_scripts import pipeline
+from build_scripts.citations import runs
 from build_scripts.config import load_settings
 
-from .conftest import cli, commit_all, copy_fixture, write
+from .conftest import cli, commit_all, copy_fixture, git, write
 from .renderers import RENDERERS, Renderer
 
 
@@ -286,3 +287,24 @@ def test_meta_tags_are_encoded_as_the_renderer_does_and_mean_the_same(site, rend
         html(site, "alpha/index.html").find("meta", attrs={"name": "citation_public_url"})["content"]
         == "https://mini.example.org/alpha/"
     )
+
+
+def test_pages_of_several_dates_are_each_cited_with_their_own_after_one_run_of_the_processor(tmp_path, monkeypatch):
+    """A page is dated by its inputs' last commit; the citation shapes of every date are formatted in one run."""
+    project = copy_fixture("mini", tmp_path / "mini")
+    commit_all(project, "2024-05-06T12:00:00+00:00")
+    note = project / "content/notes/lo-note.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nA later thought.\n", encoding="utf-8")
+    git(project, "commit", "-q", "-am", "later", date="2024-07-01T12:00:00+00:00")
+    made = []
+    shared = runs.shared
+    monkeypatch.setattr(runs, "shared", lambda *args: made.append(args) or shared(*args))
+    settings = load_settings(project / "mkdocs.yml")
+    result = pipeline.build(settings)
+    assert result.folder is not None
+    cited = {p.path: (result.folder / p.path).read_text(encoding="utf-8") for p in result.pages}
+    assert "2024/07/01" in cited["notes/lo-note.md"]
+    assert "2024/05/06" in cited["notes/baev-note.md"]
+    assert "Mini Study, July 1." in cited["notes/lo-note.md"]
+    assert "Mini Study, May 6." in cited["notes/baev-note.md"]
+    assert len([args for args in made if args[5] is False]) == 1  # `together` off: the pages' citation shapes

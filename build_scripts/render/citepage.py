@@ -26,6 +26,7 @@ from build_scripts.citations import cite, metadata
 from build_scripts.citations.bibtex_ris import bibtex, ris
 from build_scripts.citations.cite import Reference
 from build_scripts.citations.csl_values import CslItem, CslName
+from build_scripts.config import Settings
 from build_scripts.render.context import Context
 from build_scripts.render.page_state import PageState
 from build_scripts.render.text import md_html
@@ -53,11 +54,15 @@ def page_citation(state: PageState, title: str) -> PageCitation:
     settings = state.ctx.settings
     url = canonical_url(settings.site_url, state.page)
     key = "page-" + (slug(state.page.removesuffix(".md")) or "home")
-    authors = [_name(a) for a in re.split(r"\s*(?:;|\band\b)\s*", settings.site_author) if a.strip()]
     item = metadata.page_item(
-        title=title, url=url, site_name=settings.site_name, authors=authors, date=state.date, key=key
+        title=title, url=url, site_name=settings.site_name, authors=_authors(settings), date=state.date, key=key
     )
     return PageCitation(item, url, state.date)
+
+
+def _authors(settings: Settings) -> list[CslName]:
+    """The site's authors (`site_author`: names separated by `;` or "and")."""
+    return [_name(a) for a in re.split(r"\s*(?:;|\band\b)\s*", settings.site_author) if a.strip()]
 
 
 _TITLE, _URL = "\ue000", "\ue001"  # placeholders: private-use characters that no style transforms
@@ -71,19 +76,11 @@ def format_citations(citations: list[PageCitation], ctx: Context) -> dict[str, R
     placeholders, and each page's title and URL are put in. Titles are used
     as written (no title-casing by the style).
     """
-    settings = ctx.settings
     shapes: dict[tuple[str, bool], CslItem] = {}
     for c in citations:
         shape_key = (c.date, bool(c.url))
         if shape_key not in shapes:
-            shapes[shape_key] = metadata.page_item(
-                title=_TITLE,
-                url=_URL if c.url else "",
-                site_name=settings.site_name,
-                authors=c.item.get("author", []),
-                date=c.date,
-                key=f"shape-{c.date or 'nd'}-{int(bool(c.url))}",
-            )
+            shapes[shape_key] = _shape(ctx.settings, c.item.get("author", []), *shape_key)
     formatted = ctx.formatter.format(shapes.values(), suffixes=False)
     refs = {}
     for c in citations:
@@ -100,6 +97,32 @@ def format_citations(citations: list[PageCitation], ctx: Context) -> dict[str, R
             csl=c.item,
         )
     return refs
+
+
+def format_shapes(ctx: Context) -> None:
+    """Format, in one run, every shape a page citation of this build can take (one per date an input has).
+
+    A page is dated by the latest of its inputs' dates, so these are all; the
+    formatter keeps what it made, and [`format_citations`][build_scripts.render.citepage.format_citations]
+    finds each page's shape there. Formatted page by page instead, each new
+    date would cost a run of citeproc-js of its own (a process, for a large
+    library: about a second each).
+    """
+    settings = ctx.settings
+    dates = sorted({"", *ctx.dates.values()})
+    ctx.formatter.format([_shape(settings, _authors(settings), d, bool(settings.site_url)) for d in dates], False)
+
+
+def _shape(settings: Settings, authors: list[CslName], date: str, with_url: bool) -> CslItem:
+    """A page citation with placeholders for its title and URL."""
+    return metadata.page_item(
+        title=_TITLE,
+        url=_URL if with_url else "",
+        site_name=settings.site_name,
+        authors=authors,
+        date=date,
+        key=f"shape-{date or 'nd'}-{int(with_url)}",
+    )
 
 
 _CODE_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "[]()*_`\\{}<>!#|~^="}

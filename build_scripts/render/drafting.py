@@ -18,7 +18,7 @@ from build_scripts.cache import Cache
 from build_scripts.model import PageFile
 from build_scripts.page_paths import BIBLIOGRAPHY_PAGE, INCONSISTENCIES_PAGE, NOTES_INDEX_PAGE, source_page
 from build_scripts.paths import write_changed
-from build_scripts.render import disagreements, pages
+from build_scripts.render import citepage, disagreements, pages
 from build_scripts.render.context import Context
 from build_scripts.render.fingerprint import Fingerprints
 from build_scripts.render.page_state import Draft
@@ -70,6 +70,8 @@ def write_pages(
             todo.append(draft)
         else:
             done[path] = kept
+    if todo:
+        citepage.format_shapes(ctx)  # one run of citeproc-js, not one for each page with a new date
     for start in range(0, len(todo), _BATCH):  # a batch at a time: memory holds no more
         with timer():
             drafts = [draft() for draft in todo[start : start + _BATCH]]
