@@ -90,10 +90,17 @@ class Cache:
     writes back the namespaces that changed, keeping only the entries this run
     used, so the cache does not grow with every edit. The namespaces of
     [`BY_ROW`][build_scripts.cache.BY_ROW] are kept in a [`Rows`][build_scripts.cache.Rows] store instead.
+
+    Args:
+        directory: The cache folder (`.research-cache`).
+        prune: Drop, on saving, what this run did not use. A live preview
+            keeps everything instead: what it renders for its own address
+            must not cost the next `build` the pages that build kept.
     """
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, *, prune: bool = True):
         self.directory = directory / environment_key()
+        self.prune = prune
         self._stores: dict[str, dict[str, Any]] = {}
         self._used: dict[str, set[str]] = {}
         self._dirty: set[str] = set()
@@ -134,9 +141,11 @@ class Cache:
 
     def save(self) -> None:
         """Write the changed namespaces, atomically (a reader never sees half a file)."""
-        self._rows.save({namespace: self._used[namespace] for namespace in self._dirty & BY_ROW})
+        self._rows.save({namespace: self._used[namespace] for namespace in self._dirty & BY_ROW} if self.prune else {})
         for namespace in sorted(self._dirty - BY_ROW):
-            store = {k: v for k, v in self._stores[namespace].items() if k in self._used[namespace]}
+            store = self._stores[namespace]
+            if self.prune:
+                store = {k: v for k, v in store.items() if k in self._used[namespace]}
             path = self.directory / f"{namespace}.pickle"
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

@@ -138,7 +138,7 @@ def _generate(settings: Settings) -> tuple[BuildResult, list[str]]:
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     """Live preview with the chosen renderer: each save regenerates what changed and prints one line."""
     inputs: dict[str, tuple[int, int]] = {}
-    cache = Cache(settings.cache_dir)
+    cache = Cache(settings.cache_dir, prune=False)  # what `build` keeps stays for the next build
     preview = Preview(args.config_file, settings, lambda: _regenerate(args, inputs, cache, settings),
                       _watched(args.config_file, settings), args.dev_addr, cache)  # fmt: skip
     try:

@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .conftest import cli_process
+from .conftest import cli, cli_process
 
 
 def free_port() -> int:
@@ -104,3 +104,27 @@ def test_the_same_server_process_handles_every_save_and_keeps_its_pages(mini):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_a_build_after_a_preview_session_reuses_the_pages_the_build_before_it_rendered(mini):
+    """What live preview renders for its own address does not push out what `build` keeps."""
+    first = cli(mini, "build")
+    assert first.returncode == 0, first.stderr
+    proc, port, lines = serving(mini)
+    try:
+        assert wait_for(lambda: lines), "no first build"
+        url = f"http://127.0.0.1:{port}/notes/lo-note/"
+        assert wait_for(lambda: "Lo is more upbeat" in fetch(url))
+        time.sleep(1.0)  # the watcher takes stock
+        note = mini / "content" / "notes" / "baev-note.md"
+        note.write_text(note.read_text(encoding="utf-8") + "\nSaved in the preview.\n", encoding="utf-8")
+        assert wait_for(lambda: len(lines) >= 2), lines
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    again = cli(mini, "build")
+    assert again.returncode == 0, again.stderr
+    built = again.stderr.strip().splitlines()[-1]
+    rendered = int(built.split(" pages rendered, ")[0].rsplit(" ", 1)[1])
+    reused = int(built.split(" reused")[0].rsplit(" ", 1)[1])
+    assert rendered < reused, built  # the saved note's pages, not every page
