@@ -186,6 +186,11 @@ def _mkdocs_logging(strict: bool) -> Iterator[CountHandler]:
 # -- live preview -------------------------------------------------------------------------------------
 
 
+_POLL = 0.2
+"""Seconds between two looks at the watched files (MkDocs: 0.5). A save waits half of it on average before its
+rebuild starts; a look costs about 4 ms at 1,000 files."""
+
+
 class _Server(LiveReloadServer):
     """MkDocs' live-reload server, saying its address as soon as it listens."""
 
@@ -215,7 +220,8 @@ def serve(config_file: Path, rebuild: Callable[[Path, str], str], watch: list[Pa
     def builder(_config: Any = None) -> None:
         print(rebuild(site_dir / "site", url), flush=True)
 
-    server = _Server(builder=builder, host=host, port=port, root=str(site_dir / "site"), mount_path=mount)
+    server = _Server(builder=builder, host=host, port=port, root=str(site_dir / "site"), mount_path=mount,
+                     polling_interval=_POLL)  # fmt: skip
     try:
         builder()
         for path in watch:
