@@ -162,6 +162,7 @@ class SiteBuilder:
         kept = {uri for uri, key in keys.items() if self.cache.has("converted", key)}
         todo = [file for file in doc_files if file.src_uri in keys and file.src_uri not in kept]
         done: dict[str, Slot] = {}  # conversions done up front, waiting in the spill
+        found: dict[str, str] = {}  # what each path looked up finds in `files` (see same_lookups)
         if forks(len(todo), self.jobs):  # up front, on all cores: a worker runs the events on its own copy of plugins
             slots = _shared(lambda chunk: [spill.put(_convert_here(config, files, f)) for f in chunk], todo, self.jobs)
             done = {f.src_uri: slot for f, slot in zip(todo, slots, strict=True)}
@@ -179,7 +180,7 @@ class SiteBuilder:
                 if key is not None:
                     slot = done.get(file.src_uri)
                     ready = self.cache.get("converted", key) if slot is None else spill.take(slot)
-                if ready is not None and ready.markdown == digest(page.markdown) and same_lookups(files, ready):
+                if ready is not None and ready.markdown == digest(page.markdown) and same_lookups(files, ready, found):
                     _apply(config, files, page, ready)
                     fast_path_reused(config, page)
                 else:
