@@ -162,7 +162,7 @@ def find_notes(content_dir: Path, root: Path) -> tuple[list[Path], list[Diagnost
                     continue
                 pending.append(path)
             elif entry.name.endswith(".md"):
-                real_file = real(path)
+                real_file = real(path) if is_link else folder_real / entry.name  # realpath: a look at each folder
                 if real_file in seen_files:
                     diags.append(
                         Diagnostic.warning(
