@@ -19,10 +19,12 @@ from build_scripts.citations.format_bib import Output
 from build_scripts.commands import EXIT_INPUT
 from build_scripts.config import ConfigError, load_settings
 from build_scripts.renderers.project import Renderer
+from build_scripts.workers import give_back_large_blocks
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    give_back_large_blocks()  # a big site's pages, drafted one after another, do not pile up in memory
     parser = _parser()
     args = parser.parse_args(argv)
     if args.directory is None:

@@ -11,6 +11,8 @@ the results is pickled. Results come back in the order of the items.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
 import pickle
@@ -19,7 +21,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["cores", "fork_map", "forked", "forks"]
+__all__ = ["cores", "fork_map", "forked", "forks", "give_back_large_blocks"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -30,6 +32,22 @@ _function: Callable[[Any], Any] | None = None
 def cores() -> int:
     """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
+
+
+def give_back_large_blocks() -> None:
+    """Have glibc (Linux) map each block of 1 MB or more on its own, so that freeing it gives it back at once.
+
+    By default glibc raises that threshold each time such a block is freed,
+    and the next big blocks come from the heap, which it keeps: a process
+    that drafts one 10 MB page after another (a topic page at N=5,000) grows
+    with each. Measured there, the generator's peak: 376 → 325 MB. Elsewhere
+    (another C library, another system) this does nothing.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, 1 << 20)
 
 
 def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int = 0) -> list[R]:
