@@ -18,7 +18,7 @@ import pickle
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -30,6 +30,11 @@ from build_scripts.theme import ASSETS, OVERRIDES
 
 def digest(*parts: bytes | str) -> str:
     """A hex SHA-256 of the parts (strings are UTF-8 encoded), separated unambiguously."""
+    return digest_of(parts)
+
+
+def digest_of(parts: Iterable[bytes | str]) -> str:
+    """[`digest`][build_scripts.cache.digest] of parts given one at a time (a big site's files, one after another)."""
     h = hashlib.sha256()
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part

@@ -5,6 +5,7 @@ Importable from [`model`][build_scripts.model] too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,23 @@ class Page:
     Attributes:
         path: Path of the Markdown file inside the docs tree (`military.md`).
         title: Page title.
-        markdown: Full Markdown text, in Python-Markdown syntax.
+        lines: The Markdown, in Python-Markdown syntax, a line (or a few) at a time: a topic page of a big
+            site is megabytes, written out piece by piece and never joined in memory.
     """
 
     path: str
     title: str
-    markdown: str
+    lines: list[str]
+
+    @property
+    def markdown(self) -> str:
+        """The page's full Markdown text."""
+        return "\n".join(self.lines)
+
+    def encoded(self) -> Iterator[bytes]:
+        """The Markdown as UTF-8, a piece at a time (`markdown`, encoded)."""
+        for number, line in enumerate(self.lines):
+            yield (f"\n{line}" if number else line).encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,8 @@ which it was found, relative to the project root, never by its target.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -65,29 +67,57 @@ def stamps(paths: Iterable[Path]) -> dict[Path, tuple[int, int]]:
     return found
 
 
-def write_changed(target: Path, data: bytes) -> None:
-    """Write `data` to `target` unless it holds them already.
+def write_changed(target: Path, chunks: Iterable[bytes]) -> str:
+    """Write the chunks to `target` unless it holds them already; return their SHA-256 (hex).
 
-    An unchanged file keeps its time stamp, so that whatever watches or reuses it (a renderer's server,
-    the incremental build) sees no change.
+    They go to a file beside `target` first, put in its place once whole (a
+    reader never sees half a file, and a 10 MB page is never whole in
+    memory). A file that held them already is left as it was: its time stamp
+    stays, so that whatever watches or reuses it (a renderer's server, the
+    incremental build) sees no change.
     """
-    try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return
-    except OSError:
-        pass
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    tmp = target.with_name(f".{target.name}.tmp")
+    written = hashlib.sha256()
+    try:
+        with tmp.open("wb") as out:
+            for chunk in chunks:
+                written.update(chunk)
+                out.write(chunk)
+        if _same_file(tmp, target):
+            tmp.unlink()
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return written.hexdigest()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two files hold the same bytes (read a block at a time)."""
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        with a.open("rb") as one, b.open("rb") as other:
+            while block := one.read(1 << 20):
+                if block != other.read(len(block)):
+                    return False
+    except OSError:
+        return False
+    return True
 
 
 def remove_except(folder: Path, keep: set[str]) -> None:
     """Delete the files under `folder` whose paths (relative, `/`-separated) are not in `keep`, and empty folders."""
-    for path in sorted(folder.rglob("*"), reverse=True):
-        name = path.relative_to(folder).as_posix()
-        if path.is_file() and name not in keep:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for top, dirs, files in os.walk(folder, topdown=False):  # a folder after what is in it
+        here = Path(top)
+        for name in files:
+            if (here / name).relative_to(folder).as_posix() not in keep:
+                (here / name).unlink()
+        for name in dirs:
+            with contextlib.suppress(OSError):  # not empty
+                (here / name).rmdir()
 
 
 def find_notes(content_dir: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:  # noqa: C901 (one walk: links, unreadable folders and duplicates each reported where met)

@@ -20,10 +20,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 from build_scripts import history, report
-from build_scripts.cache import Cache, digest
+from build_scripts.cache import Cache, digest, digest_of
 from build_scripts.check import coverage, reconcile, verify
 from build_scripts.citations import cite
 from build_scripts.citations.csl_json import url_problems
@@ -218,16 +219,16 @@ def _build(settings: Settings, cache: Cache | None, stage: StageTimes) -> BuildR
     index = ctx.index
     result.folder = folder = settings.pages_dir
     result.pages = drafting.write_pages(ctx, folder, cache, partial(stage, "render"))
+    result.notes = sorted(index.notes)
     with stage("export"):
         data = claims_data(ctx)
-        exported = claims_json(data)
-    result.files = [drafting.write(folder, CLAIMS_FILE, "", exported).path]
+        result.inventory = report.inventory(data, result)
+        result.files = [drafting.write(folder, CLAIMS_FILE, "", claims_json(data)).path]
+        del data  # at N=5,000, tens of megabytes: not kept while the rest is done
     result.stylesheets, result.scripts = _assets(folder, ".css"), _assets(folder, ".js")
     result.files += [*result.stylesheets, *result.scripts]
     remove_except(folder, {*(page.path for page in result.pages), *result.files})  # a deleted note's page
     result.nav = trail.nav(ctx)
-    result.notes = sorted(index.notes)
-    result.inventory = report.inventory(data, result)
     result.archived = sorted(text.path for text in ctx.texts.values())
     result.archive_key = _files_key(settings.root, result.archived)
     return result
@@ -250,7 +251,7 @@ def _address_problems(settings: Settings) -> list[Diagnostic]:
 def _assets(folder: Path, suffix: str) -> list[str]:
     """Copy the generator's own assets ending in `suffix` into the generated docs tree, under `assets/research/`."""
     return [
-        drafting.write(folder, f"{ASSETS_DIR}{asset.name}", "", asset.read_bytes()).path
+        drafting.write(folder, f"{ASSETS_DIR}{asset.name}", "", [asset.read_bytes()]).path
         for asset in sorted(ASSETS.glob(f"*{suffix}"))
     ]
 
@@ -316,13 +317,13 @@ def _inputs_key(settings: Settings) -> str:
     `INHERIT` parents) are hashed too, for what the renderers read from them. Git's commit dates the pages.
     """
     files = [*input_files(settings), *settings.config_files]
-    parts = [part for f in files for part in (relative_path(f, settings.root), _read(f))]
-    return digest(repr(settings), history.head(settings.root), *parts)
+    parts = (part for f in files for part in (relative_path(f, settings.root), _read(f)))  # a file at a time
+    return digest_of(chain((repr(settings), history.head(settings.root)), parts))
 
 
 def _files_key(root: Path, paths: list[str]) -> str:
     """A hash of the files at `paths` (relative to `root`): the archived texts a build checked quotations against."""
-    return digest(*(part for path in paths for part in (path, _read(root / path))))
+    return digest_of(part for path in paths for part in (path, _read(root / path)))  # a file at a time
 
 
 def _read(path: Path) -> bytes:

@@ -8,8 +8,7 @@ a page again only when its fingerprint changed or its file is not as written.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from functools import partial
 from pathlib import Path
@@ -76,8 +75,10 @@ def write_pages(
         with timer():
             drafts = [draft() for draft in todo[start : start + _BATCH]]
             batch = pages.assemble(drafts, ctx)
+            for drafted in drafts:
+                drafted.parts.clear()  # assembled: only what the page read is needed now
         for drafted, page in zip(drafts, batch, strict=True):
-            done[page.path] = written = write(folder, page.path, page.title, page.markdown.encode("utf-8"))
+            done[page.path] = written = write(folder, page.path, page.title, page.encoded())
             if cache:
                 reads = tuple(sorted(drafted.state.reads))
                 record: Record = (reads, prints.of(reads), written, _stamp(folder / page.path))
@@ -85,10 +86,9 @@ def write_pages(
     return [done[path] for path, _ in listed]
 
 
-def write(folder: Path, path: str, title: str, data: bytes) -> PageFile:
+def write(folder: Path, path: str, title: str, chunks: Iterable[bytes]) -> PageFile:
     """Write a page (unless the file holds it already: its time stamp then stays) and name it by its hash."""
-    write_changed(folder / path, data)
-    return PageFile(path, title, hashlib.sha256(data).hexdigest())
+    return PageFile(path, title, write_changed(folder / path, chunks))
 
 
 def _kept(record: Record | None, prints: Fingerprints, file: Path) -> PageFile | None:

@@ -264,14 +264,16 @@ def assemble(drafts: list[Draft], ctx: Context) -> list[Page]:
     refs = citepage.format_citations(citations, ctx)
     pages = []
     for draft, citation in zip(drafts, citations, strict=True):
-        body = "\n".join([*draft.parts, *draft.state.notes_section(), *draft.state.references()]).rstrip()
         block = citepage.cite_block(citation, refs[citation.item["id"]], ctx.formatter.cache)
         front = citepage.front_matter(
             citation, draft.title, draft.state, draft.searchable, trail.trail(draft.state.page, ctx)
         )
-        text = f"{front}{body}\n\n{block}\n"
         footnotes = draft.state.footnotes()
-        if footnotes:
-            text += "\n" + footnotes + "\n"
-        pages.append(Page(path=draft.state.page, title=draft.title, markdown=text))
+        body = [*draft.parts, *draft.state.notes_section(), *draft.state.references()]
+        while body and not body[-1].strip():
+            body.pop()
+        lines = [front + body[0], *body[1:]] if body else [front]
+        lines[-1] = lines[-1].rstrip() if body else lines[-1]
+        lines[-1] += f"\n\n{block}\n" + (f"\n{footnotes}\n" if footnotes else "")
+        pages.append(Page(path=draft.state.page, title=draft.title, lines=lines))  # never joined: 10 MB at N=5,000
     return pages

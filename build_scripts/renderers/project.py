@@ -344,4 +344,4 @@ def _sync(new: Path, old: Path) -> None:
             remove_except(old / folder, set(names))
         synced += [f"{folder}/{name}" for name in names]
     for path in synced:
-        write_changed(old / path, (new / path).read_bytes())
+        write_changed(old / path, [(new / path).read_bytes()])
