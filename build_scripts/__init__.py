@@ -3,7 +3,7 @@
 A build runs the stages of [`STAGES`][build_scripts.pipeline.STAGES], each
 named there with its module and purpose, in this order:
 
-library → notes → link → archive → verify → coverage → reconcile → cite → history → render → export
+library → history → notes → link → archive → verify → coverage → reconcile → cite → render → export
 
 [`build`][build_scripts.pipeline.build] runs them all and writes the pages;
 [`check`][build_scripts.pipeline.check] stops before rendering. A renderer

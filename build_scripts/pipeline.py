@@ -38,7 +38,7 @@ from build_scripts.page_paths import (
     CLAIMS_FILE,
 )
 from build_scripts.paths import find_notes, relative_path, remove_except
-from build_scripts.render import drafting, trail
+from build_scripts.render import citepage, drafting, trail
 from build_scripts.render.context import Context
 from build_scripts.render.export import claims_data, claims_json
 from build_scripts.render.page_state import Draft
@@ -62,6 +62,7 @@ class Stage:
 
 STAGES: tuple[Stage, ...] = (
     Stage("library", "build_scripts.library.bib", "read the BibTeX library in `bib/`: entries, macros, crossrefs"),
+    Stage("history", "build_scripts.history", "date each input by its last commit"),
     Stage("notes", "build_scripts.notes.load", "read the notes in `content/`: front matter, facts, claims, the body"),
     Stage("link", "build_scripts.notes.link", "index everything, checking each citekey, topic, fact and link"),
     Stage("archive", "build_scripts.library.archive", "read the archived text of each source (`bib/texts/`)"),
@@ -71,9 +72,9 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "cite",
         "build_scripts.citations.cite",
-        "format every reference in the CSL style of the site (begun once the library is read: the wait for it)",
+        "format every reference, and the pages' own citations, in the CSL style of the site (begun once the "
+        "library is read and the inputs dated: the wait for it)",
     ),
-    Stage("history", "build_scripts.history", "date each input by its last commit"),
     Stage("render", "build_scripts.render.pages", "draft each page from the context alone, then assemble it"),
     Stage("export", "build_scripts.render.export", "every fact, claim and disagreement as data (`claims.json`)"),
 )
@@ -126,7 +127,10 @@ def check(
     # A large library is formatted in processes of their own, and so is all else then (the pages' citations):
     # V8 would take hundreds of megabytes of this process.
     formatter = cite.Formatter(settings.csl_style, salted, apart=len(sources) >= 2 * cite.LEAST_SHARE)
-    formatting = formatter.start(sources.values())  # citeproc-js works while the notes are read and checked
+    with stage("history"):
+        dates = history.last_changed(settings.root)
+    # citeproc-js works while the notes are read and checked; the pages' citations are formatted in the same run
+    formatting = formatter.start(sources.values(), alone=citepage.shapes(settings, dates))
     with stage("notes"):
         loaded_notes, found = notes.load_notes(settings.content_dir, settings.root, cache)
     diags += found
@@ -151,13 +155,7 @@ def check(
         with stage("cite"):
             refs = formatting.result()
     except cite.StyleError as exc:
-        diags.append(
-            Diagnostic.error(
-                Location("mkdocs.yml"),
-                str(exc),
-                "set extra.research.csl_style to a style name such as chicago-author-date",
-            )
-        )
+        diags.append(_style_error(exc))
         refs = {}
     diags = sorted(set(diags))
     if any(d.severity is Severity.ERROR for d in diags):
@@ -165,8 +163,6 @@ def check(
     by_fact: defaultdict[str, list[Inconsistency]] = defaultdict(list)
     for issue in inconsistencies:
         by_fact[issue.fact.id].append(issue)
-    with stage("history"):
-        dates = history.last_changed(settings.root)
     ctx = Context(
         index,
         refs,
@@ -218,7 +214,12 @@ def _build(settings: Settings, cache: Cache | None, stage: StageTimes) -> BuildR
         return result
     index = ctx.index
     result.folder = folder = settings.pages_dir
-    result.pages = drafting.write_pages(ctx, folder, cache, partial(stage, "render"))
+    try:
+        result.pages = drafting.write_pages(ctx, folder, cache, partial(stage, "render"))
+    except cite.StyleError as exc:  # the style fails on the pages' own citations alone: nothing is built
+        result.diagnostics = sorted([*result.diagnostics, _style_error(exc)])
+        result.folder = None
+        return result
     result.notes = sorted(index.notes)
     with stage("export"):
         data = claims_data(ctx)
@@ -232,6 +233,13 @@ def _build(settings: Settings, cache: Cache | None, stage: StageTimes) -> BuildR
     result.archived = sorted(text.path for text in ctx.texts.values())
     result.archive_key = _files_key(settings.root, result.archived)
     return result
+
+
+def _style_error(exc: cite.StyleError) -> Diagnostic:
+    """The citation style cannot be used: said against `mkdocs.yml`, where it is chosen."""
+    return Diagnostic.error(
+        Location("mkdocs.yml"), str(exc), "set extra.research.csl_style to a style name such as chicago-author-date"
+    )
 
 
 def _address_problems(settings: Settings) -> list[Diagnostic]:

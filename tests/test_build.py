@@ -10,7 +10,10 @@ from bs4 import BeautifulSoup
 
 from build_scripts import pipeline
 from build_scripts.citations import runs
+from build_scripts.citations.style import StyleError
 from build_scripts.config import load_settings
+from build_scripts.diagnostics import Severity
+from build_scripts.render import citepage
 
 from .conftest import cli, commit_all, copy_fixture, git, write
 from .renderers import RENDERERS, Renderer
@@ -289,8 +292,10 @@ def test_meta_tags_are_encoded_as_the_renderer_does_and_mean_the_same(site, rend
     )
 
 
-def test_pages_of_several_dates_are_each_cited_with_their_own_after_one_run_of_the_processor(tmp_path, monkeypatch):
-    """A page is dated by its inputs' last commit; the citation shapes of every date are formatted in one run."""
+def test_pages_of_several_dates_are_each_cited_with_their_own_from_the_library_s_run_of_the_processor(
+    tmp_path, monkeypatch
+):
+    """A page is dated by its inputs' last commit; the citation shapes of every date are formatted with the library."""
     project = copy_fixture("mini", tmp_path / "mini")
     commit_all(project, "2024-05-06T12:00:00+00:00")
     note = project / "content/notes/lo-note.md"
@@ -307,4 +312,19 @@ def test_pages_of_several_dates_are_each_cited_with_their_own_after_one_run_of_t
     assert "2024/05/06" in cited["notes/baev-note.md"]
     assert "Mini Study, July 1." in cited["notes/lo-note.md"]
     assert "Mini Study, May 6." in cited["notes/baev-note.md"]
-    assert len([args for args in made if args[5] is False]) == 1  # `together` off: the pages' citation shapes
+    assert len(made) == 1  # one run of citeproc-js: the library's, with the pages' citation shapes in it
+    assert {"shape-2024-05-06-1", "shape-2024-07-01-1"} <= set(made[0][7])
+
+
+def test_a_style_that_fails_on_the_pages_own_citations_is_reported_and_nothing_is_built(tmp_path, monkeypatch):
+    project = copy_fixture("mini", tmp_path / "mini")
+
+    def fails(ctx):
+        raise StyleError("citation style 'mine' cannot format this library: TypeError")
+
+    monkeypatch.setattr(citepage, "format_shapes", fails)
+    result = pipeline.build(load_settings(project / "mkdocs.yml"))
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    assert [str(d).split(": ", 1)[0] for d in errors] == ["mkdocs.yml"]
+    assert "cannot format this library" in str(errors[0])
+    assert not result.pages

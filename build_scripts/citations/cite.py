@@ -143,12 +143,13 @@ class Formatter:
         """
         return load_style(self.style).author_date
 
-    def references(self, sources: Iterable[Source]) -> dict[str, Reference]:
+    def references(self, sources: Iterable[Source], alone: Iterable[dict[str, Any]] = ()) -> dict[str, Reference]:
         """Format sources (their [`to_csl`][build_scripts.citations.csl_json.to_csl] items), all registered together.
 
         Args:
             sources: The sources to format; a key seen twice (ignoring case) is
                 formatted once, from its first occurrence in key order.
+            alone: As for [`format`][build_scripts.citations.cite.Formatter.format].
 
         Returns:
             References keyed by citekey, ordered by key.
@@ -156,9 +157,9 @@ class Formatter:
         Raises:
             StyleError: If the style is unknown or unusable; the message says how to fix it.
         """
-        return self.format(self._csl(source) for source in sorted(sources, key=lambda s: s.key))
+        return self.format((self._csl(source) for source in sorted(sources, key=lambda s: s.key)), alone=alone)
 
-    def start(self, sources: Iterable[Source]) -> Future[dict[str, Reference]]:
+    def start(self, sources: Iterable[Source], alone: Iterable[dict[str, Any]] = ()) -> Future[dict[str, Reference]]:
         """Begin [`references`][build_scripts.citations.cite.Formatter.references] on a thread of its own.
 
         The thread mostly waits on citeproc-js (V8, or processes of its own),
@@ -167,11 +168,13 @@ class Formatter:
         """
         pool = ThreadPoolExecutor(1, thread_name_prefix="cite")
         try:
-            return pool.submit(self.references, list(sources))
+            return pool.submit(self.references, list(sources), list(alone))
         finally:
             pool.shutdown(wait=False)
 
-    def format(self, items: Iterable[dict[str, Any]], suffixes: bool = True) -> dict[str, Reference]:
+    def format(
+        self, items: Iterable[dict[str, Any]], suffixes: bool = True, alone: Iterable[dict[str, Any]] = ()
+    ) -> dict[str, Reference]:
         """Format CSL-JSON items, keyed by item id.
 
         Args:
@@ -182,6 +185,10 @@ class Formatter:
                 Leave it off for items that are not entries of one
                 bibliography (such as the shapes of this site's page
                 citations): each is then formatted on its own.
+            alone: Items to format in the same run, each on its own, and
+                keep for a later `format(alone, suffixes=False)`, which then
+                finds them done (a run of their own would build the style
+                again); not returned.
 
         Returns:
             References keyed by item id, in the order the items came.
@@ -202,12 +209,16 @@ class Formatter:
                 missing.append(group)
             else:
                 done.update(zip(group, found, strict=True))
-        if missing:
-            made = runs.shared(style, by_key, missing, self.jobs or cores(), self.least, suffixes, self.apart)
+        extra = {low: item for item in alone if (low := item["id"].lower()) not in by_key}
+        extra = {low: item for low, item in extra.items() if self._cached(style, [item], False) is None}
+        if missing or extra:
+            made = runs.shared(style, by_key, missing, self.jobs or cores(), self.least, suffixes, self.apart, extra)
             done.update(made)
-            for group in groups:
+            kept = [(group, [by_key[low] for low in group], suffixes) for group in groups]
+            kept += [([low], [item], False) for low, item in extra.items()]
+            for group, group_items, registered in kept:
                 if group[0] in made:
-                    key = _cache_key(style, [by_key[low] for low in group], suffixes)
+                    key = _cache_key(style, group_items, registered)
                     self._made[key] = [made[low] for low in group]
                     if self.cache is not None:
                         self.cache.put("references", key, self._made[key])

@@ -117,7 +117,7 @@ def run(
         EngineError: If citeproc-js fails.
     """
     if _started_in and _started_in != os.getpid():
-        return run_apart(style, lang, locales, [items], together)
+        return run_apart(style, lang, locales, [(items, together)])
     return _run({"style": style, "lang": lang, "locales": locales, "items": items, "together": together})
 
 
@@ -142,27 +142,28 @@ def _run(payload: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def run_apart(
-    style: str, lang: str, locales: dict[str, str], chunks: list[list[dict[str, Any]]], together: bool = True
+    style: str, lang: str, locales: dict[str, str], chunks: list[tuple[list[dict[str, Any]], bool]]
 ) -> tuple[dict[str, str], dict[str, str]]:
     """[`run`][build_scripts.citations.engine.run] in a new Python process, one chunk of items after another.
 
     V8, and the memory it takes, stay out of this process (which can then
     still fork its workers: a process running V8 has threads, and does not).
-    The new process collects V8's garbage between chunks, so that it takes
-    about what one chunk needs, however many there are.
+    The new process builds the style once for all the chunks, and collects
+    V8's garbage between them, so that it takes about what one chunk needs,
+    however many there are.
 
     Args:
         style: The style's CSL XML.
         lang: The locale to format in.
         locales: Locale XML by code.
-        chunks: CSL-JSON items, in chunks registered one after another
-            (items the style could cite alike must share a chunk).
-        together: As for `run`.
+        chunks: CSL-JSON items, in chunks formatted one after another (items
+            the style could cite alike must share a chunk), each with its
+            `together` (as for `run`).
 
     Raises:
         EngineError: If citeproc-js fails.
     """
-    payload = {"style": style, "lang": lang, "locales": locales, "chunks": chunks, "together": together}
+    payload = {"style": style, "lang": lang, "locales": locales, "chunks": chunks}
     done = subprocess.run(
         [sys.executable, "-P", __file__],  # this module alone, as a script (-P: its folder not on the path)
         input=json.dumps(payload),
@@ -181,11 +182,11 @@ def _chunks(payload: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     """The new process of `run_apart`: each chunk formatted in turn, V8's garbage collected between them."""
     citations: dict[str, str] = {}
     entries: dict[str, str] = {}
-    for number, chunk in enumerate(payload["chunks"]):
+    for number, (chunk, together) in enumerate(payload["chunks"]):
         if number:
             with _racer() as context:
                 context.low_memory_notification()
-        made = _run({**payload, "items": chunk})
+        made = _run({**payload, "items": chunk, "together": together})
         citations |= made[0]
         entries |= made[1]
     return citations, entries

@@ -64,28 +64,40 @@ def _first_family(item: dict[str, Any]) -> str:
 
 
 def run(
-    style: Style, items: dict[str, dict[str, Any]], together: bool, chunks: list[list[str]] | None = None
+    style: Style,
+    items: dict[str, dict[str, Any]],
+    together: bool,
+    chunks: list[list[str]] | None = None,
+    alone: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """(citation, entry) HTML by lower-case key (the keys of `items`), from one citeproc-js run.
+    """(citation, entry) HTML by lower-case key (the keys of `items` and `alone`), from one citeproc-js run.
 
     With `chunks` (the keys of `items`, in chunks of whole groups), the run is
     made in a process of its own, a chunk at a time
     ([`engine.run_apart`][build_scripts.citations.engine.run_apart]); else here.
+    `alone` (keys distinct from those of `items`) are formatted in the same
+    run, each on its own, whatever `together` says (the style is built once).
     Should citeproc-js fail on the run, each item is formatted on its own, and
     one it still fails on is left empty (shown by its title); if it fails on
     every item, the style is unusable.
     """
+    alone = alone or {}
     try:
         if chunks is None:
             citations, entries = engine.run(style.xml, style.lang, style.locales, list(items.values()), together)
+            if alone:
+                more = engine.run(style.xml, style.lang, style.locales, list(alone.values()), False)
+                citations, entries = citations | more[0], entries | more[1]
         else:
-            parts = [[items[low] for low in chunk] for chunk in chunks]
-            citations, entries = engine.run_apart(style.xml, style.lang, style.locales, parts, together)
+            parts = [([items[low] for low in chunk], together) for chunk in chunks]
+            parts += [(list(alone.values()), False)] if alone else []
+            citations, entries = engine.run_apart(style.xml, style.lang, style.locales, parts)
     except engine.EngineError as exc:
-        if len(items) < 2:
+        every = items | alone
+        if len(every) < 2:
             raise StyleError(f"citation style {style.name!r} cannot format this library: {exc}") from None
         out: dict[str, tuple[str, str]] = {}
-        for low, item in items.items():
+        for low, item in every.items():
             try:
                 out |= run(style, {low: item}, together)
             except StyleError:
@@ -94,7 +106,7 @@ def run(
             raise StyleError(f"citation style {style.name!r} cannot format this library: {exc}") from None
         return out
     out = {}
-    for low, item in items.items():
+    for low, item in (items | alone).items():
         entry = _ENTRY.match(entries.get(item["id"], ""))
         out[low] = (citations.get(item["id"], ""), entry.group(1).strip() if entry else "")
     return out
@@ -108,6 +120,7 @@ def shared(
     least: int,
     together: bool,
     apart: bool = False,
+    alone: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, tuple[str, str]]:
     """(citation, entry) HTML by lower-case key: the groups' items, each batch of them run in a process of its own.
 
@@ -126,15 +139,18 @@ def shared(
         least: The fewest items a thread is given.
         together: Register the items of a run together (else each on its own).
         apart: Never format here, however few the items.
+        alone: Items to format each on its own, by lower-case key (none of
+            `items`), in the first batch's run: no process of their own.
 
     Raises:
         StyleError: If the style can format no batch; a batch it cannot
             format, while others format, has its items left empty (shown by
             their titles), as one run leaves an item it cannot format.
     """
-    if sum(map(len, groups)) < 2 * least and not apart:
-        return run(style, {low: items[low] for group in groups for low in group}, together)
-    parts = batches(groups, jobs, least)
+    alone = alone or {}
+    if sum(map(len, groups)) + len(alone) < 2 * least and not apart:
+        return run(style, {low: items[low] for group in groups for low in group}, together, alone=alone)
+    parts = batches(groups, jobs, least) or [[]]  # nothing but `alone`: one run
     first = {group[0]: group for group in groups}  # a group is never split: it is where its first key is
     with ThreadPoolExecutor(len(parts)) as threads:  # threads waiting on processes: the work is on every core
         running = [
@@ -144,17 +160,18 @@ def shared(
                 {low: items[low] for low in part},
                 together,
                 chunks([first[low] for low in part if low in first], CHUNK),
+                alone if number == 0 else None,
             )
-            for part in parts
+            for number, part in enumerate(parts)
         ]
     made: dict[str, tuple[str, str]] = {}
     failed: list[StyleError] = []
-    for part, done in zip(parts, running, strict=True):
+    for number, (part, done) in enumerate(zip(parts, running, strict=True)):
         try:
             made |= done.result()
         except StyleError as exc:
             failed.append(exc)
-            made |= dict.fromkeys(part, ("", ""))
+            made |= dict.fromkeys([*part, *(alone if number == 0 else ())], ("", ""))
     if failed and len(failed) == len(parts):
         raise failed[0]
     return made

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -99,18 +100,25 @@ def format_citations(citations: list[PageCitation], ctx: Context) -> dict[str, R
     return refs
 
 
-def format_shapes(ctx: Context) -> None:
-    """Format, in one run, every shape a page citation of this build can take (one per date an input has).
+def shapes(settings: Settings, dates: Mapping[str, str]) -> list[CslItem]:
+    """Every shape a page citation of this build can take: one for each date an input has (`dates`), and undated.
 
-    A page is dated by the latest of its inputs' dates, so these are all; the
-    formatter keeps what it made, and [`format_citations`][build_scripts.render.citepage.format_citations]
+    A page is dated by the latest of its inputs' dates, so these are all.
+    """
+    authors = _authors(settings)
+    return [_shape(settings, authors, date, bool(settings.site_url)) for date in sorted({"", *dates.values()})]
+
+
+def format_shapes(ctx: Context) -> None:
+    """Format, in one run, every shape a page citation of this build can take (see `shapes`).
+
+    The formatter keeps what it made, and [`format_citations`][build_scripts.render.citepage.format_citations]
     finds each page's shape there. Formatted page by page instead, each new
     date would cost a run of citeproc-js of its own (a process, for a large
-    library: about a second each).
+    library: about a second each). The pipeline has them formatted with the
+    library already, in the same run: then nothing is left to do here.
     """
-    settings = ctx.settings
-    dates = sorted({"", *ctx.dates.values()})
-    ctx.formatter.format([_shape(settings, _authors(settings), d, bool(settings.site_url)) for d in dates], False)
+    ctx.formatter.format(shapes(ctx.settings, ctx.dates), suffixes=False)
 
 
 def _shape(settings: Settings, authors: list[CslName], date: str, with_url: bool) -> CslItem:
