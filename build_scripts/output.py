@@ -30,13 +30,8 @@ class Page:
     title: str
     lines: list[str]
 
-    @property
-    def markdown(self) -> str:
-        """The page's full Markdown text."""
-        return "\n".join(self.lines)
-
     def encoded(self) -> Iterator[bytes]:
-        """The Markdown as UTF-8, a piece at a time (`markdown`, encoded)."""
+        """The Markdown as UTF-8, a piece at a time (the lines joined by newlines, encoded)."""
         for number, line in enumerate(self.lines):
             yield (f"\n{line}" if number else line).encode("utf-8")
 

@@ -72,7 +72,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         "cite",
         "build_scripts.citations.cite",
-        "format every reference, and the pages' own citations, in the CSL style of the site (begun once the "
+        "format every reference, and the citation of each page, in the CSL style of the site (begun once the "
         "library is read and the inputs dated: the wait for it)",
     ),
     Stage("render", "build_scripts.render.pages", "draft each page from the context alone, then assemble it"),
