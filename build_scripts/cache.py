@@ -15,6 +15,8 @@ import copy
 import hashlib
 import os
 import pickle
+import re
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -78,6 +80,11 @@ def environment_key() -> str:
     versions = [f"{name}=={package_version(name)}" for name in OUTPUT_PACKAGES]
     return digest(code_version(), sys.version, *versions)[:16]
 
+
+KEPT_VERSIONS = 2
+"""Cache folders kept, one per [`environment_key`][build_scripts.cache.environment_key]: this and the last other."""
+
+_VERSION = re.compile(r"[0-9a-f]{16}")
 
 BY_ROW = frozenset({"converted", "read", "search"})
 """Namespaces of big or many values (a page's HTML, front matter, search entries): one row per key in an SQLite file.
@@ -145,7 +152,12 @@ class Cache:
         self._dirty.add(namespace)
 
     def save(self) -> None:
-        """Write the changed namespaces, atomically (a reader never sees half a file)."""
+        """Write the changed namespaces, atomically (a reader never sees half a file).
+
+        Folders other versions left are removed, but for the last one used
+        (one may go back to it): the cache does not grow with every upgrade.
+        """
+        self._remove_other_versions()
         self._rows.save({namespace: self._used[namespace] for namespace in self._dirty & BY_ROW} if self.prune else {})
         for namespace in sorted(self._dirty - BY_ROW):
             store = self._stores[namespace]
@@ -162,6 +174,12 @@ class Cache:
                 Path(tmp).unlink(missing_ok=True)
         self._dirty.clear()
 
+    def _remove_other_versions(self) -> None:
+        others = [p for p in self.directory.parent.glob("*") if _VERSION.fullmatch(p.name) and p != self.directory]
+        others.sort(key=_last_changed, reverse=True)
+        for folder in others[KEPT_VERSIONS - 1 :]:
+            shutil.rmtree(folder, ignore_errors=True)
+
     def _store(self, namespace: str) -> dict[str, Any]:
         if namespace not in self._stores:
             try:
@@ -172,6 +190,13 @@ class Cache:
             self._stores[namespace] = store if isinstance(store, dict) else {}
             self._used[namespace] = set()
         return self._stores[namespace]
+
+
+def _last_changed(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 class Rows:

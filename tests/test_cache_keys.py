@@ -114,3 +114,20 @@ def _library_key(settings: object) -> str:
 @pytest.fixture(autouse=True)
 def _fresh_environment_key() -> None:
     cache_module.environment_key.cache_clear()
+
+
+def test_the_cache_keeps_the_folder_of_one_other_version_and_removes_older_ones(mini, monkeypatch):
+    settings = load_settings(mini / "mkdocs.yml")
+    real_version = cache_module.version
+    made = []
+    for number in range(3):  # three upgrades of a package, a build with each
+        monkeypatch.setattr(
+            cache_module, "version", lambda name, n=number: f"9{n}.0" if name == "Pygments" else real_version(name)
+        )
+        cache_module.environment_key.cache_clear()
+        cache = Cache(settings.cache_dir)
+        pipeline.build(settings, cache)
+        made.append(cache.directory)
+        os.utime(cache.directory, ns=(number * 10**9, number * 10**9))  # built one after another
+    left = {p for p in settings.cache_dir.iterdir() if p.is_dir() and p.name != "pages"}
+    assert left == {made[1], made[2]}  # the oldest is gone; the one before the last stays
