@@ -70,7 +70,7 @@ def write_pages(
         else:
             done[path] = kept
     if todo:
-        citepage.format_shapes(ctx)  # one run of citeproc-js, not one for each page with a new date
+        citepage.format_shapes(ctx)  # made with the library already (a look-up); else one run, not one per date
     for start in range(0, len(todo), _BATCH):  # a batch at a time: memory holds no more
         with timer():
             drafts = [draft() for draft in todo[start : start + _BATCH]]

@@ -194,7 +194,7 @@ class Fingerprints:
             ctx.index.sources.get(key),
             ctx.refs.get(key),
             ctx.label(key),
-            (text.path, text.paragraphs) if (text := ctx.texts.get(key)) else None,  # not what matching worked out
+            text.digest if (text := ctx.texts.get(key)) else None,  # its path and paragraphs, hashed once
             ctx.paragraph_uses.get(key),
             ctx.cited_at.get(key),
             ctx.index.cited_by.get(key),

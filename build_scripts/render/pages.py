@@ -272,8 +272,9 @@ def assemble(drafts: list[Draft], ctx: Context) -> list[Page]:
         body = [*draft.parts, *draft.state.notes_section(), *draft.state.references()]
         while body and not body[-1].strip():
             body.pop()
-        lines = [front + body[0], *body[1:]] if body else [front]
-        lines[-1] = lines[-1].rstrip() if body else lines[-1]
+        if body:
+            body[-1] = body[-1].rstrip()
+        lines = [front + (body[0] if body else ""), *body[1:]]
         lines[-1] += f"\n\n{block}\n" + (f"\n{footnotes}\n" if footnotes else "")
         pages.append(Page(path=draft.state.page, title=draft.title, lines=lines))  # never joined: 10 MB at N=5,000
     return pages
