@@ -106,8 +106,11 @@ class Cache:
     Args:
         directory: The cache folder (`.research-cache`).
         prune: Drop, on saving, what this run did not use. A live preview
-            keeps everything instead: what it renders for its own address
-            must not cost the next `build` the pages that build kept.
+            does not (what it renders for its own address must not cost the
+            next `build` the pages that build kept): it keeps what was saved
+            before it started, and what its latest rebuild used. Each save
+            of a preview ends a run; the next rebuild starts counting anew,
+            so a long session does not grow with every save.
     """
 
     def __init__(self, directory: Path, *, prune: bool = True):
@@ -115,6 +118,7 @@ class Cache:
         self.prune = prune
         self._stores: dict[str, dict[str, Any]] = {}
         self._used: dict[str, set[str]] = {}
+        self._loaded: dict[str, frozenset[str]] = {}  # the keys each namespace had when it was read
         self._dirty: set[str] = set()
         self._salt = ""
         self._rows = Rows(self.directory / "rows.sqlite")
@@ -160,9 +164,10 @@ class Cache:
         self._remove_other_versions()
         self._rows.save({namespace: self._used[namespace] for namespace in self._dirty & BY_ROW} if self.prune else {})
         for namespace in sorted(self._dirty - BY_ROW):
-            store = self._stores[namespace]
-            if self.prune:
-                store = {k: v for k, v in store.items() if k in self._used[namespace]}
+            keep = self._used[namespace] if self.prune else self._used[namespace] | self._loaded[namespace]
+            store = {k: v for k, v in self._stores[namespace].items() if k in keep}
+            if not self.prune:
+                self._stores[namespace] = store  # what the session no longer uses leaves its memory too
             path = self.directory / f"{namespace}.pickle"
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -173,6 +178,8 @@ class Cache:
             except OSError:
                 Path(tmp).unlink(missing_ok=True)
         self._dirty.clear()
+        if not self.prune:  # a preview's next rebuild is a run of its own
+            self._used = {namespace: set() for namespace in self._used}
 
     def _remove_other_versions(self) -> None:
         others = [p for p in self.directory.parent.glob("*") if _VERSION.fullmatch(p.name) and p != self.directory]
@@ -188,6 +195,7 @@ class Cache:
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
                 store = {}
             self._stores[namespace] = store if isinstance(store, dict) else {}
+            self._loaded[namespace] = frozenset(self._stores[namespace])
             self._used[namespace] = set()
         return self._stores[namespace]
 

@@ -100,6 +100,22 @@ def test_the_cache_keeps_big_values_by_row_and_only_those_used_in_the_last_run(t
     assert (last.get(namespace, "a"), last.get(namespace, "b"), last.get(namespace, "c")) == ("x" * 1000, None, 3)
 
 
+def test_a_preview_keeps_what_the_build_before_it_saved_but_not_each_of_its_own_saves(tmp_path):
+    build = Cache(tmp_path)
+    build.put("note", "kept by build", 1)
+    build.save()
+    preview = Cache(tmp_path, prune=False)
+    assert preview.get("note", "unknown") is None  # reads the namespace as the build left it
+    for run in range(5):  # each save of the preview: a rebuild that used one new value
+        preview.put("note", f"save {run}", run)
+        preview.save()
+    after = Cache(tmp_path)
+    assert after.get("note", "kept by build") == 1, "the preview pushed out what the build kept"
+    assert after.get("note", "save 4") == 4, "the latest rebuild's value was not kept"
+    assert after.get("note", "save 0") is None, "every save of the session was kept: the cache grows with each"
+    assert preview.get("note", "save 0") is None, "the session holds the values of every save in memory"
+
+
 def test_a_cache_file_that_is_not_a_database_reads_as_empty_and_is_replaced(tmp_path):
     namespace = next(iter(BY_ROW))
     cache = Cache(tmp_path)
