@@ -86,8 +86,9 @@ KEPT_VERSIONS = 2
 
 _VERSION = re.compile(r"[0-9a-f]{16}")
 
-BY_ROW = frozenset({"converted", "read", "search"})
-"""Namespaces of big or many values (a page's HTML, front matter, search entries): one row per key in an SQLite file.
+BY_ROW = frozenset({"converted", "read", "search", "page-exports"})
+"""Namespaces of big or many values (a page's HTML, front matter, search entries, BibTeX and RIS): one row per key
+in an SQLite file.
 
 A value of these is read from disk when asked for and written when stored, so a
 build holds only the values it is using; the other namespaces are small, and

@@ -10,6 +10,7 @@ attribute parser.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from html import escape
 from html.parser import HTMLParser
@@ -28,7 +29,7 @@ BLOCK_LEVEL = frozenset(BLOCK_LEVEL_ELEMENTS)
 
 _MARKER = "==="
 
-_Event = tuple[str, str, list[tuple[str, str | None]], str]
+_Event = tuple[str, str, Sequence[tuple[str, str | None]], str]
 """An HTML event: kind (start, end, empty, data), tag, attributes, and the text as written."""
 
 
@@ -129,29 +130,41 @@ def trailing_attrs(children: list[Token]) -> dict[str, str]:
 
 
 class _Events(HTMLParser):
-    """Raw HTML as a list of (kind, tag, attrs, raw text) events, nothing decoded."""
+    """Raw HTML as a list of (kind, tag, attrs, raw text) events, nothing decoded.
+
+    A generated page's matrix is megabytes of HTML in one block at N=5,000: an event holds only what is
+    its own (tag names and end tags are shared), and only a tag with a `markdown` attribute keeps its
+    attributes (the others are copied as written).
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.events: list[_Event] = []
+        self._ends: dict[str, str] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.events.append(("start", tag, attrs, self.get_starttag_text() or ""))
+        self.events.append(self._start("start", tag, attrs))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.events.append(("empty", tag, attrs, self.get_starttag_text() or ""))
+        self.events.append(self._start("empty", tag, attrs))
+
+    def _start(self, kind: str, tag: str, attrs: list[tuple[str, str | None]]) -> _Event:
+        text = self.get_starttag_text() or ""
+        return kind, sys.intern(tag), attrs if any(name == "markdown" for name, _ in attrs) else (), text
 
     def handle_endtag(self, tag: str) -> None:
-        self.events.append(("end", tag, [], f"</{tag}>"))
+        tag = sys.intern(tag)
+        end = self._ends.get(tag) or self._ends.setdefault(tag, f"</{tag}>")
+        self.events.append(("end", tag, (), end))
 
     def handle_data(self, data: str) -> None:
-        self.events.append(("data", "", [], data))
+        self.events.append(("data", "", (), data))
 
     def handle_entityref(self, name: str) -> None:
-        self.events.append(("data", "", [], f"&{name};"))
+        self.events.append(("data", "", (), f"&{name};"))
 
     def handle_charref(self, name: str) -> None:
-        self.events.append(("data", "", [], f"&#{name};"))
+        self.events.append(("data", "", (), f"&#{name};"))
 
 
 class MdInHtml:
@@ -248,7 +261,7 @@ def _block_tag(events: list[_Event], n: int) -> bool:
     return 0 <= n < len(events) and events[n][0] in ("start", "end") and events[n][1] in BLOCK_LEVEL
 
 
-def _tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
+def _tag(tag: str, attrs: Sequence[tuple[str, str | None]]) -> str:
     kept = "".join(f' {k}="{escape(v or "")}"' for k, v in attrs if k != "markdown")
     return f"<{tag}{kept}>"
 

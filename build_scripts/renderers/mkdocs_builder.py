@@ -47,6 +47,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
 from build_scripts.cache import Cache, digest
@@ -267,11 +268,20 @@ def _convert_here(config: MkDocsConfig, files: Files, file: File) -> Converted:
         page.read_source(config)
         assert page.markdown is not None
         page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-        done = _convert(config, files, page)
-        page.markdown = page.content = None  # the worker's copy: the conversion goes to the spill, not kept here
-        return done
+        return _convert(config, files, page)
     finally:
         compat.set_current_page(config, None)
+        _forget(page)
+
+
+def _forget(page: Page) -> None:
+    """A worker's copy of a page, back as it was read: its conversion goes to the spill, nothing of it stays here.
+
+    A worker converts thousands of pages; each one's table of contents and anchors kept would add up.
+    """
+    page.markdown = page.content = None
+    page.toc, page.meta = get_toc([]), {}
+    page.present_anchor_ids = page.links_to_anchors = None
 
 
 def _convert(config: MkDocsConfig, files: Files, page: Page) -> Converted:
