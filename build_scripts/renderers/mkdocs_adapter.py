@@ -79,6 +79,7 @@ class WarmSite:
         self.builder = SiteBuilder(cache, jobs)
         self._manifest = digest(str(self.site_dir))
         self._loaded = False
+        self._site_url: str | None = None  # the address the last build was made for
 
     def build(self, result: BuildResult, *, strict: bool = True, site_url: str | None = None) -> SiteBuild:
         """Build the site of `result` into a new folder, then swap it in for `site_dir` (or update it in place).
@@ -98,7 +99,9 @@ class WarmSite:
         try:
             compat.check_version()
             with _mkdocs_logging(strict) as counter:
-                records = self._build(result, tmp, strict, site_url)
+                records = self._quick(result, site_url) if self.in_place else None
+                if records is None:
+                    records = self._build(result, tmp, strict, site_url)
                 if counter.get_counts():
                     counts = ", ".join(f"{n} {level.lower()}s" for level, n in counter.get_counts())
                     raise SiteError(f"MkDocs reported {counts} (see above)")
@@ -112,8 +115,8 @@ class WarmSite:
                 shutil.rmtree(tmp, ignore_errors=True)
             raise
         if self.in_place:
-            for uri in before.keys() - records.keys():  # pages gone since the previous build
-                (site_dir / before[uri].dest).unlink(missing_ok=True)
+            for uri in before.keys() - records.keys():  # pages gone since the previous build, and their folders
+                _remove(site_dir / before[uri].dest, site_dir)
         else:
             swap_in(tmp, site_dir)
             self.cache.put("site", self._manifest, records)
@@ -121,18 +124,28 @@ class WarmSite:
         reused = self.builder.reused
         return SiteBuild(len(records) - reused, reused, time.perf_counter() - start)
 
+    def _quick(self, result: BuildResult, site_url: str | None) -> dict[str, Rendered] | None:
+        """Only the changed pages, in place, if the previous build of this session allows (see `mkdocs_quick`)."""
+        if site_url != self._site_url:
+            return None
+        try:
+            return self.builder.quick(result)
+        except Exception as exc:  # whatever went wrong, the full way rebuilds every page
+            logging.getLogger(__name__).debug("quick rebuild failed, rebuilding in full: %s", exc)
+            return None
+
     def _build(self, result: BuildResult, tmp: Path, strict: bool, site_url: str | None) -> dict[str, Rendered]:
         config = load_config(str(self.config_file), site_dir=str(tmp), strict=strict, **self._no_docs())
         if site_url is not None:
             config.site_url = site_url
+        self._site_url = site_url
         plugin = plugin_of(config)
         if plugin is None:
             raise SiteError(f"{self.config_file}: the plugin is missing: add `- {NAME}` under `plugins:`")
         plugin.supplied = result
         templates = self.cache.directory / "templates"  # compiled Jinja templates, kept between builds
         templates.mkdir(parents=True, exist_ok=True)
-        generated = {page.path for page in result.pages}
-        return self.builder.build(config, generated, self.site_dir, templates)
+        return self.builder.build(config, result, self.site_dir, templates)
 
     def _no_docs(self) -> dict[str, str]:
         """An empty docs folder for a project that has none (`docs/` is optional; MkDocs insists on one)."""
@@ -163,6 +176,15 @@ def build_site(
     (live preview serves the site at its own address).
     """
     return WarmSite(config_file, site_dir, cache, jobs=jobs).build(result, strict=strict, site_url=site_url)
+
+
+def _remove(file: Path, site_dir: Path) -> None:
+    """Remove a page's file, and the folders it leaves empty (a page is a folder of its own with directory URLs)."""
+    file.unlink(missing_ok=True)
+    folder = file.parent
+    while folder != site_dir and folder.is_relative_to(site_dir) and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 @contextmanager

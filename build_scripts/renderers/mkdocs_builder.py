@@ -38,7 +38,8 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,8 +52,10 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
 from build_scripts.cache import Cache, digest
+from build_scripts.model import BuildResult
 from build_scripts.renderers import mkdocs_compat as compat
-from build_scripts.renderers.mkdocs_plugin import fast_path_convert, fast_path_reused
+from build_scripts.renderers.mkdocs_plugin import fast_path_convert, fast_path_reused, plugin_of
+from build_scripts.renderers.mkdocs_quick import Warm, around, quick_plugins
 from build_scripts.renderers.mkdocs_reuse import (
     Converted,
     Rendered,
@@ -84,29 +87,90 @@ class SiteBuilder:
         cache: Where conversions are kept between builds (namespaces `converted`, `read`, `search`).
         jobs: Processes to share the work among (0: one per core).
         previous: The previous build's HTML files by page, with the site folder they are in.
+        warm: What the previous build, if it was made in place (live preview), leaves for a quick one.
     """
 
     def __init__(self, cache: Cache, jobs: int = 0):
         self.cache, self.jobs = cache, jobs
         self.previous: dict[str, Rendered] = {}
+        self.warm: Warm | None = None
         self.converted = self.reused = 0
         self._salt = digest(*versions())  # front matter read by this MkDocs and PyYAML
 
-    def build(self, config: MkDocsConfig, generated: set[str], old_site: Path, templates: Path) -> dict[str, Rendered]:
-        """Build `config`'s site into its `site_dir`, reusing what is unchanged from `old_site`.
+    def build(self, config: MkDocsConfig, result: BuildResult, old_site: Path, templates: Path) -> dict[str, Rendered]:
+        """Build `config`'s site of `result` into its `site_dir`, reusing what is unchanged from `old_site`.
 
-        `generated` names the generator's pages (their conversions may be reused).
+        A build into `old_site` itself (live preview) leaves what the next one needs to go the quick way
+        (`warm`).
 
         Returns:
             The pages' records (for the next build).
         """
+        self.warm = None
         try:
-            return self._build(config, generated, old_site, templates)
+            return self._build(config, result, old_site, templates)
         except Exception as exc:
             config.plugins.on_build_error(error=exc)
             raise
 
-    def _build(self, config: MkDocsConfig, generated: set[str], old_site: Path, templates: Path) -> dict[str, Rendered]:
+    def quick(self, result: BuildResult) -> dict[str, Rendered] | None:
+        """Rebuild in place only the pages of `result` that changed, as `warm` allows; None if it does not.
+
+        Raises:
+            Exception: What MkDocs or a plugin raised; the next build must then go the full way (`warm` is None).
+        """
+        warm, self.warm = self.warm, None
+        changed = warm.changed(result) if warm is not None else None
+        if warm is None or changed is None:
+            return None
+        config, files = warm.config, warm.files
+        plugin = plugin_of(config)
+        if plugin is not None:  # what `on_config` gives it in a full build
+            plugin.result, plugin.fast = result, {}
+        records = dict(self.previous)
+        spill = Spill(self.cache.directory)
+        try:
+            found: dict[str, str] = {}
+            self.converted = 0
+            for path in changed:
+                file = files.get_file_from_path(path)
+                assert file is not None, path
+                key = _conversion_key(warm.converting, file)
+                Spill.release(_page(file))  # its HTML was in the previous build's spill
+                self._convert_page(config, files, file, key, None, self.cache.has("converted", key), found, spill)
+            for path in result.files:  # claims.json and the assets, copied where they changed
+                if (file := files.get_file_from_path(path)) is not None:
+                    file.copy_file(dirty=True)
+            fresh: dict[str, list[dict[str, Any]]] = {}
+            for path in changed:
+                file = files.get_file_from_path(path)
+                assert file is not None
+                records[file.src_uri], fresh[file.src_uri] = _template(
+                    config, warm.doc_files, warm.nav, warm.env, file, page_key(warm.templating, _page(file)), spill
+                )
+                replay(records[file.src_uri].logs)
+                records[file.src_uri].logs = []
+                self.cache.put("search", records[file.src_uri].key, fresh[file.src_uri])
+            pages = warm.doc_files
+            self._finish(config, files, pages, (self._entries(f.src_uri, records, fresh) for f in pages))
+        finally:
+            spill.close()
+        self.reused = len(warm.doc_files) - len(changed)
+        self.previous = records
+        self.warm = replace(warm, digests={page.path: page.digest for page in result.pages})  # the same around
+        return records
+
+    def _entries(self, uri: str, records: dict[str, Rendered], fresh: dict[str, Any]) -> list[dict[str, Any]]:
+        """A page's search entries: made by this build (`fresh`), or kept with its record."""
+        if uri in fresh:
+            return list(fresh[uri])
+        entries: list[dict[str, Any]] | None = self.cache.get("search", records[uri].key)
+        if entries is None:
+            raise LookupError(f"the search entries of {uri} are no longer kept")
+        return entries
+
+    def _build(self, config: MkDocsConfig, result: BuildResult, old_site: Path, templates: Path) -> dict[str, Rendered]:
+        generated = {page.path for page in result.pages}
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         files = get_files(config)
@@ -126,9 +190,14 @@ class SiteBuilder:
         try:
             self._convert_all(config, files, doc_files, generated, common, spill)
             env = config.plugins.on_env(env, config=config, files=files)
-            return self._write(config, files, doc_files, nav, env, nav_key(common, config, nav), old_site, spill)
+            templating = nav_key(common, config, nav)
+            records = self._write(config, files, doc_files, nav, env, templating, old_site, spill)
         finally:
             spill.close()
+        if Path(config.site_dir) == old_site and quick_plugins(config):  # live preview: the next save may go quick
+            self.warm = Warm(config, files, doc_files, nav, env, common, templating, around(config, result),
+                             {page.path: page.digest for page in result.pages})  # fmt: skip
+        return records
 
     def _write(
         self, config: MkDocsConfig, files: Files, doc_files: list[File], nav: Navigation, env: Any, common: str,
@@ -142,12 +211,19 @@ class SiteBuilder:
         for template in config.extra_templates:
             compat.build_extra_template(template, files, config, nav)
         records, found = self._template_all(config, doc_files, nav, env, common, old_site, spill)
+        self._finish(config, files, doc_files, (spill.take(found[f.src_uri]) for f in doc_files))
+        self.previous = records
+        return records
+
+    @staticmethod
+    def _finish(
+        config: MkDocsConfig, files: Files, doc_files: list[File], entries: Iterable[list[dict[str, Any]]]
+    ) -> None:
+        """Once every page is written: the links to anchors checked, and `on_post_build` (the search index)."""
         log_level = config.validation.links.anchors
         for file in doc_files:
             _page(file).validate_anchor_links(files=files, log_level=log_level)
-        compat.post_build(config, (entry for f in doc_files for entry in spill.take(found[f.src_uri])))
-        self.previous = records
-        return records
+        compat.post_build(config, (entry for page_entries in entries for entry in page_entries))
 
     # -- conversion ----------------------------------------------------------------------------------
 
@@ -158,8 +234,7 @@ class SiteBuilder:
 
         Each page's HTML waits in `spill` once converted, as does each conversion done up front by a worker.
         """
-        keys = {f.src_uri: digest(common, f.src_uri, f.dest_uri, f.url, Path(str(f.abs_src_path)).read_bytes())
-                for f in doc_files if f.src_uri in generated}  # fmt: skip
+        keys = {f.src_uri: _conversion_key(common, f) for f in doc_files if f.src_uri in generated}
         kept = {uri for uri, key in keys.items() if self.cache.has("converted", key)}
         todo = [file for file in doc_files if file.src_uri in keys and file.src_uri not in kept]
         done: dict[str, Slot] = {}  # conversions done up front, waiting in the spill
@@ -169,37 +244,48 @@ class SiteBuilder:
             done = {f.src_uri: slot for f, slot in zip(todo, slots, strict=True)}
         self.converted = 0
         for file in doc_files:
-            page = _page(file)
-            compat.set_current_page(config, page)
-            try:
-                page = config.plugins.on_pre_page(page, config=config, files=files)
-                self._read_source(config, page)
-                assert page.markdown is not None
-                page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-                key = keys.get(file.src_uri)
-                ready: Converted | None = None
-                if key is not None:
-                    slot = done.get(file.src_uri)
-                    ready = self.cache.get("converted", key) if slot is None else spill.take(slot)
-                if ready is not None and ready.markdown == digest(page.markdown) and same_lookups(files, ready, found):
-                    _apply(config, files, page, ready)
-                    fast_path_reused(config, page)
-                else:
-                    ready = _convert(config, files, page)
-                    replay(ready.logs)
-                    self.converted += 1
-                    kept.discard(file.src_uri)
-                if key is not None and file.src_uri not in kept:  # a new conversion: kept for next time
-                    self.cache.put("converted", key, ready)
-                del ready  # its HTML is the page's now, soon in the spill folder only
-                assert page.content is not None
-                page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
-                spill.page(page)
-            except Exception as exc:
-                logging.getLogger("mkdocs").error("Error reading page '%s': %s", file.src_uri, exc)
-                raise
-            finally:
-                compat.set_current_page(config, None)
+            slot = done.get(file.src_uri)
+            self._convert_page(config, files, file, keys.get(file.src_uri), slot, file.src_uri in kept, found, spill)
+
+    def _convert_page(
+        self, config: MkDocsConfig, files: Files, file: File, key: str | None, slot: Slot | None, kept: bool,
+        found: dict[str, str], spill: Spill,
+    ) -> None:  # fmt: skip
+        """Read and convert one page through MkDocs' events, its conversion reused if one is kept for it.
+
+        `key` is its conversion key (a generated page; None: converted), `slot` where in `spill` a worker left
+        its conversion, `kept` whether the cache holds one under `key` already (else a new one is put there),
+        and `found` what each path looked up finds in `files` (see `same_lookups`). The page ends in `spill`.
+        """
+        page = _page(file)
+        compat.set_current_page(config, page)
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            self._read_source(config, page)
+            assert page.markdown is not None
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            ready: Converted | None = None
+            if key is not None:
+                ready = self.cache.get("converted", key) if slot is None else spill.take(slot)
+            if ready is not None and ready.markdown == digest(page.markdown) and same_lookups(files, ready, found):
+                _apply(config, files, page, ready)
+                fast_path_reused(config, page)
+            else:
+                ready = _convert(config, files, page)
+                replay(ready.logs)
+                self.converted += 1
+                kept = False
+            if key is not None and not kept:  # a new conversion: kept for next time
+                self.cache.put("converted", key, ready)
+            del ready  # its HTML is the page's now, soon in the spill folder only
+            assert page.content is not None
+            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+            spill.page(page)
+        except Exception as exc:
+            logging.getLogger("mkdocs").error("Error reading page '%s': %s", file.src_uri, exc)
+            raise
+        finally:
+            compat.set_current_page(config, None)
 
     def _read_source(self, config: MkDocsConfig, page: Page) -> None:
         """`page.read_source`, with the front matter of a source read before not parsed again."""
@@ -257,6 +343,11 @@ class SiteBuilder:
             records[file.src_uri], found[file.src_uri] = record, slot
             self.cache.put("search", record.key, spill.take(slot))  # kept for the next build, which may reuse it
         return records, found
+
+
+def _conversion_key(common: str, file: File) -> str:
+    """What a generated page's conversion is keyed on: what shapes every page, the page's place and its Markdown."""
+    return digest(common, file.src_uri, file.dest_uri, file.url, Path(str(file.abs_src_path)).read_bytes())
 
 
 def _convert_here(config: MkDocsConfig, files: Files, file: File) -> Converted:

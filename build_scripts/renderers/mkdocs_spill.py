@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 __all__ = ["Slot", "Spill", "SpilledPage"]
 
@@ -116,6 +117,15 @@ class Spill:
         page.spill, page.slots, page.owner = self, {}, os.getpid()
         for name, value in values.items():
             setattr(page, name, value)
+
+    @staticmethod
+    def release(page: Page) -> None:
+        """A page a closed spill held, made a plain page again, without HTML or table of contents (to convert anew)."""
+        if isinstance(page, SpilledPage):
+            for name in ("spill", "slots", "owner", "spill_held"):
+                page.__dict__.pop(name, None)
+            page.__class__ = Page  # type: ignore[assignment]  # the class it was made as
+            page.content, page.toc = None, get_toc([])
 
     @contextmanager
     def held(self, page: Page) -> Iterator[None]:
