@@ -36,45 +36,46 @@ stays in memory between saves.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
 from build_scripts.cache import Cache, digest
 from build_scripts.model import BuildResult
 from build_scripts.renderers import mkdocs_compat as compat
-from build_scripts.renderers.mkdocs_plugin import fast_path_convert, fast_path_reused, plugin_of
+from build_scripts.renderers.mkdocs_plugin import fast_path_reused, plugin_of
 from build_scripts.renderers.mkdocs_quick import Warm, around, quick_plugins
 from build_scripts.renderers.mkdocs_reuse import (
     Converted,
     Rendered,
-    collecting,
     common_key,
     link_previous,
     nav_key,
     page_key,
-    recording_lookups,
     replay,
     same_lookups,
     versions,
 )
 from build_scripts.renderers.mkdocs_spill import Slot, Spill
-from build_scripts.workers import cores, fork_map, forks
-
-_CHUNK = 16  # pages a worker handles per task (workers take the next task when done: big pages even out)
-T = TypeVar("T")
-R = TypeVar("R")
+from build_scripts.renderers.mkdocs_steps import (
+    apply_converted,
+    conversion_key,
+    convert,
+    convert_here,
+    page_of,
+    shared,
+    template_page,
+)
+from build_scripts.workers import forks
 
 
 class SiteBuilder:
@@ -135,8 +136,8 @@ class SiteBuilder:
             for path in changed:
                 file = files.get_file_from_path(path)
                 assert file is not None, path
-                key = _conversion_key(warm.converting, file)
-                Spill.release(_page(file))  # its HTML was in the previous build's spill
+                key = conversion_key(warm.converting, file)
+                Spill.release(page_of(file))  # its HTML was in the previous build's spill
                 self._convert_page(config, files, file, key, None, self.cache.has("converted", key), found, spill)
             for path in result.files:  # claims.json and the assets, copied where they changed
                 if (file := files.get_file_from_path(path)) is not None:
@@ -145,8 +146,8 @@ class SiteBuilder:
             for path in changed:
                 file = files.get_file_from_path(path)
                 assert file is not None
-                records[file.src_uri], fresh[file.src_uri] = _template(
-                    config, warm.doc_files, warm.nav, warm.env, file, page_key(warm.templating, _page(file)), spill
+                records[file.src_uri], fresh[file.src_uri] = template_page(
+                    config, warm.doc_files, warm.nav, warm.env, file, page_key(warm.templating, page_of(file)), spill
                 )
                 replay(records[file.src_uri].logs)
                 records[file.src_uri].logs = []
@@ -222,7 +223,7 @@ class SiteBuilder:
         """Once every page is written: the links to anchors checked, and `on_post_build` (the search index)."""
         log_level = config.validation.links.anchors
         for file in doc_files:
-            _page(file).validate_anchor_links(files=files, log_level=log_level)
+            page_of(file).validate_anchor_links(files=files, log_level=log_level)
         compat.post_build(config, (entry for page_entries in entries for entry in page_entries))
 
     # -- conversion ----------------------------------------------------------------------------------
@@ -234,13 +235,13 @@ class SiteBuilder:
 
         Each page's HTML waits in `spill` once converted, as does each conversion done up front by a worker.
         """
-        keys = {f.src_uri: _conversion_key(common, f) for f in doc_files if f.src_uri in generated}
+        keys = {f.src_uri: conversion_key(common, f) for f in doc_files if f.src_uri in generated}
         kept = {uri for uri, key in keys.items() if self.cache.has("converted", key)}
         todo = [file for file in doc_files if file.src_uri in keys and file.src_uri not in kept]
         done: dict[str, Slot] = {}  # conversions done up front, waiting in the spill
         found: dict[str, str] = {}  # what each path looked up finds in `files` (see same_lookups)
         if forks(len(todo), self.jobs):  # up front, on all cores: a worker runs the events on its own copy of plugins
-            slots = _shared(lambda chunk: [spill.put(_convert_here(config, files, f)) for f in chunk], todo, self.jobs)
+            slots = shared(lambda chunk: [spill.put(convert_here(config, files, f)) for f in chunk], todo, self.jobs)
             done = {f.src_uri: slot for f, slot in zip(todo, slots, strict=True)}
         self.converted = 0
         for file in doc_files:
@@ -257,7 +258,7 @@ class SiteBuilder:
         its conversion, `kept` whether the cache holds one under `key` already (else a new one is put there),
         and `found` what each path looked up finds in `files` (see `same_lookups`). The page ends in `spill`.
         """
-        page = _page(file)
+        page = page_of(file)
         compat.set_current_page(config, page)
         try:
             page = config.plugins.on_pre_page(page, config=config, files=files)
@@ -268,10 +269,10 @@ class SiteBuilder:
             if key is not None:
                 ready = self.cache.get("converted", key) if slot is None else spill.take(slot)
             if ready is not None and ready.markdown == digest(page.markdown) and same_lookups(files, ready, found):
-                _apply(config, files, page, ready)
+                apply_converted(config, files, page, ready)
                 fast_path_reused(config, page)
             else:
-                ready = _convert(config, files, page)
+                ready = convert(config, files, page)
                 replay(ready.logs)
                 self.converted += 1
                 kept = False
@@ -319,7 +320,7 @@ class SiteBuilder:
         found: dict[str, Slot] = {}
         folders: set[Path] = set()
         todo: list[File] = []
-        keys = {f.src_uri: page_key(common, _page(f)) for f in doc_files}
+        keys = {f.src_uri: page_key(common, page_of(f)) for f in doc_files}
         for file in doc_files:
             old = self.previous.get(file.src_uri)
             if (
@@ -333,98 +334,13 @@ class SiteBuilder:
                 todo.append(file)
 
         def template(chunk: list[File]) -> list[tuple[Rendered, Slot]]:
-            done = (_template(config, doc_files, nav, env, f, keys[f.src_uri], spill) for f in chunk)
+            done = (template_page(config, doc_files, nav, env, f, keys[f.src_uri], spill) for f in chunk)
             return [(record, spill.put(entries)) for record, entries in done]
 
         self.reused = len(doc_files) - len(todo)
-        for file, (record, slot) in zip(todo, _shared(template, todo, self.jobs), strict=True):
+        for file, (record, slot) in zip(todo, shared(template, todo, self.jobs), strict=True):
             replay(record.logs)
             record.logs = []
             records[file.src_uri], found[file.src_uri] = record, slot
             self.cache.put("search", record.key, spill.take(slot))  # kept for the next build, which may reuse it
         return records, found
-
-
-def _conversion_key(common: str, file: File) -> str:
-    """What a generated page's conversion is keyed on: what shapes every page, the page's place and its Markdown."""
-    return digest(common, file.src_uri, file.dest_uri, file.url, Path(str(file.abs_src_path)).read_bytes())
-
-
-def _convert_here(config: MkDocsConfig, files: Files, file: File) -> Converted:
-    """Read and convert a page as MkDocs does, on this process's copy of the plugins (a worker's)."""
-    page = _page(file)
-    compat.set_current_page(config, page)
-    try:
-        page = config.plugins.on_pre_page(page, config=config, files=files)
-        page.read_source(config)
-        assert page.markdown is not None
-        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-        return _convert(config, files, page)
-    finally:
-        compat.set_current_page(config, None)
-        _forget(page)
-
-
-def _forget(page: Page) -> None:
-    """A worker's copy of a page, back as it was read: its conversion goes to the spill, nothing of it stays here.
-
-    A worker converts thousands of pages; each one's table of contents and anchors kept would add up.
-    """
-    page.markdown = page.content = None
-    page.toc, page.meta = get_toc([]), {}
-    page.present_anchor_ids = page.links_to_anchors = None
-
-
-def _convert(config: MkDocsConfig, files: Files, page: Page) -> Converted:
-    """Convert a page's Markdown (`page.render`), recording what reusing the conversion needs."""
-    assert page.markdown is not None
-    with compat.recording_anchors(config) as registered, collecting() as logs, recording_lookups(files) as lookups:
-        page.render(config, files)
-        fast_path_convert(config, files, page)
-    assert page.content is not None
-    links = {target.src_uri: dict(found) for target, found in (page.links_to_anchors or {}).items()}
-    return Converted(digest(page.markdown), page.content, page.toc, compat.title_from_render(page),
-                     frozenset(page.present_anchor_ids or ()), links, registered, logs, lookups)  # fmt: skip
-
-
-def _apply(config: MkDocsConfig, files: Files, page: Page, done: Converted) -> None:
-    """Give a page a conversion done elsewhere: its HTML, toc, title, anchors, warnings and autorefs anchors."""
-    page.content, page.toc = done.content, done.toc
-    compat.set_title_from_render(page, done.title)
-    page.present_anchor_ids = set(done.anchors)
-    page.links_to_anchors = {target: links for uri, links in done.links.items()
-                             if (target := files.get_file_from_path(uri))}  # fmt: skip
-    replay(done.logs)
-    compat.replay_anchors(config, page, done.registered)
-
-
-def _template(
-    config: MkDocsConfig, doc_files: list[File], nav: Navigation, env: Any, file: File, key: str, spill: Spill
-) -> tuple[Rendered, list[dict[str, Any]]]:
-    """Template and write one page; return its record, and the search entries it added."""
-    page = _page(file)
-    entries = compat.search_entries(config)
-    before = len(entries) if entries is not None else 0
-    with collecting() as logs, spill.held(page):
-        compat.build_page(page, config, doc_files, nav, env)
-    mine = entries[before:] if entries is not None else []
-    if entries is not None:
-        del entries[before:]  # the index is put together from the pages' entries at the end
-    stat = os.stat(file.abs_dest_path)
-    return Rendered(key, file.dest_uri, stat.st_size, stat.st_mtime_ns, logs), mine
-
-
-def _shared(function: Callable[[list[File]], list[R]], files: list[File], jobs: int) -> list[R]:
-    """`function` over `files` in chunks, on forked workers when there are enough of them."""
-    if len(files) < 2:
-        return function(files)
-    size = max(1, min(_CHUNK, len(files) // (4 * (jobs or cores()))))  # small sites: every core gets work
-    # Workers are given positions in `files`, never the files: a pickled copy of a page would not be the page
-    # the worker's nav holds (the nav would not show it as the current page).
-    chunks = [range(i, min(i + size, len(files))) for i in range(0, len(files), size)]
-    return [r for part in fork_map(lambda at: function([files[i] for i in at]), chunks, jobs) for r in part]
-
-
-def _page(file: File) -> Page:
-    assert file.page is not None, file.src_uri
-    return file.page
