@@ -161,8 +161,9 @@ def _regenerate(
     except ConfigError as exc:
         print(exc.diagnostic, file=sys.stderr)
         return Regenerated(first, relative_path(args.config_file, Path.cwd()), None)
+    starting = not inputs
     changed = _changed_inputs(current, inputs)
-    result = pipeline.build(current, cache)
+    result = pipeline.build(current, cache, whole=not starting)  # the first reads every stage's cache: saves go quick
     problems = [d for d in result.diagnostics if d.severity is Severity.ERROR or args.strict]
     for diag in problems:
         print(diag, file=sys.stderr)

@@ -178,15 +178,19 @@ def check(
     return ctx, diags
 
 
-def build(settings: Settings, cache: Cache | None = None, times: StageTimes | None = None) -> BuildResult:
+def build(
+    settings: Settings, cache: Cache | None = None, times: StageTimes | None = None, *, whole: bool = True
+) -> BuildResult:
     """Run the whole generator: Markdown pages and `claims.json`, written to `settings.pages_dir`, and navigation.
 
     With a cache, a build whose inputs (notes, library, settings, git history)
-    are all unchanged returns the previous result without rendering again.
+    are all unchanged returns the previous result without rendering again
+    (unless not `whole`: every stage then runs, each with its own cache, as a
+    live preview's first build does, so that the next one finds them read).
     `times`, if given, collects the seconds spent in each stage.
     """
     key = _inputs_key(settings) if cache else ""
-    previous = cache.get("build", key) if cache else None
+    previous = cache.get("build", key) if cache and whole else None
     if isinstance(previous, BuildResult) and _still_there(previous, settings):
         return previous
     result = _build(settings, cache, times or StageTimes())

@@ -100,6 +100,7 @@ class WarmSite:
             compat.check_version()
             with _mkdocs_logging(strict) as counter:
                 records = self._quick(result, site_url) if self.in_place else None
+                full = records is None
                 if records is None:
                     records = self._build(result, tmp, strict, site_url)
                 if counter.get_counts():
@@ -117,6 +118,8 @@ class WarmSite:
         if self.in_place:
             for uri in before.keys() - records.keys():  # pages gone since the previous build, and their folders
                 _remove(site_dir / before[uri].dest, site_dir)
+            if full:  # its conversions saved now, not by the next save's generator (the browser would wait)
+                self.cache.save()
         else:
             swap_in(tmp, site_dir)
             self.cache.put("site", self._manifest, records)
