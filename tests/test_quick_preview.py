@@ -84,11 +84,26 @@ def test_after_any_sequence_of_saves_the_preview_equals_a_full_build(mini, previ
     assert 0 < len(full_ways) - 6 < 6, "every save went the same way: the sequence tests only one"
 
 
-def test_a_changed_title_goes_the_full_way(mini, preview):
-    site, _ = preview
-    note = mini / "content" / "notes" / "lo-note.md"
+def _retitle(project: Path) -> None:
+    note = project / "content" / "notes" / "lo-note.md"
     note.write_text(note.read_text(encoding="utf-8").replace("title: Lo on trade", "title: Lo on commerce"))
+
+
+def _edit_hand_written(project: Path) -> None:
+    (project / "docs" / "about.md").write_text("# About\n\nA page of our own.\n", encoding="utf-8")
+
+
+def _edit_config(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_author: Test Author", "site_author: Another"))
+
+
+@pytest.mark.parametrize("change", [_retitle, _edit_hand_written, _edit_config])
+def test_a_change_around_the_pages_goes_the_full_way(mini, preview, change):
+    """A title (the navigation shows it), a hand-written page, mkdocs.yml: every page may change."""
+    site, _ = preview
+    change(mini)
     settings = load_settings(mini / "mkdocs.yml")
     result = pipeline.build(settings, Cache(settings.cache_dir, prune=False))
     assert site.builder.warm is not None
-    assert site.builder.warm.changed(result) is None, "the navigation shows the title: every page changes"
+    assert site.builder.warm.changed(result) is None
