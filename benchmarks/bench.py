@@ -21,7 +21,7 @@ N >= 5000):
   that unchanged pages are reused, as on a user's machine);
 - **serve: save to page updated**: `python -m build_scripts serve` started
   (its first build untimed; the edit waits until the server answers and its
-  file watcher, which polls every 0.5 s, has taken stock), then the seconds
+  file watcher has taken stock), then the seconds
   from appending a sentence to a note to the served page containing it
   (polled every 20 ms over HTTP);
 - **peak RSS**: the largest resident set of any process of the full builds
@@ -347,7 +347,7 @@ class SizeBench:
                     time.sleep(0.05)
                 if not lines:
                     return Sample(0.0, 0.0, "serve did not build")
-                # Edit once the server answers and its file watcher has taken stock (it polls every 0.5 s): an edit
+                # Edit once the server answers and its file watcher has taken stock (it polls every 0.1-0.5 s): an edit
                 # made while the first build runs is not seen, in `mkdocs serve` as here.
                 while not fetched(f"http://127.0.0.1:{port}/") and time.monotonic() < deadline:
                     time.sleep(0.05)
