@@ -22,13 +22,12 @@ which checks the installed MkDocs version first.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ from mkdocs.utils import CountHandler
 
 from build_scripts.cache import Cache, digest
 from build_scripts.model import BuildResult
+from build_scripts.paths import stamps
 from build_scripts.renderers import mkdocs_compat as compat
 from build_scripts.renderers.mkdocs_builder import SiteBuilder
 from build_scripts.renderers.mkdocs_plugin import NAME, plugin_of
@@ -229,11 +229,7 @@ def _poll_interval(watch: list[Path]) -> float:
     A look lists and stats every file (about 4 ms for 1,000 files): at 10,000 it is looked at every second or so.
     """
     start = time.perf_counter()
-    for path in watch:
-        for folder, _, names in os.walk(path):
-            for name in names:
-                with suppress(OSError):
-                    os.stat(os.path.join(folder, name))
+    stamps(watch)  # what a look does
     return max(_POLL, (time.perf_counter() - start) / _WATCH_SHARE)
 
 
@@ -267,7 +263,7 @@ def serve(config_file: Path, rebuild: Callable[[Path, str], str], watch: list[Pa
         print(rebuild(site_dir / "site", url), flush=True)
 
     server = _Server(builder=builder, host=host, port=port, root=str(site_dir / "site"), mount_path=mount,
-                     polling_interval=_poll_interval([p for p in watch if p.is_dir()]))  # fmt: skip
+                     polling_interval=_poll_interval(watch))  # fmt: skip
     server.build_delay = _SETTLE
     try:
         builder()

@@ -133,18 +133,17 @@ class SiteBuilder:
         try:
             found: dict[str, str] = {}
             self.converted = 0
-            for path in changed:
-                file = files.get_file_from_path(path)
-                assert file is not None, path
+            changed_files = [files.get_file_from_path(path) for path in changed]
+            for file in changed_files:
+                assert file is not None
                 key = conversion_key(warm.converting, file)
                 Spill.release(page_of(file))  # its HTML was in the previous build's spill
                 self._convert_page(config, files, file, key, None, self.cache.has("converted", key), found, spill)
             for path in result.files:  # claims.json and the assets, copied where they changed
-                if (file := files.get_file_from_path(path)) is not None:
-                    file.copy_file(dirty=True)
+                if (generated := files.get_file_from_path(path)) is not None:
+                    generated.copy_file(dirty=True)
             fresh: dict[str, list[dict[str, Any]]] = {}
-            for path in changed:
-                file = files.get_file_from_path(path)
+            for file in changed_files:
                 assert file is not None
                 records[file.src_uri], fresh[file.src_uri] = template_page(
                     config, warm.doc_files, warm.nav, warm.env, file, page_key(warm.templating, page_of(file)), spill
@@ -161,10 +160,12 @@ class SiteBuilder:
         self.warm = replace(warm, digests={page.path: page.digest for page in result.pages})  # the same around
         return records
 
-    def _entries(self, uri: str, records: dict[str, Rendered], fresh: dict[str, Any]) -> list[dict[str, Any]]:
+    def _entries(
+        self, uri: str, records: dict[str, Rendered], fresh: dict[str, list[dict[str, Any]]]
+    ) -> list[dict[str, Any]]:
         """A page's search entries: made by this build (`fresh`), or kept with its record."""
         if uri in fresh:
-            return list(fresh[uri])
+            return fresh[uri]
         entries: list[dict[str, Any]] | None = self.cache.get("search", records[uri].key)
         if entries is None:
             raise LookupError(f"the search entries of {uri} are no longer kept")

@@ -12,8 +12,9 @@ search index again; the pages come out as a full build writes them.
 
 "Around" ([`around`][build_scripts.renderers.mkdocs_quick.around]) is
 everything else a page is made of: the generated pages and their titles (the
-navigation), the generated files, `mkdocs.yml`, the site's address, the
-sitemap's date, the hand-written pages and the theme's own files. Only
+navigation), the generated files, `mkdocs.yml`, the sitemap's date, the
+hand-written pages and the theme's own files (and the site's address, which
+the [`WarmSite`][build_scripts.renderers.mkdocs_adapter.WarmSite] compares). Only
 plugins whose events look at one page at a time (the search plugin and this
 tool's) allow the quick way: autorefs, for one, resolves links across all
 pages at once. Anything else goes the full way.
@@ -33,6 +34,7 @@ from mkdocs.structure.nav import Navigation
 
 from build_scripts.cache import digest
 from build_scripts.model import BuildResult
+from build_scripts.paths import stamps
 from build_scripts.renderers.mkdocs_plugin import NAME
 
 __all__ = ["QUICK_PLUGINS", "Warm", "around"]
@@ -72,7 +74,7 @@ class Warm:
 
     def changed(self, result: BuildResult) -> list[str] | None:
         """The generated pages of `result` that changed since this build, or None if anything around them did."""
-        if not quick_plugins(self.config) or around(self.config, result) != self.around:
+        if around(self.config, result) != self.around:
             return None
         return [page.path for page in result.pages if self.digests.get(page.path) != page.digest]
 
@@ -85,24 +87,15 @@ def quick_plugins(config: MkDocsConfig) -> bool:
 def around(config: MkDocsConfig, result: BuildResult) -> str:
     """A hash of everything a page is made of besides its own Markdown (see the module's description).
 
-    The hand-written pages and the theme's own files count by their sizes and times.
+    The hand-written pages and the theme's own files count by their sizes and times. (The site's address is
+    the one the config was built for: a preview for another address goes the full way.)
     """
     folders = [Path(config.docs_dir), *([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])]
-    stamps = sorted((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in _files_in(folders))
     config_file = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
     return digest(
         config_file,
-        str(config.site_url),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         json.dumps([[page.path, page.title] for page in result.pages]),
         json.dumps([result.files, result.nav, str(result.folder)], sort_keys=True, default=str),
-        json.dumps(stamps),
+        json.dumps(sorted((str(path), *stamp) for path, stamp in stamps(folders).items())),
     )
-
-
-def _files_in(folders: list[Path]) -> list[Path]:
-    found = []
-    for folder in folders:
-        for parent, _, names in os.walk(folder):
-            found += [Path(parent, name) for name in names]
-    return found
